@@ -1,0 +1,134 @@
+//! The languages msohub speaks.
+//!
+//! The staff UI speaks German first and English second. The public directory
+//! speaks more; each language knows its ISO 639-1 code and writing direction.
+//! Parsing is strict: an unknown code is an error, never a silent fallback, so
+//! a URL like `/xx/` is a 404 rather than a German page.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A language of the user interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    De,
+    En,
+}
+
+/// Writing direction of a language, as HTML's `dir` attribute wants it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+}
+
+impl Language {
+    /// Every language the UI offers, in the order the language switcher lists them.
+    pub const ALL: &'static [Language] = &[Language::De, Language::En];
+
+    /// The language used when nothing else is known.
+    pub const DEFAULT: Language = Language::De;
+
+    /// ISO 639-1 code, as used in URLs and `lang` attributes.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::De => "de",
+            Language::En => "en",
+        }
+    }
+
+    /// The language's own name for itself (what a language switcher shows).
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Language::De => "Deutsch",
+            Language::En => "English",
+        }
+    }
+
+    pub fn direction(self) -> Direction {
+        Direction::Ltr
+    }
+
+    /// Picks the best supported language from an HTTP `Accept-Language`
+    /// header, honouring q-values; falls back to [`Language::DEFAULT`].
+    pub fn negotiate(accept_language: &str) -> Language {
+        let mut best: Option<(Language, f32)> = None;
+        for part in accept_language.split(',') {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next().unwrap_or("").trim();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Ok(lang) = primary.parse::<Language>()
+                && q > 0.0
+                && best.is_none_or(|(_, bq)| q > bq)
+            {
+                best = Some((lang, q));
+            }
+        }
+        best.map_or(Language::DEFAULT, |(l, _)| l)
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Language {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Language::ALL
+            .iter()
+            .copied()
+            .find(|l| l.code().eq_ignore_ascii_case(s))
+            .ok_or(crate::Error::new("language", "language-unknown"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_known_codes_and_rejects_others() {
+        assert_eq!("de".parse::<Language>().unwrap(), Language::De);
+        assert_eq!("EN".parse::<Language>().unwrap(), Language::En);
+        assert!("xx".parse::<Language>().is_err());
+        assert!("".parse::<Language>().is_err());
+        assert!("deu".parse::<Language>().is_err());
+    }
+
+    #[test]
+    fn negotiation_honours_quality_values() {
+        assert_eq!(Language::negotiate("en-GB,en;q=0.9,de;q=0.8"), Language::En);
+        assert_eq!(Language::negotiate("fr,de;q=0.5,en;q=0.4"), Language::De);
+        assert_eq!(Language::negotiate("de;q=0.2,en;q=0.7"), Language::En);
+        assert_eq!(Language::negotiate("fr"), Language::De);
+        assert_eq!(Language::negotiate(""), Language::De);
+        assert_eq!(Language::negotiate("en;q=0"), Language::De);
+        assert_eq!(Language::negotiate(";;;,,q=x"), Language::De);
+    }
+
+    #[test]
+    fn every_language_round_trips_through_its_code() {
+        for lang in Language::ALL {
+            assert_eq!(lang.code().parse::<Language>().unwrap(), *lang);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Pure domain types and rules of msohub.
+//!
+//! This crate owns the vocabulary every other room speaks: languages, roles,
+//! validated value types. It does no IO and knows nothing of async, so its
+//! rules can be unit- and property-tested in isolation. Lower rooms never
+//! import higher ones: `domain` imports none of ours.
+
+pub mod error;
+pub mod language;
+
+pub use error::Error;
+pub use language::Language;

@@ -1,0 +1,59 @@
+//! The service layer's error: the one vocabulary every adapter renders.
+//!
+//! `web` turns it into an HTML page or problem+json, the CLI into a message and
+//! an exit code. `Internal` carries its cause for the log only; its text is
+//! never shown to a client.
+
+use std::fmt;
+
+/// A problem with one field of the input.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    /// Stable key of the broken rule; the UI translates it.
+    pub rule: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    /// The record changed since the caller read it.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("invalid input: {}", FieldList(.0))]
+    Validation(Vec<FieldError>),
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+struct FieldList<'a>(&'a [FieldError]);
+
+impl fmt::Display for FieldList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{} ({})", e.field, e.rule)?;
+        }
+        Ok(())
+    }
+}
+
+impl From<msohub_store::Error> for Error {
+    fn from(err: msohub_store::Error) -> Self {
+        Error::Internal(Box::new(err))
+    }
+}
+
+impl From<msohub_domain::Error> for Error {
+    fn from(err: msohub_domain::Error) -> Self {
+        Error::Validation(vec![FieldError {
+            field: err.field.to_owned(),
+            rule: err.rule.to_owned(),
+        }])
+    }
+}

@@ -1,0 +1,67 @@
+//! Use cases of msohub, shared by the pages, the JSON API, the CLI and jobs.
+//!
+//! Every read and write a user can cause goes through [`Services`]: this is
+//! where transactions begin, where authorisation is decided (from the
+//! Accounts feature on) and where writes are audited. Handlers in `web` and
+//! commands in the CLI stay thin and call in here.
+
+pub mod demo;
+mod error;
+pub mod office;
+
+pub use error::{Error, FieldError};
+pub use msohub_store::{Backend, DatabaseUrl, PoolStats};
+
+use msohub_store::Store;
+
+/// The entry point to every use case. Cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    store: Store,
+}
+
+/// What `/healthz` reports.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Health {
+    pub database: bool,
+    pub backend: &'static str,
+}
+
+impl Services {
+    /// Connects to the database and, if asked, applies pending migrations.
+    pub async fn open(url: &DatabaseUrl, migrate: bool) -> Result<Services, msohub_store::Error> {
+        let store = Store::connect(url).await?;
+        if migrate {
+            store.migrate().await?;
+        }
+        Ok(Services { store })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.store.backend()
+    }
+
+    /// Checks that the database answers.
+    pub async fn health(&self) -> Health {
+        let database = match self.store.ping().await {
+            Ok(()) => true,
+            Err(err) => {
+                tracing::warn!(error = %err, "health check: database does not answer");
+                false
+            }
+        };
+        Health {
+            database,
+            backend: self.store.backend().as_str(),
+        }
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        self.store.pool_stats()
+    }
+
+    /// Closes the database pool (at shutdown).
+    pub async fn close(self) {
+        self.store.close().await;
+    }
+}

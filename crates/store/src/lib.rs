@@ -1,0 +1,16 @@
+//! Persistence of msohub: the one room that speaks SQL.
+//!
+//! It owns the connection to SQLite (the embedded default) or PostgreSQL, the
+//! one portable set of migrations, and every query. Both backends run the same
+//! migrations and the same tests; anything backend-specific is decided here
+//! and nowhere else. Callers get typed results and [`Error`], never raw SQL
+//! errors.
+
+mod connect;
+mod entity;
+mod error;
+pub mod migration;
+pub mod settings;
+
+pub use connect::{Backend, DatabaseUrl, PoolStats, Store};
+pub use error::Error;

@@ -1,0 +1,37 @@
+//! The one portable set of migrations, applied to SQLite and PostgreSQL alike.
+//!
+//! Migrations are append-only: a migration that has shipped is never edited;
+//! a change is a new migration. Table names are singular; every table has
+//! `created_at`/`updated_at` where rows can change.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+/// Lists every migration in the order it is applied.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}
+
+impl crate::Store {
+    /// Applies every migration not yet applied. Safe to run on every start
+    /// and from several nodes: applied migrations are recorded in the database.
+    pub async fn migrate(&self) -> Result<(), crate::Error> {
+        Migrator::up(self.conn(), None)
+            .await
+            .map_err(crate::Error::Migration)
+    }
+
+    /// Names of the migrations not yet applied.
+    pub async fn pending_migrations(&self) -> Result<Vec<String>, crate::Error> {
+        let pending = Migrator::get_pending_migrations(self.conn())
+            .await
+            .map_err(crate::Error::Migration)?;
+        Ok(pending.iter().map(|m| m.name().to_owned()).collect())
+    }
+}

@@ -1,0 +1,144 @@
+//! Errors, rendered once: handlers return [`WebError`]; the [`error_pages`]
+//! middleware, which knows the request, turns it into an HTML page in the
+//! user's language, or into `application/problem+json` under `/api/`.
+//!
+//! Policy: 4xx errors say what is wrong; a 500 says only that something went
+//! wrong. The cause of an internal error is logged with its whole chain and
+//! never sent to the client.
+
+use crate::AppState;
+use crate::i18n::request_language;
+use crate::page::{PageContext, render};
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use msohub_domain::Language;
+
+/// What a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error(transparent)]
+    Service(#[from] msohub_service::Error),
+}
+
+/// Marks a response whose body the error middleware should render.
+#[derive(Clone, Copy, Debug)]
+struct ErrorPage;
+
+fn error_marker(status: StatusCode) -> Response {
+    let mut response = status.into_response();
+    response.extensions_mut().insert(ErrorPage);
+    response
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        use msohub_service::Error as S;
+        let status = match &self {
+            WebError::NotFound | WebError::Service(S::NotFound) => StatusCode::NOT_FOUND,
+            WebError::Forbidden | WebError::Service(S::Forbidden) => StatusCode::FORBIDDEN,
+            WebError::Service(S::Conflict(_)) => StatusCode::CONFLICT,
+            WebError::Service(S::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Service(S::Internal(cause)) => {
+                log_internal(cause.as_ref());
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        error_marker(status)
+    }
+}
+
+/// Logs an internal error with its cause chain.
+fn log_internal(err: &(dyn std::error::Error + 'static)) {
+    let mut chain = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    tracing::error!(error = %chain, "internal error");
+}
+
+/// Fallback for routes that do not exist.
+pub async fn not_found() -> Response {
+    error_marker(StatusCode::NOT_FOUND)
+}
+
+/// Turns a panic in a handler into a 500 page (the panic itself is logged).
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    tracing::error!(panic = %message, "a request handler panicked");
+    error_marker(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    page: PageContext,
+    status: u16,
+    heading: String,
+    text: String,
+}
+
+/// Middleware: renders marked error responses for the request they answer.
+pub async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let lang = request_language(&request);
+    let response = next.run(request).await;
+    if response.extensions().get::<ErrorPage>().is_none() {
+        return response;
+    }
+    let status = response.status();
+    if path.starts_with("/api/") {
+        return problem(status);
+    }
+    let office = state
+        .services
+        .office()
+        .await
+        .map(|o| o.name)
+        .unwrap_or_default();
+    render(status, &error_template(lang, &path, status, office))
+}
+
+fn error_template(lang: Language, path: &str, status: StatusCode, office: String) -> ErrorTemplate {
+    let code = match status.as_u16() {
+        c @ (403 | 404 | 409 | 422 | 503) => c,
+        c if c < 500 => 400,
+        _ => 500,
+    };
+    let mut page = PageContext::plain(lang, path, String::new(), office);
+    page.title = page.tr.t(&format!("error-{code}-title"));
+    ErrorTemplate {
+        heading: page.title.clone(),
+        text: page.tr.t1(&format!("error-{code}-text"), "path", path),
+        status: status.as_u16(),
+        page,
+    }
+}
+
+/// An RFC 9457 problem document (English, for machines and developers).
+fn problem(status: StatusCode) -> Response {
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+    });
+    (
+        status,
+        [("content-type", "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response()
+}

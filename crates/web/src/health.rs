@@ -1,0 +1,32 @@
+//! Liveness and readiness: `/healthz` answers 200 only when the database
+//! answers, so a load balancer takes a node out when its database is gone.
+//! `/metrics` lives here too: both are for operators, not users.
+
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::metrics::metrics))
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    let health = state.services.health().await;
+    let status = if health.database {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = serde_json::json!({
+        "status": if health.database { "ok" } else { "unavailable" },
+        "database": if health.database { "ok" } else { "unreachable" },
+        "backend": health.backend,
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    (status, [("cache-control", "no-store")], Json(body)).into_response()
+}

@@ -1,0 +1,166 @@
+//! What every HTML page shares: language, translator, navigation, the
+//! office's name, and the links that switch language on the same page.
+//!
+//! Templates receive a [`PageContext`] as `page` and render the layout from it;
+//! [`render`] turns any askama template into a response (or a 500 that is
+//! logged, never a half-written page).
+
+use crate::assets::asset_url;
+use crate::i18n::Tr;
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use msohub_domain::Language;
+
+/// One entry of a navigation bar.
+pub struct NavItem {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+/// A link to the same page in another language.
+pub struct LangLink {
+    pub href: String,
+    pub code: &'static str,
+    pub name: &'static str,
+    pub current: bool,
+}
+
+/// Context shared by all page templates.
+pub struct PageContext {
+    pub lang: Language,
+    pub tr: Tr,
+    /// Page title (without the site name).
+    pub title: String,
+    pub office_name: String,
+    pub nav: Vec<NavItem>,
+    pub languages: Vec<LangLink>,
+}
+
+impl PageContext {
+    /// A public page at `/{lang}{rest}`; `rest` starts with `/`.
+    pub fn public(lang: Language, rest: &str, title_key: &str, office_name: String) -> Self {
+        let tr = Tr::new(lang);
+        let nav = [
+            ("/", "nav-home"),
+            ("/about", "nav-about"),
+            ("/accessibility", "nav-accessibility"),
+        ]
+        .into_iter()
+        .map(|(path, key)| NavItem {
+            href: format!("/{}{}", lang.code(), path),
+            label: tr.t(key),
+            current: path == rest,
+        })
+        // Through the language switch, so the staff area (outside /{lang}/)
+        // opens in the language the visitor was reading.
+        .chain(std::iter::once(NavItem {
+            href: format!("/lang/{}?next=/app/", lang.code()),
+            label: tr.t("nav-staff"),
+            current: false,
+        }))
+        .collect();
+        PageContext {
+            lang,
+            tr,
+            title: tr.t(title_key),
+            office_name,
+            nav,
+            languages: language_links(lang, |code| format!("/{code}{rest}")),
+        }
+    }
+
+    /// A page outside the `/{lang}/` tree (staff area, error pages): the
+    /// language switch goes through `/lang/{code}?next=…`.
+    pub fn plain(lang: Language, path: &str, title: String, office_name: String) -> Self {
+        let tr = Tr::new(lang);
+        PageContext {
+            lang,
+            tr,
+            title,
+            office_name,
+            nav: Vec::new(),
+            languages: language_links(lang, |code| {
+                format!("/lang/{code}?next={}", encode_query(path))
+            }),
+        }
+    }
+
+    pub fn asset(&self, path: &str) -> String {
+        asset_url(path)
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+
+    pub fn dir(&self) -> &'static str {
+        self.lang.direction().as_str()
+    }
+}
+
+fn language_links(current: Language, href: impl Fn(&str) -> String) -> Vec<LangLink> {
+    Language::ALL
+        .iter()
+        .map(|l| LangLink {
+            href: href(l.code()),
+            code: l.code(),
+            name: l.native_name(),
+            current: *l == current,
+        })
+        .collect()
+}
+
+/// Percent-encodes a value for a query string (RFC 3986 unreserved kept).
+pub fn encode_query(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Renders a template with a status code; a rendering failure is logged and
+/// becomes a plain 500.
+pub fn render<T: Template>(status: StatusCode, template: &T) -> Response {
+    match template.render() {
+        Ok(html) => {
+            let mut response = (status, Html(html)).into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            response
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "rendering a template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_encoding_keeps_paths_readable_and_escapes_the_rest() {
+        assert_eq!(encode_query("/app/"), "/app/");
+        assert_eq!(encode_query("/a b?c=d&e"), "/a%20b%3Fc%3Dd%26e");
+        assert_eq!(encode_query("ü"), "%C3%BC");
+    }
+
+    #[test]
+    fn public_context_marks_the_current_page_and_links_languages() {
+        let page = PageContext::public(Language::En, "/about", "nav-about", "KI".into());
+        assert!(page.nav.iter().any(|n| n.current && n.href == "/en/about"));
+        let de = page.languages.iter().find(|l| l.code == "de").unwrap();
+        assert_eq!(de.href, "/de/about");
+        assert!(page.languages.iter().any(|l| l.current && l.code == "en"));
+    }
+}

@@ -1,0 +1,12 @@
+//! `msohub demo`: loads the demo data set into an empty database.
+
+use msohub_service::{DatabaseUrl, Services};
+
+pub async fn run(database_url: &str) -> anyhow::Result<()> {
+    let url = DatabaseUrl::parse(database_url)?;
+    let services = Services::open(&url, true).await?;
+    let summary = services.load_demo().await?;
+    println!("demo data loaded into {url}: {}", summary.office);
+    services.close().await;
+    Ok(())
+}

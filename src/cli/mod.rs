@@ -1,0 +1,53 @@
+//! The command line: one file per subcommand. Every setting is both a flag and
+//! an `MSOHUB_*` environment variable; `msohub --help` lists them.
+
+mod demo;
+mod migrate;
+mod serve;
+
+use clap::{Parser, Subcommand};
+
+pub use serve::ServeArgs;
+
+/// Default database: an SQLite file under `./data`, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/msohub.db";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "msohub",
+    version,
+    about = "Coordination hub between a municipal integration centre and the migrant self-organisations of its city",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Database: `sqlite://path/to/file.db` (created if missing) or
+    /// `postgres://user:password@host:port/dbname`.
+    #[arg(long, env = "MSOHUB_DATABASE_URL", global = true, default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+
+    /// Log filter, e.g. `info`, `debug`, `msohub=debug,info`.
+    #[arg(long, env = "MSOHUB_LOG", global = true, default_value = "info")]
+    pub log: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo data set (a fictional mid-sized city) into an empty database.
+    Demo,
+}
+
+/// Runs the chosen subcommand.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve::run(&cli.database_url, args).await,
+        Command::Migrate => migrate::run(&cli.database_url).await,
+        Command::Demo => demo::run(&cli.database_url).await,
+    }
+}

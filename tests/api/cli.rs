@@ -1,0 +1,188 @@
+//! The binary itself: `--help`, `migrate`, `demo`, `serve`, and clear
+//! one-line errors for bad start-up input.
+
+use crate::helpers::TestDb;
+use crate::on_both_databases;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn msohub() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_msohub"));
+    cmd.env_remove("MSOHUB_DATABASE_URL")
+        .env_remove("MSOHUB_BIND")
+        .env("MSOHUB_LOG", "warn");
+    cmd
+}
+
+/// Runs the binary and returns (success, stdout, stderr).
+fn run(cmd: &mut Command) -> (bool, String, String) {
+    let out = cmd.output().expect("the binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A failed start: non-zero exit, one clear line, no panic trace.
+fn assert_clear_failure(cmd: &mut Command, expected: &str) {
+    let (ok, _stdout, stderr) = run(cmd);
+    assert!(!ok, "should fail: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line expected, got:\n{stderr}");
+    assert!(lines[0].starts_with("msohub: error: "), "{stderr}");
+    assert!(
+        lines[0].contains(expected),
+        "expected {expected:?} in {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn help_lists_every_setting_with_its_environment_variable() {
+    let (ok, stdout, _) = run(msohub().args(["serve", "--help"]));
+    assert!(ok);
+    for needle in [
+        "--bind",
+        "MSOHUB_BIND",
+        "--database-url",
+        "MSOHUB_DATABASE_URL",
+        "--demo",
+        "MSOHUB_DEMO",
+        "--log",
+        "MSOHUB_LOG",
+    ] {
+        assert!(stdout.contains(needle), "{needle} missing in\n{stdout}");
+    }
+    let (ok, stdout, _) = run(msohub().arg("--help"));
+    assert!(ok);
+    for sub in ["serve", "migrate", "demo"] {
+        assert!(stdout.contains(sub), "{sub} missing in\n{stdout}");
+    }
+}
+
+#[test]
+fn a_malformed_database_url_is_named() {
+    assert_clear_failure(
+        msohub().args(["migrate", "--database-url", "mysql://localhost/x"]),
+        "is not valid",
+    );
+    assert_clear_failure(
+        msohub().args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            "postgres://",
+        ]),
+        "is not valid",
+    );
+}
+
+#[test]
+fn an_unreachable_database_is_named_without_its_password() {
+    let start = Instant::now();
+    let (ok, _, stderr) = run(msohub().args([
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--database-url",
+        "postgres://app:topsecret@127.0.0.1:1/msohub",
+    ]));
+    assert!(!ok);
+    assert!(
+        stderr.contains("cannot connect to the database"),
+        "{stderr}"
+    );
+    assert!(stderr.to_lowercase().contains("refused"), "{stderr}");
+    assert!(!stderr.contains("topsecret"), "{stderr}");
+    assert!(start.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn a_port_in_use_is_named() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/x.db", dir.path().display());
+    assert_clear_failure(
+        msohub().args(["serve", "--bind", &addr, "--database-url", &url]),
+        &format!("cannot listen on {addr}"),
+    );
+    assert_clear_failure(
+        msohub().args(["serve", "--bind", "not-an-address", "--database-url", &url]),
+        "is not valid",
+    );
+}
+
+#[test]
+fn an_unwritable_data_folder_is_named() {
+    // /proc refuses new folders even to root, so this holds in CI too.
+    assert_clear_failure(
+        msohub().args([
+            "migrate",
+            "--database-url",
+            "sqlite:///proc/msohub-test/x.db",
+        ]),
+        "cannot use the data folder /proc/msohub-test",
+    );
+}
+
+on_both_databases!(
+    migrate_and_demo_from_the_command_line,
+    serve_answers_its_first_request
+);
+
+async fn migrate_and_demo_from_the_command_line(db: TestDb) {
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let (ok, stdout, stderr) = run(msohub().args(["migrate", "--database-url", &url]));
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("applied m0001_foundation"), "{stdout}");
+        let (ok, stdout, _) = run(msohub().args(["migrate", "--database-url", &url]));
+        assert!(ok);
+        assert!(stdout.contains("already up to date"), "{stdout}");
+        let (ok, stdout, stderr) = run(msohub().args(["demo"]).env("MSOHUB_DATABASE_URL", &url));
+        assert!(ok, "{stderr}");
+        assert!(
+            stdout.contains("Kommunales Integrationszentrum Lindenau"),
+            "{stdout}"
+        );
+        // Demo data never goes into a database that holds data.
+        assert_clear_failure(msohub().args(["demo", "--database-url", &url]), "not empty");
+    })
+    .await
+    .unwrap();
+}
+
+async fn serve_answers_its_first_request(db: TestDb) {
+    let mut child = msohub()
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .env("MSOHUB_DATABASE_URL", &db.url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let address = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    let home = reqwest::get(format!("{address}/de/")).await.unwrap();
+    assert!(home.text().await.unwrap().contains("Lindenau"));
+    // SIGTERM stops it cleanly.
+    let _ = Command::new("kill").arg(child.id().to_string()).status();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}

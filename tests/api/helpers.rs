@@ -1,0 +1,227 @@
+//! The test harness: fresh databases, the app on port 0, typed helpers.
+
+use msohub::startup::{Application, Settings};
+use reqwest::StatusCode;
+use scraper::{Html, Selector};
+use sea_orm::{ConnectionTrait, Database};
+
+/// Generates, for each listed test function, a module with a `sqlite` and a
+/// `postgres` test that run it on a fresh app (or database) of that kind.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::helpers::run_on($crate::helpers::Kind::Sqlite, super::$name).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::helpers::postgres_url().is_none() {
+                    eprintln!("MSOHUB_TEST_POSTGRES_URL is not set: PostgreSQL variant skipped");
+                    return;
+                }
+                $crate::helpers::run_on($crate::helpers::Kind::Postgres, super::$name).await;
+            }
+        }
+    )*};
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+/// The admin URL of the test PostgreSQL server, if the run was asked to use one.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("MSOHUB_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// Runs one test body on a fresh app or database of the given kind.
+pub async fn run_on<T: Fresh, F: std::future::Future<Output = ()>>(
+    kind: Kind,
+    test: impl FnOnce(T) -> F,
+) {
+    test(T::fresh(kind).await).await;
+}
+
+/// Something a test can ask for on a fresh database.
+pub trait Fresh: Sized {
+    fn fresh(kind: Kind) -> impl std::future::Future<Output = Self>;
+}
+
+/// A fresh, empty database (not yet migrated) and its URL.
+pub struct TestDb {
+    pub kind: Kind,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Fresh for TestDb {
+    async fn fresh(kind: Kind) -> TestDb {
+        match kind {
+            Kind::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary folder");
+                let url = format!("sqlite://{}/msohub.db", dir.path().display());
+                TestDb {
+                    kind,
+                    url,
+                    _dir: Some(dir),
+                }
+            }
+            Kind::Postgres => {
+                let admin = postgres_url().expect("MSOHUB_TEST_POSTGRES_URL");
+                let conn = Database::connect(admin.as_str()).await.unwrap_or_else(|e| {
+                    panic!("PostgreSQL was asked for but cannot be reached at {admin}: {e}")
+                });
+                let name = format!("msohub_test_{}", uuid::Uuid::now_v7().simple());
+                conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create test database");
+                let _ = conn.close().await;
+                let mut url = reqwest::Url::parse(&admin).expect("valid admin URL");
+                url.set_path(&name);
+                TestDb {
+                    kind,
+                    url: url.to_string(),
+                    _dir: None,
+                }
+            }
+        }
+    }
+}
+
+/// The application, running on port 0 against its own fresh database.
+pub struct TestApp {
+    pub address: String,
+    pub db: TestDb,
+    /// Does not follow redirects, keeps cookies, does not decompress.
+    pub client: reqwest::Client,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Fresh for TestApp {
+    async fn fresh(kind: Kind) -> TestApp {
+        TestApp::spawn_with(TestDb::fresh(kind).await, false).await
+    }
+}
+
+impl TestApp {
+    /// Starts the real application (same code path as `msohub serve`).
+    pub async fn spawn_with(db: TestDb, demo: bool) -> TestApp {
+        let settings = Settings {
+            bind: "127.0.0.1:0".to_owned(),
+            database_url: db.url.clone(),
+            demo,
+        };
+        let app = Application::build(&settings)
+            .await
+            .expect("the application starts");
+        let address = format!("http://{}", app.local_addr());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until_stopped(async {
+            let _ = rx.await;
+        }));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .no_gzip()
+            .build()
+            .expect("HTTP client");
+        TestApp {
+            address,
+            db,
+            client,
+            shutdown: Some(tx),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request answered")
+    }
+
+    /// GETs a page and parses it; returns the status too.
+    pub async fn get_page(&self, path: &str) -> Page {
+        let response = self.get(path).await;
+        Page::from_response(response).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A parsed HTML response, queried with CSS selectors.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub html: Html,
+}
+
+impl Page {
+    pub async fn from_response(response: reqwest::Response) -> Page {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.expect("body");
+        Page {
+            status,
+            headers,
+            html: Html::parse_document(&body),
+        }
+    }
+
+    fn selector(css: &str) -> Selector {
+        Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e}"))
+    }
+
+    /// How many elements match.
+    pub fn count(&self, css: &str) -> usize {
+        self.html.select(&Self::selector(css)).count()
+    }
+
+    /// The text of the first match (whitespace collapsed); panics if none.
+    pub fn text(&self, css: &str) -> String {
+        let el = self
+            .html
+            .select(&Self::selector(css))
+            .next()
+            .unwrap_or_else(|| panic!("no element matches {css}"));
+        el.text()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// An attribute of every match.
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        self.html
+            .select(&Self::selector(css))
+            .filter_map(|el| el.value().attr(attr).map(str::to_owned))
+            .collect()
+    }
+
+    /// An attribute of the first match; panics if none.
+    pub fn attr(&self, css: &str, attr: &str) -> String {
+        self.attrs(css, attr)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no {css} with attribute {attr}"))
+    }
+}

@@ -1,0 +1,16 @@
+//! Integration tests: the real application on port 0 against a fresh
+//! database, on SQLite and on PostgreSQL.
+//!
+//! Every test is an `async fn(TestApp)` (or `fn(TestDb)`) listed in a
+//! `on_both_databases!` block, which makes a `sqlite` and a `postgres` test of
+//! it. The PostgreSQL variant uses `MSOHUB_TEST_POSTGRES_URL`; when that is
+//! set and the server cannot be reached, the test fails rather than skips.
+//! All tests compile into this one binary (fast to link, one harness).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod cli;
+mod health;
+mod pages;
