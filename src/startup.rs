@@ -5,7 +5,7 @@
 //! problem in one line (bad URL, unreachable database, port in use, data
 //! folder not writable); nothing here panics on bad input.
 
-use msohub_service::{DatabaseUrl, Services};
+use msohub_service::{AuthPolicy, DatabaseUrl, Services};
 use std::future::Future;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
@@ -16,6 +16,25 @@ pub struct Settings {
     pub bind: String,
     pub database_url: String,
     pub demo: bool,
+    pub public_url: String,
+    pub trust_proxy: bool,
+    pub session_idle_minutes: u32,
+    pub session_max_hours: u32,
+}
+
+impl Settings {
+    /// Defaults for everything but where to listen and which database.
+    pub fn new(bind: &str, database_url: &str) -> Settings {
+        Settings {
+            bind: bind.to_owned(),
+            database_url: database_url.to_owned(),
+            demo: false,
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            trust_proxy: false,
+            session_idle_minutes: 120,
+            session_max_hours: 12,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -32,7 +51,7 @@ pub enum StartupError {
     },
     #[error(transparent)]
     Store(#[from] msohub_store::Error),
-    #[error("loading the demo data failed: {0}")]
+    #[error("preparing the database failed: {0}")]
     Demo(#[source] msohub_service::Error),
 }
 
@@ -42,6 +61,8 @@ pub struct Application {
     addr: SocketAddr,
     database: DatabaseUrl,
     services: Services,
+    web: msohub_web::WebConfig,
+    notices: Vec<String>,
 }
 
 impl Application {
@@ -64,20 +85,47 @@ impl Application {
                 addr: settings.bind.clone(),
                 source,
             })?;
-        let services = Services::open(&database, true).await?;
+        let policy = AuthPolicy {
+            idle_timeout: chrono::Duration::minutes(i64::from(settings.session_idle_minutes)),
+            absolute_timeout: chrono::Duration::hours(i64::from(settings.session_max_hours)),
+            ..AuthPolicy::default()
+        };
+        let services = Services::open(&database, true).await?.with_policy(policy);
+        let mut notices = Vec::new();
         if settings.demo {
             if services.has_data().await.map_err(StartupError::Demo)? {
                 tracing::info!("the database already holds data; demo data not loaded");
             } else {
                 let summary = services.load_demo().await.map_err(StartupError::Demo)?;
-                tracing::info!(office = %summary.office, "demo data loaded");
+                notices.push(format!("demo data loaded: {}", summary.office));
+                for (email, role) in &summary.accounts {
+                    notices.push(format!(
+                        "  demo sign-in ({role}): {email} / {}",
+                        msohub_service::demo::DEMO_PASSWORD
+                    ));
+                }
             }
         }
+        if let Some((email, password)) = services
+            .ensure_initial_admin()
+            .await
+            .map_err(StartupError::Demo)?
+        {
+            notices.push(format!(
+                "first start: sign in as {email} with the one-time password {password} (you will be asked to change it)"
+            ));
+        }
+        let web = msohub_web::WebConfig {
+            trust_proxy: settings.trust_proxy,
+            public_url_is_https: settings.public_url.starts_with("https://"),
+        };
         Ok(Application {
             listener,
             addr,
             database,
             services,
+            web,
+            notices,
         })
     }
 
@@ -93,18 +141,41 @@ impl Application {
         &self.services
     }
 
+    /// Lines to show the operator at start (demo sign-ins, first admin).
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
     /// Serves requests until `shutdown` resolves, then lets in-flight
     /// requests finish and closes the database pool.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let state = msohub_web::AppState::new(self.services.clone());
+        let state = msohub_web::AppState::new(self.services.clone(), self.web);
         let router = msohub_web::router(state);
-        let result = axum::serve(self.listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let purge = tokio::spawn(purge_sessions(self.services.clone()));
+        let result = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        purge.abort();
         self.services.close().await;
         result
+    }
+}
+
+/// Removes timed-out sessions every ten minutes.
+async fn purge_sessions(services: Services) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        match services.purge_expired_sessions().await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(sessions = n, "expired sessions removed"),
+            Err(err) => tracing::warn!(error = %err, "removing expired sessions failed"),
+        }
     }
 }

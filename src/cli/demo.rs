@@ -5,8 +5,14 @@ use msohub_service::{DatabaseUrl, Services};
 pub async fn run(database_url: &str) -> anyhow::Result<()> {
     let url = DatabaseUrl::parse(database_url)?;
     let services = Services::open(&url, true).await?;
-    let summary = services.load_demo().await?;
+    let summary = services.load_demo().await.map_err(super::describe)?;
     println!("demo data loaded into {url}: {}", summary.office);
+    for (email, role) in &summary.accounts {
+        println!(
+            "  demo sign-in ({role}): {email} / {}",
+            msohub_service::demo::DEMO_PASSWORD
+        );
+    }
     services.close().await;
     Ok(())
 }

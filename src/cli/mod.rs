@@ -4,6 +4,8 @@
 mod demo;
 mod migrate;
 mod serve;
+mod token;
+mod user;
 
 use clap::{Parser, Subcommand};
 
@@ -41,6 +43,12 @@ pub enum Command {
     Migrate,
     /// Load the demo data set (a fictional mid-sized city) into an empty database.
     Demo,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Manage personal API tokens.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
 }
 
 /// Runs the chosen subcommand.
@@ -49,5 +57,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(&cli.database_url, args).await,
         Command::Migrate => migrate::run(&cli.database_url).await,
         Command::Demo => demo::run(&cli.database_url).await,
+        Command::User(command) => user::run(&cli.database_url, command).await,
+        Command::Token(command) => token::run(&cli.database_url, command).await,
+    }
+}
+
+/// A service error as one line for the operator.
+pub(crate) fn describe(err: msohub_service::Error) -> anyhow::Error {
+    match err {
+        msohub_service::Error::Validation(fields) => anyhow::anyhow!(
+            "invalid input: {}",
+            fields
+                .iter()
+                .map(|f| format!("{} ({})", f.field, f.rule))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        msohub_service::Error::NotFound => anyhow::anyhow!("no such record"),
+        other => anyhow::Error::new(other),
     }
 }

@@ -11,6 +11,27 @@ pub struct ServeArgs {
     /// Load the demo data set first (only into an empty database).
     #[arg(long, env = "MSOHUB_DEMO")]
     pub demo: bool,
+
+    /// The URL users reach msohub at; with https, session cookies are
+    /// marked Secure.
+    #[arg(
+        long,
+        env = "MSOHUB_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
+
+    /// Behind a reverse proxy: take the client address from X-Forwarded-For.
+    #[arg(long, env = "MSOHUB_TRUST_PROXY")]
+    pub trust_proxy: bool,
+
+    /// Minutes after which an unused session ends.
+    #[arg(long, env = "MSOHUB_SESSION_IDLE_MINUTES", default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..=10080))]
+    pub session_idle_minutes: u32,
+
+    /// Hours after which a session ends even if used.
+    #[arg(long, env = "MSOHUB_SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=720))]
+    pub session_max_hours: u32,
 }
 
 pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
@@ -18,8 +39,15 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         bind: args.bind,
         database_url: database_url.to_owned(),
         demo: args.demo,
+        public_url: args.public_url,
+        trust_proxy: args.trust_proxy,
+        session_idle_minutes: args.session_idle_minutes,
+        session_max_hours: args.session_max_hours,
     };
     let app = Application::build(&settings).await?;
+    for line in app.notices() {
+        println!("{line}");
+    }
     println!(
         "msohub {} listening on http://{} (database {})",
         env!("CARGO_PKG_VERSION"),

@@ -156,22 +156,48 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
     .unwrap();
 }
 
+/// Kills the server when the test ends, even when it fails half-way (a
+/// stray server would keep the test runner's output pipe open).
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 async fn serve_answers_its_first_request(db: TestDb) {
-    let mut child = msohub()
+    let child = msohub()
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
         .env("MSOHUB_DATABASE_URL", &db.url)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        line
+    let mut child = KillOnDrop(child);
+    let stdout = child.0.stdout.take().unwrap();
+    let (line, notices) = tokio::task::spawn_blocking(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut notices = String::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap() == 0 {
+                return (line, notices);
+            }
+            if line.contains("listening on") {
+                return (line, notices);
+            }
+            notices.push_str(&line);
+        }
     })
     .await
     .unwrap();
+    // Demo sign-ins are printed for the person trying msohub out.
+    assert!(
+        notices.contains("demo sign-in (admin): m.berger@ki-lindenau.example"),
+        "{notices}"
+    );
     let address = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
@@ -182,7 +208,7 @@ async fn serve_answers_its_first_request(db: TestDb) {
     let home = reqwest::get(format!("{address}/de/")).await.unwrap();
     assert!(home.text().await.unwrap().contains("Lindenau"));
     // SIGTERM stops it cleanly.
-    let _ = Command::new("kill").arg(child.id().to_string()).status();
-    let status = child.wait().unwrap();
+    let _ = Command::new("kill").arg(child.0.id().to_string()).status();
+    let status = child.0.wait().unwrap();
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }

@@ -100,7 +100,24 @@ pub struct TestApp {
     pub db: TestDb,
     /// Does not follow redirects, keeps cookies, does not decompress.
     pub client: reqwest::Client,
+    /// The use cases, for setting up fixtures directly.
+    pub services: msohub_service::Services,
+    /// What the first start printed: (e-mail, one-time password).
+    pub initial_admin: Option<(String, String)>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// The password every fixture account gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A client like the app's own: no redirects, own cookie jar, no gzip.
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .no_gzip()
+        .build()
+        .expect("HTTP client")
 }
 
 impl Fresh for TestApp {
@@ -112,31 +129,98 @@ impl Fresh for TestApp {
 impl TestApp {
     /// Starts the real application (same code path as `msohub serve`).
     pub async fn spawn_with(db: TestDb, demo: bool) -> TestApp {
-        let settings = Settings {
-            bind: "127.0.0.1:0".to_owned(),
-            database_url: db.url.clone(),
-            demo,
-        };
+        let mut settings = Settings::new("127.0.0.1:0", &db.url);
+        settings.demo = demo;
         let app = Application::build(&settings)
             .await
             .expect("the application starts");
         let address = format!("http://{}", app.local_addr());
+        let services = app.services().clone();
+        let initial_admin = app.notices().iter().find_map(|line| {
+            let rest = line.strip_prefix("first start: sign in as ")?;
+            let (email, rest) = rest.split_once(" with the one-time password ")?;
+            let password = rest.split_whitespace().next()?;
+            Some((email.to_owned(), password.to_owned()))
+        });
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until_stopped(async {
             let _ = rx.await;
         }));
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .cookie_store(true)
-            .no_gzip()
-            .build()
-            .expect("HTTP client");
         TestApp {
             address,
             db,
-            client,
+            client: new_client(),
+            services,
+            initial_admin,
             shutdown: Some(tx),
         }
+    }
+
+    /// Creates an account with [`PASSWORD`]; returns its e-mail address.
+    pub async fn create_user(&self, role: &str) -> String {
+        let email = format!("{role}-{}@ki-test.example", uuid::Uuid::now_v7().simple());
+        self.services
+            .create_user(
+                &msohub_service::Actor::cli(),
+                msohub_service::accounts::NewUser {
+                    email: email.clone(),
+                    display_name: format!("Test {role}"),
+                    role: role.to_owned(),
+                    organisation_id: None,
+                    password: Some(PASSWORD.to_owned()),
+                },
+            )
+            .await
+            .expect("fixture user");
+        email
+    }
+
+    /// Posts a sign-in form with the given client.
+    pub async fn login_with(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        client
+            .post(self.url("/login"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .expect("request answered")
+    }
+
+    /// A new client signed in as a new account of `role`; returns both.
+    pub async fn signed_in(&self, role: &str) -> (reqwest::Client, String) {
+        let client = new_client();
+        let email = self.create_user(role).await;
+        let response = self.login_with(&client, &email, PASSWORD).await;
+        assert_eq!(response.status(), 303, "sign-in of {email}");
+        (client, email)
+    }
+
+    /// Signs the app's own client in as a new account of `role`.
+    pub async fn sign_in(&self, role: &str) -> String {
+        let email = self.create_user(role).await;
+        let response = self.login_with(&self.client, &email, PASSWORD).await;
+        assert_eq!(response.status(), 303, "sign-in of {email}");
+        email
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("request answered")
+    }
+
+    /// A direct connection to the app's database (to age sessions etc.).
+    pub async fn database(&self) -> sea_orm::DatabaseConnection {
+        Database::connect(self.db.url.as_str())
+            .await
+            .expect("database")
     }
 
     pub fn url(&self, path: &str) -> String {

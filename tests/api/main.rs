@@ -11,6 +11,9 @@
 
 mod helpers;
 
+mod access;
+mod accounts;
+mod api_accounts;
 mod cli;
 mod health;
 mod pages;

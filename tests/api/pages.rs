@@ -70,7 +70,10 @@ async fn navigation_leads_to_real_pages(app: TestApp) {
         assert!(links.len() >= 4, "{links:?}");
         for href in links {
             let mut response = app.get(&href).await;
-            if response.status() == 303 {
+            for _ in 0..3 {
+                if response.status() != 303 {
+                    break;
+                }
                 let location = response.headers()["location"].to_str().unwrap().to_owned();
                 response = app.get(&location).await;
             }
@@ -228,14 +231,14 @@ async fn assets_are_embedded_cached_and_revalidated(app: TestApp) {
 }
 
 async fn language_switch_outside_lang_urls_is_remembered(app: TestApp) {
-    let response = app.get("/lang/en?next=/app/").await;
+    let response = app.get("/lang/en?next=/login").await;
     assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()["location"], "/app/");
+    assert_eq!(response.headers()["location"], "/login");
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("msohub_lang=en;"), "{cookie}");
-    let staff = app.get_page("/app/").await;
-    assert_eq!(staff.attr("html", "lang"), "en");
-    assert_eq!(staff.text("h1"), "Staff area");
+    let login = app.get_page("/login").await;
+    assert_eq!(login.attr("html", "lang"), "en");
+    assert_eq!(login.text("h1"), "Sign in");
     // The cookie also decides where "/" leads.
     assert_eq!(app.get("/").await.headers()["location"], "/en/");
     // Never an open redirect.

@@ -5,8 +5,10 @@
 //! rules can be unit- and property-tested in isolation. Lower rooms never
 //! import higher ones: `domain` imports none of ours.
 
+pub mod account;
 pub mod error;
 pub mod language;
 
+pub use account::{EmailAddress, NewPassword, Permission, Role};
 pub use error::Error;
 pub use language::Language;

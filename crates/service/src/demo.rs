@@ -12,7 +12,25 @@ use crate::{Error, Services};
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DemoSummary {
     pub office: String,
+    /// (e-mail, role) of the demo accounts; all share [`DEMO_PASSWORD`].
+    pub accounts: Vec<(String, String)>,
 }
+
+/// The password of every demo account. Demo data is for trying msohub out;
+/// never load it into a database that real people use.
+pub const DEMO_PASSWORD: &str = "Lindenau-Demo-2026";
+
+/// The demo office's staff (fictional people).
+const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
+    ("m.berger@ki-lindenau.example", "Monika Berger", "admin"),
+    ("j.lehmann@ki-lindenau.example", "Johanna Lehmann", "staff"),
+    ("a.yilmaz@ki-lindenau.example", "Aylin Yılmaz", "staff"),
+    (
+        "pruefung@ki-lindenau.example",
+        "Rechnungsprüfung Lindenau",
+        "auditor",
+    ),
+];
 
 /// Marks a database that holds demo data.
 const MARKER: &str = "demo_loaded_at";
@@ -21,7 +39,10 @@ impl Services {
     /// Whether the database already holds data (of any kind).
     pub async fn has_data(&self) -> Result<bool, Error> {
         Ok(self.store.get_setting("office").await?.is_some()
-            || self.store.get_setting(MARKER).await?.is_some())
+            || self.store.get_setting(MARKER).await?.is_some()
+            || !msohub_store::users::list_users(self.store.conn())
+                .await?
+                .is_empty())
     }
 
     /// Loads the demo data set into an empty database.
@@ -37,11 +58,28 @@ impl Services {
             city: "Lindenau".to_owned(),
         };
         self.put_office(&office).await?;
+        let cli = crate::Actor::cli();
+        let mut accounts = Vec::new();
+        for (email, name, role) in DEMO_ACCOUNTS {
+            self.create_user(
+                &cli,
+                crate::accounts::NewUser {
+                    email: (*email).to_owned(),
+                    display_name: (*name).to_owned(),
+                    role: (*role).to_owned(),
+                    organisation_id: None,
+                    password: Some(DEMO_PASSWORD.to_owned()),
+                },
+            )
+            .await?;
+            accounts.push(((*email).to_owned(), (*role).to_owned()));
+        }
         self.store
             .put_setting(MARKER, &serde_json::json!(chrono::Utc::now().to_rfc3339()))
             .await?;
         Ok(DemoSummary {
             office: office.name,
+            accounts,
         })
     }
 }

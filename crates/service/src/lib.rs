@@ -5,10 +5,17 @@
 //! Accounts feature on) and where writes are audited. Handlers in `web` and
 //! commands in the CLI stay thin and call in here.
 
+pub mod accounts;
+mod actor;
+pub mod audit;
 pub mod demo;
 mod error;
 pub mod office;
+mod secrets;
+pub mod totp;
 
+pub use accounts::{AuthPolicy, User};
+pub use actor::{Actor, Via};
 pub use error::{Error, FieldError};
 pub use msohub_store::{Backend, DatabaseUrl, PoolStats};
 
@@ -18,6 +25,7 @@ use msohub_store::Store;
 #[derive(Clone)]
 pub struct Services {
     store: Store,
+    policy: std::sync::Arc<AuthPolicy>,
 }
 
 /// What `/healthz` reports.
@@ -34,7 +42,20 @@ impl Services {
         if migrate {
             store.migrate().await?;
         }
-        Ok(Services { store })
+        Ok(Services {
+            store,
+            policy: std::sync::Arc::new(AuthPolicy::default()),
+        })
+    }
+
+    /// Replaces the session and login policy (from the settings).
+    pub fn with_policy(mut self, policy: AuthPolicy) -> Services {
+        self.policy = std::sync::Arc::new(policy);
+        self
+    }
+
+    pub fn policy(&self) -> &AuthPolicy {
+        &self.policy
     }
 
     pub fn backend(&self) -> Backend {

@@ -200,9 +200,16 @@ impl Store {
         self.backend
     }
 
-    /// The SeaORM connection, for the query modules of this crate.
-    pub(crate) fn conn(&self) -> &DatabaseConnection {
+    /// The connection; pass it to the query functions for a single
+    /// statement outside a transaction.
+    pub fn conn(&self) -> &DatabaseConnection {
         &self.conn
+    }
+
+    /// Starts a transaction; it rolls back unless committed.
+    pub async fn begin(&self) -> Result<crate::Tx, Error> {
+        use sea_orm::TransactionTrait;
+        Ok(self.conn.begin().await?)
     }
 
     /// Asks the database a trivial question; `Ok` means it answers.

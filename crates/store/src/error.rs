@@ -21,7 +21,23 @@ pub enum Error {
     /// Applying the migrations failed.
     #[error("migrating the database failed: {0}")]
     Migration(#[source] sea_orm::DbErr),
+    /// The record changed since it was read (optimistic locking).
+    #[error("the record was changed by someone else")]
+    Stale,
+    /// A unique constraint refused the value of a field.
+    #[error("the value of {0} is already taken")]
+    Taken(&'static str),
     /// Any other database failure.
     #[error("database error: {0}")]
     Db(#[from] sea_orm::DbErr),
+}
+
+impl Error {
+    /// Maps a unique-constraint violation to [`Error::Taken`] naming `field`.
+    pub fn from_db(err: sea_orm::DbErr, field: &'static str) -> Error {
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Error::Taken(field),
+            _ => Error::Db(err),
+        }
+    }
 }

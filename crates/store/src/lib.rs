@@ -6,11 +6,22 @@
 //! and nowhere else. Callers get typed results and [`Error`], never raw SQL
 //! errors.
 
+pub mod audit;
 mod connect;
 mod entity;
 mod error;
 pub mod migration;
 pub mod settings;
+pub mod users;
 
 pub use connect::{Backend, DatabaseUrl, PoolStats, Store};
 pub use error::Error;
+
+/// The connection trait the query functions are generic over, for callers
+/// that pass a connection or transaction through.
+pub mod sea_orm_connection {
+    pub use sea_orm::ConnectionTrait;
+}
+
+/// A database transaction; pass `&tx` to the query functions.
+pub type Tx = sea_orm::DatabaseTransaction;

@@ -6,11 +6,9 @@
 //! Compressible assets are gzipped once, on first request, and the compressed
 //! bytes are kept: they are never recompressed per request.
 
-use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use rust_embed::Embed;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -101,8 +99,8 @@ pub fn asset_url(path: &str) -> String {
     }
 }
 
-pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new().route("/static/{*path}", get(serve))
+pub fn routes(r: crate::routes::Routes) -> crate::routes::Routes {
+    r.get("/static/{*path}", serve)
 }
 
 #[derive(serde::Deserialize)]

@@ -27,13 +27,21 @@ pub enum WebError {
     Service(#[from] msohub_service::Error),
 }
 
-/// Marks a response whose body the error middleware should render.
+/// Marks a response whose body the error middleware should render; the
+/// optional key picks a more specific explanation (`error-{key}-text`).
 #[derive(Clone, Copy, Debug)]
-struct ErrorPage;
+struct ErrorPage(Option<&'static str>);
 
 fn error_marker(status: StatusCode) -> Response {
     let mut response = status.into_response();
-    response.extensions_mut().insert(ErrorPage);
+    response.extensions_mut().insert(ErrorPage(None));
+    response
+}
+
+/// An error page with a specific explanation.
+pub fn error_marker_with(status: StatusCode, key: &'static str) -> Response {
+    let mut response = status.into_response();
+    response.extensions_mut().insert(ErrorPage(Some(key)));
     response
 }
 
@@ -55,7 +63,7 @@ impl IntoResponse for WebError {
 }
 
 /// Logs an internal error with its cause chain.
-fn log_internal(err: &(dyn std::error::Error + 'static)) {
+pub(crate) fn log_internal(err: &(dyn std::error::Error + 'static)) {
     let mut chain = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {
@@ -95,10 +103,14 @@ struct ErrorTemplate {
 pub async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let lang = request_language(&request);
+    let actor = request
+        .extensions()
+        .get::<crate::auth::Auth>()
+        .and_then(|a| a.actor.clone());
     let response = next.run(request).await;
-    if response.extensions().get::<ErrorPage>().is_none() {
+    let Some(ErrorPage(key)) = response.extensions().get::<ErrorPage>().copied() else {
         return response;
-    }
+    };
     let status = response.status();
     if path.starts_with("/api/") {
         return problem(status);
@@ -109,16 +121,31 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         .await
         .map(|o| o.name)
         .unwrap_or_default();
-    render(status, &error_template(lang, &path, status, office))
+    let mut template = error_template(lang, &path, status, office, actor.as_ref());
+    if let Some(key) = key {
+        template.text = template.page.tr.t(&format!("error-{key}-text"));
+    }
+    render(status, &template)
 }
 
-fn error_template(lang: Language, path: &str, status: StatusCode, office: String) -> ErrorTemplate {
+fn error_template(
+    lang: Language,
+    path: &str,
+    status: StatusCode,
+    office: String,
+    actor: Option<&msohub_service::Actor>,
+) -> ErrorTemplate {
     let code = match status.as_u16() {
-        c @ (403 | 404 | 409 | 422 | 503) => c,
+        c @ (403 | 404 | 409 | 422 | 429 | 503) => c,
         c if c < 500 => 400,
         _ => 500,
     };
-    let mut page = PageContext::plain(lang, path, String::new(), office);
+    let mut page = match actor {
+        Some(actor) if path.starts_with("/app/") => {
+            PageContext::staff(lang, path, String::new(), office, actor)
+        }
+        _ => PageContext::plain(lang, path, String::new(), office),
+    };
     page.title = page.tr.t(&format!("error-{code}-title"));
     ErrorTemplate {
         heading: page.title.clone(),

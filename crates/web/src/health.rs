@@ -3,16 +3,15 @@
 //! `/metrics` lives here too: both are for operators, not users.
 
 use crate::AppState;
+use crate::routes::Routes;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(crate::metrics::metrics))
+pub fn routes(r: Routes) -> Routes {
+    r.get("/healthz", healthz)
+        .get("/metrics", crate::metrics::metrics)
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

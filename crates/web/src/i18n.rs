@@ -65,17 +65,24 @@ pub const LANG_COOKIE: &str = "msohub_lang";
 /// The language a request is in: the `/{lang}/` prefix of its path, else the
 /// language cookie, else the browser's `Accept-Language`, else German.
 pub fn request_language<B>(request: &axum::http::Request<B>) -> Language {
-    let from_path = request
-        .uri()
+    language_of(request.uri(), request.headers())
+}
+
+/// [`request_language`] for extractors that only have the request's parts.
+pub fn request_language_parts(parts: &axum::http::request::Parts) -> Language {
+    language_of(&parts.uri, &parts.headers)
+}
+
+fn language_of(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Language {
+    let from_path = uri
         .path()
         .split('/')
         .nth(1)
         .and_then(|seg| seg.parse::<Language>().ok());
     from_path
-        .or_else(|| cookie(request.headers(), LANG_COOKIE).and_then(|v| v.parse().ok()))
+        .or_else(|| cookie(headers, LANG_COOKIE).and_then(|v| v.parse().ok()))
         .unwrap_or_else(|| {
-            request
-                .headers()
+            headers
                 .get(axum::http::header::ACCEPT_LANGUAGE)
                 .and_then(|v| v.to_str().ok())
                 .map_or(Language::DEFAULT, Language::negotiate)

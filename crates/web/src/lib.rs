@@ -1,64 +1,115 @@
 //! The HTTP adapter of msohub: router, pages, JSON API, i18n, embedded assets.
 //!
 //! Handlers are thin: extract, call a [`msohub_service::Services`] use case,
-//! render a template or JSON. Every feature contributes its own `router()`;
-//! [`router`] merges them and wraps them in the layers every response needs
-//! (security headers, compression, metrics, panic recovery). Nothing here
-//! speaks SQL or renders documents.
+//! render a template or JSON. Every feature registers its routes in the one
+//! route table ([`routes::Routes`]); [`router`] wraps them in the layers every
+//! response needs (security headers, compression, authentication, CSRF
+//! protection, error pages, metrics, panic recovery). Nothing here speaks SQL
+//! or renders documents.
 
+mod api;
+mod api_error;
 mod assets;
+mod auth;
+mod csrf;
 mod error;
+mod forms;
 mod headers;
 mod health;
 mod i18n;
 mod metrics;
 mod page;
+mod pages;
 mod public;
-mod staff;
+mod ratelimit;
+pub mod routes;
 
 pub use error::WebError;
 pub use metrics::Metrics;
 
 use axum::Router;
 use msohub_service::Services;
+use ratelimit::RateLimiter;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::timeout::TimeoutLayer;
 
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Take the client address from `X-Forwarded-For` (behind a proxy).
+    pub trust_proxy: bool,
+    /// The public URL is https: cookies are `Secure`.
+    pub public_url_is_https: bool,
+}
+
 /// Everything a handler may need, shared across requests.
 #[derive(Clone)]
 pub struct AppState {
     pub services: Services,
     pub metrics: Arc<Metrics>,
+    pub config: Arc<WebConfig>,
+    login_limiter: Arc<RateLimiter>,
 }
 
 impl AppState {
-    pub fn new(services: Services) -> AppState {
+    pub fn new(services: Services, config: WebConfig) -> AppState {
         AppState {
             services,
             metrics: Arc::new(Metrics::new()),
+            config: Arc::new(config),
+            // Ten sign-in attempts at once per address, then one every six
+            // seconds: plenty for an office behind one NAT address, far too
+            // slow for guessing.
+            login_limiter: Arc::new(RateLimiter::new(10, 10)),
         }
     }
 }
 
+/// Every route of the application, registered in one table.
+fn route_table() -> routes::Routes {
+    let r = routes::Routes::new();
+    let r = health::routes(r);
+    let r = assets::routes(r);
+    let r = public::routes(r);
+    let r = pages::login::routes(r);
+    let r = pages::dashboard::routes(r);
+    let r = pages::account::routes(r);
+    let r = pages::admin_users::routes(r);
+    let r = pages::audit::routes(r);
+    api::routes(r)
+}
+
+/// Method and path of every route, for the access-matrix test.
+pub fn route_list() -> Vec<routes::RouteSpec> {
+    let mut list = route_table().into_parts().1;
+    list.sort();
+    list
+}
+
 /// The whole application as one axum router.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(health::router())
-        .merge(assets::router())
-        .merge(public::router())
-        .merge(staff::router())
+    let (routes, _) = route_table().into_parts();
+    // Layers run outside-in in the reverse order of these calls: security
+    // headers wrap everything; authentication runs before CSRF and error
+    // pages, so both can see who is asking.
+    routes
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
         ))
         .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(axum::middleware::from_fn(csrf::protect))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::error_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
         ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,

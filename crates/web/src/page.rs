@@ -10,7 +10,8 @@ use crate::i18n::Tr;
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use msohub_domain::Language;
+use msohub_domain::{Language, Permission};
+use msohub_service::Actor;
 
 /// One entry of a navigation bar.
 pub struct NavItem {
@@ -27,6 +28,12 @@ pub struct LangLink {
     pub current: bool,
 }
 
+/// The signed-in user, as the page header shows them.
+pub struct UserBox {
+    pub name: String,
+    pub role_label: String,
+}
+
 /// Context shared by all page templates.
 pub struct PageContext {
     pub lang: Language,
@@ -36,6 +43,9 @@ pub struct PageContext {
     pub office_name: String,
     pub nav: Vec<NavItem>,
     pub languages: Vec<LangLink>,
+    pub user: Option<UserBox>,
+    /// Where the brand link leads (public home or staff start page).
+    pub home: String,
 }
 
 impl PageContext {
@@ -68,7 +78,55 @@ impl PageContext {
             office_name,
             nav,
             languages: language_links(lang, |code| format!("/{code}{rest}")),
+            user: None,
+            home: format!("/{}/", lang.code()),
         }
+    }
+
+    /// A page of the staff area: navigation by the user's permissions.
+    pub fn staff(
+        lang: Language,
+        path: &str,
+        title: String,
+        office_name: String,
+        actor: &Actor,
+    ) -> Self {
+        let mut page = PageContext::plain(lang, path, title, office_name);
+        let tr = page.tr;
+        let mut items: Vec<(&str, &str)> = Vec::new();
+        if actor.can(Permission::ReadStaffArea) {
+            items.push(("/app/", "nav-dashboard"));
+        }
+        if actor.can(Permission::ManageUsers) {
+            items.push(("/app/admin/users", "nav-users"));
+        }
+        if actor.can(Permission::ReadAuditLog) {
+            items.push(("/app/audit", "nav-audit"));
+        }
+        items.push(("/app/account", "nav-account"));
+        page.nav = items
+            .into_iter()
+            .map(|(href, key)| NavItem {
+                href: href.to_owned(),
+                label: tr.t(key),
+                current: if href == "/app/" {
+                    path == "/app/"
+                } else {
+                    path.starts_with(href)
+                },
+            })
+            .collect();
+        page.user = Some(UserBox {
+            name: actor.display_name.clone(),
+            role_label: tr.t(&format!("role-{}", actor.role)),
+        });
+        page.home = if actor.can(Permission::ReadStaffArea) {
+            "/app/"
+        } else {
+            "/app/account"
+        }
+        .to_owned();
+        page
     }
 
     /// A page outside the `/{lang}/` tree (staff area, error pages): the
@@ -84,6 +142,8 @@ impl PageContext {
             languages: language_links(lang, |code| {
                 format!("/lang/{code}?next={}", encode_query(path))
             }),
+            user: None,
+            home: format!("/{}/", lang.code()),
         }
     }
 
@@ -93,6 +153,24 @@ impl PageContext {
 
     pub fn t(&self, key: &str) -> String {
         self.tr.t(key)
+    }
+
+    pub fn t1(&self, key: &str, name: &'static str, value: impl ToString) -> String {
+        self.tr.t1(key, name, value)
+    }
+
+    /// The label of a role in the page's language.
+    pub fn role(&self, role: &msohub_domain::Role) -> String {
+        self.tr.t(&format!("role-{role}"))
+    }
+
+    /// A point in time as the office reads it: local time in Berlin.
+    pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        let local = at.with_timezone(&chrono_tz::Europe::Berlin);
+        match self.lang {
+            Language::De => local.format("%d.%m.%Y %H:%M").to_string(),
+            Language::En => local.format("%Y-%m-%d %H:%M").to_string(),
+        }
     }
 
     pub fn dir(&self) -> &'static str {

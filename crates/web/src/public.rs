@@ -7,22 +7,20 @@ use crate::AppState;
 use crate::error::WebError;
 use crate::i18n::LANG_COOKIE;
 use crate::page::{PageContext, render};
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use msohub_domain::Language;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(root))
-        .route("/lang/{code}", get(switch_language))
-        .route("/{lang}", get(home_without_slash))
-        .route("/{lang}/", get(home))
-        .route("/{lang}/about", get(about))
-        .route("/{lang}/accessibility", get(accessibility))
+pub fn routes(r: Routes) -> Routes {
+    r.get("/", root)
+        .get("/lang/{code}", switch_language)
+        .get("/{lang}", home_without_slash)
+        .get("/{lang}/", home)
+        .get("/{lang}/about", about)
+        .get("/{lang}/accessibility", accessibility)
 }
 
 /// Parses the `{lang}` path segment; an unknown code is a 404.

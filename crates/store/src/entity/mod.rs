@@ -1,3 +1,8 @@
 //! SeaORM entities, one module per table. Only this crate sees them.
 
+pub mod api_token;
+pub mod app_user;
+pub mod audit_log;
+pub mod recovery_code;
+pub mod session;
 pub mod setting;

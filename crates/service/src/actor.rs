@@ -1,0 +1,61 @@
+//! Who is acting: the user behind a request, a token, or the command line.
+//! Every use case takes an [`Actor`] and asks it for the permission it needs.
+
+use crate::Error;
+use msohub_domain::{Permission, Role};
+use uuid::Uuid;
+
+/// How the actor was authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Session,
+    Token,
+    /// The operator at the command line (trusted: has the database anyway).
+    Cli,
+}
+
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation_id: Option<Uuid>,
+    pub must_change_password: bool,
+    pub ip: Option<String>,
+    pub via: Via,
+}
+
+impl Actor {
+    /// The command-line operator, with admin rights.
+    pub fn cli() -> Actor {
+        Actor {
+            user_id: None,
+            email: "cli".to_owned(),
+            display_name: "Kommandozeile".to_owned(),
+            role: Role::Admin,
+            organisation_id: None,
+            must_change_password: false,
+            ip: None,
+            via: Via::Cli,
+        }
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        self.role.can(permission)
+    }
+
+    /// `Err(Forbidden)` unless the actor has the permission.
+    pub fn require(&self, permission: Permission) -> Result<(), Error> {
+        if self.can(permission) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
+    /// The signed-in user's id; `Forbidden` for the command line.
+    pub fn user(&self) -> Result<Uuid, Error> {
+        self.user_id.ok_or(Error::Forbidden)
+    }
+}

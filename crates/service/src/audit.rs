@@ -1,0 +1,132 @@
+//! Writing and reading the audit log through the service layer.
+//!
+//! Every write use case calls [`record`] inside its own transaction, so the
+//! entry exists exactly when the change does. Browsing is for admins and
+//! auditors; the change feed (`after`) is the same data in position order.
+
+use crate::{Actor, Error, Services};
+use chrono::{DateTime, Utc};
+use msohub_domain::Permission;
+use msohub_store::audit::{self, AuditFilter, NewAuditEntry};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// One entry as shown to users and API clients.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub position: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub action: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+impl From<audit::AuditRow> for AuditEntry {
+    fn from(r: audit::AuditRow) -> Self {
+        let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+        AuditEntry {
+            position: r.position,
+            at: r.at,
+            actor_id: r.actor_id,
+            actor: r.actor_label,
+            entity_type: r.entity_type,
+            entity_id: r.entity_id,
+            action: r.action,
+            before: parse(r.before),
+            after: parse(r.after),
+        }
+    }
+}
+
+/// Records a change made by `actor` (inside the caller's transaction).
+pub(crate) async fn record(
+    c: &impl msohub_store::sea_orm_connection::ConnectionTrait,
+    actor: &Actor,
+    entity_type: &str,
+    entity_id: impl ToString,
+    action: &str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<i64, Error> {
+    Ok(audit::record(
+        c,
+        NewAuditEntry {
+            at: Utc::now(),
+            actor_id: actor.user_id,
+            actor_label: actor.email.clone(),
+            entity_type: entity_type.to_owned(),
+            entity_id: entity_id.to_string(),
+            action: action.to_owned(),
+            before,
+            after,
+            ip: actor.ip.clone(),
+        },
+    )
+    .await?)
+}
+
+/// What can be filtered when browsing the log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub after: Option<i64>,
+    pub before: Option<i64>,
+    pub actor_id: Option<Uuid>,
+    /// The actor's e-mail address (as recorded at the time).
+    pub actor: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: Option<u64>,
+}
+
+pub const MAX_AUDIT_PAGE: u64 = 1000;
+
+impl Services {
+    /// Browses the log, newest first (admins and auditors).
+    pub async fn browse_audit_log(
+        &self,
+        actor: &Actor,
+        q: &AuditQuery,
+    ) -> Result<Vec<AuditEntry>, Error> {
+        actor.require(Permission::ReadAuditLog)?;
+        self.list_audit(q, false).await
+    }
+
+    /// The change feed: entries after position `q.after`, oldest first.
+    pub async fn audit_feed(
+        &self,
+        actor: &Actor,
+        q: &AuditQuery,
+    ) -> Result<Vec<AuditEntry>, Error> {
+        actor.require(Permission::ReadAuditLog)?;
+        self.list_audit(q, true).await
+    }
+
+    async fn list_audit(&self, q: &AuditQuery, ascending: bool) -> Result<Vec<AuditEntry>, Error> {
+        let filter = AuditFilter {
+            after: q.after,
+            before: q.before,
+            actor_id: q.actor_id,
+            actor_label: q.actor.as_ref().map(|a| a.trim().to_lowercase()),
+            entity_type: q.entity_type.clone(),
+            entity_id: q.entity_id.clone(),
+            from: q.from,
+            to: q.to,
+            limit: q.limit.unwrap_or(100).clamp(1, MAX_AUDIT_PAGE),
+            ascending,
+        };
+        let rows = audit::list(self.store.conn(), &filter).await?;
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
+    }
+
+    /// The newest position of the change feed (internal consumers: search
+    /// index, caches).
+    pub async fn audit_head(&self) -> Result<i64, Error> {
+        Ok(audit::head(self.store.conn()).await?)
+    }
+}

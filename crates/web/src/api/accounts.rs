@@ -1,0 +1,156 @@
+//! `/api/v1/me`, `/api/v1/users`, `/api/v1/tokens`.
+
+use super::ApiJson;
+use crate::AppState;
+use crate::api_error::ApiError;
+use crate::auth::CurrentUser;
+use crate::routes::Routes;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use msohub_service::accounts::{NewUser, UserChange};
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/me", me)
+        .get("/api/v1/users", list_users)
+        .post("/api/v1/users", create_user)
+        .get("/api/v1/users/{id}", get_user)
+        .patch("/api/v1/users/{id}", update_user)
+        .get("/api/v1/tokens", list_tokens)
+        .post("/api/v1/tokens", create_token)
+        .delete("/api/v1/tokens/{id}", revoke_token)
+}
+
+async fn me(CurrentUser(actor): CurrentUser) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "id": actor.user_id,
+        "email": actor.email,
+        "display_name": actor.display_name,
+        "role": actor.role,
+        "organisation_id": actor.organisation_id,
+    }))
+}
+
+async fn list_users(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+) -> Result<Response, ApiError> {
+    let users = state.services.list_users(&actor).await?;
+    Ok(Json(serde_json::json!({ "items": users, "next_cursor": null })).into_response())
+}
+
+#[derive(Deserialize)]
+struct CreateUser {
+    email: String,
+    display_name: String,
+    role: String,
+    organisation_id: Option<Uuid>,
+    password: Option<String>,
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    ApiJson(body): ApiJson<CreateUser>,
+) -> Result<Response, ApiError> {
+    let (user, one_time_password) = state
+        .services
+        .create_user(
+            &actor,
+            NewUser {
+                email: body.email,
+                display_name: body.display_name,
+                role: body.role,
+                organisation_id: body.organisation_id,
+                password: body.password,
+            },
+        )
+        .await?;
+    let mut value = serde_json::to_value(&user).unwrap_or_default();
+    if let Some(p) = one_time_password {
+        value["one_time_password"] = serde_json::Value::String(p);
+    }
+    Ok((StatusCode::CREATED, Json(value)).into_response())
+}
+
+async fn get_user(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.services.get_user(&actor, id).await?).into_response())
+}
+
+#[derive(Deserialize)]
+struct PatchUser {
+    version: i32,
+    display_name: Option<String>,
+    role: Option<String>,
+    #[serde(default, with = "double_option")]
+    organisation_id: Option<Option<Uuid>>,
+    disabled: Option<bool>,
+}
+
+/// `null` (clear) and absent (keep) are different for a PATCH.
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+async fn update_user(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    ApiJson(body): ApiJson<PatchUser>,
+) -> Result<Response, ApiError> {
+    let change = UserChange {
+        display_name: body.display_name,
+        role: body.role,
+        organisation_id: body.organisation_id,
+        disabled: body.disabled,
+        version: body.version,
+    };
+    Ok(Json(state.services.update_user(&actor, id, change).await?).into_response())
+}
+
+async fn list_tokens(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+) -> Result<Response, ApiError> {
+    let tokens = state.services.list_tokens(&actor).await?;
+    Ok(Json(serde_json::json!({ "items": tokens, "next_cursor": null })).into_response())
+}
+
+#[derive(Deserialize)]
+struct CreateToken {
+    name: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    ApiJson(body): ApiJson<CreateToken>,
+) -> Result<Response, ApiError> {
+    let owner = actor.user()?;
+    let created = state
+        .services
+        .create_token(&actor, owner, &body.name)
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    state.services.revoke_token(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

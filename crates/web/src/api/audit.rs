@@ -1,0 +1,63 @@
+//! `/api/v1/audit-log`: browse (newest first) or follow the change feed
+//! (`?after=N`, oldest first, with the position to continue from).
+
+use crate::AppState;
+use crate::api_error::ApiError;
+use crate::auth::CurrentUser;
+use crate::routes::Routes;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use msohub_service::audit::AuditQuery;
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/audit-log", audit_log)
+}
+
+#[derive(Deserialize)]
+struct Params {
+    after: Option<i64>,
+    before: Option<i64>,
+    actor_id: Option<Uuid>,
+    actor: Option<String>,
+    entity_type: Option<String>,
+    entity_id: Option<String>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    limit: Option<u64>,
+}
+
+async fn audit_log(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    params: Result<Query<Params>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(p) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let query = AuditQuery {
+        after: p.after,
+        before: p.before,
+        actor_id: p.actor_id,
+        actor: p.actor,
+        entity_type: p.entity_type,
+        entity_id: p.entity_id,
+        from: p.from,
+        to: p.to,
+        limit: p.limit,
+    };
+    let feed = p.after.is_some();
+    let items = if feed {
+        state.services.audit_feed(&actor, &query).await?
+    } else {
+        state.services.browse_audit_log(&actor, &query).await?
+    };
+    let last = items.last().map(|e| e.position);
+    let body = if feed {
+        serde_json::json!({ "items": items, "next_after": last.or(p.after) })
+    } else {
+        serde_json::json!({ "items": items, "next_before": last })
+    };
+    Ok(Json(body).into_response())
+}

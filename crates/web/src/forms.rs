@@ -1,0 +1,81 @@
+//! Field-level messages for forms, in the user's language.
+//!
+//! A service returns the broken rules as `(field, rule)`; a form template asks
+//! [`FormErrors::msg`] for the message of each field and shows a summary with
+//! links to the fields at the top (the accessible error pattern of KERN and
+//! GOV.UK).
+
+use crate::i18n::Tr;
+use msohub_service::{Error, FieldError};
+
+pub struct FormErrors {
+    tr: Tr,
+    errors: Vec<FieldError>,
+    /// A message about the whole form (e.g. wrong credentials, conflict).
+    pub general: Option<String>,
+}
+
+impl FormErrors {
+    pub fn none(tr: Tr) -> FormErrors {
+        FormErrors {
+            tr,
+            errors: Vec::new(),
+            general: None,
+        }
+    }
+
+    pub fn fields(tr: Tr, errors: Vec<FieldError>) -> FormErrors {
+        FormErrors {
+            tr,
+            errors,
+            general: None,
+        }
+    }
+
+    pub fn general(tr: Tr, key: &str) -> FormErrors {
+        FormErrors {
+            tr,
+            errors: Vec::new(),
+            general: Some(tr.t(key)),
+        }
+    }
+
+    /// Turns a service error into form messages; `Err` for errors a form
+    /// cannot show (forbidden, not found, internal).
+    pub fn from_service(tr: Tr, err: Error) -> Result<FormErrors, Error> {
+        match err {
+            Error::Validation(fields) => Ok(FormErrors::fields(tr, fields)),
+            Error::Conflict(_) => Ok(FormErrors::general(tr, "form-conflict")),
+            other => Err(other),
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        !self.errors.is_empty() || self.general.is_some()
+    }
+
+    /// The message for one field, if it has an error.
+    pub fn msg(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| self.tr.t(&format!("rule-{}", e.rule)))
+    }
+
+    /// `(field, label: message)` for the summary at the top of the form.
+    pub fn summary(&self) -> Vec<(String, String)> {
+        self.errors
+            .iter()
+            .map(|e| {
+                (
+                    e.field.clone(),
+                    format!(
+                        "{}: {}",
+                        self.tr.t(&format!("field-{}", e.field)),
+                        self.tr.t(&format!("rule-{}", e.rule))
+                    ),
+                )
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,42 @@
+//! HTML pages of the staff area and sign-in, one module per area. Each module
+//! registers its routes in [`crate::routes::Routes`].
+
+pub mod account;
+pub mod admin_users;
+pub mod audit;
+pub mod dashboard;
+pub mod login;
+
+use crate::AppState;
+use crate::i18n::{Tr, request_language_parts};
+use crate::page::PageContext;
+use axum::http::request::Parts;
+use msohub_service::Actor;
+
+/// The office name for the page header (empty if it cannot be read).
+pub async fn office_name(state: &AppState) -> String {
+    state
+        .services
+        .office()
+        .await
+        .map(|o| o.name)
+        .unwrap_or_default()
+}
+
+/// Language, translator and page context for a staff page.
+pub async fn staff_page(
+    state: &AppState,
+    parts: &Parts,
+    actor: &Actor,
+    title_key: &str,
+) -> PageContext {
+    let lang = request_language_parts(parts);
+    let tr = Tr::new(lang);
+    PageContext::staff(
+        lang,
+        parts.uri.path(),
+        tr.t(title_key),
+        office_name(state).await,
+        actor,
+    )
+}

@@ -1,0 +1,182 @@
+//! The access matrix: for every route of the application, which roles may
+//! use it (anonymous included). The list of routes comes from the app's own
+//! route table, so adding a route without deciding here who may use it
+//! fails `every_route_is_in_the_matrix`.
+
+use crate::helpers::{TestApp, new_client};
+use crate::on_both_databases;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    /// Staff area readers: admin, staff, auditor.
+    StaffArea,
+    /// Admins only.
+    Admin,
+    /// The audit log: admins and auditors.
+    Audit,
+}
+
+const ROLES: [&str; 5] = ["anonymous", "admin", "staff", "representative", "auditor"];
+
+fn allowed(access: Access, role: &str) -> bool {
+    match access {
+        Access::Public => true,
+        Access::SignedIn => role != "anonymous",
+        Access::StaffArea => matches!(role, "admin" | "staff" | "auditor"),
+        Access::Admin => role == "admin",
+        Access::Audit => matches!(role, "admin" | "auditor"),
+    }
+}
+
+/// (method, route template, who may use it)
+const MATRIX: &[(&str, &str, Access)] = &[
+    ("GET", "/healthz", Access::Public),
+    ("GET", "/metrics", Access::Public),
+    ("GET", "/static/{*path}", Access::Public),
+    ("GET", "/", Access::Public),
+    ("GET", "/lang/{code}", Access::Public),
+    ("GET", "/{lang}", Access::Public),
+    ("GET", "/{lang}/", Access::Public),
+    ("GET", "/{lang}/about", Access::Public),
+    ("GET", "/{lang}/accessibility", Access::Public),
+    ("GET", "/login", Access::Public),
+    ("POST", "/login", Access::Public),
+    ("GET", "/login/totp", Access::Public),
+    ("POST", "/login/totp", Access::Public),
+    ("GET", "/app", Access::Public),
+    ("GET", "/app/", Access::StaffArea),
+    ("GET", "/app/account", Access::SignedIn),
+    ("GET", "/app/account/password", Access::SignedIn),
+    ("POST", "/app/account/password", Access::SignedIn),
+    ("GET", "/app/account/totp", Access::SignedIn),
+    ("POST", "/app/account/totp", Access::SignedIn),
+    ("POST", "/app/account/totp/disable", Access::SignedIn),
+    ("POST", "/app/account/tokens", Access::SignedIn),
+    ("POST", "/app/account/tokens/{id}/revoke", Access::SignedIn),
+    ("GET", "/app/admin/users", Access::Admin),
+    ("POST", "/app/admin/users", Access::Admin),
+    ("GET", "/app/admin/users/new", Access::Admin),
+    ("GET", "/app/admin/users/{id}", Access::Admin),
+    ("POST", "/app/admin/users/{id}", Access::Admin),
+    ("POST", "/app/admin/users/{id}/disable", Access::Admin),
+    ("POST", "/app/admin/users/{id}/enable", Access::Admin),
+    (
+        "POST",
+        "/app/admin/users/{id}/reset-password",
+        Access::Admin,
+    ),
+    ("GET", "/app/audit", Access::Audit),
+    ("GET", "/api/v1/me", Access::SignedIn),
+    ("GET", "/api/v1/users", Access::Admin),
+    ("POST", "/api/v1/users", Access::Admin),
+    ("GET", "/api/v1/users/{id}", Access::Admin),
+    ("PATCH", "/api/v1/users/{id}", Access::Admin),
+    ("GET", "/api/v1/tokens", Access::SignedIn),
+    ("POST", "/api/v1/tokens", Access::SignedIn),
+    ("DELETE", "/api/v1/tokens/{id}", Access::SignedIn),
+    ("GET", "/api/v1/audit-log", Access::Audit),
+    // Last: signing out ends the session the other rows need.
+    ("POST", "/logout", Access::Public),
+];
+
+#[test]
+fn every_route_is_in_the_matrix() {
+    let routes: BTreeSet<(String, String)> = msohub_web::route_list()
+        .into_iter()
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .collect();
+    let matrix: BTreeSet<(String, String)> = MATRIX
+        .iter()
+        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    let missing: Vec<_> = routes.difference(&matrix).collect();
+    let stale: Vec<_> = matrix.difference(&routes).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an access decision in tests/api/access.rs: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "matrix rows for routes that do not exist: {stale:?}"
+    );
+}
+
+/// A concrete path for a route template.
+fn concrete(template: &str, user_id: &str) -> String {
+    let unknown = uuid::Uuid::now_v7().to_string();
+    template
+        .replace("{*path}", "msohub.css")
+        .replace("{code}", "en")
+        .replace("{lang}", "de")
+        .replace("/users/{id}", &format!("/users/{user_id}"))
+        .replace("{id}", &unknown)
+}
+
+/// Whether a response says "you may not": 403, an API 401, or a page that
+/// sends the visitor to sign in.
+fn denied(response: &reqwest::Response) -> bool {
+    let status = response.status().as_u16();
+    let to_login = response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .is_some_and(|l| l.starts_with("/login?next="));
+    status == 403
+        || (status == 401 && response.headers().contains_key("www-authenticate"))
+        || (status == 303 && to_login)
+}
+
+on_both_databases!(each_role_gets_exactly_its_routes);
+
+async fn each_role_gets_exactly_its_routes(app: TestApp) {
+    let target = app.create_user("staff").await;
+    let target_id = app
+        .services
+        .find_user_by_email(&msohub_service::Actor::cli(), &target)
+        .await
+        .unwrap()
+        .id
+        .to_string();
+    let mut failures = Vec::new();
+    for role in ROLES {
+        let client = if role == "anonymous" {
+            new_client()
+        } else {
+            app.signed_in(role).await.0
+        };
+        for (method, template, access) in MATRIX {
+            let path = concrete(template, &target_id);
+            let request = client.request(method.parse().unwrap(), app.url(&path));
+            let request = match (*method, path.starts_with("/api/")) {
+                ("POST", true) if path.ends_with("/users") => request.json(&serde_json::json!({
+                    "email": format!("matrix-{}@ki-test.example", uuid::Uuid::now_v7().simple()),
+                    "display_name": "Matrix",
+                    "role": "staff"
+                })),
+                ("POST", true) => request.json(&serde_json::json!({ "name": "matrix" })),
+                ("PATCH", true) => request.json(&serde_json::json!({ "version": 0 })),
+                ("POST", false) => request.form(&[("x", "")]),
+                _ => request,
+            };
+            let response = request.send().await.unwrap();
+            let expected = allowed(*access, role);
+            if denied(&response) == expected {
+                failures.push(format!(
+                    "{role} {method} {path}: expected {}, got {}",
+                    if expected { "allowed" } else { "denied" },
+                    response.status()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "access matrix violations:\n{}",
+        failures.join("\n")
+    );
+}
