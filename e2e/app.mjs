@@ -43,9 +43,16 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Starts the app (or attaches to MSOHUB_E2E_BASE_URL) and resolves once
  * GET /healthz answers 200.
+ *
+ * Options:
+ *   demo: true   start `msohub serve --demo`, which loads the demo data set
+ *                (with the demo accounts) into the fresh database.
+ *                Ignored for MSOHUB_E2E_BASE_URL: that instance must have been
+ *                started with --demo itself.
+ *
  * Returns { baseUrl, url(path), logs(), stop() }.
  */
-export async function startApp() {
+export async function startApp({ demo = false } = {}) {
   const external = process.env.MSOHUB_E2E_BASE_URL;
   if (external) {
     const baseUrl = external.replace(/\/+$/, '');
@@ -77,6 +84,7 @@ export async function startApp() {
   };
 
   const args = ['serve', '--bind', `127.0.0.1:${port}`, '--database-url', databaseUrl];
+  if (demo) args.push('--demo');
   // setpriv --pdeathsig: the kernel kills the app when this process dies, even
   // by SIGKILL, where no exit handler of ours can run.
   const [command, argv] = existsSync(SETPRIV)

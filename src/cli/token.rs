@@ -15,8 +15,8 @@ pub enum TokenCommand {
         #[arg(long, default_value = "Kommandozeile")]
         name: String,
     },
-    /// Revoke a token by its id (see the account page or GET /api/v1/tokens).
-    Revoke { id: Uuid },
+    /// Revoke a token, given its id (see GET /api/v1/tokens) or the token itself.
+    Revoke { token: String },
 }
 
 pub async fn run(database_url: &str, command: TokenCommand) -> anyhow::Result<()> {
@@ -38,11 +38,20 @@ pub async fn run(database_url: &str, command: TokenCommand) -> anyhow::Result<()
             );
             println!("{}", created.secret);
         }
-        TokenCommand::Revoke { id } => {
-            services
-                .revoke_token(&cli, id)
-                .await
-                .map_err(super::describe)?;
+        TokenCommand::Revoke { token } => {
+            let id = match token.parse::<Uuid>() {
+                Ok(id) => {
+                    services
+                        .revoke_token(&cli, id)
+                        .await
+                        .map_err(super::describe)?;
+                    id
+                }
+                Err(_) => services
+                    .revoke_token_by_secret(&cli, &token)
+                    .await
+                    .map_err(super::describe)?,
+            };
             println!("token {id} revoked");
         }
     }

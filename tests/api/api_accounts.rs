@@ -249,6 +249,13 @@ async fn cli_creates_users_and_tokens(app: TestApp) {
         assert!(ok && out.contains("one-time password"), "{out}");
         let (ok, out, err) = run(&["token", "create", "cli@ki-test.example", "--name", "Skript"]);
         assert!(ok, "{err}");
+        // A second token, revoked by its secret.
+        let (_, out2, _) = run(&["token", "create", "cli@ki-test.example", "--name", "Zweit"]);
+        let second = out2.lines().last().unwrap().trim().to_owned();
+        let (ok, out3, err) = run(&["token", "revoke", &second]);
+        assert!(ok && out3.contains("revoked"), "{err}");
+        let (ok, _, err) = run(&["token", "revoke", "msohub_unknown"]);
+        assert!(!ok && err.contains("no such record"), "{err}");
         let token = out.lines().last().unwrap().trim().to_owned();
         let id_line = out.lines().next().unwrap().to_owned();
         (token, id_line)

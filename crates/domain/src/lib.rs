@@ -8,6 +8,7 @@
 pub mod account;
 pub mod error;
 pub mod language;
+pub mod organisation;
 
 pub use account::{EmailAddress, NewPassword, Permission, Role};
 pub use error::Error;

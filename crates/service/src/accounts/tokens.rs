@@ -126,6 +126,16 @@ impl Services {
         Ok(())
     }
 
+    /// Revokes a token given its secret (for an operator holding a leaked
+    /// token but not its id).
+    pub async fn revoke_token_by_secret(&self, actor: &Actor, secret: &str) -> Result<Uuid, Error> {
+        let row = users::find_token_by_hash(self.store.conn(), &digest(secret.trim()))
+            .await?
+            .ok_or(Error::NotFound)?;
+        self.revoke_token(actor, row.id).await?;
+        Ok(row.id)
+    }
+
     /// Resolves a bearer token to its owner; `None` when unknown, revoked,
     /// or the owner is disabled.
     pub async fn authenticate_token(

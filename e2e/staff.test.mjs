@@ -1,0 +1,361 @@
+// The staff area in real Chromium, against `msohub serve --demo`:
+// anonymous redirect to the login page, a failed and a keyboard-only sign-in,
+// every page of the staff navigation, creating an account, the account and
+// TOTP pages, signing out, and the auditor's limited rights (403 page), with
+// axe-core (WCAG 2.1 A/AA) on each page.
+//
+// Run: npm run e2e   (needs target/debug/msohub, or MSOHUB_BIN / MSOHUB_E2E_BASE_URL;
+// an external instance must have been started with --demo)
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  formatViolations,
+  launchBrowser,
+  runAxe,
+  screenshot,
+  screenshotDir,
+  startApp,
+} from './app.mjs';
+
+const TIMEOUT = 120_000;
+
+// The demo accounts (`msohub serve --demo`).
+const PASSWORD = 'Lindenau-Demo-2026';
+const ADMIN = { email: 'm.berger@ki-lindenau.example', name: 'Monika Berger' };
+const STAFF = { email: 'j.lehmann@ki-lindenau.example' };
+const AUDITOR = { email: 'pruefung@ki-lindenau.example' };
+
+const MAX_TABS = 30;
+
+describe('staff journey', { timeout: 10 * TIMEOUT }, () => {
+  let app;
+  let browser;
+  let context;
+  let page;
+  let shots;
+
+  before(async () => {
+    shots = screenshotDir();
+    console.log(`screenshots: ${shots}`);
+    app = await startApp({ demo: true });
+    browser = await launchBrowser();
+    // bypassCSP: the app forbids inline scripts, and axe is injected as one.
+    context = await browser.newContext({
+      bypassCSP: true,
+      locale: 'de-DE',
+      viewport: { width: 1280, height: 800 },
+    });
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    if (process.env.MSOHUB_E2E_SHOW_LOGS && app) console.log(`--- app output ---\n${app.logs()}`);
+    await context?.close();
+    await browser?.close();
+    await app?.stop();
+  });
+
+  const path = () => new URL(page.url()).pathname;
+  const pathAndSearch = () => {
+    const url = new URL(page.url());
+    return url.pathname + url.search;
+  };
+
+  async function assertNoAxeViolations(label) {
+    const violations = await runAxe(page);
+    assert.equal(violations.length, 0, formatViolations(label, violations));
+  }
+
+  async function assertH1(label, text) {
+    const h1 = page.locator('h1');
+    assert.ok((await h1.count()) >= 1, `${label}: no <h1>`);
+    if (text !== undefined) assert.equal((await h1.first().innerText()).trim(), text, `${label}: <h1>`);
+  }
+
+  /** Screenshot named staff_<path slug>[_suffix]. */
+  function shoot(suffix = '') {
+    const slug =
+      decodeURIComponent(new URL(page.url()).pathname)
+        .replace(/^\/+|\/+$/g, '')
+        .replace(/[^\p{L}\p{N}._-]+/gu, '_') || 'root';
+    return screenshot(page, shots, `staff_${slug}${suffix ? `_${suffix}` : ''}`);
+  }
+
+  const activeElement = () =>
+    page.evaluate(() => {
+      const el = document.activeElement;
+      return { id: el?.id ?? '', html: el ? el.outerHTML.slice(0, 200) : '(none)' };
+    });
+
+  /** Signs in through the login form with the mouse (the keyboard path has its own test). */
+  async function signIn(email) {
+    await page.goto(app.url('/login'));
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/app/'),
+      page.locator('form[action="/login"] button[type="submit"]').click(),
+    ]);
+  }
+
+  async function navHrefs() {
+    return page.locator('nav#main-nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  }
+
+  test('/app/ redirects anonymous visitors to the login page, which passes axe', { timeout: TIMEOUT }, async () => {
+    const response = await page.goto(app.url('/app/'));
+    assert.ok(response, 'no response for /app/');
+    const redirect = response.request().redirectedFrom();
+    assert.ok(redirect, `GET /app/ was not redirected (landed on ${page.url()})`);
+    const redirectStatus = (await redirect.response())?.status();
+    assert.ok(redirectStatus >= 300 && redirectStatus < 400, `redirect status ${redirectStatus}`);
+    assert.equal(pathAndSearch(), '/login?next=/app/');
+    assert.equal(response.status(), 200);
+
+    assert.equal(await page.getAttribute('html', 'lang'), 'de');
+    await assertH1('/login', 'Anmelden');
+    const form = page.locator('form[action="/login"]');
+    assert.equal(await form.count(), 1, 'form[action="/login"]');
+    assert.equal(await form.locator('#email').count(), 1, '#email in the login form');
+    assert.equal(await form.locator('#password').count(), 1, '#password in the login form');
+    assert.equal(await form.locator('button[type="submit"]').count(), 1, 'submit button in the login form');
+    await shoot();
+    await assertNoAxeViolations('/login?next=/app/');
+  });
+
+  test('a wrong password shows the error summary, which passes axe', { timeout: TIMEOUT }, async () => {
+    await page.goto(app.url('/login?next=/app/'));
+    await page.fill('#email', ADMIN.email);
+    await page.fill('#password', 'definitely-not-the-password');
+    const [response] = await Promise.all([
+      page.waitForNavigation(),
+      page.locator('form[action="/login"] button[type="submit"]').click(),
+    ]);
+    assert.equal(path(), '/login', `after a wrong password: ${page.url()}`);
+    assert.ok(response && response.status() < 500, `HTTP ${response?.status()}`);
+    const summary = page.locator('#error-summary');
+    assert.equal(await summary.count(), 1, '#error-summary');
+    assert.ok(await summary.isVisible(), '#error-summary is not visible');
+    const text = await summary.innerText();
+    assert.ok(
+      text.includes('E-Mail-Adresse oder Passwort ist falsch.'),
+      `#error-summary says: ${JSON.stringify(text)}`,
+    );
+    assert.equal(await page.locator('.user-box__name').count(), 0, 'signed in despite a wrong password');
+    await shoot('error');
+    await assertNoAxeViolations('/login (wrong password)');
+  });
+
+  test('the admin signs in with the keyboard only', { timeout: TIMEOUT }, async () => {
+    await page.goto(app.url('/app/'));
+    assert.equal(pathAndSearch(), '/login?next=/app/');
+    await page.bringToFront();
+
+    // Tab from the top of the page: the skip link comes first, then the header
+    // links, then the form.
+    const seen = [];
+    let presses = 0;
+    let focused = await activeElement();
+    while (focused.id !== 'email' && presses < MAX_TABS) {
+      await page.keyboard.press('Tab');
+      presses += 1;
+      focused = await activeElement();
+      seen.push(focused.html);
+      if (presses === 1) {
+        assert.ok(
+          await page.evaluate(() => document.activeElement?.matches('a.skip-link[href="#main"]') ?? false),
+          `first Tab focused ${focused.html} instead of the skip link`,
+        );
+      }
+    }
+    assert.equal(focused.id, 'email', `#email not reached in ${MAX_TABS} Tab presses; focus went:\n${seen.join('\n')}`);
+
+    await page.keyboard.type(ADMIN.email);
+    await page.keyboard.press('Tab');
+    focused = await activeElement();
+    assert.equal(focused.id, 'password', `Tab after #email focused ${focused.html}`);
+    await page.keyboard.type(PASSWORD);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/app/'),
+      page.keyboard.press('Enter'),
+    ]);
+
+    assert.equal(path(), '/app/');
+    await assertH1('/app/', 'Bereich für Mitarbeitende');
+    assert.equal((await page.locator('.user-box__name').innerText()).trim(), ADMIN.name, '.user-box__name');
+  });
+
+  test('every page in the staff navigation renders and passes axe', { timeout: 5 * TIMEOUT }, async (t) => {
+    await page.goto(app.url('/app/'));
+    // Collect first, then visit: navigating detaches the nav we read from.
+    const hrefs = await navHrefs();
+    for (const expected of ['/app/', '/app/admin/users', '/app/audit', '/app/account']) {
+      assert.ok(hrefs.includes(expected), `nav#main-nav lacks ${expected}; it has ${hrefs.join(', ')}`);
+    }
+    const targets = new Set();
+    for (const href of hrefs) {
+      const url = new URL(href, page.url());
+      url.hash = '';
+      if (url.origin !== new URL(app.baseUrl).origin) {
+        t.diagnostic(`skipping external link ${href}`);
+        continue;
+      }
+      targets.add(url.href);
+    }
+
+    for (const target of targets) {
+      const label = new URL(target).pathname + new URL(target).search;
+      await t.test(label, async () => {
+        const response = await page.goto(target);
+        assert.ok(response, `no response for ${label}`);
+        assert.ok(response.status() < 400, `${label}: HTTP ${response.status()}`);
+        assert.equal(path(), new URL(target).pathname, `${label} redirected to ${page.url()}`);
+        await assertH1(label);
+        await shoot();
+        await assertNoAxeViolations(label);
+      });
+    }
+  });
+
+  test('the admin creates an account and sees its one-time password', { timeout: TIMEOUT }, async () => {
+    let response = await page.goto(app.url('/app/admin/users'));
+    assert.equal(response.status(), 200);
+    assert.equal(await page.locator('table#users').count(), 1, 'table#users');
+    assert.equal(
+      await page.locator(`table#users tr[data-email="${STAFF.email}"]`).count(),
+      1,
+      `table#users has no row tr[data-email="${STAFF.email}"]`,
+    );
+
+    response = await page.goto(app.url('/app/admin/users/new'));
+    assert.equal(response.status(), 200);
+    await assertH1('/app/admin/users/new');
+    await shoot();
+    await assertNoAxeViolations('/app/admin/users/new');
+
+    const email = `e2e-${Date.now()}-${process.pid}@ki-lindenau.example`;
+    await page.fill('#email', email);
+    await page.fill('#display_name', 'E2E Testperson');
+    await page.selectOption('#role', 'staff');
+    const [created] = await Promise.all([
+      page.waitForNavigation(),
+      page.locator('main form button[type="submit"]').click(),
+    ]);
+    assert.ok(created && created.status() < 400, `creating ${email}: HTTP ${created?.status()}`);
+    const otp = page.locator('#one-time-password');
+    assert.equal(await otp.count(), 1, `no #one-time-password after creating ${email} (at ${page.url()})`);
+    const password = (await otp.innerText()).trim();
+    assert.equal(password.length, 16, `one-time password ${JSON.stringify(password)} is not 16 characters`);
+    await assertH1('one-time password page');
+    await shoot('one_time_password');
+    await assertNoAxeViolations(`${path()} (one-time password)`);
+
+    await page.goto(app.url('/app/admin/users'));
+    assert.equal(
+      await page.locator(`table#users tr[data-email="${email}"]`).count(),
+      1,
+      `the new account ${email} is not in table#users`,
+    );
+  });
+
+  test('the account page and the TOTP set-up page pass axe', { timeout: TIMEOUT }, async () => {
+    let response = await page.goto(app.url('/app/account'));
+    assert.equal(response.status(), 200);
+    await assertH1('/app/account');
+    await assertNoAxeViolations('/app/account');
+
+    response = await page.goto(app.url('/app/account/totp'));
+    assert.equal(response.status(), 200);
+    await assertH1('/app/account/totp');
+    const secret = page.locator('#totp-secret');
+    assert.equal(await secret.count(), 1, '#totp-secret');
+    assert.ok(await secret.isVisible(), '#totp-secret is not visible');
+    assert.match((await secret.innerText()).trim(), /^[A-Z2-7]{16,}=*$/, '#totp-secret is not base32');
+    await shoot();
+    await assertNoAxeViolations('/app/account/totp');
+  });
+
+  test('signing out leads to the login page with a notice; /app/ needs a login again', { timeout: TIMEOUT }, async () => {
+    await page.goto(app.url('/app/'));
+    const logout = page.locator('form[action="/logout"] button');
+    assert.equal(await logout.count(), 1, 'button in form[action="/logout"]');
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/login'),
+      logout.click(),
+    ]);
+    assert.equal(pathAndSearch(), '/login?signed_out=1');
+    const notice = page.locator('.kern-alert--info');
+    assert.equal(await notice.count(), 1, 'info alert (.kern-alert--info) after signing out');
+    assert.ok(await notice.isVisible(), 'the sign-out notice is not visible');
+    assert.equal(await page.locator('.user-box__name').count(), 0, 'still shows a signed-in user');
+    await shoot('signed_out');
+    await assertNoAxeViolations('/login?signed_out=1');
+
+    await page.goto(app.url('/app/'));
+    assert.equal(pathAndSearch(), '/login?next=/app/', 'after signing out, /app/ did not redirect to the login');
+  });
+
+  test('the auditor sees the protocol but gets 403 for the user administration', { timeout: TIMEOUT }, async () => {
+    await signIn(AUDITOR.email);
+    const hrefs = await navHrefs();
+    assert.ok(hrefs.includes('/app/audit'), `auditor nav lacks /app/audit: ${hrefs.join(', ')}`);
+    assert.ok(!hrefs.includes('/app/admin/users'), `auditor nav offers /app/admin/users: ${hrefs.join(', ')}`);
+
+    const response = await page.goto(app.url('/app/admin/users'));
+    assert.equal(response.status(), 403, `/app/admin/users as auditor: HTTP ${response.status()}`);
+    assert.equal(path(), '/app/admin/users');
+    await assertH1('403 page', 'Kein Zugriff');
+    await shoot('403');
+    await assertNoAxeViolations('/app/admin/users (403 for the auditor)');
+  });
+
+  // With the CSP enforced (a context without bypassCSP): the login page and
+  // the dashboard load their assets, and nothing is blocked or throws.
+  test('login page and dashboard load under the real CSP without errors', { timeout: TIMEOUT }, async () => {
+    const strict = await browser.newContext({ locale: 'de-DE' });
+    try {
+      const strictPage = await strict.newPage();
+      const problems = [];
+      let at = '';
+      const problem = (text) => problems.push(`${at}: ${text}`);
+      strictPage.on('console', (msg) => {
+        if (msg.type() === 'error' && !/favicon\.ico/.test(msg.location()?.url ?? '')) {
+          problem(`console error: ${msg.text()}`);
+        }
+      });
+      strictPage.on('pageerror', (err) => problem(`page error: ${err.message}`));
+      strictPage.on('requestfailed', (req) =>
+        problem(`request failed: ${req.url()} (${req.failure()?.errorText})`),
+      );
+      strictPage.on('response', (res) => {
+        if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) {
+          problem(`HTTP ${res.status()} for ${res.url()}`);
+        }
+      });
+
+      at = '/login';
+      await strictPage.goto(app.url('/app/'), { waitUntil: 'load' });
+      assert.equal(new URL(strictPage.url()).pathname, '/login');
+      await strictPage.evaluate(() => document.fonts.ready);
+
+      at = '/app/';
+      await strictPage.fill('#email', ADMIN.email);
+      await strictPage.fill('#password', PASSWORD);
+      await Promise.all([
+        strictPage.waitForURL((url) => url.pathname === '/app/', { waitUntil: 'load' }),
+        strictPage.locator('form[action="/login"] button[type="submit"]').click(),
+      ]);
+      await strictPage.evaluate(() => document.fonts.ready);
+      assert.equal(
+        (await strictPage.locator('.user-box__name').innerText()).trim(),
+        ADMIN.name,
+        'dashboard under the real CSP: .user-box__name',
+      );
+
+      assert.equal(problems.length, 0, `under the enforced CSP:\n${problems.join('\n')}`);
+    } finally {
+      await strict.close();
+    }
+  });
+});
