@@ -42,7 +42,7 @@ pub enum Command {
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load the demo data set (a fictional mid-sized city) into an empty database.
-    Demo,
+    Demo(demo::DemoArgs),
     /// Manage user accounts.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -56,7 +56,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(&cli.database_url, args).await,
         Command::Migrate => migrate::run(&cli.database_url).await,
-        Command::Demo => demo::run(&cli.database_url).await,
+        Command::Demo(args) => demo::run(&cli.database_url, args).await,
         Command::User(command) => user::run(&cli.database_url, command).await,
         Command::Token(command) => token::run(&cli.database_url, command).await,
     }

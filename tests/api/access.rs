@@ -15,6 +15,8 @@ enum Access {
     SignedIn,
     /// Staff area readers: admin, staff, auditor.
     StaffArea,
+    /// Staff area writers: admin, staff.
+    Write,
     /// Admins only.
     Admin,
     /// The audit log: admins and auditors.
@@ -28,6 +30,7 @@ fn allowed(access: Access, role: &str) -> bool {
         Access::Public => true,
         Access::SignedIn => role != "anonymous",
         Access::StaffArea => matches!(role, "admin" | "staff" | "auditor"),
+        Access::Write => matches!(role, "admin" | "staff"),
         Access::Admin => role == "admin",
         Access::Audit => matches!(role, "admin" | "auditor"),
     }
@@ -71,6 +74,21 @@ const MATRIX: &[(&str, &str, Access)] = &[
         Access::Admin,
     ),
     ("GET", "/app/audit", Access::Audit),
+    ("GET", "/app/organisations", Access::StaffArea),
+    ("POST", "/app/organisations", Access::Write),
+    ("GET", "/app/organisations.csv", Access::StaffArea),
+    ("GET", "/app/organisations/new", Access::Write),
+    ("GET", "/app/organisations/{id}", Access::StaffArea),
+    ("POST", "/app/organisations/{id}", Access::Write),
+    ("GET", "/app/organisations/{id}/edit", Access::Write),
+    ("POST", "/app/organisations/{id}/delete", Access::Write),
+    ("POST", "/app/organisations/{id}/restore", Access::Write),
+    ("POST", "/app/organisations/{id}/checked", Access::Write),
+    ("GET", "/api/v1/organisations", Access::StaffArea),
+    ("POST", "/api/v1/organisations", Access::Write),
+    ("GET", "/api/v1/organisations/{id}", Access::StaffArea),
+    ("PATCH", "/api/v1/organisations/{id}", Access::Write),
+    ("DELETE", "/api/v1/organisations/{id}", Access::Write),
     ("GET", "/api/v1/me", Access::SignedIn),
     ("GET", "/api/v1/users", Access::Admin),
     ("POST", "/api/v1/users", Access::Admin),

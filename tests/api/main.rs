@@ -16,4 +16,5 @@ mod accounts;
 mod api_accounts;
 mod cli;
 mod health;
+mod organisations;
 mod pages;

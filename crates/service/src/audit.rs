@@ -124,6 +124,25 @@ impl Services {
         Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
 
+    /// The audit trail of one record, newest first.
+    pub(crate) async fn entity_history(
+        &self,
+        entity_type: &str,
+        id: Uuid,
+    ) -> Result<Vec<AuditEntry>, Error> {
+        let filter = AuditFilter {
+            entity_type: Some(entity_type.to_owned()),
+            entity_id: Some(id.to_string()),
+            limit: 200,
+            ..AuditFilter::default()
+        };
+        Ok(audit::list(self.store.conn(), &filter)
+            .await?
+            .into_iter()
+            .map(AuditEntry::from)
+            .collect())
+    }
+
     /// The newest position of the change feed (internal consumers: search
     /// index, caches).
     pub async fn audit_head(&self) -> Result<i64, Error> {

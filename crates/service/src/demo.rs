@@ -12,6 +12,7 @@ use crate::{Error, Services};
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DemoSummary {
     pub office: String,
+    pub organisations: usize,
     /// (e-mail, role) of the demo accounts; all share [`DEMO_PASSWORD`].
     pub accounts: Vec<(String, String)>,
 }
@@ -32,6 +33,9 @@ const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Organisations in the default demo set (besides the office itself).
+pub const DEMO_ORGANISATIONS: usize = 60;
+
 /// Marks a database that holds demo data.
 const MARKER: &str = "demo_loaded_at";
 
@@ -47,6 +51,21 @@ impl Services {
 
     /// Loads the demo data set into an empty database.
     pub async fn load_demo(&self) -> Result<DemoSummary, Error> {
+        self.load_demo_with(DEMO_ORGANISATIONS).await
+    }
+
+    /// Adds the demo registry alone: the office itself and `count`
+    /// organisations (also for tests that need a filled registry).
+    pub async fn load_demo_organisations(&self, count: usize) -> Result<usize, Error> {
+        let mut orgs = vec![crate::demo_registry::own_office()];
+        orgs.extend(crate::demo_registry::organisations(count));
+        self.create_organisations(&crate::Actor::cli(), &orgs, true)
+            .await
+    }
+
+    /// Loads the demo data with `organisations` organisations (sixty written
+    /// by hand, the rest generated), e.g. 20,000 for benchmarks.
+    pub async fn load_demo_with(&self, organisations: usize) -> Result<DemoSummary, Error> {
         if self.has_data().await? {
             return Err(Error::Conflict(
                 "the database is not empty; demo data is only loaded into an empty database"
@@ -74,11 +93,13 @@ impl Services {
             .await?;
             accounts.push(((*email).to_owned(), (*role).to_owned()));
         }
+        let organisations = self.load_demo_organisations(organisations).await?;
         self.store
             .put_setting(MARKER, &serde_json::json!(chrono::Utc::now().to_rfc3339()))
             .await?;
         Ok(DemoSummary {
             office: office.name,
+            organisations,
             accounts,
         })
     }

@@ -9,8 +9,10 @@ pub mod accounts;
 mod actor;
 pub mod audit;
 pub mod demo;
+mod demo_registry;
 mod error;
 pub mod office;
+pub mod organisations;
 mod secrets;
 pub mod totp;
 

@@ -11,6 +11,7 @@ mod connect;
 mod entity;
 mod error;
 pub mod migration;
+pub mod organisations;
 pub mod settings;
 pub mod users;
 

@@ -96,6 +96,7 @@ impl PageContext {
         let mut items: Vec<(&str, &str)> = Vec::new();
         if actor.can(Permission::ReadStaffArea) {
             items.push(("/app/", "nav-dashboard"));
+            items.push(("/app/organisations", "nav-organisations"));
         }
         if actor.can(Permission::ManageUsers) {
             items.push(("/app/admin/users", "nav-users"));
@@ -162,6 +163,15 @@ impl PageContext {
     /// The label of a role in the page's language.
     pub fn role(&self, role: &msohub_domain::Role) -> String {
         self.tr.t(&format!("role-{role}"))
+    }
+
+    /// A date (local to Berlin) as the office reads it.
+    pub fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        let local = at.with_timezone(&chrono_tz::Europe::Berlin);
+        match self.lang {
+            Language::De => local.format("%d.%m.%Y").to_string(),
+            Language::En => local.format("%Y-%m-%d").to_string(),
+        }
     }
 
     /// A point in time as the office reads it: local time in Berlin.

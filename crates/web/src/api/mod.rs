@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod organisations;
 
 use crate::AppState;
 use crate::api_error::ApiError;
@@ -13,6 +14,7 @@ use serde::de::DeserializeOwned;
 
 pub fn routes(r: Routes) -> Routes {
     let r = accounts::routes(r);
+    let r = organisations::routes(r);
     audit::routes(r)
 }
 

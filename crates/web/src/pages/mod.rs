@@ -6,6 +6,7 @@ pub mod admin_users;
 pub mod audit;
 pub mod dashboard;
 pub mod login;
+pub mod organisations;
 
 use crate::AppState;
 use crate::i18n::{Tr, request_language_parts};

@@ -1,0 +1,254 @@
+//! [`SearchIndex`]: the handle the rest of the application holds.
+//!
+//! Invariants:
+//! - One `IndexWriter` behind a mutex: writes are serialised, searches never
+//!   wait for them (they use the last reloaded searcher).
+//! - A write either commits completely or is rolled back; after a commit the
+//!   reader is reloaded before returning, so read-your-writes holds for the
+//!   caller.
+//! - Cloning is cheap and every clone is the same index.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tantivy::query::{AllQuery, Query as TantivyQuery};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+
+use crate::analysis::{self, QueryAnalyzers};
+use crate::collector::{Collected, FacetedTopCollector};
+use crate::query::{self, Combine};
+use crate::schema::{self, FACET_COUNT, Facet, Fields};
+use crate::{Error, Hit, OrganisationDoc, Query, Results};
+
+/// Words beyond this many are ignored: enough for any real query, and it
+/// bounds the cost of pasted text.
+pub(crate) const MAX_QUERY_WORDS: usize = 12;
+
+/// Per indexing thread; tantivy's minimum is 15 MB. Higher only delays
+/// flushing in a bulk load, and RAM is what this index lives in.
+const WRITER_BUDGET_PER_THREAD: usize = 32_000_000;
+
+/// A shared, thread-safe handle to the search index.
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    analyzers: QueryAnalyzers,
+}
+
+impl fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("documents", &self.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SearchIndex {
+    /// An empty index held entirely in RAM; nothing touches the disk.
+    pub fn in_memory() -> Result<SearchIndex, Error> {
+        let (schema, fields) = schema::build();
+        let index = Index::builder().schema(schema).create_in_ram()?;
+        analysis::register(index.tokenizers());
+        // Two threads halve a bulk load on the small machines this runs on;
+        // more would only produce more segments to merge.
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 2);
+        let writer = index.writer_with_num_threads(threads, threads * WRITER_BUDGET_PER_THREAD)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            inner: Arc::new(Inner {
+                reader,
+                writer: Mutex::new(writer),
+                fields,
+                analyzers: QueryAnalyzers::new(),
+            }),
+        })
+    }
+
+    /// Adds the documents, replacing any with the same id.
+    pub fn upsert(&self, docs: &[OrganisationDoc]) -> Result<(), Error> {
+        if docs.is_empty() {
+            return Ok(());
+        }
+        let fields = &self.inner.fields;
+        self.write(|writer| {
+            for doc in docs {
+                // Deletes apply only to documents added before them, so
+                // deleting then adding in one commit is a replace.
+                writer.delete_term(id_term(fields, doc.id));
+                writer.add_document(fields.document(doc))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Removes the document with this id, if there is one.
+    pub fn delete(&self, id: uuid::Uuid) -> Result<(), Error> {
+        let fields = &self.inner.fields;
+        self.write(|writer| {
+            writer.delete_term(id_term(fields, id));
+            Ok(())
+        })
+    }
+
+    /// Replaces the whole content with `docs` in one commit; searches see the
+    /// old content until the new one is complete.
+    pub fn rebuild(&self, docs: impl Iterator<Item = OrganisationDoc>) -> Result<(), Error> {
+        let fields = &self.inner.fields;
+        self.write(|writer| {
+            writer.delete_all_documents()?;
+            for doc in docs {
+                writer.add_document(fields.document(&doc))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs a search. Any text is accepted: it is split into words (at most
+    /// twelve), never parsed as query syntax.
+    ///
+    /// Every word must match; if no document matches them all, documents
+    /// matching any word are returned instead (ranked by how much matched),
+    /// so an extra word such as "für" does not empty the list. Text without
+    /// any letters or digits counts as empty text; text whose words are all
+    /// unusable (over-long) finds nothing.
+    pub fn search(&self, q: &Query) -> Result<Results, Error> {
+        let inner = &*self.inner;
+        let words = analysis::user_words(&q.text, MAX_QUERY_WORDS);
+        let mut analyzers = inner.analyzers.clone();
+        let last = words.len().saturating_sub(1);
+        let word_queries: Vec<Box<dyn TantivyQuery>> = words
+            .iter()
+            .enumerate()
+            .filter_map(|(i, word)| {
+                query::word_query(&inner.fields, &mut analyzers, word, i == last)
+            })
+            .collect();
+
+        let collected = if words.is_empty() {
+            self.collect(q, Box::new(AllQuery), false)?
+        } else {
+            match query::combine(&word_queries, Combine::All) {
+                None => Collected::default(),
+                Some(all) => {
+                    let collected = self.collect(q, all, true)?;
+                    if collected.total == 0 && word_queries.len() > 1 {
+                        match query::combine(&word_queries, Combine::Any) {
+                            Some(any) => self.collect(q, any, true)?,
+                            None => collected,
+                        }
+                    } else {
+                        collected
+                    }
+                }
+            }
+        };
+        Ok(into_results(collected, q))
+    }
+
+    /// Number of documents currently searchable.
+    pub fn len(&self) -> u64 {
+        self.inner.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn collect(
+        &self,
+        q: &Query,
+        text: Box<dyn TantivyQuery>,
+        scoring: bool,
+    ) -> Result<Collected, Error> {
+        let query = if q.public_only {
+            query::public_only(&self.inner.fields, text)
+        } else {
+            text
+        };
+        // An empty string in a filter is how HTML forms say "any"; it never
+        // names a real value.
+        let filter = |values: &[String]| -> Vec<String> {
+            values.iter().filter(|v| !v.is_empty()).cloned().collect()
+        };
+        let mut filters: [Vec<String>; FACET_COUNT] = Default::default();
+        for facet in Facet::ALL {
+            filters[facet as usize] = filter(match facet {
+                Facet::Kind => &q.kinds,
+                Facet::Topic => &q.topics,
+                Facet::Language => &q.languages,
+                Facet::District => &q.districts,
+                Facet::Origin => &q.origins,
+            });
+        }
+        let collector = FacetedTopCollector {
+            filters,
+            keep: q.offset.saturating_add(q.limit),
+            scoring,
+        };
+        Ok(self.inner.reader.searcher().search(&query, &collector)?)
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, IndexWriter>, Error> {
+        self.inner.writer.lock().map_err(|_| Error::WriterPoisoned)
+    }
+
+    fn write(
+        &self,
+        operations: impl FnOnce(&IndexWriter) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut writer = self.lock()?;
+        let outcome = operations(&writer).and_then(|()| Ok(writer.commit().map(drop)?));
+        if let Err(error) = outcome {
+            // Uncommitted operations would otherwise ride along with the next
+            // caller's commit. The first error is the one worth reporting.
+            let _rolled_back = writer.rollback();
+            return Err(error);
+        }
+        drop(writer);
+        self.inner.reader.reload()?;
+        Ok(())
+    }
+}
+
+fn id_term(fields: &Fields, id: uuid::Uuid) -> Term {
+    Term::from_field_bytes(fields.id, &schema::id_bytes(id))
+}
+
+fn into_results(collected: Collected, q: &Query) -> Results {
+    let hits = collected
+        .hits
+        .into_iter()
+        .skip(q.offset)
+        .take(q.limit)
+        .map(|hit| Hit {
+            id: hit.id,
+            score: hit.score,
+        })
+        .collect();
+    let facets = Facet::ALL
+        .into_iter()
+        .zip(collected.facets)
+        .map(|(facet, counts)| {
+            let mut counts: Vec<(String, u64)> = counts.into_iter().collect();
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            (facet.name().to_owned(), counts)
+        })
+        .collect();
+    Results {
+        hits,
+        total: collected.total,
+        facets,
+    }
+}

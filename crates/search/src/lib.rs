@@ -1,0 +1,123 @@
+//! In-process full-text search over organisations (later also offers and
+//! events) for search-as-you-type in the staff UI and the public directory.
+//!
+//! This crate owns a RAM-only tantivy index. It knows nothing about the
+//! database or the domain crate: callers hand it plain [`OrganisationDoc`]s
+//! and get back ids, scores and facet counts, then load the records
+//! themselves. The index is rebuilt at start ([`SearchIndex::rebuild`]) and
+//! then kept current with [`SearchIndex::upsert`] / [`SearchIndex::delete`]
+//! from the change feed.
+//!
+//! Invariants:
+//! - At most one document per id: `upsert` replaces, never duplicates.
+//! - Every write is committed and the reader reloaded before the call
+//!   returns, so the caller's next search sees it.
+//! - [`SearchIndex::search`] never fails or panics because of what a user
+//!   typed; errors only come from the index itself.
+//!
+//! See `query.rs` for ranking, `analysis.rs` for the language handling and
+//! `collector.rs` for filters and (disjunctive) facet counts.
+
+mod analysis;
+mod collector;
+mod index;
+mod query;
+mod schema;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+pub use index::SearchIndex;
+
+/// What the index needs to know about one organisation. Fields are plain
+/// strings so the caller decides how taxonomies are spelled; facet values are
+/// matched and reported verbatim (case-sensitive).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrganisationDoc {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub alternate_names: Vec<String>,
+    pub description: String,
+    pub kind: String,
+    pub district: Option<String>,
+    pub languages: Vec<String>,
+    pub topics: Vec<String>,
+    pub target_groups: Vec<String>,
+    pub origins: Vec<String>,
+    pub city: Option<String>,
+    pub public: bool,
+}
+
+/// A search request. Empty `text` lists every document that passes the
+/// filters, sorted by name; a filter with several values matches any of
+/// them, and different filters must all match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Query {
+    pub text: String,
+    pub kinds: Vec<String>,
+    pub topics: Vec<String>,
+    pub languages: Vec<String>,
+    pub districts: Vec<String>,
+    pub origins: Vec<String>,
+    pub public_only: bool,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Default for Query {
+    /// No text, no filters, everything visible, first page of 20.
+    fn default() -> Self {
+        Query {
+            text: String::new(),
+            kinds: Vec::new(),
+            topics: Vec::new(),
+            languages: Vec::new(),
+            districts: Vec::new(),
+            origins: Vec::new(),
+            public_only: false,
+            limit: 20,
+            offset: 0,
+        }
+    }
+}
+
+impl Query {
+    /// A text search with no filters and the default page.
+    pub fn text(text: impl Into<String>) -> Self {
+        Query {
+            text: text.into(),
+            ..Query::default()
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hit {
+    pub id: uuid::Uuid,
+    /// Relevance; only comparable within one result. 0 for a search
+    /// without text (those are ordered by name).
+    pub score: f32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Results {
+    /// The page `offset..offset + limit` of the results, best first.
+    pub hits: Vec<Hit>,
+    /// All results, not just this page.
+    pub total: usize,
+    /// Keys `kind`, `topic`, `language`, `district`, `origin`, always all
+    /// present; values sorted by count (descending), then value. Counts are
+    /// disjunctive: a facet's counts ignore that facet's own filter but apply
+    /// all others, so selecting a value never hides its siblings.
+    pub facets: BTreeMap<String, Vec<(String, u64)>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("search index operation failed")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index writer is unusable: a thread panicked while writing")]
+    WriterPoisoned,
+}

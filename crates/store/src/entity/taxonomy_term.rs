@@ -1,0 +1,22 @@
+//! `taxonomy_term`: a term of a vocabulary (topic, target group) with its
+//! German and English label.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "taxonomy_term")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub vocabulary: String,
+    pub code: String,
+    pub label_de: String,
+    pub label_en: String,
+    pub position: i32,
+    pub created_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,221 @@
+//! Organisations and taxonomy terms.
+//!
+//! Text search here is the portable fallback: `search_text` holds the folded
+//! name, alternate names and city, matched with LIKE on a folded query (so
+//! SQLite and PostgreSQL behave the same). Facet counts are computed over
+//! the filtered rows' list columns in Rust.
+
+use crate::Error;
+use crate::entity::{organisation, taxonomy_term};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+pub use crate::entity::organisation::Model as OrganisationRow;
+pub use crate::entity::taxonomy_term::Model as TermRow;
+
+/// How a list is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrgSort {
+    #[default]
+    NameAsc,
+    NameDesc,
+    UpdatedDesc,
+    AssuredAsc,
+}
+
+/// Filters of the organisation list; empty vectors mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct OrgFilter {
+    /// Folded words that must all occur in `search_text`.
+    pub words: Vec<String>,
+    pub kinds: Vec<String>,
+    pub topics: Vec<String>,
+    pub languages: Vec<String>,
+    pub districts: Vec<String>,
+    pub origins: Vec<String>,
+    /// Only profiles not checked since this instant (or never).
+    pub not_assured_since: Option<DateTime<Utc>>,
+    pub deleted: bool,
+    pub public_only: bool,
+}
+
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// `column LIKE '%"value"%'`: membership in a JSON array of codes.
+fn contains_any(column: organisation::Column, values: &[String]) -> Condition {
+    values.iter().fold(Condition::any(), |c, v| {
+        let quoted = serde_json::to_string(v).unwrap_or_default();
+        c.add(Expr::col(column).like(format!("%{}%", like_escape(&quoted))))
+    })
+}
+
+fn condition(f: &OrgFilter) -> Condition {
+    let mut c = Condition::all();
+    c = if f.deleted {
+        c.add(organisation::Column::DeletedAt.is_not_null())
+    } else {
+        c.add(organisation::Column::DeletedAt.is_null())
+    };
+    for w in &f.words {
+        c = c
+            .add(Expr::col(organisation::Column::SearchText).like(format!("%{}%", like_escape(w))));
+    }
+    if !f.kinds.is_empty() {
+        c = c.add(organisation::Column::Kind.is_in(f.kinds.clone()));
+    }
+    if !f.districts.is_empty() {
+        c = c.add(organisation::Column::District.is_in(f.districts.clone()));
+    }
+    if !f.topics.is_empty() {
+        c = c.add(contains_any(organisation::Column::Topics, &f.topics));
+    }
+    if !f.languages.is_empty() {
+        c = c.add(contains_any(organisation::Column::Languages, &f.languages));
+    }
+    if !f.origins.is_empty() {
+        c = c.add(contains_any(organisation::Column::Origins, &f.origins));
+    }
+    if let Some(since) = f.not_assured_since {
+        c = c.add(
+            Condition::any()
+                .add(organisation::Column::AssuredAt.is_null())
+                .add(organisation::Column::AssuredAt.lt(since)),
+        );
+    }
+    if f.public_only {
+        c = c.add(organisation::Column::IsPublic.eq(true));
+    }
+    c
+}
+
+/// One page of the list and the total number of matches.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    f: &OrgFilter,
+    sort: OrgSort,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<OrganisationRow>, u64), Error> {
+    let q = organisation::Entity::find().filter(condition(f));
+    let total = q.clone().count(c).await?;
+    let q = match sort {
+        OrgSort::NameAsc => q.order_by_asc(organisation::Column::NameSort),
+        OrgSort::NameDesc => q.order_by_desc(organisation::Column::NameSort),
+        OrgSort::UpdatedDesc => q.order_by_desc(organisation::Column::UpdatedAt),
+        OrgSort::AssuredAsc => q.order_by_asc(organisation::Column::AssuredAt),
+    }
+    .order_by_asc(organisation::Column::Id);
+    let rows = q.offset(offset).limit(limit).all(c).await?;
+    Ok((rows, total))
+}
+
+/// Counts per value of kind, district, topic and language over all matches.
+pub async fn facets(
+    c: &impl ConnectionTrait,
+    f: &OrgFilter,
+) -> Result<BTreeMap<&'static str, BTreeMap<String, u64>>, Error> {
+    let rows: Vec<(String, Option<String>, String, String)> = organisation::Entity::find()
+        .select_only()
+        .column(organisation::Column::Kind)
+        .column(organisation::Column::District)
+        .column(organisation::Column::Topics)
+        .column(organisation::Column::Languages)
+        .filter(condition(f))
+        .into_tuple()
+        .all(c)
+        .await?;
+    let mut out: BTreeMap<&'static str, BTreeMap<String, u64>> = BTreeMap::new();
+    for (kind, district, topics, languages) in rows {
+        *out.entry("kind").or_default().entry(kind).or_default() += 1;
+        if let Some(d) = district {
+            *out.entry("district").or_default().entry(d).or_default() += 1;
+        }
+        for (facet, json) in [("topic", topics), ("language", languages)] {
+            for v in serde_json::from_str::<Vec<String>>(&json).unwrap_or_default() {
+                *out.entry(facet).or_default().entry(v).or_default() += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    row: OrganisationRow,
+) -> Result<OrganisationRow, Error> {
+    Ok(row.into_active_model().reset_all().insert(c).await?)
+}
+
+pub async fn find(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<OrganisationRow>, Error> {
+    Ok(organisation::Entity::find_by_id(id).one(c).await?)
+}
+
+/// Finds an organisation by register number (for duplicate checks).
+pub async fn find_by_register_number(
+    c: &impl ConnectionTrait,
+    number: &str,
+) -> Result<Vec<OrganisationRow>, Error> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::RegisterNumber.eq(number))
+        .filter(organisation::Column::DeletedAt.is_null())
+        .all(c)
+        .await?)
+}
+
+/// Writes `row` if the stored version is still `row.version`; the version
+/// becomes `row.version + 1`.
+pub async fn update(
+    c: &impl ConnectionTrait,
+    mut row: OrganisationRow,
+) -> Result<OrganisationRow, Error> {
+    let expected = row.version;
+    row.version += 1;
+    row.updated_at = Utc::now();
+    let mut active = row.clone().into_active_model().reset_all();
+    active.id = sea_orm::ActiveValue::NotSet;
+    let result = organisation::Entity::update_many()
+        .set(active)
+        .filter(organisation::Column::Id.eq(row.id))
+        .filter(organisation::Column::Version.eq(expected))
+        .exec(c)
+        .await?;
+    if result.rows_affected == 1 {
+        Ok(row)
+    } else {
+        Err(Error::Stale)
+    }
+}
+
+/// All terms of a vocabulary, in their order.
+pub async fn terms(c: &impl ConnectionTrait, vocabulary: &str) -> Result<Vec<TermRow>, Error> {
+    Ok(taxonomy_term::Entity::find()
+        .filter(taxonomy_term::Column::Vocabulary.eq(vocabulary))
+        .order_by_asc(taxonomy_term::Column::Position)
+        .all(c)
+        .await?)
+}
+
+/// Distinct districts in use (for the filter).
+pub async fn districts(c: &impl ConnectionTrait) -> Result<Vec<String>, Error> {
+    let rows: Vec<Option<String>> = organisation::Entity::find()
+        .select_only()
+        .column(organisation::Column::District)
+        .distinct()
+        .filter(organisation::Column::DeletedAt.is_null())
+        .into_tuple()
+        .all(c)
+        .await?;
+    let mut out: Vec<String> = rows.into_iter().flatten().collect();
+    out.sort();
+    Ok(out)
+}

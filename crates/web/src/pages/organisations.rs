@@ -1,0 +1,856 @@
+//! The registry in the staff area (`/app/organisations`): list with search,
+//! facets, sorting, pagination and CSV export; detail page with history;
+//! create and edit forms (a stale save shows what changed and overwrites
+//! nothing); soft delete and restore; "checked today".
+
+use crate::auth::CurrentUser;
+use crate::forms::FormErrors;
+use crate::i18n::Tr;
+use crate::page::{PageContext, encode_query, render};
+use crate::routes::Routes;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use msohub_domain::Permission;
+use msohub_domain::organisation::{LegalStatus, OrganisationKind};
+use msohub_service::organisations::{
+    OrgQuery, Organisation, OrganisationInput, PUBLIC_PARTS, Term,
+};
+use msohub_store::organisations::OrgSort;
+use uuid::Uuid;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/app/organisations", list)
+        .post("/app/organisations", create)
+        .get("/app/organisations.csv", export_csv)
+        .get("/app/organisations/new", new_form)
+        .get("/app/organisations/{id}", show)
+        .post("/app/organisations/{id}", update)
+        .get("/app/organisations/{id}/edit", edit_form)
+        .post("/app/organisations/{id}/delete", delete)
+        .post("/app/organisations/{id}/restore", restore)
+        .post("/app/organisations/{id}/checked", checked)
+}
+
+/// Query string pairs (repeated keys for multi-valued filters).
+fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    raw.map(|q| {
+        q.split('&')
+            .filter_map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                Some((decode(k)?, decode(v)?))
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// One parameter of a query string.
+pub fn query_param(raw: Option<&str>, name: &str) -> Option<String> {
+    pairs(raw)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+fn sort_of(code: &str) -> OrgSort {
+    match code {
+        "name_desc" => OrgSort::NameDesc,
+        "updated" => OrgSort::UpdatedDesc,
+        "assured" => OrgSort::AssuredAsc,
+        _ => OrgSort::NameAsc,
+    }
+}
+
+/// The list query from the URL, plus the canonical query string (for links).
+pub fn query_from(raw: Option<&str>, limit: u64) -> (OrgQuery, String, String) {
+    let mut q = OrgQuery {
+        limit,
+        ..OrgQuery::default()
+    };
+    let mut sort = "name".to_owned();
+    let mut kept = Vec::new();
+    for (k, v) in pairs(raw) {
+        if v.is_empty() {
+            continue;
+        }
+        match k.as_str() {
+            "q" => q.text = v.clone(),
+            "kind" => q.kinds.push(v.clone()),
+            "topic" => q.topics.push(v.clone()),
+            "language" => q.languages.push(v.clone()),
+            "district" => q.districts.push(v.clone()),
+            "origin" => q.origins.push(v.clone()),
+            "unchecked" => q.unchecked = true,
+            "deleted" => q.deleted = true,
+            "sort" => {
+                sort = v.clone();
+                q.sort = sort_of(&v);
+            }
+            "cursor" => {
+                q.cursor = Some(v);
+                continue;
+            }
+            _ => continue,
+        }
+        kept.push(format!("{}={}", encode_query(&k), encode_query(&v)));
+    }
+    (q, kept.join("&"), sort)
+}
+
+struct FacetOption {
+    value: String,
+    label: String,
+    count: u64,
+    checked: bool,
+}
+
+struct FacetGroup {
+    name: &'static str,
+    label: String,
+    options: Vec<FacetOption>,
+}
+
+#[derive(Template)]
+#[template(path = "organisations/list.html")]
+struct ListTemplate {
+    page: PageContext,
+    q: OrgQuery,
+    items: Vec<Organisation>,
+    total: u64,
+    facets: Vec<FacetGroup>,
+    sorts: Vec<(&'static str, String)>,
+    sort: String,
+    query_string: String,
+    next_page: Option<String>,
+    can_write: bool,
+}
+
+fn term_label(tr: &Tr, terms: &[Term], code: &str) -> String {
+    terms.iter().find(|t| t.code == code).map_or_else(
+        || code.to_owned(),
+        |t| {
+            if tr.lang == msohub_domain::Language::En {
+                t.label_en.clone()
+            } else {
+                t.label_de.clone()
+            }
+        },
+    )
+}
+
+const PAGE_SIZE: u64 = 50;
+
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let (q, query_string, sort) = query_from(raw.as_deref(), PAGE_SIZE);
+    let result = state.services.list_organisations(&actor, &q).await?;
+    let page = super::staff_page(&state, &parts, &actor, "orgs-title").await;
+    let tr = page.tr;
+    let topics = state.services.terms("topic").await?;
+    let mut facets = Vec::new();
+    for (name, facet, selected) in [
+        ("kind", "kind", &q.kinds),
+        ("topic", "topic", &q.topics),
+        ("language", "language", &q.languages),
+        ("district", "district", &q.districts),
+    ] {
+        let counts = result.facets.get(facet).cloned().unwrap_or_default();
+        let mut options: Vec<FacetOption> = counts
+            .iter()
+            .map(|(value, count)| FacetOption {
+                label: match name {
+                    "kind" => tr.t(&format!("kind-{value}")),
+                    "topic" => term_label(&tr, &topics, value),
+                    _ => value.clone(),
+                },
+                value: value.clone(),
+                count: *count,
+                checked: selected.contains(value),
+            })
+            .collect();
+        // A selected value without matches stays visible, so it can be unticked.
+        for s in selected.iter().filter(|s| !counts.contains_key(*s)) {
+            options.push(FacetOption {
+                value: s.clone(),
+                label: s.clone(),
+                count: 0,
+                checked: true,
+            });
+        }
+        if !options.is_empty() {
+            facets.push(FacetGroup {
+                name,
+                label: tr.t(&format!("facet-{name}")),
+                options,
+            });
+        }
+    }
+    let sorts = vec![
+        ("name", tr.t("sort-name")),
+        ("name_desc", tr.t("sort-name-desc")),
+        ("updated", tr.t("sort-updated")),
+        ("assured", tr.t("sort-assured")),
+    ];
+    let next_page = result.next_cursor.as_ref().map(|c| {
+        format!(
+            "/app/organisations?{query_string}&cursor={}",
+            encode_query(c)
+        )
+    });
+    Ok(render(
+        StatusCode::OK,
+        &ListTemplate {
+            page,
+            q,
+            items: result.items,
+            total: result.total,
+            facets,
+            sorts,
+            sort,
+            query_string,
+            next_page,
+            can_write: actor.can(Permission::WriteStaffArea),
+        },
+    ))
+}
+
+/// The current list (all pages, current filters) as CSV for Excel.
+async fn export_csv(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let (mut q, _, _) = query_from(raw.as_deref(), msohub_service::organisations::MAX_PAGE);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    loop {
+        let page = state.services.list_organisations(&actor, &q).await?;
+        for o in page.items {
+            let opt = |v: Option<String>| v.unwrap_or_default();
+            rows.push(vec![
+                o.name,
+                o.kind,
+                opt(o.legal_status),
+                opt(o.register_number),
+                o.founding_year.map(|y| y.to_string()).unwrap_or_default(),
+                o.member_count.map(|y| y.to_string()).unwrap_or_default(),
+                o.languages.join(", "),
+                o.topics.join(", "),
+                o.origins.join(", "),
+                opt(o.street),
+                opt(o.postcode),
+                opt(o.city),
+                opt(o.district),
+                opt(o.website),
+                opt(o.email),
+                opt(o.phone),
+                o.assured_at
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                o.id.to_string(),
+            ]);
+        }
+        match page.next_cursor {
+            Some(c) => q.cursor = Some(c),
+            None => break,
+        }
+    }
+    let headers = [
+        "Name",
+        "Art",
+        "Rechtsform",
+        "Registernummer",
+        "Gründungsjahr",
+        "Mitglieder",
+        "Sprachen",
+        "Themen",
+        "Herkunft",
+        "Straße",
+        "PLZ",
+        "Ort",
+        "Stadtteil",
+        "Website",
+        "E-Mail",
+        "Telefon",
+        "Zuletzt geprüft",
+        "ID",
+    ];
+    let body = msohub_exchange::csv_table(&headers, rows, msohub_exchange::CsvOptions::EXCEL_DE);
+    let mut response = body.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"organisationen.csv\""),
+    );
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "organisations/show.html")]
+struct ShowTemplate {
+    page: PageContext,
+    org: Organisation,
+    facts: Vec<(String, String)>,
+    placeholders: Vec<(&'static str, String, String)>,
+    history: Vec<HistoryLine>,
+    notice: Option<String>,
+    can_write: bool,
+}
+
+struct HistoryLine {
+    at: chrono::DateTime<chrono::Utc>,
+    actor: String,
+    action: String,
+    changed: Vec<String>,
+}
+
+/// The names of the fields that differ between two audit snapshots.
+fn changed_fields(
+    tr: &Tr,
+    before: &Option<serde_json::Value>,
+    after: &Option<serde_json::Value>,
+) -> Vec<String> {
+    let (Some(b), Some(a)) = (
+        before.as_ref().and_then(|v| v.as_object()),
+        after.as_ref().and_then(|v| v.as_object()),
+    ) else {
+        return Vec::new();
+    };
+    a.iter()
+        .filter(|(k, v)| b.get(*k) != Some(*v))
+        .map(|(k, _)| tr.t(&format!("field-{k}")))
+        .collect()
+}
+
+async fn show(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Path(id): Path<Uuid>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let org = state.services.get_organisation(&actor, id).await?;
+    let history = state.services.organisation_history(&actor, id).await?;
+    let mut page = super::staff_page(&state, &parts, &actor, "orgs-title").await;
+    page.title = org.name.clone();
+    let tr = page.tr;
+    let topics = state.services.terms("topic").await?;
+    let groups = state.services.terms("target_group").await?;
+    let none = || "–".to_owned();
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(none);
+    let facts = vec![
+        (tr.t("field-kind"), tr.t(&format!("kind-{}", org.kind))),
+        (
+            tr.t("field-alternate_names"),
+            if org.alternate_names.is_empty() {
+                none()
+            } else {
+                org.alternate_names.join(", ")
+            },
+        ),
+        (
+            tr.t("field-legal_status"),
+            org.legal_status
+                .as_ref()
+                .map_or_else(none, |l| tr.t(&format!("legal-{l}"))),
+        ),
+        (
+            tr.t("field-register_number"),
+            match (&org.register_court, &org.register_number) {
+                (Some(c), Some(n)) => format!("{n} ({c})"),
+                (None, Some(n)) => n.clone(),
+                _ => none(),
+            },
+        ),
+        (
+            tr.t("field-founding_year"),
+            org.founding_year.map_or_else(none, |y| y.to_string()),
+        ),
+        (
+            tr.t("field-member_count"),
+            org.member_count.map_or_else(none, |n| n.to_string()),
+        ),
+        (
+            tr.t("field-origins"),
+            if org.origins.is_empty() {
+                none()
+            } else {
+                org.origins.join(", ")
+            },
+        ),
+        (
+            tr.t("field-languages"),
+            if org.languages.is_empty() {
+                none()
+            } else {
+                org.languages.join(", ")
+            },
+        ),
+        (
+            tr.t("field-topics"),
+            if org.topics.is_empty() {
+                none()
+            } else {
+                org.topics
+                    .iter()
+                    .map(|t| term_label(&tr, &topics, t))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+        (
+            tr.t("field-target_groups"),
+            if org.target_groups.is_empty() {
+                none()
+            } else {
+                org.target_groups
+                    .iter()
+                    .map(|t| term_label(&tr, &groups, t))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+        (
+            tr.t("field-address"),
+            [
+                org.street.clone(),
+                match (&org.postcode, &org.city) {
+                    (Some(p), Some(c)) => Some(format!("{p} {c}")),
+                    (p, c) => p.clone().or(c.clone()),
+                },
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        ),
+        (tr.t("field-district"), opt(&org.district)),
+        (tr.t("field-website"), opt(&org.website)),
+        (tr.t("field-email"), opt(&org.email)),
+        (tr.t("field-phone"), opt(&org.phone)),
+        (
+            tr.t("field-is_public"),
+            if org.is_public {
+                tr.t("yes")
+            } else {
+                tr.t("no")
+            },
+        ),
+        (
+            tr.t("field-assured_at"),
+            org.assured_at
+                .as_ref()
+                .map_or_else(|| tr.t("never"), |d| page.date(d)),
+        ),
+    ];
+    let placeholders = ["people", "offers", "contacts", "needs", "meetings"]
+        .into_iter()
+        .map(|s| {
+            (
+                s,
+                tr.t(&format!("org-section-{s}")),
+                tr.t("org-section-coming"),
+            )
+        })
+        .collect();
+    let history = history
+        .into_iter()
+        .map(|e| HistoryLine {
+            changed: changed_fields(&tr, &e.before, &e.after),
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+        })
+        .collect();
+    let notice = pairs(raw.as_deref())
+        .into_iter()
+        .find(|(k, _)| k == "done")
+        .and_then(|(_, d)| {
+            d.chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-')
+                .then(|| tr.t(&format!("done-{d}")))
+        });
+    Ok(render(
+        StatusCode::OK,
+        &ShowTemplate {
+            page,
+            can_write: actor.can(Permission::WriteStaffArea),
+            org,
+            facts,
+            placeholders,
+            history,
+            notice,
+        },
+    ))
+}
+
+/// A checkbox group of a vocabulary: (field, legend, [(code, label, checked)]).
+type TermGroup = (&'static str, String, Vec<(String, String, bool)>);
+
+#[derive(Template)]
+#[template(path = "organisations/form.html")]
+struct FormTemplate {
+    page: PageContext,
+    id: Option<Uuid>,
+    input: OrganisationInput,
+    errors: FormErrors,
+    conflicts: Vec<(String, String, String)>,
+    kinds: Vec<(&'static str, String)>,
+    legal_statuses: Vec<(&'static str, String)>,
+    term_groups: Vec<TermGroup>,
+    public_parts: Vec<(&'static str, String, bool)>,
+}
+
+async fn form_template(
+    state: &AppState,
+    parts: &Parts,
+    actor: &msohub_service::Actor,
+    id: Option<Uuid>,
+    input: OrganisationInput,
+    errors: Option<FormErrors>,
+    conflicts: Vec<(String, String, String)>,
+) -> Result<FormTemplate, WebError> {
+    let key = if id.is_some() {
+        "org-edit-title"
+    } else {
+        "org-new-title"
+    };
+    let page = super::staff_page(state, parts, actor, key).await;
+    let tr = page.tr;
+    let kinds = OrganisationKind::ALL
+        .iter()
+        .map(|k| (k.code(), tr.t(&format!("kind-{}", k.code()))))
+        .collect();
+    let legal_statuses = LegalStatus::ALL
+        .iter()
+        .map(|l| (l.code(), tr.t(&format!("legal-{}", l.code()))))
+        .collect();
+    let mut term_groups = Vec::new();
+    for (name, vocabulary, selected) in [
+        ("topics", "topic", &input.topics),
+        ("target_groups", "target_group", &input.target_groups),
+    ] {
+        let terms = state.services.terms(vocabulary).await?;
+        let options = terms
+            .iter()
+            .map(|t| {
+                (
+                    t.code.clone(),
+                    term_label(&tr, &terms, &t.code),
+                    selected.contains(&t.code),
+                )
+            })
+            .collect();
+        term_groups.push((name, tr.t(&format!("field-{name}")), options));
+    }
+    let public_parts = PUBLIC_PARTS
+        .iter()
+        .map(|p| {
+            (
+                *p,
+                tr.t(&format!("public-part-{p}")),
+                input.public_parts.iter().any(|x| x == p),
+            )
+        })
+        .collect();
+    Ok(FormTemplate {
+        page,
+        id,
+        input,
+        errors: errors.unwrap_or(FormErrors::none(tr)),
+        conflicts,
+        kinds,
+        legal_statuses,
+        term_groups,
+        public_parts,
+    })
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+) -> Result<Response, WebError> {
+    actor.require(Permission::WriteStaffArea)?;
+    let input = OrganisationInput {
+        kind: "mso".into(),
+        ..OrganisationInput::default()
+    };
+    Ok(render(
+        StatusCode::OK,
+        &form_template(&state, &parts, &actor, None, input, None, Vec::new()).await?,
+    ))
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    actor.require(Permission::WriteStaffArea)?;
+    let org = state.services.get_organisation(&actor, id).await?;
+    Ok(render(
+        StatusCode::OK,
+        &form_template(
+            &state,
+            &parts,
+            &actor,
+            Some(id),
+            org.to_input(),
+            None,
+            Vec::new(),
+        )
+        .await?,
+    ))
+}
+
+/// A form body, with repeated keys for checkbox groups.
+fn input_from(pairs: Vec<(String, String)>) -> OrganisationInput {
+    let mut i = OrganisationInput::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "name" => i.name = v,
+            "alternate_names" => i.alternate_names = v,
+            "kind" => i.kind = v,
+            "legal_status" => i.legal_status = v,
+            "register_court" => i.register_court = v,
+            "register_number" => i.register_number = v,
+            "founding_year" => i.founding_year = v,
+            "member_count" => i.member_count = v,
+            "origins" => i.origins = v,
+            "languages" => i.languages = v,
+            "topics" => i.topics.push(v),
+            "target_groups" => i.target_groups.push(v),
+            "street" => i.street = v,
+            "postcode" => i.postcode = v,
+            "city" => i.city = v,
+            "district" => i.district = v,
+            "latitude" => i.latitude = v,
+            "longitude" => i.longitude = v,
+            "website" => i.website = v,
+            "email" => i.email = v,
+            "phone" => i.phone = v,
+            "description" => i.description = v,
+            "internal_notes" => i.internal_notes = v,
+            "is_public" => i.is_public = !v.is_empty(),
+            "public_parts" => i.public_parts.push(v),
+            "version" => i.version = v.parse().unwrap_or(-1),
+            _ => {}
+        }
+    }
+    i
+}
+
+async fn create(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Form(body): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let input = input_from(body);
+    match state.services.create_organisation(&actor, &input).await {
+        Ok(org) => Ok(
+            Redirect::to(&format!("/app/organisations/{}?done=created", org.id)).into_response(),
+        ),
+        Err(msohub_service::Error::Validation(fields)) => {
+            let tr = Tr::new(crate::i18n::request_language_parts(&parts));
+            let t = form_template(
+                &state,
+                &parts,
+                &actor,
+                None,
+                input,
+                Some(FormErrors::fields(tr, fields)),
+                Vec::new(),
+            )
+            .await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &t))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Fields where the user's input and the stored record differ, for the
+/// conflict table: (field label, yours, current).
+fn differences(
+    tr: &Tr,
+    yours: &OrganisationInput,
+    current: &OrganisationInput,
+) -> Vec<(String, String, String)> {
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+        (serde_json::to_value(yours), serde_json::to_value(current))
+    else {
+        return Vec::new();
+    };
+    let show = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .filter_map(|i| i.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    };
+    a.iter()
+        .filter(|(k, v)| k.as_str() != "version" && b.get(*k) != Some(*v))
+        .map(|(k, v)| {
+            (
+                tr.t(&format!("field-{k}")),
+                show(v),
+                b.get(k).map(show).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+async fn update(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Path(id): Path<Uuid>,
+    Form(body): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let input = input_from(body);
+    let tr = Tr::new(crate::i18n::request_language_parts(&parts));
+    match state.services.update_organisation(&actor, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/app/organisations/{id}?done=saved")).into_response()),
+        Err(msohub_service::Error::Validation(fields)) => {
+            let t = form_template(
+                &state,
+                &parts,
+                &actor,
+                Some(id),
+                input,
+                Some(FormErrors::fields(tr, fields)),
+                Vec::new(),
+            )
+            .await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &t))
+        }
+        Err(msohub_service::Error::Conflict(_)) => {
+            // Show the current record in the form, and what differs from
+            // what this user typed, so nothing is overwritten unseen.
+            let current = state
+                .services
+                .get_organisation(&actor, id)
+                .await?
+                .to_input();
+            let conflicts = differences(&tr, &input, &current);
+            let t = form_template(
+                &state,
+                &parts,
+                &actor,
+                Some(id),
+                current,
+                Some(FormErrors::general(tr, "form-conflict")),
+                conflicts,
+            )
+            .await?;
+            Ok(render(StatusCode::CONFLICT, &t))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct VersionForm {
+    #[serde(default)]
+    version: i32,
+}
+
+async fn small_change(
+    result: Result<Organisation, msohub_service::Error>,
+    id: Uuid,
+    done: &str,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/app/organisations/{id}?done={done}")).into_response()),
+        Err(msohub_service::Error::Conflict(_)) => {
+            Ok(Redirect::to(&format!("/app/organisations/{id}?done=stale")).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    small_change(
+        state
+            .services
+            .delete_organisation(&actor, id, f.version)
+            .await,
+        id,
+        "deleted",
+    )
+    .await
+}
+
+async fn restore(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    small_change(
+        state
+            .services
+            .restore_organisation(&actor, id, f.version)
+            .await,
+        id,
+        "restored",
+    )
+    .await
+}
+
+async fn checked(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    small_change(
+        state
+            .services
+            .mark_organisation_checked(&actor, id, f.version)
+            .await,
+        id,
+        "checked",
+    )
+    .await
+}
