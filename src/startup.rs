@@ -90,7 +90,7 @@ impl Application {
             absolute_timeout: chrono::Duration::hours(i64::from(settings.session_max_hours)),
             ..AuthPolicy::default()
         };
-        let services = Services::open(&database, true).await?.with_policy(policy);
+        let mut services = Services::open(&database, true).await?.with_policy(policy);
         let mut notices = Vec::new();
         if settings.demo {
             if services.has_data().await.map_err(StartupError::Demo)? {
@@ -115,6 +115,13 @@ impl Application {
                 "first start: sign in as {email} with the one-time password {password} (you will be asked to change it)"
             ));
         }
+        let started = std::time::Instant::now();
+        let indexed = services.start_search().await.map_err(StartupError::Demo)?;
+        tracing::info!(
+            organisations = indexed,
+            took_ms = started.elapsed().as_millis() as u64,
+            "search index built"
+        );
         let web = msohub_web::WebConfig {
             trust_proxy: settings.trust_proxy,
             public_url_is_https: settings.public_url.starts_with("https://"),
@@ -155,6 +162,12 @@ impl Application {
         let state = msohub_web::AppState::new(self.services.clone(), self.web);
         let router = msohub_web::router(state);
         let purge = tokio::spawn(purge_sessions(self.services.clone()));
+        // Half a second: a change made on another node is findable here
+        // within a second, at the cost of one indexed query per tick.
+        let follow = tokio::spawn(msohub_service::search::follow(
+            self.services.clone(),
+            std::time::Duration::from_millis(500),
+        ));
         let result = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -162,6 +175,7 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         purge.abort();
+        follow.abort();
         self.services.close().await;
         result
     }

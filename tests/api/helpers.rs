@@ -156,6 +156,16 @@ impl TestApp {
         }
     }
 
+    /// Another app node on the same database (as behind a load balancer).
+    pub async fn second_node(&self) -> TestApp {
+        let db = TestDb {
+            kind: self.db.kind,
+            url: self.db.url.clone(),
+            _dir: None,
+        };
+        TestApp::spawn_with(db, false).await
+    }
+
     /// Creates an account with [`PASSWORD`]; returns its e-mail address.
     pub async fn create_user(&self, role: &str) -> String {
         let email = format!("{role}-{}@ki-test.example", uuid::Uuid::now_v7().simple());

@@ -13,6 +13,8 @@ on_both_databases!(
     the_list_filters_sorts_pages_and_exports,
     the_api_lists_creates_patches_and_deletes,
     auditors_read_but_do_not_write,
+    search_stems_folds_and_forgives_typos,
+    a_second_node_finds_a_new_organisation_within_two_seconds,
 );
 
 const FORM: &[(&str, &str)] = &[
@@ -291,11 +293,12 @@ async fn the_list_filters_sorts_pages_and_exports(app: TestApp) {
         .select(&scraper::Selector::parse("a.org-name").unwrap())
         .map(|e| e.text().collect())
         .collect();
+    // Ranked: the exact word "Türkisch" before the longer "Türkischer".
     assert_eq!(
         names,
         [
-            "Deutsch-Türkischer Kulturverein Lindenau",
-            "Türkisch-Islamische Gemeinde Lindenau-Nord"
+            "Türkisch-Islamische Gemeinde Lindenau-Nord",
+            "Deutsch-Türkischer Kulturverein Lindenau"
         ]
     );
     // Facets: kind and language with counts; filters combine.
@@ -494,4 +497,104 @@ async fn auditors_read_but_do_not_write(app: TestApp) {
         .status(),
         403
     );
+}
+
+async fn search_stems_folds_and_forgives_typos(app: TestApp) {
+    app.sign_in("staff").await;
+    app.services.load_demo_organisations(60).await.unwrap();
+    let mut form: Vec<(&str, &str)> = FORM
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "description")
+        .collect();
+    form.push((
+        "description",
+        "Hausaufgabenhilfe für Schüler und Schülerinnen der Grundschule.",
+    ));
+    let id = create(&app, &form).await;
+    let names = |page: &Page| -> Vec<String> {
+        page.html
+            .select(&scraper::Selector::parse("a.org-name").unwrap())
+            .map(|e| e.text().collect())
+            .collect()
+    };
+    // A word of the description, stemmed and folded: "Schule" finds "Schüler".
+    let page = app.get_page("/app/organisations?q=Schule").await;
+    assert!(
+        names(&page).contains(&"Kulturverein Anatolien".to_owned()),
+        "{:?}",
+        names(&page)
+    );
+    // Part of a compound, and a typo.
+    for q in ["verein", "Kulturverien", "kult"] {
+        let page = app.get_page(&format!("/app/organisations?q={q}")).await;
+        assert!(
+            names(&page).contains(&"Kulturverein Anatolien".to_owned()),
+            "{q}: {:?}",
+            names(&page)
+        );
+    }
+    // Odd input: never an error.
+    for q in [
+        "%22unbalanced",
+        "AND%20OR%20NOT",
+        "(((",
+        "%F0%9F%98%80",
+        &"x".repeat(5000),
+    ] {
+        let page = app.get_page(&format!("/app/organisations?q={q}")).await;
+        assert_eq!(page.status, 200, "{q}");
+    }
+    // Search and facets combine; a change is found at once on this node.
+    let page = app
+        .get_page("/app/organisations?q=verein&kind=faith_community")
+        .await;
+    assert!(!names(&page).contains(&"Kulturverein Anatolien".to_owned()));
+    let mut edit: Vec<(&str, &str)> = form
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "version" && *k != "name")
+        .collect();
+    edit.push(("version", "1"));
+    edit.push(("name", "Anatolischer Bildungsverein"));
+    assert_eq!(
+        app.post_form(&format!("/app/organisations/{id}"), &edit)
+            .await
+            .status(),
+        303
+    );
+    let page = app.get_page("/app/organisations?q=Bildungsverein").await;
+    assert!(names(&page).contains(&"Anatolischer Bildungsverein".to_owned()));
+    assert!(
+        !names(&app.get_page("/app/organisations?q=Anatolien").await)
+            .contains(&"Kulturverein Anatolien".to_owned())
+    );
+}
+
+async fn a_second_node_finds_a_new_organisation_within_two_seconds(app: TestApp) {
+    let second = app.second_node().await;
+    let (client, _) = second.signed_in("staff").await;
+    app.sign_in("staff").await;
+    let mut form: Vec<(&str, &str)> = FORM.iter().copied().filter(|(k, _)| *k != "name").collect();
+    form.push(("name", "Eritreischer Chor Asmara"));
+    create(&app, &form).await;
+    let started = std::time::Instant::now();
+    loop {
+        let body: serde_json::Value = client
+            .get(second.url("/api/v1/organisations?q=Asmara"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if body["total"] == 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "not found on the second node within 2 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }

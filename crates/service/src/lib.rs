@@ -13,6 +13,7 @@ mod demo_registry;
 mod error;
 pub mod office;
 pub mod organisations;
+pub mod search;
 mod secrets;
 pub mod totp;
 
@@ -28,6 +29,9 @@ use msohub_store::Store;
 pub struct Services {
     store: Store,
     policy: std::sync::Arc<AuthPolicy>,
+    /// The full-text index; `None` until [`Services::start_search`] ran
+    /// (the CLI does without one).
+    search: Option<std::sync::Arc<search::Search>>,
 }
 
 /// What `/healthz` reports.
@@ -47,6 +51,7 @@ impl Services {
         Ok(Services {
             store,
             policy: std::sync::Arc::new(AuthPolicy::default()),
+            search: None,
         })
     }
 

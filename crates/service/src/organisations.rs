@@ -604,6 +604,55 @@ impl Services {
         actor.require(Permission::ReadStaffArea)?;
         let offset = decode_cursor(q.cursor.as_deref())?;
         let limit = q.limit.clamp(1, MAX_PAGE);
+        // Text goes to the full-text index (stemming, typos, ranking); the
+        // index holds live records only, so deleted or "unchecked" lists use
+        // the database.
+        if let Some(search) = &self.search
+            && !q.text.trim().is_empty()
+            && !q.deleted
+            && !q.unchecked
+        {
+            let query = msohub_search::Query {
+                text: q.text.chars().take(2000).collect(),
+                kinds: q.kinds.clone(),
+                topics: q.topics.clone(),
+                languages: q.languages.clone(),
+                districts: q.districts.clone(),
+                origins: q.origins.clone(),
+                public_only: false,
+                limit: usize::try_from(limit).unwrap_or(50),
+                offset: usize::try_from(offset).unwrap_or(0),
+            };
+            let index = search.index.clone();
+            let results = tokio::task::spawn_blocking(move || index.search(&query))
+                .await
+                .map_err(|e| Error::Internal(Box::new(e)))?
+                .map_err(|e| Error::Internal(Box::new(e)))?;
+            let ids: Vec<Uuid> = results.hits.iter().map(|h| h.id).collect();
+            let rows = store::find_many(self.store.conn(), &ids).await?;
+            let total = results.total as u64;
+            let facets = results
+                .facets
+                .into_iter()
+                .filter_map(|(k, v)| {
+                    let key: &'static str = match k.as_str() {
+                        "kind" => "kind",
+                        "topic" => "topic",
+                        "language" => "language",
+                        "district" => "district",
+                        _ => return None,
+                    };
+                    Some((key, v.into_iter().filter(|(_, n)| *n > 0).collect()))
+                })
+                .collect();
+            let next_cursor = (offset + limit < total).then(|| format!("o{}", offset + limit));
+            return Ok(OrgPage {
+                items: rows.iter().map(Organisation::from).collect(),
+                total,
+                next_cursor,
+                facets,
+            });
+        }
         let filter = filter_of(q);
         let (rows, total) = store::list(self.store.conn(), &filter, q.sort, offset, limit).await?;
         let facets = store::facets(self.store.conn(), &filter).await?;
@@ -646,6 +695,7 @@ impl Services {
         )
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
+        self.index_organisation(&org).await?;
         Ok(org)
     }
 
@@ -661,6 +711,7 @@ impl Services {
         actor.require(Permission::WriteStaffArea)?;
         let (topics, groups) = self.term_codes().await?;
         let tx = self.store.begin().await?;
+        let mut created = Vec::with_capacity(inputs.len());
         for (i, input) in inputs.iter().enumerate() {
             let mut row = validate(input, &topics, &groups)?;
             row.is_own_office = own_office && i == 0;
@@ -678,8 +729,10 @@ impl Services {
                 Some(org.audit_view()),
             )
             .await?;
+            created.push(org);
         }
         tx.commit().await.map_err(msohub_store::Error::from)?;
+        self.index_organisations(created).await?;
         Ok(inputs.len())
     }
 
@@ -722,6 +775,7 @@ impl Services {
         )
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
+        self.index_organisation(&after).await?;
         Ok(after)
     }
 
@@ -755,6 +809,7 @@ impl Services {
         )
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
+        self.index_organisation(&after).await?;
         Ok(after)
     }
 

@@ -149,6 +149,27 @@ pub async fn facets(
     Ok(out)
 }
 
+/// Every organisation that is not deleted (to build the search index).
+pub async fn all_live(c: &impl ConnectionTrait) -> Result<Vec<OrganisationRow>, Error> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::DeletedAt.is_null())
+        .all(c)
+        .await?)
+}
+
+/// The organisations with these ids, in the order of `ids`.
+pub async fn find_many(
+    c: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<OrganisationRow>, Error> {
+    let mut rows = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id).unwrap_or(usize::MAX));
+    Ok(rows)
+}
+
 pub async fn insert(
     c: &impl ConnectionTrait,
     row: OrganisationRow,
