@@ -263,3 +263,31 @@ export async function screenshot(page, dir, name) {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/**
+ * Records everything that goes wrong on a page: console errors, uncaught
+ * exceptions, failed requests and HTTP errors. Set `watch.at` to the step
+ * being run; `watch.problems` lists "step: problem" lines.
+ */
+export function watchProblems(page) {
+  const watch = { at: '', problems: [] };
+  const problem = (text) => watch.problems.push(`${watch.at}: ${text}`);
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/favicon\.ico/.test(msg.location()?.url ?? '')) {
+      problem(`console error: ${msg.text()}`);
+    }
+  });
+  page.on('pageerror', (err) => problem(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    // The browser fetches the icon lazily and aborts that fetch when the
+    // next navigation starts; that is not a failure of the page.
+    if (/\/favicon\.(ico|svg)/.test(req.url()) && req.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problem(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) {
+      problem(`HTTP ${res.status()} for ${res.url()}`);
+    }
+  });
+  return watch;
+}

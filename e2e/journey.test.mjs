@@ -13,6 +13,7 @@ import {
   screenshot,
   screenshotDir,
   startApp,
+  watchProblems,
 } from './app.mjs';
 
 const TIMEOUT = 120_000;
@@ -160,32 +161,13 @@ describe('public journey', { timeout: 10 * TIMEOUT }, () => {
     const strict = await browser.newContext({ locale: 'de-DE' });
     try {
       const strictPage = await strict.newPage();
-      const problems = [];
-      let at = '';
-      const problem = (text) => problems.push(`${at}: ${text}`);
-      strictPage.on('console', (msg) => {
-        if (msg.type() === 'error' && !/favicon\.ico/.test(msg.location()?.url ?? '')) {
-          problem(`console error: ${msg.text()}`);
-        }
-      });
-      strictPage.on('pageerror', (err) => problem(`page error: ${err.message}`));
-      strictPage.on('requestfailed', (req) => {
-        // The browser fetches the icon lazily and aborts that fetch when the
-        // next navigation starts; that is not a failure of the page.
-        if (/\/favicon\.(ico|svg)/.test(req.url()) && req.failure()?.errorText === 'net::ERR_ABORTED') return;
-        problem(`request failed: ${req.url()} (${req.failure()?.errorText})`);
-      });
-      strictPage.on('response', (res) => {
-        if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) {
-          problem(`HTTP ${res.status()} for ${res.url()}`);
-        }
-      });
+      const watch = watchProblems(strictPage);
       for (const start of ['/de/', '/en/']) {
-        at = start;
+        watch.at = start;
         await strictPage.goto(app.url(start), { waitUntil: 'load' });
         await strictPage.evaluate(() => document.fonts.ready);
       }
-      assert.equal(problems.length, 0, `under the enforced CSP:\n${problems.join('\n')}`);
+      assert.equal(watch.problems.length, 0, `under the enforced CSP:\n${watch.problems.join('\n')}`);
     } finally {
       await strict.close();
     }

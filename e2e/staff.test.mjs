@@ -16,6 +16,7 @@ import {
   screenshot,
   screenshotDir,
   startApp,
+  watchProblems,
 } from './app.mjs';
 
 const TIMEOUT = 120_000;
@@ -316,33 +317,14 @@ describe('staff journey', { timeout: 10 * TIMEOUT }, () => {
     const strict = await browser.newContext({ locale: 'de-DE' });
     try {
       const strictPage = await strict.newPage();
-      const problems = [];
-      let at = '';
-      const problem = (text) => problems.push(`${at}: ${text}`);
-      strictPage.on('console', (msg) => {
-        if (msg.type() === 'error' && !/favicon\.ico/.test(msg.location()?.url ?? '')) {
-          problem(`console error: ${msg.text()}`);
-        }
-      });
-      strictPage.on('pageerror', (err) => problem(`page error: ${err.message}`));
-      strictPage.on('requestfailed', (req) => {
-        // The browser fetches the icon lazily and aborts that fetch when the
-        // next navigation starts; that is not a failure of the page.
-        if (/\/favicon\.(ico|svg)/.test(req.url()) && req.failure()?.errorText === 'net::ERR_ABORTED') return;
-        problem(`request failed: ${req.url()} (${req.failure()?.errorText})`);
-      });
-      strictPage.on('response', (res) => {
-        if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) {
-          problem(`HTTP ${res.status()} for ${res.url()}`);
-        }
-      });
+      const watch = watchProblems(strictPage);
 
-      at = '/login';
+      watch.at = '/login';
       await strictPage.goto(app.url('/app/'), { waitUntil: 'load' });
       assert.equal(new URL(strictPage.url()).pathname, '/login');
       await strictPage.evaluate(() => document.fonts.ready);
 
-      at = '/app/';
+      watch.at = '/app/';
       await strictPage.fill('#email', ADMIN.email);
       await strictPage.fill('#password', PASSWORD);
       await Promise.all([
@@ -356,7 +338,7 @@ describe('staff journey', { timeout: 10 * TIMEOUT }, () => {
         'dashboard under the real CSP: .user-box__name',
       );
 
-      assert.equal(problems.length, 0, `under the enforced CSP:\n${problems.join('\n')}`);
+      assert.equal(watch.problems.length, 0, `under the enforced CSP:\n${watch.problems.join('\n')}`);
     } finally {
       await strict.close();
     }
