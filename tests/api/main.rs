@@ -18,3 +18,4 @@ mod cli;
 mod health;
 mod organisations;
 mod pages;
+mod persons;

@@ -63,6 +63,75 @@ impl Services {
             .await
     }
 
+    /// One contact person for each hand-written demo organisation, most
+    /// with consent to contact and to a public listing.
+    async fn load_demo_people(&self) -> Result<(), Error> {
+        let cli = crate::Actor::cli();
+        let page = self
+            .list_organisations(
+                &cli,
+                &crate::organisations::OrgQuery {
+                    limit: DEMO_ORGANISATIONS as u64 + 1,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let given = (chrono::Utc::now().date_naive() - chrono::Duration::days(200))
+            .format("%Y-%m-%d")
+            .to_string();
+        let expires = (chrono::Utc::now().date_naive() + chrono::Duration::days(500))
+            .format("%Y-%m-%d")
+            .to_string();
+        for (i, org) in page
+            .items
+            .iter()
+            .filter(|o| o.kind != "public_body")
+            .enumerate()
+            .take(DEMO_ORGANISATIONS)
+        {
+            let (first, last, role, public) = crate::demo_registry::contact_for(i);
+            let person = self
+                .create_person(
+                    &cli,
+                    &crate::people::PersonInput {
+                        email: format!(
+                            "{}.{}@mail.example",
+                            crate::organisations::slug(&first),
+                            crate::organisations::slug(&last)
+                        ),
+                        given_name: first,
+                        family_name: last,
+                        languages: org.languages.join(", "),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            self.add_affiliation(&cli, person.id, org.id, &role, "2019-09-01", "")
+                .await?;
+            self.record_consent(
+                &cli,
+                person.id,
+                "contact",
+                &given,
+                "Formular beim Besuch",
+                "",
+            )
+            .await?;
+            if public {
+                self.record_consent(
+                    &cli,
+                    person.id,
+                    "public_listing",
+                    &given,
+                    "Formular beim Besuch",
+                    &expires,
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Loads the demo data with `organisations` organisations (sixty written
     /// by hand, the rest generated), e.g. 20,000 for benchmarks.
     pub async fn load_demo_with(&self, organisations: usize) -> Result<DemoSummary, Error> {
@@ -94,6 +163,7 @@ impl Services {
             accounts.push(((*email).to_owned(), (*role).to_owned()));
         }
         let organisations = self.load_demo_organisations(organisations).await?;
+        self.load_demo_people().await?;
         self.store
             .put_setting(MARKER, &serde_json::json!(chrono::Utc::now().to_rfc3339()))
             .await?;

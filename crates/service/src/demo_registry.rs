@@ -796,3 +796,49 @@ pub fn own_office() -> OrganisationInput {
         ..OrganisationInput::default()
     }
 }
+
+/// Given and family names for the demo's contact persons (invented,
+/// mixed as the city's communities are).
+const GIVEN: &[&str] = &[
+    "Ayşe", "Mehmet", "Rana", "Omar", "Olena", "Piotr", "Maria", "Giorgos", "Fatima", "Kofi",
+    "Lan", "Tharini", "Amir", "Elif", "Svetlana", "Dragan", "Leila", "Youssef", "Ana", "Nadia",
+];
+const FAMILY: &[&str] = &[
+    "Yılmaz",
+    "Kaya",
+    "Haddad",
+    "Al-Masri",
+    "Kowalenko",
+    "Nowak",
+    "Rossi",
+    "Papadopoulos",
+    "Benali",
+    "Mensah",
+    "Nguyen",
+    "Sivakumar",
+    "Rahimi",
+    "Demir",
+    "Iwanowa",
+    "Petrović",
+    "Karimi",
+    "El Amrani",
+    "Costa",
+    "Hashemi",
+];
+const ROLES: &[&str] = &[
+    "Vorsitzende/r",
+    "Stellvertretung",
+    "Kassenwart/in",
+    "Jugendleitung",
+    "Ansprechperson",
+];
+
+/// (given, family, role, with public-listing consent) for organisation `i`.
+pub fn contact_for(i: usize) -> (String, String, String, bool) {
+    (
+        GIVEN[(i * 7) % GIVEN.len()].to_owned(),
+        FAMILY[(i * 11 + 3) % FAMILY.len()].to_owned(),
+        ROLES[i % ROLES.len()].to_owned(),
+        i % 4 != 1,
+    )
+}

@@ -13,6 +13,7 @@ mod demo_registry;
 mod error;
 pub mod office;
 pub mod organisations;
+pub mod people;
 pub mod search;
 mod secrets;
 pub mod totp;

@@ -450,6 +450,14 @@ fn validate(
     })
 }
 
+/// Lower-case ASCII letters and digits of a name (for demo addresses).
+pub fn slug(name: &str) -> String {
+    rules::fold(name)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
+}
+
 /// A term of a vocabulary with its labels.
 #[derive(Debug, Clone, Serialize)]
 pub struct Term {

@@ -12,6 +12,7 @@ mod entity;
 mod error;
 pub mod migration;
 pub mod organisations;
+pub mod people;
 pub mod settings;
 pub mod users;
 

@@ -52,7 +52,13 @@ impl Tr {
     /// The string for `key` with one named argument.
     pub fn t1(&self, key: &str, name: &'static str, value: impl ToString) -> String {
         let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
-        args.insert(Cow::Borrowed(name), FluentValue::from(value.to_string()));
+        let text = value.to_string();
+        // Numbers go in as numbers, so plural rules ([one], [other]) apply.
+        let value = match text.parse::<f64>() {
+            Ok(n) if !text.is_empty() => FluentValue::from(n),
+            _ => FluentValue::from(text),
+        };
+        args.insert(Cow::Borrowed(name), value);
         LOCALES
             .try_lookup_with_args(&langid(self.lang), key, &args)
             .unwrap_or_else(|| key.to_owned())

@@ -97,6 +97,7 @@ impl PageContext {
         if actor.can(Permission::ReadStaffArea) {
             items.push(("/app/", "nav-dashboard"));
             items.push(("/app/organisations", "nav-organisations"));
+            items.push(("/app/persons", "nav-persons"));
         }
         if actor.can(Permission::ManageUsers) {
             items.push(("/app/admin/users", "nav-users"));
@@ -171,6 +172,14 @@ impl PageContext {
         match self.lang {
             Language::De => local.format("%d.%m.%Y").to_string(),
             Language::En => local.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    /// A calendar day as the office reads it.
+    pub fn day(&self, d: &chrono::NaiveDate) -> String {
+        match self.lang {
+            Language::De => d.format("%d.%m.%Y").to_string(),
+            Language::En => d.format("%Y-%m-%d").to_string(),
         }
     }
 

@@ -9,6 +9,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_accounts;
 mod m0003_registry;
+mod m0004_people;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_accounts::Migration),
             Box::new(m0003_registry::Migration),
+            Box::new(m0004_people::Migration),
         ]
     }
 }

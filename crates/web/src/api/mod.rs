@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod organisations;
+mod persons;
 
 use crate::AppState;
 use crate::api_error::ApiError;
@@ -15,6 +16,7 @@ use serde::de::DeserializeOwned;
 pub fn routes(r: Routes) -> Routes {
     let r = accounts::routes(r);
     let r = organisations::routes(r);
+    let r = persons::routes(r);
     audit::routes(r)
 }
 

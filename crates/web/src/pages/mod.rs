@@ -7,6 +7,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod login;
 pub mod organisations;
+pub mod persons;
 
 use crate::AppState;
 use crate::i18n::{Tr, request_language_parts};

@@ -324,6 +324,10 @@ struct ShowTemplate {
     facts: Vec<(String, String)>,
     placeholders: Vec<(&'static str, String, String)>,
     history: Vec<HistoryLine>,
+    people: Vec<(
+        msohub_service::people::Affiliation,
+        msohub_service::people::Person,
+    )>,
     notice: Option<String>,
     can_write: bool,
 }
@@ -474,7 +478,8 @@ async fn show(
                 .map_or_else(|| tr.t("never"), |d| page.date(d)),
         ),
     ];
-    let placeholders = ["people", "offers", "contacts", "needs", "meetings"]
+    let people = state.services.organisation_people(&actor, id).await?;
+    let placeholders = ["offers", "contacts", "needs", "meetings"]
         .into_iter()
         .map(|s| {
             (
@@ -505,6 +510,7 @@ async fn show(
         StatusCode::OK,
         &ShowTemplate {
             page,
+            people,
             can_write: actor.can(Permission::WriteStaffArea),
             org,
             facts,

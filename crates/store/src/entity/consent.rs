@@ -1,0 +1,22 @@
+//! `consent`: what a person agreed to, when, how, and until when.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "consent")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub purpose: String,
+    pub given_on: ChronoDate,
+    pub source: String,
+    pub expires_on: Option<ChronoDate>,
+    pub withdrawn_on: Option<ChronoDate>,
+    pub created_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
