@@ -73,6 +73,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/app/admin/users/{id}/reset-password",
         Access::Admin,
     ),
+    ("POST", "/app/admin/users/{id}/reset-totp", Access::Admin),
     ("GET", "/app/audit", Access::Audit),
     ("GET", "/app/organisations", Access::StaffArea),
     ("POST", "/app/organisations", Access::Write),

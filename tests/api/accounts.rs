@@ -781,6 +781,53 @@ async fn second_factor_enrolment_and_sign_in(app: TestApp) {
         app.login_with(&c, &email, PASSWORD).await.headers()["location"],
         "/app/"
     );
+
+    // Lost the phone and the codes: an admin resets the second factor.
+    let enrol = app.get_page("/app/account/totp").await;
+    let secret = enrol.text("#totp-secret");
+    app.post_form("/app/account/totp", &[("code", &current_code(&secret))])
+        .await;
+    let user = app
+        .services
+        .find_user_by_email(&msohub_service::Actor::cli(), &email)
+        .await
+        .unwrap();
+    assert!(user.totp_enabled);
+    let (admin, _) = app.signed_in("admin").await;
+    let page = Page::from_response(
+        admin
+            .get(app.url(&format!("/app/admin/users/{}", user.id)))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        page.count(&format!(
+            "form[action='/app/admin/users/{}/reset-totp']",
+            user.id
+        )),
+        1
+    );
+    let r = admin
+        .post(app.url(&format!("/app/admin/users/{}/reset-totp", user.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        app.get("/app/").await.status(),
+        303,
+        "the account's sessions ended"
+    );
+    // (Signing in again is not tried here: this test has used up the
+    // address's sign-in allowance; the password alone now suffices.)
+    let user = app
+        .services
+        .get_user(&msohub_service::Actor::cli(), user.id)
+        .await
+        .unwrap();
+    assert!(!user.totp_enabled);
 }
 
 async fn failed_and_successful_sign_ins_are_audited(app: TestApp) {

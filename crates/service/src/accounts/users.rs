@@ -423,6 +423,33 @@ impl Services {
         Ok(codes)
     }
 
+    /// An admin turns off someone's second factor (lost phone and recovery
+    /// codes); the account's sessions end and it signs in with the password
+    /// alone until its owner enrols again.
+    pub async fn reset_totp(&self, actor: &Actor, id: Uuid) -> Result<(), Error> {
+        actor.require(Permission::ManageUsers)?;
+        let tx = self.store.begin().await?;
+        let mut row = users::find_user(&tx, id).await?.ok_or(Error::NotFound)?;
+        let before = User::from(&row).audit_view();
+        row.totp_secret = None;
+        row.totp_enabled_at = None;
+        let row = users::update_user(&tx, row).await.map_err(taken)?;
+        users::replace_recovery_codes(&tx, id, &[]).await?;
+        users::delete_sessions_of(&tx, id).await?;
+        audit::record(
+            &tx,
+            actor,
+            "user",
+            id,
+            "totp_reset",
+            Some(before),
+            Some(User::from(&row).audit_view()),
+        )
+        .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(())
+    }
+
     /// Turns the second factor off (needs the password).
     pub async fn disable_totp(&self, actor: &Actor, password: &str) -> Result<(), Error> {
         let id = actor.user()?;

@@ -383,3 +383,7 @@ rule-end-before-start = Das Ende liegt vor dem Beginn.
 rule-not-found = Nicht gefunden.
 rule-object-expected = Ein JSON-Objekt wird erwartet.
 rule-field-unknown = Unbekanntes Feld.
+
+user-reset-totp = Zweiten Faktor zurücksetzen
+done-totp-reset = Der zweite Faktor des Kontos ist abgeschaltet; alle Sitzungen sind beendet.
+action-totp_reset = zweiten Faktor zurückgesetzt

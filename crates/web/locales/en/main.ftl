@@ -383,3 +383,7 @@ rule-end-before-start = The end is before the start.
 rule-not-found = Not found.
 rule-object-expected = A JSON object is expected.
 rule-field-unknown = Unknown field.
+
+user-reset-totp = Reset the second factor
+done-totp-reset = The account's second factor is off; all its sessions have ended.
+action-totp_reset = second factor reset

@@ -28,6 +28,7 @@ pub fn routes(r: Routes) -> Routes {
         .post("/app/admin/users/{id}/disable", disable)
         .post("/app/admin/users/{id}/enable", enable)
         .post("/app/admin/users/{id}/reset-password", reset_password)
+        .post("/app/admin/users/{id}/reset-totp", reset_totp)
 }
 
 #[derive(Template)]
@@ -308,4 +309,13 @@ async fn reset_password(
             password,
         },
     ))
+}
+
+async fn reset_totp(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    state.services.reset_totp(&actor, id).await?;
+    Ok(Redirect::to(&format!("/app/admin/users/{id}?done=totp-reset")).into_response())
 }
