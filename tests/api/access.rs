@@ -78,6 +78,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/app/organisations", Access::StaffArea),
     ("POST", "/app/organisations", Access::Write),
     ("GET", "/app/organisations.csv", Access::StaffArea),
+    ("GET", "/app/organisations.xlsx", Access::StaffArea),
     ("GET", "/app/organisations/new", Access::Write),
     ("GET", "/app/organisations/{id}", Access::StaffArea),
     ("POST", "/app/organisations/{id}", Access::Write),

@@ -38,7 +38,10 @@ const FORM: &[(&str, &str)] = &[
     ("website", "www.kva.example"),
     ("email", "info@kva.example"),
     ("phone", "05251 12345"),
-    ("description", "Begegnung und Hausaufgabenhilfe."),
+    (
+        "description",
+        "**Begegnung** und Hausaufgabenhilfe.<script>alert(1)</script>",
+    ),
     ("internal_notes", "Vorstand neu gewählt."),
     ("is_public", "1"),
     ("public_parts", "description"),
@@ -85,6 +88,9 @@ async fn staff_create_an_organisation_and_see_its_profile(app: TestApp) {
         assert!(profile.contains(fact), "{fact} missing in {profile}");
     }
     assert_eq!(page.text("#internal-notes"), "Vorstand neu gewählt.");
+    // The description is Markdown, rendered and sanitised.
+    assert_eq!(page.text("#description strong"), "Begegnung");
+    assert_eq!(page.count("#description script"), 0);
     assert!(page.text("#history li").contains("angelegt"));
     // Sections later features fill are there.
     assert_eq!(
@@ -338,6 +344,15 @@ async fn the_list_filters_sorts_pages_and_exports(app: TestApp) {
     assert_eq!(body.lines().count(), 6, "header and five rows");
     assert!(body.contains("Alevitische Gemeinde Lindenau;faith_community;ev;VR "));
     assert!(body.contains(";33110;"), "postcodes stay text");
+    let xlsx = app
+        .get("/app/organisations.xlsx?kind=faith_community")
+        .await;
+    assert_eq!(
+        xlsx.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = xlsx.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], b"PK", "a zip container");
 }
 
 async fn the_api_lists_creates_patches_and_deletes(app: TestApp) {

@@ -164,7 +164,8 @@ async fn pages_have_no_inline_scripts_or_styles(app: TestApp) {
 async fn html_is_compressed_when_asked(app: TestApp) {
     let plain = app.get("/de/").await;
     assert!(plain.headers().get("content-encoding").is_none());
-    let plain_len = plain.bytes().await.unwrap().len();
+    let plain_body = plain.text().await.unwrap();
+    let plain_len = plain_body.len();
     let gz = app
         .client
         .get(app.url("/de/"))
@@ -174,7 +175,16 @@ async fn html_is_compressed_when_asked(app: TestApp) {
         .unwrap();
     assert_eq!(gz.headers()["content-encoding"], "gzip");
     let gz_len = gz.bytes().await.unwrap().len();
-    assert!(gz_len * 2 < plain_len, "gzip {gz_len} vs plain {plain_len}");
+    // The fastest level on a 3 KB page saves about half; less than three
+    // quarters of the size is what any working gzip gives.
+    assert!(
+        gz_len * 4 < plain_len * 3,
+        "gzip {gz_len} vs plain {plain_len}"
+    );
+    // And it decompresses to the same page (reqwest's gzip support).
+    let decoding = reqwest::Client::builder().gzip(true).build().unwrap();
+    let decoded = decoding.get(app.url("/de/")).send().await.unwrap();
+    assert_eq!(decoded.text().await.unwrap(), plain_body);
 }
 
 async fn assets_are_embedded_cached_and_revalidated(app: TestApp) {

@@ -1,9 +1,14 @@
-//! Data in and out of msohub. For now: CSV tables as Excel expects them.
+//! Data in and out of msohub. For now: CSV and XLSX tables as Excel expects
+//! them.
 //!
 //! Invariants: every cell is quoted when it must be (RFC 4180); a cell that
 //! a spreadsheet would run as a formula (`= + - @`, tab, carriage return at
 //! the start) is neutralised with a leading apostrophe, so an exported
 //! registry can never carry a formula-injection attack to whoever opens it.
+
+mod xlsx;
+
+pub use xlsx::{Cell, xlsx_table};
 
 /// How a CSV file is written.
 #[derive(Debug, Clone, Copy)]

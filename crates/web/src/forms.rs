@@ -79,3 +79,11 @@ impl FormErrors {
             .collect()
     }
 }
+
+/// The confirmation for `?done=…` after a redirect ("saved", "deleted" …):
+/// only the message keys' own alphabet is accepted, so the URL cannot pick
+/// an arbitrary translation key.
+pub fn done_notice(tr: Tr, done: Option<&str>) -> Option<String> {
+    done.filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        .map(|d| tr.t(&format!("done-{d}")))
+}

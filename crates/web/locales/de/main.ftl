@@ -387,3 +387,4 @@ rule-field-unknown = Unbekanntes Feld.
 user-reset-totp = Zweiten Faktor zurücksetzen
 done-totp-reset = Der zweite Faktor des Kontos ist abgeschaltet; alle Sitzungen sind beendet.
 action-totp_reset = zweiten Faktor zurückgesetzt
+orgs-export-xlsx = Aktuelle Liste als Excel-Datei (XLSX)

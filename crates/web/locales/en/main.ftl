@@ -387,3 +387,4 @@ rule-field-unknown = Unknown field.
 user-reset-totp = Reset the second factor
 done-totp-reset = The account's second factor is off; all its sessions have ended.
 action-totp_reset = second factor reset
+orgs-export-xlsx = Current list as an Excel file (XLSX)

@@ -73,10 +73,7 @@ async fn account(
     Query(q): Query<Done>,
 ) -> Result<Response, WebError> {
     let tr = crate::i18n::Tr::new(crate::i18n::request_language_parts(&parts));
-    let notice = q
-        .done
-        .filter(|d| d.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
-        .map(|d| tr.t(&format!("done-{d}")));
+    let notice = crate::forms::done_notice(tr, q.done.as_deref());
     Ok(render(
         StatusCode::OK,
         &account_template(&state, &parts, &actor, notice, None).await?,

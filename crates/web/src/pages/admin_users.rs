@@ -201,10 +201,7 @@ async fn edit_form(
     actor.require(Permission::ManageUsers)?;
     let user = state.services.get_user(&actor, id).await?;
     let tr = crate::i18n::Tr::new(crate::i18n::request_language_parts(&parts));
-    let notice = q
-        .done
-        .filter(|d| d.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
-        .map(|d| tr.t(&format!("done-{d}")));
+    let notice = crate::forms::done_notice(tr, q.done.as_deref());
     Ok(render(
         StatusCode::OK,
         &edit_template(&state, &parts, &actor, user, None, notice).await,

@@ -17,6 +17,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use msohub_domain::Permission;
 use msohub_domain::organisation::{LegalStatus, OrganisationKind};
+use msohub_exchange::Cell;
 use msohub_service::organisations::{
     OrgQuery, Organisation, OrganisationInput, PUBLIC_PARTS, Term,
 };
@@ -27,6 +28,7 @@ pub fn routes(r: Routes) -> Routes {
     r.get("/app/organisations", list)
         .post("/app/organisations", create)
         .get("/app/organisations.csv", export_csv)
+        .get("/app/organisations.xlsx", export_xlsx)
         .get("/app/organisations/new", new_form)
         .get("/app/organisations/{id}", show)
         .post("/app/organisations/{id}", update)
@@ -242,39 +244,59 @@ async fn list(
     ))
 }
 
-/// The current list (all pages, current filters) as CSV for Excel.
-async fn export_csv(
-    State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, WebError> {
-    let (mut q, _, _) = query_from(raw.as_deref(), msohub_service::organisations::MAX_PAGE);
-    let mut rows: Vec<Vec<String>> = Vec::new();
+const EXPORT_HEADERS: [&str; 18] = [
+    "Name",
+    "Art",
+    "Rechtsform",
+    "Registernummer",
+    "Gründungsjahr",
+    "Mitglieder",
+    "Sprachen",
+    "Themen",
+    "Herkunft",
+    "Straße",
+    "PLZ",
+    "Ort",
+    "Stadtteil",
+    "Website",
+    "E-Mail",
+    "Telefon",
+    "Zuletzt geprüft",
+    "ID",
+];
+
+/// Every organisation of the current list (all pages, current filters) as
+/// typed cells, for the CSV and XLSX exports.
+async fn export_rows(
+    state: &AppState,
+    actor: &msohub_service::Actor,
+    raw: Option<&str>,
+) -> Result<Vec<Vec<Cell>>, WebError> {
+    let (mut q, _, _) = query_from(raw, msohub_service::organisations::MAX_PAGE);
+    let mut rows = Vec::new();
     loop {
-        let page = state.services.list_organisations(&actor, &q).await?;
+        let page = state.services.list_organisations(actor, &q).await?;
         for o in page.items {
-            let opt = |v: Option<String>| v.unwrap_or_default();
+            let text = |v: Option<String>| Cell::from(v.unwrap_or_default());
             rows.push(vec![
-                o.name,
-                o.kind,
-                opt(o.legal_status),
-                opt(o.register_number),
-                o.founding_year.map(|y| y.to_string()).unwrap_or_default(),
-                o.member_count.map(|y| y.to_string()).unwrap_or_default(),
-                o.languages.join(", "),
-                o.topics.join(", "),
-                o.origins.join(", "),
-                opt(o.street),
-                opt(o.postcode),
-                opt(o.city),
-                opt(o.district),
-                opt(o.website),
-                opt(o.email),
-                opt(o.phone),
-                o.assured_at
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default(),
-                o.id.to_string(),
+                Cell::from(o.name),
+                Cell::from(o.kind),
+                text(o.legal_status),
+                text(o.register_number),
+                Cell::from(o.founding_year),
+                Cell::from(o.member_count),
+                Cell::from(o.languages.join(", ")),
+                Cell::from(o.topics.join(", ")),
+                Cell::from(o.origins.join(", ")),
+                text(o.street),
+                text(o.postcode),
+                text(o.city),
+                text(o.district),
+                text(o.website),
+                text(o.email),
+                text(o.phone),
+                text(o.assured_at.map(|d| d.format("%Y-%m-%d").to_string())),
+                Cell::from(o.id.to_string()),
             ]);
         }
         match page.next_cursor {
@@ -282,38 +304,63 @@ async fn export_csv(
             None => break,
         }
     }
-    let headers = [
-        "Name",
-        "Art",
-        "Rechtsform",
-        "Registernummer",
-        "Gründungsjahr",
-        "Mitglieder",
-        "Sprachen",
-        "Themen",
-        "Herkunft",
-        "Straße",
-        "PLZ",
-        "Ort",
-        "Stadtteil",
-        "Website",
-        "E-Mail",
-        "Telefon",
-        "Zuletzt geprüft",
-        "ID",
-    ];
-    let body = msohub_exchange::csv_table(&headers, rows, msohub_exchange::CsvOptions::EXCEL_DE);
+    Ok(rows)
+}
+
+fn download(body: Vec<u8>, content_type: &'static str, disposition: &'static str) -> Response {
     let mut response = body.into_response();
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"organisationen.csv\""),
+        HeaderValue::from_static(disposition),
     );
-    Ok(response)
+    response
+}
+
+/// The current list as CSV for German Excel.
+async fn export_csv(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let rows = export_rows(&state, &actor, raw.as_deref()).await?;
+    let text_rows = rows.into_iter().map(|row| {
+        row.into_iter()
+            .map(|c| match c {
+                Cell::Text(s) => s,
+                Cell::Number(n) => n.to_string(),
+                Cell::Empty => String::new(),
+            })
+            .collect::<Vec<_>>()
+    });
+    let body = msohub_exchange::csv_table(
+        &EXPORT_HEADERS,
+        text_rows,
+        msohub_exchange::CsvOptions::EXCEL_DE,
+    );
+    Ok(download(
+        body,
+        "text/csv; charset=utf-8",
+        "attachment; filename=\"organisationen.csv\"",
+    ))
+}
+
+/// The current list as an Excel workbook (typed cells, frozen header,
+/// autofilter).
+async fn export_xlsx(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let rows = export_rows(&state, &actor, raw.as_deref()).await?;
+    let body = msohub_exchange::xlsx_table("Organisationen", &EXPORT_HEADERS, &rows)
+        .map_err(|e| WebError::Service(msohub_service::Error::Internal(Box::new(e))))?;
+    Ok(download(
+        body,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "attachment; filename=\"organisationen.xlsx\"",
+    ))
 }
 
 #[derive(Template)]
@@ -328,6 +375,8 @@ struct ShowTemplate {
         msohub_service::people::Affiliation,
         msohub_service::people::Person,
     )>,
+    /// The description rendered from Markdown and sanitised.
+    description_html: String,
     notice: Option<String>,
     can_write: bool,
 }
@@ -498,19 +547,13 @@ async fn show(
             action: e.action,
         })
         .collect();
-    let notice = pairs(raw.as_deref())
-        .into_iter()
-        .find(|(k, _)| k == "done")
-        .and_then(|(_, d)| {
-            d.chars()
-                .all(|c| c.is_ascii_lowercase() || c == '-')
-                .then(|| tr.t(&format!("done-{d}")))
-        });
+    let notice = crate::forms::done_notice(tr, query_param(raw.as_deref(), "done").as_deref());
     Ok(render(
         StatusCode::OK,
         &ShowTemplate {
             page,
             people,
+            description_html: msohub_docs::markdown_to_html(&org.description),
             can_write: actor.can(Permission::WriteStaffArea),
             org,
             facts,

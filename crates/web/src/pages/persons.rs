@@ -271,10 +271,7 @@ async fn show(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let tr = Tr::new(request_language_parts(&parts));
-    let notice = q
-        .done
-        .filter(|d| d.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
-        .map(|d| tr.t(&format!("done-{d}")));
+    let notice = crate::forms::done_notice(tr, q.done.as_deref());
     Ok(render(
         StatusCode::OK,
         &show_template(&state, &parts, &actor, id, notice, None).await?,
