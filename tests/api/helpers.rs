@@ -319,3 +319,16 @@ impl Page {
             .unwrap_or_else(|| panic!("no {css} with attribute {attr}"))
     }
 }
+
+/// Percent-encodes a value for a query string.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

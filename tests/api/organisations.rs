@@ -14,6 +14,7 @@ on_both_databases!(
     the_api_lists_creates_patches_and_deletes,
     auditors_read_but_do_not_write,
     search_stems_folds_and_forgives_typos,
+    duplicates_are_merged_with_their_links,
     a_second_node_finds_a_new_organisation_within_two_seconds,
 );
 
@@ -326,6 +327,10 @@ async fn the_list_filters_sorts_pages_and_exports(app: TestApp) {
         .await;
     let first = district.text("table#organisations tbody tr a.org-name");
     assert_eq!(first, "Tunesischer Verein Karthago");
+    // Communities of origin are a facet too.
+    let kurdish = app.get_page("/app/organisations?origin=kurdisch").await;
+    assert_eq!(kurdish.text("#result-count"), "Eine Organisation");
+    assert!(kurdish.text("label[for=origin-kurdisch]").contains("(1)"));
     // Unchecked for 12 months.
     let unchecked = app.get_page("/app/organisations?unchecked=1").await;
     let count: u64 = unchecked
@@ -612,4 +617,92 @@ async fn a_second_node_finds_a_new_organisation_within_two_seconds(app: TestApp)
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+}
+
+async fn duplicates_are_merged_with_their_links(app: TestApp) {
+    app.sign_in("staff").await;
+    let keep = create(&app, FORM).await;
+    let mut dup_form: Vec<(&str, &str)> =
+        FORM.iter().copied().filter(|(k, _)| *k != "name").collect();
+    dup_form.push(("name", "Kulturverein Anatolien (doppelt)"));
+    let dup = create(&app, &dup_form).await;
+    let r = app
+        .post_form(
+            &format!("/app/organisations/{dup}/people"),
+            &[
+                ("given_name", "Elif"),
+                ("family_name", "Demir"),
+                ("role", "Vorsitzende"),
+            ],
+        )
+        .await;
+    let person = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    // Paste the duplicate's address; a confirmation names both.
+    let confirm = app
+        .get_page(&format!(
+            "/app/organisations/{keep}/merge?duplicate={}",
+            crate::helpers::encode(&format!("http://x/app/organisations/{dup}"))
+        ))
+        .await;
+    assert_eq!(confirm.status, 200);
+    let summary = confirm.text("#merge-summary");
+    assert!(
+        summary.contains("Kulturverein Anatolien") && summary.contains("(doppelt)"),
+        "{summary}"
+    );
+    let version = confirm.attr("input[name=version]", "value");
+    let dup_version = confirm.attr("input[name=duplicate_version]", "value");
+    let r = app
+        .post_form(
+            &format!("/app/organisations/{keep}/merge"),
+            &[
+                ("duplicate", &dup),
+                ("version", &version),
+                ("duplicate_version", &dup_version),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/app/organisations/{keep}?done=merged").as_str()
+    );
+    // The link moved; the duplicate is gone and points to the one kept.
+    let kept = app.get_page(&format!("/app/organisations/{keep}")).await;
+    assert!(kept.text("#people").contains("Elif Demir"));
+    assert!(kept.text("#history").contains("Duplikat übernommen"));
+    let gone = app.get_page(&format!("/app/organisations/{dup}")).await;
+    assert_eq!(
+        gone.attr("#deleted-note a", "href"),
+        format!("/app/organisations/{keep}")
+    );
+    let p = app.get_page(&person).await;
+    assert!(p.attr("#affiliations a", "href").ends_with(&keep));
+    assert_eq!(
+        app.get_page("/app/organisations")
+            .await
+            .text("#result-count"),
+        "Eine Organisation"
+    );
+    // Same version again: stale, nothing happens; itself: refused.
+    let (api, _) = app.signed_in("staff").await;
+    let r = api
+        .post(app.url(&format!("/api/v1/organisations/{keep}/merge")))
+        .json(&serde_json::json!({"duplicate": dup, "version": 1, "duplicate_version": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status() == 409 || r.status() == 422, "{}", r.status());
+    let r = api
+        .post(app.url(&format!("/api/v1/organisations/{keep}/merge")))
+        .json(&serde_json::json!({"duplicate": keep, "version": 2, "duplicate_version": 2}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
 }

@@ -119,28 +119,34 @@ pub async fn list(
     Ok((rows, total))
 }
 
-/// Counts per value of kind, district, topic and language over all matches.
+/// Counts per value of kind, district, topic, language and origin over all
+/// matches.
 pub async fn facets(
     c: &impl ConnectionTrait,
     f: &OrgFilter,
 ) -> Result<BTreeMap<&'static str, BTreeMap<String, u64>>, Error> {
-    let rows: Vec<(String, Option<String>, String, String)> = organisation::Entity::find()
+    let rows: Vec<(String, Option<String>, String, String, String)> = organisation::Entity::find()
         .select_only()
         .column(organisation::Column::Kind)
         .column(organisation::Column::District)
         .column(organisation::Column::Topics)
         .column(organisation::Column::Languages)
+        .column(organisation::Column::Origins)
         .filter(condition(f))
         .into_tuple()
         .all(c)
         .await?;
     let mut out: BTreeMap<&'static str, BTreeMap<String, u64>> = BTreeMap::new();
-    for (kind, district, topics, languages) in rows {
+    for (kind, district, topics, languages, origins) in rows {
         *out.entry("kind").or_default().entry(kind).or_default() += 1;
         if let Some(d) = district {
             *out.entry("district").or_default().entry(d).or_default() += 1;
         }
-        for (facet, json) in [("topic", topics), ("language", languages)] {
+        for (facet, json) in [
+            ("topic", topics),
+            ("language", languages),
+            ("origin", origins),
+        ] {
             for v in serde_json::from_str::<Vec<String>>(&json).unwrap_or_default() {
                 *out.entry(facet).or_default().entry(v).or_default() += 1;
             }

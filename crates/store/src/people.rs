@@ -157,3 +157,18 @@ pub async fn withdraw_consent(
         .await?;
     Ok(())
 }
+
+/// Moves every affiliation of one organisation to another (merging
+/// duplicates); returns how many moved.
+pub async fn move_affiliations(
+    c: &impl ConnectionTrait,
+    from: Uuid,
+    to: Uuid,
+) -> Result<u64, Error> {
+    Ok(affiliation::Entity::update_many()
+        .col_expr(affiliation::Column::OrganisationId, Expr::value(to))
+        .filter(affiliation::Column::OrganisationId.eq(from))
+        .exec(c)
+        .await?
+        .rows_affected)
+}

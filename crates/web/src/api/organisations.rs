@@ -19,6 +19,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/api/v1/organisations/{id}", get)
         .patch("/api/v1/organisations/{id}", patch)
         .delete("/api/v1/organisations/{id}", delete)
+        .post("/api/v1/organisations/{id}/merge", merge)
 }
 
 async fn list(
@@ -96,4 +97,28 @@ async fn delete(
         }
     };
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct MergeBody {
+    duplicate: Uuid,
+    version: i32,
+    duplicate_version: i32,
+}
+
+/// Merges `duplicate` into `{id}`; both versions must be current.
+async fn merge(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    super::ApiJson(body): super::ApiJson<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    actor.require(msohub_domain::Permission::WriteStaffArea)?;
+    let b: MergeBody = serde_json::from_value(body)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    let kept = state
+        .services
+        .merge_organisations(&actor, id, b.version, b.duplicate, b.duplicate_version)
+        .await?;
+    Ok(Json(kept).into_response())
 }
