@@ -262,6 +262,9 @@ async fn language_switch_outside_lang_urls_is_remembered(app: TestApp) {
             .await;
         assert_eq!(response.headers()["location"], "/de/", "{evil}");
     }
+    // Browsers drop a tab inside a URL: "/<TAB>/evil" would become "//evil".
+    let r = app.get("/lang/de?next=%2F%09%2Fevil.example").await;
+    assert_eq!(r.headers()["location"], "/de/");
     assert_eq!(app.get("/lang/xx").await.status(), 404);
 }
 

@@ -57,9 +57,7 @@ async fn switch_language(
 ) -> Result<Response, WebError> {
     let lang = language(&code)?;
     // Only local paths: an open redirect would let others abuse our domain.
-    let next = query
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+    let next = crate::pages::login::safe_next(query.next.as_deref())
         .unwrap_or_else(|| format!("/{}/", lang.code()));
     let mut response = Redirect::to(&next).into_response();
     let cookie = format!(

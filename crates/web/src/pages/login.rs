@@ -24,10 +24,42 @@ pub fn routes(r: Routes) -> Routes {
         .post("/logout", logout)
 }
 
-/// Only local paths, so the sign-in form cannot be used as an open redirect.
+/// Only local paths, so no form or link can be used as an open redirect.
+/// Browsers drop tabs and line breaks inside URLs ("/\t/evil.example"
+/// becomes "//evil.example") and treat "\\" like "/", so only visible ASCII
+/// is accepted, and never a second slash or backslash at the start.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .map(str::to_owned)
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.contains('\\')
+            && n.chars().all(|c| c.is_ascii_graphic())
+    })
+    .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_plain_local_paths_are_followed() {
+        assert_eq!(
+            safe_next(Some("/app/organisations?q=x")).as_deref(),
+            Some("/app/organisations?q=x")
+        );
+        for evil in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "https://evil.example",
+            "/ /evil",
+            "evil",
+        ] {
+            assert_eq!(safe_next(Some(evil)), None, "{evil:?}");
+        }
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
