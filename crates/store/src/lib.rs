@@ -15,6 +15,7 @@ pub mod organisations;
 pub mod people;
 pub mod settings;
 pub mod users;
+mod versioned;
 
 pub use connect::{Backend, DatabaseUrl, PoolStats, Store};
 pub use error::Error;

@@ -203,24 +203,11 @@ pub async fn find_by_register_number(
 /// becomes `row.version + 1`.
 pub async fn update(
     c: &impl ConnectionTrait,
-    mut row: OrganisationRow,
+    row: OrganisationRow,
 ) -> Result<OrganisationRow, Error> {
-    let expected = row.version;
-    row.version += 1;
-    row.updated_at = Utc::now();
-    let mut active = row.clone().into_active_model().reset_all();
-    active.id = sea_orm::ActiveValue::NotSet;
-    let result = organisation::Entity::update_many()
-        .set(active)
-        .filter(organisation::Column::Id.eq(row.id))
-        .filter(organisation::Column::Version.eq(expected))
-        .exec(c)
-        .await?;
-    if result.rows_affected == 1 {
-        Ok(row)
-    } else {
-        Err(Error::Stale)
-    }
+    crate::versioned::update_versioned(c, row)
+        .await
+        .map_err(|e| crate::versioned::stale_or(e, Error::Db))
 }
 
 /// All terms of a vocabulary, in their order.

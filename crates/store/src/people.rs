@@ -2,7 +2,7 @@
 
 use crate::Error;
 use crate::entity::{affiliation, consent, person};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -30,26 +30,10 @@ pub async fn find_persons(c: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<
 }
 
 /// Writes `row` if the stored version is still `row.version`.
-pub async fn update_person(
-    c: &impl ConnectionTrait,
-    mut row: PersonRow,
-) -> Result<PersonRow, Error> {
-    let expected = row.version;
-    row.version += 1;
-    row.updated_at = Utc::now();
-    let mut active = row.clone().into_active_model().reset_all();
-    active.id = sea_orm::ActiveValue::NotSet;
-    let result = person::Entity::update_many()
-        .set(active)
-        .filter(person::Column::Id.eq(row.id))
-        .filter(person::Column::Version.eq(expected))
-        .exec(c)
-        .await?;
-    if result.rows_affected == 1 {
-        Ok(row)
-    } else {
-        Err(Error::Stale)
-    }
+pub async fn update_person(c: &impl ConnectionTrait, row: PersonRow) -> Result<PersonRow, Error> {
+    crate::versioned::update_versioned(c, row)
+        .await
+        .map_err(|e| crate::versioned::stale_or(e, Error::Db))
 }
 
 /// Persons whose folded name/e-mail contains every word; a page and the total.

@@ -59,24 +59,10 @@ pub async fn count_active_admins(c: &impl ConnectionTrait) -> Result<u64, Error>
 
 /// Writes `row` if the stored version is still `row.version`; the stored
 /// version becomes `row.version + 1`. Returns the row as stored.
-pub async fn update_user(c: &impl ConnectionTrait, mut row: UserRow) -> Result<UserRow, Error> {
-    let expected = row.version;
-    row.version += 1;
-    row.updated_at = Utc::now();
-    let mut active = row.clone().into_active_model().reset_all();
-    active.id = sea_orm::ActiveValue::NotSet;
-    let result = app_user::Entity::update_many()
-        .set(active)
-        .filter(app_user::Column::Id.eq(row.id))
-        .filter(app_user::Column::Version.eq(expected))
-        .exec(c)
+pub async fn update_user(c: &impl ConnectionTrait, row: UserRow) -> Result<UserRow, Error> {
+    crate::versioned::update_versioned(c, row)
         .await
-        .map_err(|e| Error::from_db(e, "email"))?;
-    if result.rows_affected == 1 {
-        Ok(row)
-    } else {
-        Err(Error::Stale)
-    }
+        .map_err(|e| crate::versioned::stale_or(e, |e| Error::from_db(e, "email")))
 }
 
 /// Login bookkeeping that must not bump the version (it is not an edit and

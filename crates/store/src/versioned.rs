@@ -1,0 +1,83 @@
+//! Optimistic locking, once for every editable table: a write based on a
+//! stale copy changes nothing and reports [`Error::Stale`].
+
+use crate::Error;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
+use uuid::Uuid;
+
+/// A row with an `id`, a `version` and an `updated_at`.
+pub(crate) trait Versioned: Clone + IntoActiveModel<Self::Active> {
+    type Entity: EntityTrait;
+    type Active: ActiveModelTrait<Entity = Self::Entity> + Send;
+    fn id(&self) -> Uuid;
+    fn version_mut(&mut self) -> &mut i32;
+    fn touch(&mut self);
+    fn id_column() -> <Self::Entity as EntityTrait>::Column;
+    fn version_column() -> <Self::Entity as EntityTrait>::Column;
+}
+
+/// Writes `row` if the stored version is still `row.version`; the stored
+/// version becomes `row.version + 1`. Returns the row as stored.
+pub(crate) async fn update_versioned<R: Versioned>(
+    c: &impl ConnectionTrait,
+    mut row: R,
+) -> Result<R, sea_orm::DbErr>
+where
+    <R::Entity as EntityTrait>::Model: Sync,
+{
+    let expected = *row.version_mut();
+    *row.version_mut() += 1;
+    row.touch();
+    let mut active = row.clone().into_active_model().reset_all();
+    active.not_set(R::id_column());
+    let result = R::Entity::update_many()
+        .set(active)
+        .filter(R::id_column().eq(row.id()))
+        .filter(R::version_column().eq(expected))
+        .exec(c)
+        .await?;
+    if result.rows_affected == 1 {
+        Ok(row)
+    } else {
+        Err(sea_orm::DbErr::RecordNotUpdated)
+    }
+}
+
+/// [`update_versioned`] with a stale write reported as [`Error::Stale`].
+pub(crate) fn stale_or(err: sea_orm::DbErr, other: impl FnOnce(sea_orm::DbErr) -> Error) -> Error {
+    match err {
+        sea_orm::DbErr::RecordNotUpdated => Error::Stale,
+        e => other(e),
+    }
+}
+
+macro_rules! versioned {
+    ($model:ty, $module:ident) => {
+        impl crate::versioned::Versioned for $model {
+            type Entity = crate::entity::$module::Entity;
+            type Active = crate::entity::$module::ActiveModel;
+            fn id(&self) -> Uuid {
+                self.id
+            }
+            fn version_mut(&mut self) -> &mut i32 {
+                &mut self.version
+            }
+            fn touch(&mut self) {
+                self.updated_at = Utc::now();
+            }
+            fn id_column() -> crate::entity::$module::Column {
+                crate::entity::$module::Column::Id
+            }
+            fn version_column() -> crate::entity::$module::Column {
+                crate::entity::$module::Column::Version
+            }
+        }
+    };
+}
+
+versioned!(crate::entity::app_user::Model, app_user);
+versioned!(crate::entity::organisation::Model, organisation);
+versioned!(crate::entity::person::Model, person);
