@@ -98,7 +98,7 @@ describe('public journey', { timeout: 10 * TIMEOUT }, () => {
     const targets = new Set();
     for (const start of ['/de/', '/en/']) {
       await page.goto(app.url(start));
-      const hrefs = await page.locator('nav#main-nav a').evaluateAll((as) => as.map((a) => a.href));
+      const hrefs = await page.locator('nav#main-nav a, footer.site-footer a').evaluateAll((as) => as.map((a) => a.href));
       assert.ok(hrefs.length > 0, `nav#main-nav on ${start} has no links`);
       for (const href of hrefs) {
         const url = new URL(href);

@@ -47,6 +47,8 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/{lang}/", Access::Public),
     ("GET", "/{lang}/about", Access::Public),
     ("GET", "/{lang}/accessibility", Access::Public),
+    ("GET", "/{lang}/api", Access::Public),
+    ("GET", "/api/v1/openapi.json", Access::Public),
     ("GET", "/login", Access::Public),
     ("POST", "/login", Access::Public),
     ("GET", "/login/totp", Access::Public),

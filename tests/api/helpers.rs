@@ -303,6 +303,21 @@ impl Page {
             .join(" ")
     }
 
+    /// The text of every match (whitespace collapsed).
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        self.html
+            .select(&Self::selector(css))
+            .map(|el| {
+                el.text()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
     /// An attribute of every match.
     pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
         self.html

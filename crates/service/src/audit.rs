@@ -12,7 +12,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 /// One entry as shown to users and API clients.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub position: i64,
     pub at: DateTime<Utc>,

@@ -18,7 +18,7 @@ use uuid::Uuid;
 pub const PUBLIC_PARTS: &[&str] = &["description", "address", "contact", "details", "languages"];
 
 /// An organisation as the staff UI and the API show it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: Uuid,
     pub name: String,
@@ -192,7 +192,7 @@ mod lenient {
 }
 
 /// What a form or a JSON body gives: text as typed, lists as lists.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(default)]
 pub struct OrganisationInput {
     #[serde(deserialize_with = "lenient::text")]
@@ -462,7 +462,7 @@ pub fn slug(name: &str) -> String {
 }
 
 /// A term of a vocabulary with its labels.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Term {
     pub code: String,
     pub label_de: String,
@@ -488,11 +488,12 @@ pub struct OrgQuery {
 }
 
 /// One page of organisations.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrgPage {
     pub items: Vec<Organisation>,
     pub total: u64,
     pub next_cursor: Option<String>,
+    #[schema(value_type = BTreeMap<String, BTreeMap<String, u64>>)]
     pub facets: BTreeMap<&'static str, BTreeMap<String, u64>>,
 }
 

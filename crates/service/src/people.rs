@@ -18,7 +18,7 @@ use uuid::Uuid;
 /// What a person may have agreed to.
 pub const PURPOSES: &[&str] = &["contact", "public_listing", "mailings"];
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Affiliation {
     pub id: Uuid,
     pub person_id: Uuid,
@@ -30,7 +30,7 @@ pub struct Affiliation {
     pub to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Consent {
     pub id: Uuid,
     pub purpose: String,
@@ -58,7 +58,7 @@ impl Consent {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Person {
     pub id: Uuid,
     pub given_name: String,
@@ -95,7 +95,7 @@ impl Person {
 }
 
 /// What a form or JSON body gives for a person.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PersonInput {
     pub given_name: String,
@@ -200,7 +200,7 @@ fn stale() -> Error {
 }
 
 /// A page of persons.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PersonPage {
     pub items: Vec<Person>,
     pub total: u64,

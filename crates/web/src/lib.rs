@@ -7,7 +7,7 @@
 //! protection, error pages, metrics, panic recovery). Nothing here speaks SQL
 //! or renders documents.
 
-mod api;
+pub mod api;
 mod api_error;
 mod assets;
 mod auth;

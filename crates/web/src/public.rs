@@ -21,6 +21,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/{lang}/", home)
         .get("/{lang}/about", about)
         .get("/{lang}/accessibility", accessibility)
+        .get("/{lang}/api", crate::api::docs::page)
 }
 
 /// Parses the `{lang}` path segment; an unknown code is a 404.

@@ -60,11 +60,12 @@ impl AuthPolicy {
 }
 
 /// A user account as shown to admins and through the API (no secrets).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct User {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
+    #[schema(value_type = String, example = "staff")]
     pub role: Role,
     pub organisation_id: Option<Uuid>,
     pub disabled: bool,

@@ -12,7 +12,7 @@ use uuid::Uuid;
 /// Every token starts with this, so secret scanners can recognise it.
 const PREFIX: &str = "msohub_";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ApiToken {
     pub id: Uuid,
     pub name: String,
@@ -37,7 +37,7 @@ impl From<&ApiTokenRow> for ApiToken {
 }
 
 /// A token just created: `secret` is shown once and never again.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NewApiToken {
     pub token: ApiToken,
     pub secret: String,

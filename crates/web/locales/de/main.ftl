@@ -407,3 +407,20 @@ rule-merge-same = Eine Organisation kann nicht mit sich selbst zusammengeführt 
 rule-merge-deleted = Gelöschte Organisationen können nicht zusammengeführt werden.
 field-duplicate = Duplikat
 field-merged_into = Zusammengeführt mit
+
+## API documentation
+api-docs-title = API-Dokumentation
+api-docs-json = OpenAPI-Dokument (JSON)
+api-docs-contents = Inhalt
+api-docs-schemas = Datenstrukturen
+api-docs-params = Parameter
+api-docs-name = Name
+api-docs-in = Ort
+api-docs-type = Typ
+api-docs-description = Beschreibung
+api-docs-required = Pflicht
+api-docs-body = Anfrageinhalt
+api-docs-responses = Antworten
+api-docs-status = Status
+api-docs-fields = Felder
+api-docs-public = Ohne Anmeldung nutzbar.

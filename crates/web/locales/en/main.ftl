@@ -407,3 +407,20 @@ rule-merge-same = An organisation cannot be merged with itself.
 rule-merge-deleted = Deleted organisations cannot be merged.
 field-duplicate = Duplicate
 field-merged_into = Merged into
+
+## API documentation
+api-docs-title = API documentation
+api-docs-json = OpenAPI document (JSON)
+api-docs-contents = Contents
+api-docs-schemas = Data structures
+api-docs-params = Parameters
+api-docs-name = Name
+api-docs-in = In
+api-docs-type = Type
+api-docs-description = Description
+api-docs-required = required
+api-docs-body = Request body
+api-docs-responses = Responses
+api-docs-status = Status
+api-docs-fields = Fields
+api-docs-public = Usable without signing in.

@@ -1,6 +1,8 @@
 //! `/api/v1/me`, `/api/v1/users`, `/api/v1/tokens`.
 
 use super::ApiJson;
+use super::Problem;
+use super::{Me, TokenList, UserList};
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
@@ -9,7 +11,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use msohub_service::accounts::{NewUser, UserChange};
+use msohub_service::accounts::{NewApiToken, NewUser, User, UserChange};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -24,7 +26,10 @@ pub fn routes(r: Routes) -> Routes {
         .delete("/api/v1/tokens/{id}", revoke_token)
 }
 
-async fn me(CurrentUser(actor): CurrentUser) -> Json<serde_json::Value> {
+/// Who is calling
+#[utoipa::path(get, operation_id = "me", path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, description = "The caller", body = Me)))]
+pub(super) async fn me(CurrentUser(actor): CurrentUser) -> Json<serde_json::Value> {
     Json(serde_json::json!({
         "id": actor.user_id,
         "email": actor.email,
@@ -34,7 +39,12 @@ async fn me(CurrentUser(actor): CurrentUser) -> Json<serde_json::Value> {
     }))
 }
 
-async fn list_users(
+/// List users
+///
+/// All user accounts (admins).
+#[utoipa::path(get, operation_id = "listUsers", path = "/api/v1/users", tag = "accounts",
+    responses((status = 200, description = "All users", body = UserList)))]
+pub(super) async fn list_users(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
 ) -> Result<Response, ApiError> {
@@ -42,8 +52,8 @@ async fn list_users(
     Ok(Json(serde_json::json!({ "items": users, "next_cursor": null })).into_response())
 }
 
-#[derive(Deserialize)]
-struct CreateUser {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct CreateUser {
     email: String,
     display_name: String,
     role: String,
@@ -51,7 +61,14 @@ struct CreateUser {
     password: Option<String>,
 }
 
-async fn create_user(
+/// Create a user
+///
+/// Creates a user (admins). Without `password`, a one-time password is
+/// returned once, as `one_time_password`.
+#[utoipa::path(post, operation_id = "createUser", path = "/api/v1/users", tag = "accounts",
+    request_body = CreateUser,
+    responses((status = 201, description = "Created", body = User)))]
+pub(super) async fn create_user(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     ApiJson(body): ApiJson<CreateUser>,
@@ -76,7 +93,13 @@ async fn create_user(
     Ok((StatusCode::CREATED, Json(value)).into_response())
 }
 
-async fn get_user(
+/// Get a user
+///
+/// One user (admins).
+#[utoipa::path(get, operation_id = "getUser", path = "/api/v1/users/{id}", tag = "accounts",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The user", body = User)))]
+pub(super) async fn get_user(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
@@ -84,8 +107,8 @@ async fn get_user(
     Ok(Json(state.services.get_user(&actor, id).await?).into_response())
 }
 
-#[derive(Deserialize)]
-struct PatchUser {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct PatchUser {
     version: i32,
     display_name: Option<String>,
     role: Option<String>,
@@ -104,7 +127,18 @@ mod double_option {
     }
 }
 
-async fn update_user(
+/// Change a user
+///
+/// Changes a user (admins): name, role, organisation, disabled. `version`
+/// is required (stale → 409).
+#[utoipa::path(patch, operation_id = "changeUser", path = "/api/v1/users/{id}", tag = "accounts",
+    params(("id" = Uuid, Path)),
+    request_body = PatchUser,
+    responses(
+        (status = 200, description = "Changed", body = User),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn update_user(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
@@ -120,7 +154,12 @@ async fn update_user(
     Ok(Json(state.services.update_user(&actor, id, change).await?).into_response())
 }
 
-async fn list_tokens(
+/// List API tokens
+///
+/// The caller's API tokens (admins: all).
+#[utoipa::path(get, operation_id = "listTokens", path = "/api/v1/tokens", tag = "accounts",
+    responses((status = 200, description = "Tokens, without secrets", body = TokenList)))]
+pub(super) async fn list_tokens(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
 ) -> Result<Response, ApiError> {
@@ -128,12 +167,18 @@ async fn list_tokens(
     Ok(Json(serde_json::json!({ "items": tokens, "next_cursor": null })).into_response())
 }
 
-#[derive(Deserialize)]
-struct CreateToken {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct CreateToken {
     name: String,
 }
 
-async fn create_token(
+/// Create an API token
+///
+/// Creates an API token for the caller; the secret is in the answer once.
+#[utoipa::path(post, operation_id = "createToken", path = "/api/v1/tokens", tag = "accounts",
+    request_body = CreateToken,
+    responses((status = 201, description = "Created; keep `secret`", body = NewApiToken)))]
+pub(super) async fn create_token(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     ApiJson(body): ApiJson<CreateToken>,
@@ -146,7 +191,13 @@ async fn create_token(
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
-async fn revoke_token(
+/// Revoke an API token
+///
+/// Revokes a token.
+#[utoipa::path(delete, operation_id = "revokeToken", path = "/api/v1/tokens/{id}", tag = "accounts",
+    params(("id" = Uuid, Path)),
+    responses((status = 204, description = "Revoked")))]
+pub(super) async fn revoke_token(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,

@@ -1,6 +1,7 @@
 //! `/api/v1/audit-log`: browse (newest first) or follow the change feed
 //! (`?after=N`, oldest first, with the position to continue from).
 
+use super::AuditPage;
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
@@ -17,20 +18,36 @@ pub fn routes(r: Routes) -> Routes {
     r.get("/api/v1/audit-log", audit_log)
 }
 
-#[derive(Deserialize)]
-struct Params {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct Params {
+    /// Follow the feed: entries after this position, oldest first.
     after: Option<i64>,
+    /// Browse: entries before this position, newest first.
     before: Option<i64>,
+    /// Only what this user did.
     actor_id: Option<Uuid>,
+    /// Only what actors whose label contains this did.
     actor: Option<String>,
+    /// For example "organisation", "person", "user".
     entity_type: Option<String>,
     entity_id: Option<String>,
+    /// From this instant (RFC 3339).
     from: Option<DateTime<Utc>>,
+    /// Up to this instant (RFC 3339).
     to: Option<DateTime<Utc>>,
+    /// Page size (default 100, at most 1000).
     limit: Option<u64>,
 }
 
-async fn audit_log(
+/// Read the audit log
+///
+/// The audit log. With `after`, a change feed in ascending order (for
+/// followers); otherwise newest first, paged by `before`.
+#[utoipa::path(get, operation_id = "auditLog", path = "/api/v1/audit-log", tag = "audit",
+    params(Params),
+    responses((status = 200, description = "Entries", body = AuditPage)))]
+pub(super) async fn audit_log(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     params: Result<Query<Params>, axum::extract::rejection::QueryRejection>,

@@ -1,9 +1,16 @@
 //! The JSON API under `/api/v1/`: the same use cases as the pages, for
 //! scripts and other software. Authentication by session cookie or
 //! `Authorization: Bearer <token>`; errors as problem+json.
+//!
+//! Every operation is described with `#[utoipa::path]` beside its handler
+//! and listed in [`ApiDoc`]; the document is served at
+//! `/api/v1/openapi.json` and rendered as the docs page (`docs`). A test
+//! compares the document with the route table, so an undocumented route
+//! fails the suite.
 
 mod accounts;
 mod audit;
+pub mod docs;
 mod organisations;
 mod persons;
 
@@ -11,9 +18,16 @@ use crate::AppState;
 use crate::api_error::ApiError;
 use crate::routes::Routes;
 use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
+use std::sync::LazyLock;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
 
 pub fn routes(r: Routes) -> Routes {
+    let r = r.get("/api/v1/openapi.json", openapi_json);
     let r = accounts::routes(r);
     let r = organisations::routes(r);
     let r = persons::routes(r);
@@ -32,4 +46,193 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             Err(rejection) => Err(ApiError::new(rejection.status(), rejection.body_text())),
         }
     }
+}
+
+/// An error (RFC 9457 problem details).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct Problem {
+    /// Always `about:blank`.
+    r#type: String,
+    /// The HTTP status text.
+    title: String,
+    status: u16,
+    /// What went wrong, in English.
+    detail: String,
+    /// The fields at fault (422 only).
+    errors: Option<Vec<ProblemField>>,
+}
+
+/// One field at fault: its name and the rule it broke (for example
+/// `required`, `too-long`, `choice-unknown`).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct ProblemField {
+    field: String,
+    rule: String,
+}
+
+/// The id of a record just created.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct Created {
+    id: uuid::Uuid,
+}
+
+/// The caller.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct Me {
+    id: Option<uuid::Uuid>,
+    email: String,
+    display_name: String,
+    /// admin, staff, mso_editor, auditor
+    role: String,
+    organisation_id: Option<uuid::Uuid>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct UserList {
+    items: Vec<msohub_service::accounts::User>,
+    /// Always null: the list is complete.
+    next_cursor: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct TokenList {
+    items: Vec<msohub_service::accounts::ApiToken>,
+    /// Always null: the list is complete.
+    next_cursor: Option<String>,
+}
+
+/// Entries of the audit log; `next_after` (feed) or `next_before` (browse)
+/// continues.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct AuditPage {
+    items: Vec<msohub_service::audit::AuditEntry>,
+    next_after: Option<i64>,
+    next_before: Option<i64>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "msohub API",
+        description = "The registry, contacts, meetings and reports of a municipal integration centre and the migrant self-organisations of its city.\n\nAuthenticate with a session cookie (signed in through the web UI) or with `Authorization: Bearer <token>` (create tokens under *Konto → API-Tokens*). Writes from other web sites are refused (`Sec-Fetch-Site`, `Origin`).\n\nChanges carry the `version` they are based on; a stale version is refused with 409 and nothing changes. Lists are paged with an opaque `cursor`. Errors are `application/problem+json`.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+    ),
+    paths(
+        accounts::me, accounts::list_users, accounts::create_user, accounts::get_user,
+        accounts::update_user, accounts::list_tokens, accounts::create_token, accounts::revoke_token,
+        organisations::list, organisations::create, organisations::get, organisations::patch,
+        organisations::delete, organisations::merge,
+        persons::list, persons::create, persons::get, persons::patch, persons::delete,
+        persons::add_affiliation, persons::add_consent,
+        audit::audit_log, openapi_json,
+    ),
+    components(schemas(Problem, ProblemField)),
+    modifiers(&Common),
+    security(("bearer" = []), ("session" = [])),
+    tags(
+        (name = "organisations", description = "The registry of organisations"),
+        (name = "persons", description = "People, their affiliations and consent records"),
+        (name = "accounts", description = "The caller, user accounts and API tokens"),
+        (name = "audit", description = "Who changed what, and the change feed"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Adds what every operation shares: the security schemes and the error
+/// answers any call can get (401, 403, 404 on `{id}` paths, 422 on bodies).
+struct Common;
+
+impl utoipa::Modify for Common {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token (msohub_…)"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(
+                utoipa::openapi::security::ApiKeyValue::with_description(
+                    "msohub_session",
+                    "The session of the web UI",
+                ),
+            )),
+        );
+        let problem = |text: &str| -> RefOr<utoipa::openapi::Response> {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(text)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                                "Problem",
+                            ))))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let ops = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for op in ops.into_iter().flatten() {
+                let r = &mut op.responses.responses;
+                if path.as_str() == "/api/v1/openapi.json" {
+                    continue;
+                }
+                r.entry("401".into()).or_insert_with(|| {
+                    problem("Not signed in, or the token is unknown or revoked")
+                });
+                r.entry("403".into())
+                    .or_insert_with(|| problem("The caller's role does not allow this"));
+                if path.contains("{id}") {
+                    r.entry("404".into())
+                        .or_insert_with(|| problem("No such record"));
+                }
+                if op.request_body.is_some() || !op.parameters.as_ref().is_none_or(Vec::is_empty) {
+                    r.entry("422".into()).or_insert_with(|| {
+                        problem("Invalid input; `errors` names every field at fault")
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The document, built once.
+pub static OPENAPI: LazyLock<String> =
+    LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_default());
+
+/// This document
+///
+/// This document (OpenAPI 3.1).
+#[utoipa::path(get, operation_id = "openapi", path = "/api/v1/openapi.json", tag = "accounts", security(()),
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
+pub(crate) async fn openapi_json() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        OPENAPI.as_str(),
+    )
+        .into_response()
 }

@@ -2,6 +2,7 @@
 //! create, change (PATCH with the `version` it is based on; stale → 409),
 //! delete (soft).
 
+use super::Problem;
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
@@ -10,7 +11,7 @@ use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use msohub_service::organisations::OrganisationInput;
+use msohub_service::organisations::{OrgPage, Organisation, OrganisationInput};
 use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {
@@ -22,7 +23,26 @@ pub fn routes(r: Routes) -> Routes {
         .post("/api/v1/organisations/{id}/merge", merge)
 }
 
-async fn list(
+/// List organisations
+///
+/// Lists organisations, filtered, searched and sorted; `facets` counts the
+/// values of each filter over the whole result.
+#[utoipa::path(get, operation_id = "listOrganisations", path = "/api/v1/organisations", tag = "organisations",
+    params(
+        ("q" = Option<String>, Query, description = "Full-text search (German, English, Turkish; typo-tolerant)"),
+        ("kind" = Option<Vec<String>>, Query, description = "mso, welfare, public_body, research, faith_community, other; repeatable"),
+        ("topic" = Option<Vec<String>>, Query, description = "Topic code; repeatable"),
+        ("language" = Option<Vec<String>>, Query, description = "ISO 639-1 code; repeatable"),
+        ("district" = Option<Vec<String>>, Query, description = "District; repeatable"),
+        ("origin" = Option<Vec<String>>, Query, description = "Community / country of origin; repeatable"),
+        ("unchecked" = Option<bool>, Query, description = "Only profiles not checked for 12 months"),
+        ("deleted" = Option<bool>, Query, description = "Only deleted records"),
+        ("sort" = Option<String>, Query, description = "name (default), name_desc, updated, assured"),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        ("limit" = Option<u64>, Query, description = "Page size, 1 to 500 (default 50)"),
+    ),
+    responses((status = 200, description = "One page", body = OrgPage)))]
+pub(super) async fn list(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     RawQuery(raw): RawQuery,
@@ -45,7 +65,13 @@ async fn list(
     .into_response())
 }
 
-async fn get(
+/// Get an organisation
+///
+/// One organisation.
+#[utoipa::path(get, operation_id = "getOrganisation", path = "/api/v1/organisations/{id}", tag = "organisations",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The organisation", body = Organisation)))]
+pub(super) async fn get(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
@@ -53,7 +79,14 @@ async fn get(
     Ok(Json(state.services.get_organisation(&actor, id).await?).into_response())
 }
 
-async fn create(
+/// Create an organisation
+///
+/// Creates an organisation. Lists may be given as arrays or as
+/// comma-separated text; every field error is reported at once (422).
+#[utoipa::path(post, operation_id = "createOrganisation", path = "/api/v1/organisations", tag = "organisations",
+    request_body = OrganisationInput,
+    responses((status = 201, description = "Created", body = Organisation)))]
+pub(super) async fn create(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     super::ApiJson(input): super::ApiJson<OrganisationInput>,
@@ -62,7 +95,18 @@ async fn create(
     Ok((StatusCode::CREATED, Json(org)).into_response())
 }
 
-async fn patch(
+/// Change an organisation
+///
+/// Changes the fields given; `version` (the one the change is based on) is
+/// required, and a stale version is refused with 409 and nothing changes.
+#[utoipa::path(patch, operation_id = "changeOrganisation", path = "/api/v1/organisations/{id}", tag = "organisations",
+    params(("id" = Uuid, Path)),
+    request_body(content = OrganisationInput, description = "Only the fields to change, plus `version`"),
+    responses(
+        (status = 200, description = "Changed", body = Organisation),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn patch(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
@@ -71,7 +115,17 @@ async fn patch(
     Ok(Json(state.services.patch_organisation(&actor, id, &body).await?).into_response())
 }
 
-async fn delete(
+/// Delete an organisation
+///
+/// Deletes (softly; staff can restore). With `version`, a stale delete is
+/// refused with 409.
+#[utoipa::path(delete, operation_id = "deleteOrganisation", path = "/api/v1/organisations/{id}", tag = "organisations",
+    params(("id" = Uuid, Path), ("version" = Option<i32>, Query, description = "The version the deletion is based on")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn delete(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
@@ -99,15 +153,26 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(serde::Deserialize)]
-struct MergeBody {
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub(super) struct MergeBody {
     duplicate: Uuid,
     version: i32,
     duplicate_version: i32,
 }
 
-/// Merges `duplicate` into `{id}`; both versions must be current.
-async fn merge(
+/// Merge a duplicate into an organisation
+///
+/// Merges the organisation `duplicate` into `{id}`: people, links and
+/// history move to the one kept, the duplicate is deleted and points to it.
+/// Both versions must be current.
+#[utoipa::path(post, operation_id = "mergeOrganisations", path = "/api/v1/organisations/{id}/merge", tag = "organisations",
+    params(("id" = Uuid, Path, description = "The organisation kept")),
+    request_body = MergeBody,
+    responses(
+        (status = 200, description = "The organisation kept, after the merge", body = Organisation),
+        (status = 409, description = "One of the two was changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn merge(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,

@@ -2,6 +2,7 @@
 //! (PATCH with `version`; stale → 409), delete (soft); affiliations and
 //! consent records of a person.
 
+use super::{Created, Problem};
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
@@ -10,7 +11,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use msohub_service::people::PersonInput;
+use msohub_service::people::{Person, PersonInput, PersonPage};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -24,15 +25,25 @@ pub fn routes(r: Routes) -> Routes {
         .post("/api/v1/persons/{id}/consents", add_consent)
 }
 
-#[derive(Deserialize)]
-struct ListParams {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ListParams {
+    /// Search text.
     #[serde(default)]
     q: String,
+    /// `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// Page size, 1 to 500 (default 50).
     limit: Option<u64>,
 }
 
-async fn list(
+/// List persons
+///
+/// Lists persons (`q` searches names and e-mail addresses).
+#[utoipa::path(get, operation_id = "listPersons", path = "/api/v1/persons", tag = "persons",
+    params(ListParams),
+    responses((status = 200, description = "One page", body = PersonPage)))]
+pub(super) async fn list(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
@@ -45,7 +56,13 @@ async fn list(
     Ok(Json(page).into_response())
 }
 
-async fn get(
+/// Get a person
+///
+/// One person with affiliations and consent records.
+#[utoipa::path(get, operation_id = "getPerson", path = "/api/v1/persons/{id}", tag = "persons",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The person", body = Person)))]
+pub(super) async fn get(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
@@ -53,7 +70,13 @@ async fn get(
     Ok(Json(state.services.get_person(&actor, id).await?).into_response())
 }
 
-async fn create(
+/// Create a person
+///
+/// Creates a person.
+#[utoipa::path(post, operation_id = "createPerson", path = "/api/v1/persons", tag = "persons",
+    request_body = PersonInput,
+    responses((status = 201, description = "Created", body = Person)))]
+pub(super) async fn create(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     super::ApiJson(input): super::ApiJson<PersonInput>,
@@ -62,7 +85,17 @@ async fn create(
     Ok((StatusCode::CREATED, Json(person)).into_response())
 }
 
-async fn patch(
+/// Change a person
+///
+/// Changes the fields given; `version` is required (stale → 409).
+#[utoipa::path(patch, operation_id = "changePerson", path = "/api/v1/persons/{id}", tag = "persons",
+    params(("id" = Uuid, Path)),
+    request_body(content = PersonInput, description = "Only the fields to change, plus `version`"),
+    responses(
+        (status = 200, description = "Changed", body = Person),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn patch(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
@@ -101,7 +134,13 @@ async fn patch(
     Ok(Json(state.services.update_person(&actor, id, &input).await?).into_response())
 }
 
-async fn delete(
+/// Delete a person
+///
+/// Deletes a person (softly).
+#[utoipa::path(delete, operation_id = "deletePerson", path = "/api/v1/persons/{id}", tag = "persons",
+    params(("id" = Uuid, Path)),
+    responses((status = 204, description = "Deleted")))]
+pub(super) async fn delete(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
@@ -110,12 +149,15 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize)]
-struct AffiliationBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct AffiliationBody {
     organisation_id: Uuid,
+    /// For example "Vorsitz", "Kontaktperson".
     role: String,
+    /// YYYY-MM-DD
     #[serde(default)]
     from: String,
+    /// YYYY-MM-DD
     #[serde(default)]
     to: String,
 }
@@ -131,7 +173,14 @@ fn writer_body<T: serde::de::DeserializeOwned>(
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
 }
 
-async fn add_affiliation(
+/// Add an affiliation
+///
+/// Records that the person acts for an organisation (role, from, to).
+#[utoipa::path(post, operation_id = "addAffiliation", path = "/api/v1/persons/{id}/affiliations", tag = "persons",
+    params(("id" = Uuid, Path)),
+    request_body = AffiliationBody,
+    responses((status = 201, description = "Created", body = Created)))]
+pub(super) async fn add_affiliation(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
@@ -145,16 +194,27 @@ async fn add_affiliation(
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": aid }))).into_response())
 }
 
-#[derive(Deserialize)]
-struct ConsentBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct ConsentBody {
+    /// contact, public_listing or mailings
     purpose: String,
+    /// YYYY-MM-DD
     given_on: String,
+    /// How it was given, e.g. "Formular vom 3.5."
     source: String,
+    /// YYYY-MM-DD; empty for no expiry
     #[serde(default)]
     expires_on: String,
 }
 
-async fn add_consent(
+/// Record a consent
+///
+/// Records a consent (purpose, date, source, expiry).
+#[utoipa::path(post, operation_id = "addConsent", path = "/api/v1/persons/{id}/consents", tag = "persons",
+    params(("id" = Uuid, Path)),
+    request_body = ConsentBody,
+    responses((status = 201, description = "Created", body = Created)))]
+pub(super) async fn add_consent(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,

@@ -1,0 +1,287 @@
+//! The OpenAPI document: it lists exactly the API routes the app serves,
+//! its references resolve, what the API answers matches the schemas it
+//! documents, and the docs page renders every operation.
+
+use crate::helpers::TestApp;
+use crate::on_both_databases;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+on_both_databases!(
+    the_document_is_served_and_answers_match_its_schemas,
+    the_docs_page_shows_every_operation,
+);
+
+fn document() -> Value {
+    serde_json::from_str(&msohub_web::api::OPENAPI).expect("the document is JSON")
+}
+
+#[test]
+fn every_api_route_is_documented_and_nothing_else() {
+    let doc = document();
+    let served: BTreeSet<(String, String)> = msohub_web::route_list()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/api/"))
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .collect();
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, _) in item.as_object().unwrap() {
+            documented.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    let missing: Vec<_> = served.difference(&documented).collect();
+    let extra: Vec<_> = documented.difference(&served).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without documentation: {missing:?}"
+    );
+    assert!(extra.is_empty(), "documented but not served: {extra:?}");
+}
+
+#[test]
+fn operation_ids_are_unique_and_references_resolve() {
+    let doc = document();
+    let mut ids = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_default();
+            assert!(!id.is_empty(), "{method} {path} has no operationId");
+            assert!(ids.insert(id.to_owned()), "operationId {id} is used twice");
+            assert!(
+                !op["summary"].as_str().unwrap_or_default().is_empty(),
+                "{method} {path} has no summary"
+            );
+        }
+    }
+    let mut refs = Vec::new();
+    collect_refs(&doc, &mut refs);
+    assert!(!refs.is_empty());
+    for r in refs {
+        let name = r.strip_prefix("#/components/schemas/").expect("local ref");
+        assert!(
+            doc["components"]["schemas"].get(name).is_some(),
+            "dangling reference {r}"
+        );
+    }
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(o) => {
+            for (k, v) in o {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(s)) => out.push(s.clone()),
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// Checks `value` against `schema` (the subset of JSON Schema the document
+/// uses); returns every mismatch with its JSON path. Properties the schema
+/// does not name count as mismatches: the document must be complete.
+fn mismatches(doc: &Value, schema: &Value, value: &Value, at: &str) -> Vec<String> {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap();
+        return mismatches(doc, &doc["components"]["schemas"][name], value, at);
+    }
+    if let Some(alts) = schema
+        .get("oneOf")
+        .or(schema.get("anyOf"))
+        .and_then(Value::as_array)
+    {
+        return if alts
+            .iter()
+            .any(|alt| mismatches(doc, alt, value, at).is_empty())
+        {
+            Vec::new()
+        } else {
+            vec![format!("{at}: matches no alternative")]
+        };
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => return Vec::new(),
+    };
+    let actual = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let ok = types.contains(&actual) || (actual == "integer" && types.contains(&"number"));
+    if !ok {
+        return vec![format!("{at}: {actual} where the document says {types:?}")];
+    }
+    let mut out = Vec::new();
+    match value {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                out.extend(mismatches(
+                    doc,
+                    &schema["items"],
+                    item,
+                    &format!("{at}[{i}]"),
+                ));
+            }
+        }
+        Value::Object(o) => {
+            if let Some(props) = schema["properties"].as_object() {
+                for req in schema["required"].as_array().into_iter().flatten() {
+                    let req = req.as_str().unwrap();
+                    if !o.contains_key(req) {
+                        out.push(format!("{at}.{req}: required but missing"));
+                    }
+                }
+                for (k, v) in o {
+                    match props.get(k) {
+                        Some(s) => out.extend(mismatches(doc, s, v, &format!("{at}.{k}"))),
+                        None => out.push(format!("{at}.{k}: not in the document")),
+                    }
+                }
+            } else if let Some(extra) = schema.get("additionalProperties") {
+                for (k, v) in o {
+                    out.extend(mismatches(doc, extra, v, &format!("{at}.{k}")));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+async fn check(doc: &Value, client: &reqwest::Client, app: &TestApp, path: &str, template: &str) {
+    let r = client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "GET {path}");
+    let body: Value = r.json().await.unwrap();
+    let schema =
+        &doc["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert!(schema.is_object(), "no 200 schema for GET {template}");
+    let problems = mismatches(doc, schema, &body, "$");
+    assert!(problems.is_empty(), "GET {path}: {problems:#?}");
+}
+
+async fn the_document_is_served_and_answers_match_its_schemas(app: TestApp) {
+    let r = app.get("/api/v1/openapi.json").await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let doc: Value = r.json().await.unwrap();
+    assert_eq!(doc, document());
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+
+    app.services.load_demo_organisations(12).await.unwrap();
+    let (admin, _) = app.signed_in("admin").await;
+    // Records of every kind the answers carry.
+    let org: Value = admin
+        .get(app.url("/api/v1/organisations?limit=1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let org_id = org["items"][0]["id"].as_str().unwrap().to_owned();
+    let person: Value = admin
+        .post(app.url("/api/v1/persons"))
+        .json(&serde_json::json!({"given_name": "Ayşe", "family_name": "Demir"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let person_id = person["id"].as_str().unwrap().to_owned();
+    for (path, body) in [
+        (
+            "affiliations",
+            serde_json::json!({"organisation_id": org_id, "role": "Vorsitz", "from": "2020-01-01"}),
+        ),
+        (
+            "consents",
+            serde_json::json!({"purpose": "contact", "given_on": "2026-01-10", "source": "Formular", "expires_on": "2030-01-01"}),
+        ),
+    ] {
+        let r = admin
+            .post(app.url(&format!("/api/v1/persons/{person_id}/{path}")))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{path}");
+    }
+    let r = admin
+        .post(app.url("/api/v1/tokens"))
+        .json(&serde_json::json!({"name": "Skript"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+
+    for (path, template) in [
+        ("/api/v1/me".to_owned(), "/api/v1/me"),
+        (
+            "/api/v1/organisations?limit=5".to_owned(),
+            "/api/v1/organisations",
+        ),
+        (
+            format!("/api/v1/organisations/{org_id}"),
+            "/api/v1/organisations/{id}",
+        ),
+        ("/api/v1/persons".to_owned(), "/api/v1/persons"),
+        (
+            format!("/api/v1/persons/{person_id}"),
+            "/api/v1/persons/{id}",
+        ),
+        ("/api/v1/users".to_owned(), "/api/v1/users"),
+        ("/api/v1/tokens".to_owned(), "/api/v1/tokens"),
+        ("/api/v1/audit-log?limit=20".to_owned(), "/api/v1/audit-log"),
+        (
+            "/api/v1/audit-log?after=0&limit=5".to_owned(),
+            "/api/v1/audit-log",
+        ),
+    ] {
+        check(&doc, &admin, &app, &path, template).await;
+    }
+
+    // The checker itself catches a field the document does not know.
+    let schema = &doc["components"]["schemas"]["Created"];
+    let wrong = serde_json::json!({"id": "x", "surprise": 1});
+    assert_eq!(mismatches(&doc, schema, &wrong, "$").len(), 1);
+}
+
+async fn the_docs_page_shows_every_operation(app: TestApp) {
+    let doc = document();
+    for lang in ["de", "en"] {
+        let page = app.get_page(&format!("/{lang}/api")).await;
+        assert_eq!(page.status, 200);
+        let headings = page.texts("main h3");
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, _) in item.as_object().unwrap() {
+                assert!(
+                    headings.contains(&format!("{} {path}", method.to_uppercase())),
+                    "{lang}: {method} {path} missing from the docs page"
+                );
+            }
+        }
+        assert!(page.text("#schema-Organisation").contains("Organisation"));
+        assert_eq!(
+            page.attr("a[href='/api/v1/openapi.json']", "href"),
+            "/api/v1/openapi.json"
+        );
+    }
+    let page = app.get_page("/de/api").await;
+    assert_eq!(page.text("h1"), "API-Dokumentation");
+}
