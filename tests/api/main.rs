@@ -16,6 +16,7 @@ mod accounts;
 mod api_accounts;
 mod cli;
 mod health;
+mod logos;
 mod openapi;
 mod organisations;
 mod pages;

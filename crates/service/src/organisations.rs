@@ -11,6 +11,7 @@ use msohub_domain::Permission;
 use msohub_domain::organisation::{self as rules, LegalStatus, OrganisationKind};
 use msohub_store::organisations::{self as store, OrgFilter, OrgSort, OrganisationRow};
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -51,6 +52,9 @@ pub struct Organisation {
     pub deleted: bool,
     /// Set when this record was merged into another as a duplicate.
     pub merged_into: Option<Uuid>,
+    /// The current logo's file id (changes with every upload); the image is
+    /// at `/api/v1/organisations/{id}/logo`.
+    pub logo_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -93,6 +97,7 @@ impl From<&OrganisationRow> for Organisation {
             assured_at: r.assured_at,
             deleted: r.deleted_at.is_some(),
             merged_into: r.merged_into,
+            logo_id: r.logo_file_id,
             version: r.version,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -448,6 +453,7 @@ fn validate(
         version: 1,
         deleted_at: None,
         merged_into: None,
+        logo_file_id: None,
         created_at: now,
         updated_at: now,
     })
@@ -775,6 +781,7 @@ impl Services {
             version: current.version,
             deleted_at: current.deleted_at,
             merged_into: current.merged_into,
+            logo_file_id: current.logo_file_id,
             created_at: current.created_at,
             ..fresh
         };
@@ -806,27 +813,79 @@ impl Services {
     ) -> Result<Organisation, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let tx = self.store.begin().await?;
-        let mut row = store::find(&tx, id).await?.ok_or(Error::NotFound)?;
-        if row.version != version {
-            return Err(stale());
-        }
-        let before = Organisation::from(&row);
-        change(&mut row);
-        let row = store::update(&tx, row).await.map_err(store_err)?;
-        let after = Organisation::from(&row);
-        audit::record(
-            &tx,
-            actor,
-            "organisation",
-            id,
-            action,
-            Some(before.audit_view()),
-            Some(after.audit_view()),
-        )
+        let after = touch_in(&tx, actor, id, version, action, change).await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        self.index_organisation(&after).await?;
+        Ok(after)
+    }
+
+    /// Sets an organisation's logo (PNG, JPEG, WebP or GIF, at most 1 MiB;
+    /// the bytes decide, not the name). `version` `None` means the current
+    /// one. The file and the change are one transaction.
+    pub async fn set_organisation_logo(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: Option<i32>,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Organisation, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let kind = msohub_domain::files::check_logo(&bytes)?;
+        let tx = self.store.begin().await?;
+        let version = match version {
+            Some(v) => v,
+            None => store::find(&tx, id).await?.ok_or(Error::NotFound)?.version,
+        };
+        let sha = hex::encode(sha2::Sha256::digest(&bytes));
+        let name: String = file_name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        let name = if name.trim().is_empty() {
+            format!("logo.{}", kind.extension())
+        } else {
+            name
+        };
+        let file = msohub_store::files::insert(&tx, kind.mime(), &name, &sha, bytes).await?;
+        let after = touch_in(&tx, actor, id, version, "logo", |r| {
+            r.logo_file_id = Some(file)
+        })
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         self.index_organisation(&after).await?;
         Ok(after)
+    }
+
+    /// Removes the logo (the file stays for the history).
+    pub async fn remove_organisation_logo(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: i32,
+    ) -> Result<Organisation, Error> {
+        self.touch_organisation(actor, id, version, "logo", |r| r.logo_file_id = None)
+            .await
+    }
+
+    /// The logo's type and bytes, for anyone who may see the organisation.
+    pub async fn organisation_logo(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<msohub_store::files::StoredFile, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let row = store::find(self.store.conn(), id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let file = row.logo_file_id.ok_or(Error::NotFound)?;
+        msohub_store::files::get(self.store.conn(), file)
+            .await?
+            .ok_or(Error::NotFound)
     }
 
     /// Soft delete: hidden from lists, restorable, kept in the history.
@@ -1015,4 +1074,35 @@ mod tests {
         assert_eq!(back.postcode, "01067");
         assert_eq!(back.topics, ["culture"]);
     }
+}
+
+/// Finds the row, checks the version, applies `change`, writes it and the
+/// audit entry, all inside `tx`.
+async fn touch_in(
+    tx: &msohub_store::Tx,
+    actor: &Actor,
+    id: Uuid,
+    version: i32,
+    action: &str,
+    change: impl FnOnce(&mut OrganisationRow),
+) -> Result<Organisation, Error> {
+    let mut row = store::find(tx, id).await?.ok_or(Error::NotFound)?;
+    if row.version != version {
+        return Err(stale());
+    }
+    let before = Organisation::from(&row);
+    change(&mut row);
+    let row = store::update(tx, row).await.map_err(store_err)?;
+    let after = Organisation::from(&row);
+    audit::record(
+        tx,
+        actor,
+        "organisation",
+        id,
+        action,
+        Some(before.audit_view()),
+        Some(after.audit_view()),
+    )
+    .await?;
+    Ok(after)
 }

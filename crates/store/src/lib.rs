@@ -10,6 +10,7 @@ pub mod audit;
 mod connect;
 mod entity;
 mod error;
+pub mod files;
 pub mod migration;
 pub mod organisations;
 pub mod people;

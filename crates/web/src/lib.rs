@@ -80,6 +80,7 @@ fn route_table() -> routes::Routes {
     let r = pages::admin_users::routes(r);
     let r = pages::audit::routes(r);
     let r = pages::organisations::routes(r);
+    let r = pages::organisation_logo::routes(r);
     let r = pages::persons::routes(r);
     api::routes(r)
 }

@@ -10,4 +10,5 @@ pub mod person;
 pub mod recovery_code;
 pub mod session;
 pub mod setting;
+pub mod stored_file;
 pub mod taxonomy_term;

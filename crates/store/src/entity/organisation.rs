@@ -39,6 +39,7 @@ pub struct Model {
     pub version: i32,
     pub deleted_at: Option<ChronoDateTimeUtc>,
     pub merged_into: Option<Uuid>,
+    pub logo_file_id: Option<Uuid>,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
 }

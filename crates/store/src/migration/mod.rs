@@ -10,6 +10,7 @@ mod m0001_foundation;
 mod m0002_accounts;
 mod m0003_registry;
 mod m0004_people;
+mod m0005_files;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_accounts::Migration),
             Box::new(m0003_registry::Migration),
             Box::new(m0004_people::Migration),
+            Box::new(m0005_files::Migration),
         ]
     }
 }

@@ -424,3 +424,18 @@ api-docs-responses = Antworten
 api-docs-status = Status
 api-docs-fields = Felder
 api-docs-public = Ohne Anmeldung nutzbar.
+
+## Logo
+org-logo = Logo
+org-no-logo = Noch kein Logo hinterlegt.
+org-logo-alt = Logo: { $name }
+org-logo-upload = Logo hochladen
+org-logo-hint = PNG, JPEG, WebP oder GIF, höchstens 1 MB.
+org-logo-save = Logo speichern
+org-logo-remove = Logo entfernen
+done-logo-saved = Das Logo wurde gespeichert.
+done-logo-removed = Das Logo wurde entfernt.
+rule-file-empty = Die Datei ist leer.
+rule-file-too-large = Die Datei ist zu groß; höchstens 1 MB.
+rule-file-type = Diese Datei ist kein Bild im Format PNG, JPEG, WebP oder GIF.
+rule-file-unreadable = Die Datei konnte nicht gelesen werden; bitte erneut versuchen.

@@ -424,3 +424,18 @@ api-docs-responses = Responses
 api-docs-status = Status
 api-docs-fields = Fields
 api-docs-public = Usable without signing in.
+
+## Logo
+org-logo = Logo
+org-no-logo = No logo yet.
+org-logo-alt = Logo: { $name }
+org-logo-upload = Upload a logo
+org-logo-hint = PNG, JPEG, WebP or GIF, at most 1 MB.
+org-logo-save = Save logo
+org-logo-remove = Remove logo
+done-logo-saved = The logo has been saved.
+done-logo-removed = The logo has been removed.
+rule-file-empty = The file is empty.
+rule-file-too-large = The file is too large; at most 1 MB.
+rule-file-type = This file is not a PNG, JPEG, WebP or GIF image.
+rule-file-unreadable = The file could not be read; please try again.

@@ -83,11 +83,7 @@ fn type_of(schema: &Value) -> String {
         }
     }
     let base = match schema.get("type") {
-        Some(Value::Array(types)) => types
-            .iter()
-            .map(text)
-            .collect::<Vec<_>>()
-            .join(" | "),
+        Some(Value::Array(types)) => types.iter().map(text).collect::<Vec<_>>().join(" | "),
         Some(t) => text(t),
         None => "any".to_owned(),
     };

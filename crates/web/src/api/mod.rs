@@ -129,6 +129,7 @@ pub(crate) struct AuditPage {
         accounts::update_user, accounts::list_tokens, accounts::create_token, accounts::revoke_token,
         organisations::list, organisations::create, organisations::get, organisations::patch,
         organisations::delete, organisations::merge,
+        organisations::get_logo, organisations::put_logo, organisations::delete_logo,
         persons::list, persons::create, persons::get, persons::patch, persons::delete,
         persons::add_affiliation, persons::add_consent,
         audit::audit_log, openapi_json,

@@ -21,6 +21,9 @@ pub fn routes(r: Routes) -> Routes {
         .patch("/api/v1/organisations/{id}", patch)
         .delete("/api/v1/organisations/{id}", delete)
         .post("/api/v1/organisations/{id}/merge", merge)
+        .get("/api/v1/organisations/{id}/logo", get_logo)
+        .put("/api/v1/organisations/{id}/logo", put_logo)
+        .delete("/api/v1/organisations/{id}/logo", delete_logo)
 }
 
 /// List organisations
@@ -186,4 +189,97 @@ pub(super) async fn merge(
         .merge_organisations(&actor, id, b.version, b.duplicate, b.duplicate_version)
         .await?;
     Ok(Json(kept).into_response())
+}
+
+/// Get the logo
+///
+/// The image as uploaded. With `v` set to the organisation's `logo_id` the
+/// answer may be cached for a year.
+#[utoipa::path(get, operation_id = "getOrganisationLogo", path = "/api/v1/organisations/{id}/logo", tag = "organisations",
+    params(("id" = Uuid, Path), ("v" = Option<Uuid>, Query, description = "The `logo_id` (for caching)")),
+    responses((status = 200, description = "The image (PNG, JPEG, WebP or GIF)", content_type = "image/*")))]
+pub(super) async fn get_logo(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let file = state.services.organisation_logo(&actor, id).await?;
+    let v =
+        crate::pages::organisations::query_param(raw.as_deref(), "v").and_then(|v| v.parse().ok());
+    Ok(crate::pages::organisation_logo::image_response(file, v))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct LogoParams {
+    /// The version the change is based on; without it, the current one.
+    version: Option<i32>,
+    /// A file name to keep with the image.
+    name: Option<String>,
+}
+
+/// Set the logo
+///
+/// The body is the image itself (PNG, JPEG, WebP or GIF, at most 1 MiB).
+/// The bytes decide the type, not the `Content-Type` header; anything else
+/// is refused with 422 (`file-empty`, `file-too-large`, `file-type`).
+#[utoipa::path(put, operation_id = "setOrganisationLogo", path = "/api/v1/organisations/{id}/logo", tag = "organisations",
+    params(("id" = Uuid, Path), LogoParams),
+    request_body(content = Vec<u8>, content_type = "image/*", description = "The image"),
+    responses(
+        (status = 200, description = "The organisation with its new `logo_id`", body = Organisation),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Far larger than allowed", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn put_logo(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    params: Result<axum::extract::Query<LogoParams>, axum::extract::rejection::QueryRejection>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+    actor.require(msohub_domain::Permission::WriteStaffArea)?;
+    let axum::extract::Query(p) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let body = body.map_err(|e| {
+        ApiError::new(
+            e.status(),
+            "the image is larger than 1 MiB (file-too-large)",
+        )
+    })?;
+    let org = state
+        .services
+        .set_organisation_logo(
+            &actor,
+            id,
+            p.version,
+            p.name.as_deref().unwrap_or_default(),
+            body.to_vec(),
+        )
+        .await?;
+    Ok(Json(org).into_response())
+}
+
+/// Remove the logo
+#[utoipa::path(delete, operation_id = "removeOrganisationLogo", path = "/api/v1/organisations/{id}/logo", tag = "organisations",
+    params(("id" = Uuid, Path), ("version" = i32, Query, description = "The version the change is based on")),
+    responses(
+        (status = 200, description = "The organisation without logo", body = Organisation),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn delete_logo(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    actor.require(msohub_domain::Permission::WriteStaffArea)?;
+    let version = crate::pages::organisations::query_param(raw.as_deref(), "version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| ApiError::bad_request("version is required"))?;
+    let org = state
+        .services
+        .remove_organisation_logo(&actor, id, version)
+        .await?;
+    Ok(Json(org).into_response())
 }

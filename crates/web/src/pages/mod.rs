@@ -6,6 +6,7 @@ pub mod admin_users;
 pub mod audit;
 pub mod dashboard;
 pub mod login;
+pub mod organisation_logo;
 pub mod organisations;
 pub mod persons;
 

@@ -381,6 +381,8 @@ struct ShowTemplate {
     /// The description rendered from Markdown and sanitised.
     description_html: String,
     notice: Option<String>,
+    /// Why the last logo upload was refused.
+    logo_error: Option<String>,
     can_write: bool,
 }
 
@@ -551,9 +553,21 @@ async fn show(
         })
         .collect();
     let notice = crate::forms::done_notice(tr, query_param(raw.as_deref(), "done").as_deref());
+    let logo_error = query_param(raw.as_deref(), "logo_error")
+        .filter(|r| {
+            [
+                "file-empty",
+                "file-too-large",
+                "file-type",
+                "file-unreadable",
+            ]
+            .contains(&r.as_str())
+        })
+        .map(|r| tr.t(&format!("rule-{r}")));
     Ok(render(
         StatusCode::OK,
         &ShowTemplate {
+            logo_error,
             page,
             people,
             description_html: msohub_docs::markdown_to_html(&org.description),
