@@ -21,3 +21,4 @@ mod openapi;
 mod organisations;
 mod pages;
 mod persons;
+mod settings;

@@ -11,11 +11,13 @@ pub mod audit;
 pub mod demo;
 mod demo_registry;
 mod error;
+pub mod geocode;
 pub mod office;
 pub mod organisations;
 pub mod people;
 pub mod search;
 mod secrets;
+pub mod settings;
 pub mod totp;
 
 pub use accounts::{AuthPolicy, User};

@@ -861,6 +861,22 @@ impl Services {
         Ok(after)
     }
 
+    /// Sets the coordinates (from the geocoder).
+    pub(crate) async fn set_organisation_coordinates(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: i32,
+        latitude: f64,
+        longitude: f64,
+    ) -> Result<Organisation, Error> {
+        self.touch_organisation(actor, id, version, "geocoded", |r| {
+            r.latitude = Some((latitude * 1e6).round() / 1e6);
+            r.longitude = Some((longitude * 1e6).round() / 1e6);
+        })
+        .await
+    }
+
     /// Removes the logo (the file stays for the history).
     pub async fn remove_organisation_logo(
         &self,

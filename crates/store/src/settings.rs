@@ -7,7 +7,7 @@
 use crate::entity::setting;
 use crate::{Error, Store};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
 impl Store {
     /// Reads one setting; `None` when it was never set.
@@ -20,19 +20,28 @@ impl Store {
 
     /// Writes one setting, replacing any earlier value.
     pub async fn put_setting(&self, key: &str, value: &serde_json::Value) -> Result<(), Error> {
-        let row = setting::ActiveModel {
-            key: Set(key.to_owned()),
-            value: Set(value.to_string()),
-            updated_at: Set(chrono::Utc::now()),
-        };
-        setting::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(setting::Column::Key)
-                    .update_columns([setting::Column::Value, setting::Column::UpdatedAt])
-                    .to_owned(),
-            )
-            .exec(self.conn())
-            .await?;
-        Ok(())
+        put(self.conn(), key, value).await
     }
+}
+
+/// Writes one setting inside a transaction (or on any connection).
+pub async fn put(
+    c: &impl ConnectionTrait,
+    key: &str,
+    value: &serde_json::Value,
+) -> Result<(), Error> {
+    let row = setting::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(value.to_string()),
+        updated_at: Set(chrono::Utc::now()),
+    };
+    setting::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(setting::Column::Key)
+                .update_columns([setting::Column::Value, setting::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec(c)
+        .await?;
+    Ok(())
 }

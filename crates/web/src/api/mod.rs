@@ -13,6 +13,7 @@ mod audit;
 pub mod docs;
 mod organisations;
 mod persons;
+mod settings;
 
 use crate::AppState;
 use crate::api_error::ApiError;
@@ -31,6 +32,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = accounts::routes(r);
     let r = organisations::routes(r);
     let r = persons::routes(r);
+    let r = settings::routes(r);
     audit::routes(r)
 }
 
@@ -130,6 +132,7 @@ pub(crate) struct AuditPage {
         organisations::list, organisations::create, organisations::get, organisations::patch,
         organisations::delete, organisations::merge,
         organisations::get_logo, organisations::put_logo, organisations::delete_logo,
+        organisations::geocode, settings::get, settings::put,
         persons::list, persons::create, persons::get, persons::patch, persons::delete,
         persons::add_affiliation, persons::add_consent,
         audit::audit_log, openapi_json,

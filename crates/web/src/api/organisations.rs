@@ -21,6 +21,7 @@ pub fn routes(r: Routes) -> Routes {
         .patch("/api/v1/organisations/{id}", patch)
         .delete("/api/v1/organisations/{id}", delete)
         .post("/api/v1/organisations/{id}/merge", merge)
+        .post("/api/v1/organisations/{id}/geocode", geocode)
         .get("/api/v1/organisations/{id}/logo", get_logo)
         .put("/api/v1/organisations/{id}/logo", put_logo)
         .delete("/api/v1/organisations/{id}/logo", delete_logo)
@@ -282,4 +283,40 @@ pub(super) async fn delete_logo(
         .remove_organisation_logo(&actor, id, version)
         .await?;
     Ok(Json(org).into_response())
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub(super) struct VersionBody {
+    /// The version the change is based on.
+    version: i32,
+}
+
+/// Find coordinates from the address
+///
+/// Asks the geocoder of the settings for the organisation's address and
+/// stores latitude and longitude. 422 with `geocoder-off`,
+/// `address-missing`, `address-not-found` or `geocoder-unreachable` when
+/// that fails; nothing changes then.
+#[utoipa::path(post, operation_id = "geocodeOrganisation", path = "/api/v1/organisations/{id}/geocode", tag = "organisations",
+    params(("id" = Uuid, Path)),
+    request_body = VersionBody,
+    responses(
+        (status = 200, description = "The organisation with its coordinates", body = Organisation),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn geocode(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Result<super::ApiJson<VersionBody>, ApiError>,
+) -> Result<Response, ApiError> {
+    actor.require(msohub_domain::Permission::WriteStaffArea)?;
+    let super::ApiJson(b) = body?;
+    Ok(Json(
+        state
+            .services
+            .geocode_organisation(&actor, id, b.version)
+            .await?,
+    )
+    .into_response())
 }

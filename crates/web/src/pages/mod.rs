@@ -2,6 +2,7 @@
 //! registers its routes in [`crate::routes::Routes`].
 
 pub mod account;
+pub mod admin_settings;
 pub mod admin_users;
 pub mod audit;
 pub mod dashboard;

@@ -36,6 +36,7 @@ pub fn routes(r: Routes) -> Routes {
         .post("/app/organisations/{id}/delete", delete)
         .post("/app/organisations/{id}/restore", restore)
         .post("/app/organisations/{id}/checked", checked)
+        .post("/app/organisations/{id}/geocode", geocode)
         .get("/app/organisations/{id}/merge", merge_confirm)
         .post("/app/organisations/{id}/merge", merge)
 }
@@ -383,6 +384,10 @@ struct ShowTemplate {
     notice: Option<String>,
     /// Why the last logo upload was refused.
     logo_error: Option<String>,
+    /// Whether a geocoder is set up (the button is shown then).
+    geocoder_on: bool,
+    /// Why the last geocoding failed.
+    geo_error: Option<String>,
     can_write: bool,
 }
 
@@ -514,6 +519,13 @@ async fn show(
             .join(", "),
         ),
         (tr.t("field-district"), opt(&org.district)),
+        (
+            tr.t("field-coordinates"),
+            match (org.latitude, org.longitude) {
+                (Some(lat), Some(lon)) => format!("{lat:.5}, {lon:.5}"),
+                _ => none(),
+            },
+        ),
         (tr.t("field-website"), opt(&org.website)),
         (tr.t("field-email"), opt(&org.email)),
         (tr.t("field-phone"), opt(&org.phone)),
@@ -564,10 +576,24 @@ async fn show(
             .contains(&r.as_str())
         })
         .map(|r| tr.t(&format!("rule-{r}")));
+    let geo_error = query_param(raw.as_deref(), "geo_error")
+        .filter(|r| {
+            [
+                "geocoder-off",
+                "address-missing",
+                "address-not-found",
+                "geocoder-unreachable",
+            ]
+            .contains(&r.as_str())
+        })
+        .map(|r| tr.t(&format!("rule-{r}")));
+    let geocoder_on = !state.services.geocoder().await?.url.is_empty();
     Ok(render(
         StatusCode::OK,
         &ShowTemplate {
             logo_error,
+            geo_error,
+            geocoder_on,
             page,
             people,
             description_html: msohub_docs::markdown_to_html(&org.description),
@@ -919,6 +945,28 @@ async fn checked(
         "checked",
     )
     .await
+}
+
+/// Coordinates from the address, through the geocoder of the settings.
+async fn geocode(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<VersionForm>,
+) -> Result<Response, WebError> {
+    match state
+        .services
+        .geocode_organisation(&actor, id, f.version)
+        .await
+    {
+        Err(msohub_service::Error::Validation(fields)) => {
+            let rule = fields
+                .first()
+                .map_or("geocoder-unreachable", |f| f.rule.as_str());
+            Ok(Redirect::to(&format!("/app/organisations/{id}?geo_error={rule}")).into_response())
+        }
+        other => small_change(other, id, "geocoded").await,
+    }
 }
 
 /// The organisation id in what a user pastes: an id, or the address of the

@@ -1,0 +1,91 @@
+//! Coordinates for an organisation's address from the geocoder named in the
+//! settings (a Nominatim-compatible `search` endpoint). Off by default: no
+//! address leaves the machine unless an admin configured a geocoder.
+
+use crate::{Actor, Error, FieldError, Services};
+use msohub_domain::Permission;
+use std::time::Duration;
+use uuid::Uuid;
+
+fn problem(rule: &str) -> Error {
+    Error::Validation(vec![FieldError {
+        field: "coordinates".into(),
+        rule: rule.into(),
+    }])
+}
+
+#[derive(serde::Deserialize)]
+struct Place {
+    lat: String,
+    lon: String,
+}
+
+impl Services {
+    /// Looks the organisation's address up and stores the coordinates
+    /// (`version` must be current). Clear messages when the geocoder is
+    /// off, the address is missing, nothing was found or the geocoder does
+    /// not answer; nothing changes then.
+    pub async fn geocode_organisation(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: i32,
+    ) -> Result<crate::organisations::Organisation, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let org = self.get_organisation(actor, id).await?;
+        // A stale request is refused before any address leaves the server.
+        if org.version != version {
+            return Err(Error::Conflict(
+                "the organisation was changed by someone else".to_owned(),
+            ));
+        }
+        let endpoint = self.geocoder().await?.url;
+        if endpoint.is_empty() {
+            return Err(problem("geocoder-off"));
+        }
+        let parts: Vec<&str> = [&org.street, &org.postcode, &org.city]
+            .into_iter()
+            .filter_map(|p| p.as_deref())
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        if org.city.as_deref().is_none_or(|c| c.trim().is_empty()) && org.postcode.is_none() {
+            return Err(problem("address-missing"));
+        }
+        let query = parts.join(", ");
+        let (lat, lon) = lookup(&endpoint, &query).await?;
+        self.set_organisation_coordinates(actor, id, version, lat, lon)
+            .await
+    }
+}
+
+async fn lookup(endpoint: &str, query: &str) -> Result<(f64, f64), Error> {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(8))
+        .user_agent(concat!("msohub/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Internal(Box::new(e)))?;
+    let response = client
+        .get(endpoint)
+        .query(&[("q", query), ("format", "jsonv2"), ("limit", "1")])
+        .send()
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "geocoder unreachable");
+            problem("geocoder-unreachable")
+        })?;
+    if !response.status().is_success() {
+        tracing::warn!(status = %response.status(), "geocoder answered with an error");
+        return Err(problem("geocoder-unreachable"));
+    }
+    let places: Vec<Place> = response.json().await.map_err(|e| {
+        tracing::warn!(error = %e, "geocoder answer not understood");
+        problem("geocoder-unreachable")
+    })?;
+    let place = places.first().ok_or_else(|| problem("address-not-found"))?;
+    match (place.lat.parse::<f64>(), place.lon.parse::<f64>()) {
+        (Ok(lat), Ok(lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
+            Ok((lat, lon))
+        }
+        _ => Err(problem("geocoder-unreachable")),
+    }
+}

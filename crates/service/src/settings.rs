@@ -1,0 +1,143 @@
+//! Instance settings that admins change in the UI: the office's name and
+//! city, and the geocoder. Each change is in the audit log.
+
+use crate::office::Office;
+use crate::{Actor, Error, FieldError, Services, audit};
+use msohub_domain::Permission;
+use serde::{Deserialize, Serialize};
+
+const GEOCODER_KEY: &str = "geocoder";
+
+/// Where addresses are turned into coordinates: a Nominatim-compatible
+/// search endpoint (`…/search`). Empty: off (the default), coordinates are
+/// entered by hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct GeocoderSettings {
+    pub url: String,
+}
+
+/// Everything the settings page edits.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct InstanceSettings {
+    pub office_name: String,
+    pub office_city: String,
+    pub geocoder_url: String,
+}
+
+/// Checks a geocoder URL: empty, or http(s) with a host.
+fn check_url(raw: &str) -> Result<String, FieldError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(String::new());
+    }
+    match url::Url::parse(raw) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u.to_string()),
+        _ => Err(FieldError {
+            field: "geocoder_url".into(),
+            rule: "url-invalid".into(),
+        }),
+    }
+}
+
+impl Services {
+    pub async fn geocoder(&self) -> Result<GeocoderSettings, Error> {
+        Ok(self
+            .store
+            .get_setting(GEOCODER_KEY)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
+    }
+
+    /// The settings as the page shows them (admins).
+    pub async fn instance_settings(&self, actor: &Actor) -> Result<InstanceSettings, Error> {
+        actor.require(Permission::ManageUsers)?;
+        let office = self.office().await?;
+        Ok(InstanceSettings {
+            office_name: office.name,
+            office_city: office.city,
+            geocoder_url: self.geocoder().await?.url,
+        })
+    }
+
+    /// Replaces the settings; every field is checked first, nothing is
+    /// written when one is wrong.
+    pub async fn change_settings(
+        &self,
+        actor: &Actor,
+        input: &InstanceSettings,
+    ) -> Result<InstanceSettings, Error> {
+        actor.require(Permission::ManageUsers)?;
+        let mut errors = Vec::new();
+        let name = input.office_name.trim().to_owned();
+        if name.is_empty() {
+            errors.push(FieldError {
+                field: "office_name".into(),
+                rule: "required".into(),
+            });
+        } else if name.chars().count() > 200 {
+            errors.push(FieldError {
+                field: "office_name".into(),
+                rule: "too-long".into(),
+            });
+        }
+        let city = input.office_city.trim().to_owned();
+        if city.chars().count() > 100 {
+            errors.push(FieldError {
+                field: "office_city".into(),
+                rule: "too-long".into(),
+            });
+        }
+        let url = check_url(&input.geocoder_url)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        let before = self.instance_settings(actor).await?;
+        let after = InstanceSettings {
+            office_name: name.clone(),
+            office_city: city.clone(),
+            geocoder_url: url.clone(),
+        };
+        let tx = self.store.begin().await?;
+        msohub_store::settings::put(&tx, "office", &serde_json::json!(Office { name, city }))
+            .await?;
+        msohub_store::settings::put(
+            &tx,
+            GEOCODER_KEY,
+            &serde_json::json!(GeocoderSettings { url }),
+        )
+        .await?;
+        audit::record(
+            &tx,
+            actor,
+            "settings",
+            "instance",
+            "update",
+            Some(serde_json::json!(before)),
+            Some(serde_json::json!(after)),
+        )
+        .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(after)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_url;
+
+    #[test]
+    fn geocoder_urls_are_http_with_a_host_or_empty() {
+        assert_eq!(check_url("  ").unwrap(), "");
+        assert_eq!(
+            check_url("https://nominatim.example/search").unwrap(),
+            "https://nominatim.example/search"
+        );
+        assert!(check_url("ftp://x/search").is_err());
+        assert!(check_url("javascript:alert(1)").is_err());
+        assert!(check_url("nominatim").is_err());
+    }
+}

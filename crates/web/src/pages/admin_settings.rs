@@ -1,0 +1,79 @@
+//! `/app/admin/settings`: the office's name and city, and the geocoder.
+
+use crate::auth::CurrentUser;
+use crate::forms::FormErrors;
+use crate::page::{PageContext, render};
+use crate::routes::Routes;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Form;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use msohub_domain::Permission;
+use msohub_service::settings::InstanceSettings;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/app/admin/settings", show)
+        .post("/app/admin/settings", save)
+}
+
+#[derive(Template)]
+#[template(path = "admin/settings.html")]
+struct SettingsTemplate {
+    page: PageContext,
+    input: InstanceSettings,
+    errors: FormErrors,
+    notice: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let input = state.services.instance_settings(&actor).await?;
+    let page = super::staff_page(&state, &parts, &actor, "settings-title").await;
+    let done = crate::pages::organisations::query_param(raw.as_deref(), "done");
+    let notice = crate::forms::done_notice(page.tr, done.as_deref());
+    let errors = FormErrors::none(page.tr);
+    Ok(render(
+        StatusCode::OK,
+        &SettingsTemplate {
+            page,
+            input,
+            errors,
+            notice,
+        },
+    ))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    form: Result<Form<InstanceSettings>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, WebError> {
+    actor.require(Permission::ManageUsers)?;
+    // A malformed body counts as an empty form: every field says what it needs.
+    let input = form.map(|Form(i)| i).unwrap_or_default();
+    match state.services.change_settings(&actor, &input).await {
+        Ok(_) => Ok(Redirect::to("/app/admin/settings?done=saved").into_response()),
+        Err(msohub_service::Error::Validation(fields)) => {
+            let page = super::staff_page(&state, &parts, &actor, "settings-title").await;
+            let errors = FormErrors::fields(page.tr, fields);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &SettingsTemplate {
+                    page,
+                    input,
+                    errors,
+                    notice: None,
+                },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
