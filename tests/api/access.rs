@@ -95,6 +95,30 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/app/organisations/{id}/geocode", Access::Write),
     ("POST", "/api/v1/organisations/{id}/geocode", Access::Write),
     ("GET", "/app/admin/settings", Access::Admin),
+    ("GET", "/app/admin/taxonomies", Access::Admin),
+    (
+        "GET",
+        "/app/admin/taxonomies/{vocabulary}/new",
+        Access::Admin,
+    ),
+    ("POST", "/app/admin/taxonomies/{vocabulary}", Access::Admin),
+    (
+        "GET",
+        "/app/admin/taxonomies/{vocabulary}/{code}",
+        Access::Admin,
+    ),
+    (
+        "POST",
+        "/app/admin/taxonomies/{vocabulary}/{code}",
+        Access::Admin,
+    ),
+    ("GET", "/api/v1/taxonomies/{vocabulary}", Access::StaffArea),
+    ("POST", "/api/v1/taxonomies/{vocabulary}", Access::Admin),
+    (
+        "PATCH",
+        "/api/v1/taxonomies/{vocabulary}/{code}",
+        Access::Admin,
+    ),
     ("POST", "/app/admin/settings", Access::Admin),
     ("GET", "/api/v1/settings", Access::Admin),
     ("PUT", "/api/v1/settings", Access::Admin),
@@ -169,6 +193,8 @@ fn concrete(template: &str, user_id: &str) -> String {
         .replace("{code}", "en")
         .replace("{lang}", "de")
         .replace("/users/{id}", &format!("/users/{user_id}"))
+        .replace("{vocabulary}", "topic")
+        .replace("{code}", "culture")
         .replace("{id}", &unknown)
 }
 

@@ -22,3 +22,4 @@ mod organisations;
 mod pages;
 mod persons;
 mod settings;
+mod taxonomies;

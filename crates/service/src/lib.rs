@@ -18,6 +18,7 @@ pub mod people;
 pub mod search;
 mod secrets;
 pub mod settings;
+pub mod taxonomies;
 pub mod totp;
 
 pub use accounts::{AuthPolicy, User};

@@ -473,6 +473,8 @@ pub struct Term {
     pub code: String,
     pub label_de: String,
     pub label_en: String,
+    /// No longer offered for new entries.
+    pub retired: bool,
 }
 
 /// What to list.
@@ -602,6 +604,7 @@ impl Services {
                 code: t.code,
                 label_de: t.label_de,
                 label_en: t.label_en,
+                retired: t.retired_at.is_some(),
             })
             .collect())
     }

@@ -15,6 +15,7 @@ pub mod migration;
 pub mod organisations;
 pub mod people;
 pub mod settings;
+pub mod taxonomies;
 pub mod users;
 mod versioned;
 

@@ -81,3 +81,27 @@ macro_rules! versioned {
 versioned!(crate::entity::app_user::Model, app_user);
 versioned!(crate::entity::organisation::Model, organisation);
 versioned!(crate::entity::person::Model, person);
+
+/// [`versioned!`] for tables without `updated_at`.
+macro_rules! versioned_without_touch {
+    ($model:ty, $module:ident) => {
+        impl crate::versioned::Versioned for $model {
+            type Entity = crate::entity::$module::Entity;
+            type Active = crate::entity::$module::ActiveModel;
+            fn id(&self) -> Uuid {
+                self.id
+            }
+            fn version_mut(&mut self) -> &mut i32 {
+                &mut self.version
+            }
+            fn touch(&mut self) {}
+            fn id_column() -> crate::entity::$module::Column {
+                crate::entity::$module::Column::Id
+            }
+            fn version_column() -> crate::entity::$module::Column {
+                crate::entity::$module::Column::Version
+            }
+        }
+    };
+}
+pub(crate) use versioned_without_touch;

@@ -79,6 +79,7 @@ fn route_table() -> routes::Routes {
     let r = pages::account::routes(r);
     let r = pages::admin_users::routes(r);
     let r = pages::admin_settings::routes(r);
+    let r = pages::admin_taxonomies::routes(r);
     let r = pages::audit::routes(r);
     let r = pages::organisations::routes(r);
     let r = pages::organisation_logo::routes(r);

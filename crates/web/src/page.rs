@@ -101,6 +101,7 @@ impl PageContext {
         }
         if actor.can(Permission::ManageUsers) {
             items.push(("/app/admin/users", "nav-users"));
+            items.push(("/app/admin/taxonomies", "nav-taxonomies"));
             items.push(("/app/admin/settings", "nav-settings"));
         }
         if actor.can(Permission::ReadAuditLog) {

@@ -57,6 +57,31 @@ impl Routes {
     method!(patch, "PATCH", patch);
     method!(delete, "DELETE", delete);
 
+    /// A POST/PUT route whose body may be up to `bytes` long (uploads); the
+    /// default limit elsewhere is 2 MiB. Within the limit a too-large file
+    /// is read and refused with a message instead of a reset connection.
+    pub fn upload<H, T>(
+        self,
+        method: &'static str,
+        path: &'static str,
+        handler: H,
+        bytes: usize,
+    ) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let route = match method {
+            "PUT" => put(handler),
+            _ => post(handler),
+        };
+        self.add(
+            method,
+            path,
+            route.layer(axum::extract::DefaultBodyLimit::max(bytes)),
+        )
+    }
+
     pub fn into_parts(self) -> (Router<AppState>, Vec<RouteSpec>) {
         (self.router, self.list)
     }

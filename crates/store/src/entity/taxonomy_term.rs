@@ -14,6 +14,8 @@ pub struct Model {
     pub label_en: String,
     pub position: i32,
     pub created_at: ChronoDateTimeUtc,
+    pub version: i32,
+    pub retired_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

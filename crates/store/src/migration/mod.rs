@@ -11,6 +11,7 @@ mod m0002_accounts;
 mod m0003_registry;
 mod m0004_people;
 mod m0005_files;
+mod m0006_term_admin;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_registry::Migration),
             Box::new(m0004_people::Migration),
             Box::new(m0005_files::Migration),
+            Box::new(m0006_term_admin::Migration),
         ]
     }
 }

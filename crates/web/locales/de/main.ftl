@@ -457,3 +457,24 @@ rule-geocoder-off = Es ist kein Geocoder eingerichtet; bitte Koordinaten von Han
 rule-address-missing = Für die Suche fehlen Postleitzahl oder Ort.
 rule-address-not-found = Der Geocoder hat zu dieser Adresse nichts gefunden. Bitte die Adresse prüfen oder Koordinaten von Hand eintragen.
 rule-geocoder-unreachable = Der Geocoder hat nicht geantwortet. Bitte später erneut versuchen oder Koordinaten von Hand eintragen.
+
+## Taxonomies
+nav-taxonomies = Begriffe
+taxonomies-title = Begriffe
+taxonomies-lead = Die Auswahllisten, nach denen Organisationen eingeordnet werden. Ein Begriff wird nie gelöscht: Ein stillgelegter Begriff wird nicht mehr angeboten, bleibt aber bei den Einträgen, die ihn tragen.
+vocabulary-topic = Themen
+vocabulary-target_group = Zielgruppen
+term-code = Kürzel
+term-code-hint = Kleinbuchstaben, Ziffern und _, z. B. sport_bewegung. Das Kürzel steht in Exporten und Adressen und lässt sich später nicht ändern.
+term-label-de = Bezeichnung (Deutsch)
+term-label-en = Bezeichnung (Englisch)
+term-status = Status
+term-active = in Gebrauch
+term-retired = stillgelegt
+term-add = Begriff hinzufügen
+term-new-title = Neuer Begriff
+term-edit-title = Begriff bearbeiten
+term-retire = Stilllegen (nicht mehr zur Auswahl anbieten)
+term-stale = Der Begriff wurde inzwischen geändert. Unten steht der aktuelle Stand; bitte Ihre Änderung erneut eintragen.
+done-term-added = Der Begriff wurde hinzugefügt.
+rule-code-invalid = Nur Kleinbuchstaben, Ziffern und _, beginnend mit einem Buchstaben, 2 bis 60 Zeichen.

@@ -457,3 +457,24 @@ rule-geocoder-off = No geocoder is set up; please enter coordinates by hand.
 rule-address-missing = The postcode or city needed for the search is missing.
 rule-address-not-found = The geocoder found nothing for this address. Please check the address or enter coordinates by hand.
 rule-geocoder-unreachable = The geocoder did not answer. Please try again later or enter coordinates by hand.
+
+## Taxonomies
+nav-taxonomies = Terms
+taxonomies-title = Terms
+taxonomies-lead = The choice lists organisations are classified by. A term is never deleted: a retired term is no longer offered but stays with the records that carry it.
+vocabulary-topic = Topics
+vocabulary-target_group = Target groups
+term-code = Code
+term-code-hint = Lower-case letters, digits and _, e.g. sport_exercise. The code appears in exports and addresses and cannot be changed later.
+term-label-de = Label (German)
+term-label-en = Label (English)
+term-status = Status
+term-active = in use
+term-retired = retired
+term-add = Add a term
+term-new-title = New term
+term-edit-title = Edit term
+term-retire = Retire (no longer offer it as a choice)
+term-stale = The term was changed in the meantime. Below is the current state; please enter your change again.
+done-term-added = The term has been added.
+rule-code-invalid = Only lower-case letters, digits and _, starting with a letter, 2 to 60 characters.

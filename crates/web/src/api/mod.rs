@@ -14,6 +14,7 @@ pub mod docs;
 mod organisations;
 mod persons;
 mod settings;
+mod taxonomies;
 
 use crate::AppState;
 use crate::api_error::ApiError;
@@ -33,6 +34,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = organisations::routes(r);
     let r = persons::routes(r);
     let r = settings::routes(r);
+    let r = taxonomies::routes(r);
     audit::routes(r)
 }
 
@@ -133,6 +135,7 @@ pub(crate) struct AuditPage {
         organisations::delete, organisations::merge,
         organisations::get_logo, organisations::put_logo, organisations::delete_logo,
         organisations::geocode, settings::get, settings::put,
+        taxonomies::list, taxonomies::create, taxonomies::change,
         persons::list, persons::create, persons::get, persons::patch, persons::delete,
         persons::add_affiliation, persons::add_consent,
         audit::audit_log, openapi_json,
@@ -143,7 +146,8 @@ pub(crate) struct AuditPage {
     tags(
         (name = "organisations", description = "The registry of organisations"),
         (name = "persons", description = "People, their affiliations and consent records"),
-        (name = "accounts", description = "The caller, user accounts and API tokens"),
+        (name = "taxonomies", description = "Vocabularies: topics and target groups"),
+        (name = "accounts", description = "The caller, user accounts, API tokens and settings"),
         (name = "audit", description = "Who changed what, and the change feed"),
     )
 )]
@@ -207,7 +211,8 @@ impl utoipa::Modify for Common {
                 });
                 r.entry("403".into())
                     .or_insert_with(|| problem("The caller's role does not allow this"));
-                if path.contains("{id}") {
+                if path.contains("{id}") || path.contains("{code}") || path.contains("{vocabulary}")
+                {
                     r.entry("404".into())
                         .or_insert_with(|| problem("No such record"));
                 }

@@ -23,7 +23,12 @@ pub fn routes(r: Routes) -> Routes {
         .post("/api/v1/organisations/{id}/merge", merge)
         .post("/api/v1/organisations/{id}/geocode", geocode)
         .get("/api/v1/organisations/{id}/logo", get_logo)
-        .put("/api/v1/organisations/{id}/logo", put_logo)
+        .upload(
+            "PUT",
+            "/api/v1/organisations/{id}/logo",
+            put_logo,
+            crate::pages::organisation_logo::UPLOAD_LIMIT,
+        )
         .delete("/api/v1/organisations/{id}/logo", delete_logo)
 }
 
@@ -245,7 +250,7 @@ pub(super) async fn put_logo(
     let body = body.map_err(|e| {
         ApiError::new(
             e.status(),
-            "the image is larger than 1 MiB (file-too-large)",
+            "the image is far larger than 1 MiB (file-too-large)",
         )
     })?;
     let org = state

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin_settings;
+pub mod admin_taxonomies;
 pub mod admin_users;
 pub mod audit;
 pub mod dashboard;

@@ -14,9 +14,13 @@ use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/app/organisations/{id}/logo", show)
-        .post("/app/organisations/{id}/logo", upload)
+        .upload("POST", "/app/organisations/{id}/logo", upload, UPLOAD_LIMIT)
         .post("/app/organisations/{id}/logo/delete", remove)
 }
+
+/// Uploads up to this size are read and refused with a message when too
+/// large for a logo (1 MiB); beyond it the connection is closed early.
+pub const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
 
 #[derive(serde::Deserialize)]
 pub struct LogoQuery {

@@ -654,8 +654,10 @@ async fn form_template(
         ("target_groups", "target_group", &input.target_groups),
     ] {
         let terms = state.services.terms(vocabulary).await?;
+        // Retired terms are offered only where a record still carries them.
         let options = terms
             .iter()
+            .filter(|t| !t.retired || selected.contains(&t.code))
             .map(|t| {
                 (
                     t.code.clone(),
