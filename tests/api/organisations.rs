@@ -93,10 +93,11 @@ async fn staff_create_an_organisation_and_see_its_profile(app: TestApp) {
     assert_eq!(page.text("#description strong"), "Begegnung");
     assert_eq!(page.count("#description script"), 0);
     assert!(page.text("#history li").contains("angelegt"));
-    // Sections later features fill are there.
+    // People, the timeline of the cooperation, and sections later
+    // features fill are there.
     assert_eq!(
         page.count(
-            "#people-heading, #offers-heading, #contacts-heading, #needs-heading, #meetings-heading"
+            "#people-heading, #offers-heading, #timeline-heading, #logo-heading, #meetings-heading"
         ),
         5
     );

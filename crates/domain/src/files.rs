@@ -61,6 +61,56 @@ pub fn check_logo(bytes: &[u8]) -> Result<ImageType, Error> {
     sniff_image(bytes).ok_or(Error::new("logo", "file-type"))
 }
 
+/// The largest attachment accepted (minutes, photos, scanned letters).
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// Checks an attachment and returns its media type: PDF, an image, an
+/// office document (OOXML or OpenDocument, which are ZIP files: the name's
+/// extension must say which), or plain text (UTF-8 without NUL bytes, named
+/// .txt, .csv or .md). Executables, HTML, SVG and anything unknown are
+/// refused.
+pub fn check_attachment(name: &str, bytes: &[u8]) -> Result<&'static str, Error> {
+    if bytes.is_empty() {
+        return Err(Error::new("file", "file-empty"));
+    }
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(Error::new("file", "file-too-large"));
+    }
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if bytes.starts_with(b"%PDF-") {
+        return Ok("application/pdf");
+    }
+    if let Some(image) = sniff_image(bytes) {
+        return Ok(image.mime());
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        let mime = match ext.as_str() {
+            "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "odt" => "application/vnd.oasis.opendocument.text",
+            "ods" => "application/vnd.oasis.opendocument.spreadsheet",
+            "odp" => "application/vnd.oasis.opendocument.presentation",
+            _ => return Err(Error::new("file", "file-type")),
+        };
+        return Ok(mime);
+    }
+    if matches!(ext.as_str(), "txt" | "csv" | "md")
+        && !bytes.contains(&0)
+        && std::str::from_utf8(bytes).is_ok()
+    {
+        return Ok(match ext.as_str() {
+            "csv" => "text/csv; charset=utf-8",
+            "md" => "text/markdown; charset=utf-8",
+            _ => "text/plain; charset=utf-8",
+        });
+    }
+    Err(Error::new("file", "file-type"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +130,45 @@ mod tests {
         );
         assert_eq!(sniff_image(b"%PDF-1.7"), None);
         assert_eq!(sniff_image(b""), None);
+    }
+
+    #[test]
+    fn attachments_are_documents_images_or_text() {
+        assert_eq!(
+            check_attachment("p.pdf", b"%PDF-1.7"),
+            Ok("application/pdf")
+        );
+        assert!(
+            check_attachment("x.docx", b"PK\x03\x04rest")
+                .unwrap()
+                .contains("wordprocessing")
+        );
+        assert_eq!(
+            check_attachment("x.zip", b"PK\x03\x04rest")
+                .unwrap_err()
+                .rule,
+            "file-type"
+        );
+        assert_eq!(
+            check_attachment("n.txt", "Grüße".as_bytes()),
+            Ok("text/plain; charset=utf-8")
+        );
+        assert_eq!(
+            check_attachment("n.txt", b"\x00\x01").unwrap_err().rule,
+            "file-type"
+        );
+        assert_eq!(
+            check_attachment("a.html", b"<script>").unwrap_err().rule,
+            "file-type"
+        );
+        assert_eq!(
+            check_attachment("a.exe", b"MZ\x90\x00").unwrap_err().rule,
+            "file-type"
+        );
+        assert_eq!(
+            check_attachment("e.pdf", b"").unwrap_err().rule,
+            "file-empty"
+        );
     }
 
     #[test]

@@ -5,11 +5,15 @@
 //! rules can be unit- and property-tested in isolation. Lower rooms never
 //! import higher ones: `domain` imports none of ours.
 
+#[macro_use]
+mod macros;
+
 pub mod account;
 pub mod error;
 pub mod files;
 pub mod language;
 pub mod organisation;
+pub mod work;
 
 pub use account::{EmailAddress, NewPassword, Permission, Role};
 pub use error::Error;

@@ -8,32 +8,6 @@
 use crate::Error;
 use serde::{Deserialize, Serialize};
 
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident, $field:literal { $($variant:ident = $code:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            pub fn parse(input: &str) -> Result<$name, Error> {
-                let s = input.trim();
-                $name::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.code() == s)
-                    .ok_or(Error::new($field, "choice-unknown"))
-            }
-        }
-    };
-}
-
 code_enum!(
     /// What kind of organisation this is.
     OrganisationKind, "kind" {

@@ -124,6 +124,21 @@ impl Services {
         Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
 
+    /// The history of a work-log record (interaction, need, task) for staff
+    /// readers, newest first.
+    pub async fn record_history(
+        &self,
+        actor: &Actor,
+        entity_type: &str,
+        id: Uuid,
+    ) -> Result<Vec<AuditEntry>, Error> {
+        actor.require(msohub_domain::Permission::ReadStaffArea)?;
+        if !["interaction", "need", "task"].contains(&entity_type) {
+            return Err(Error::NotFound);
+        }
+        self.entity_history(entity_type, id).await
+    }
+
     /// The audit trail of one record, newest first.
     pub(crate) async fn entity_history(
         &self,

@@ -14,6 +14,22 @@ pub struct FieldError {
     pub rule: String,
 }
 
+impl FieldError {
+    pub fn new(field: &str, rule: &str) -> FieldError {
+        FieldError {
+            field: field.to_owned(),
+            rule: rule.to_owned(),
+        }
+    }
+}
+
+impl Error {
+    /// One field's problem.
+    pub fn field(field: &str, rule: &str) -> Error {
+        Error::Validation(vec![FieldError::new(field, rule)])
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("not found")]

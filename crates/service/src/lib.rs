@@ -7,18 +7,26 @@
 
 pub mod accounts;
 mod actor;
+pub mod attachments;
 pub mod audit;
+mod calendar;
+pub mod dashboard;
 pub mod demo;
 mod demo_registry;
 mod error;
 pub mod geocode;
+pub mod interactions;
+pub mod needs;
 pub mod office;
 pub mod organisations;
+mod patch;
 pub mod people;
 pub mod search;
 mod secrets;
 pub mod settings;
+pub mod tasks;
 pub mod taxonomies;
+pub mod time;
 pub mod totp;
 
 pub use accounts::{AuthPolicy, User};

@@ -156,7 +156,7 @@ impl Organisation {
 
 /// JSON clients send numbers and arrays where forms send text; both are
 /// accepted and turned into the text the rules parse.
-mod lenient {
+pub(crate) mod lenient {
     use serde::{Deserialize, Deserializer};
 
     #[derive(Deserialize)]
@@ -508,7 +508,7 @@ pub struct OrgPage {
 pub const MAX_PAGE: u64 = 500;
 
 /// Cursors are opaque to clients; inside they are an offset.
-fn decode_cursor(cursor: Option<&str>) -> Result<u64, Error> {
+pub(crate) fn decode_cursor(cursor: Option<&str>) -> Result<u64, Error> {
     match cursor.filter(|c| !c.is_empty()) {
         None => Ok(0),
         Some(c) => c
@@ -957,6 +957,7 @@ impl Services {
             }]));
         }
         let moved = msohub_store::people::move_affiliations(&tx, duplicate, keep).await?;
+        msohub_store::work::move_organisation(&tx, duplicate, keep).await?;
         let before = Organisation::from(&dup);
         let mut gone = dup;
         gone.deleted_at = Some(Utc::now());

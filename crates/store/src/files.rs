@@ -34,3 +34,46 @@ pub async fn insert(
 pub async fn get(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<StoredFile>, Error> {
     Ok(stored_file::Entity::find_by_id(id).one(c).await?)
 }
+
+/// A file's metadata, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileInfo {
+    pub id: Uuid,
+    pub sha256: String,
+    pub content_type: String,
+    pub file_name: String,
+    pub size: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub async fn info(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<FileInfo>, Error> {
+    use sea_orm::QuerySelect;
+    let row: Option<(
+        Uuid,
+        String,
+        String,
+        String,
+        i64,
+        chrono::DateTime<chrono::Utc>,
+    )> = stored_file::Entity::find_by_id(id)
+        .select_only()
+        .column(stored_file::Column::Id)
+        .column(stored_file::Column::Sha256)
+        .column(stored_file::Column::ContentType)
+        .column(stored_file::Column::FileName)
+        .column(stored_file::Column::Size)
+        .column(stored_file::Column::CreatedAt)
+        .into_tuple()
+        .one(c)
+        .await?;
+    Ok(row.map(
+        |(id, sha256, content_type, file_name, size, created_at)| FileInfo {
+            id,
+            sha256,
+            content_type,
+            file_name,
+            size,
+            created_at,
+        },
+    ))
+}

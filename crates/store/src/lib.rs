@@ -18,6 +18,7 @@ pub mod settings;
 pub mod taxonomies;
 pub mod users;
 mod versioned;
+pub mod work;
 
 pub use connect::{Backend, DatabaseUrl, PoolStats, Store};
 pub use error::Error;

@@ -210,6 +210,54 @@ pub async fn update(
         .map_err(|e| crate::versioned::stale_or(e, Error::Db))
 }
 
+/// Live organisations whose folded name is exactly `folded`.
+pub async fn find_by_folded_name(
+    c: &impl ConnectionTrait,
+    folded: &str,
+) -> Result<Vec<Uuid>, Error> {
+    Ok(organisation::Entity::find()
+        .select_only()
+        .column(organisation::Column::Id)
+        .filter(organisation::Column::NameSort.eq(folded))
+        .filter(organisation::Column::DeletedAt.is_null())
+        .into_tuple()
+        .all(c)
+        .await?)
+}
+
+/// (id, name) of every live organisation, by name (for choice lists).
+pub async fn all_names(c: &impl ConnectionTrait, limit: u64) -> Result<Vec<(Uuid, String)>, Error> {
+    Ok(organisation::Entity::find()
+        .select_only()
+        .column(organisation::Column::Id)
+        .column(organisation::Column::Name)
+        .filter(organisation::Column::DeletedAt.is_null())
+        .order_by_asc(organisation::Column::NameSort)
+        .limit(limit)
+        .into_tuple()
+        .all(c)
+        .await?)
+}
+
+/// The names of organisations by id (deleted ones included).
+pub async fn names(
+    c: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, String>, Error> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(Uuid, String)> = organisation::Entity::find()
+        .select_only()
+        .column(organisation::Column::Id)
+        .column(organisation::Column::Name)
+        .filter(organisation::Column::Id.is_in(ids.to_vec()))
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// All terms of a vocabulary, in their order.
 pub async fn terms(c: &impl ConnectionTrait, vocabulary: &str) -> Result<Vec<TermRow>, Error> {
     Ok(taxonomy_term::Entity::find()

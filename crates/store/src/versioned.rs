@@ -81,6 +81,9 @@ macro_rules! versioned {
 versioned!(crate::entity::app_user::Model, app_user);
 versioned!(crate::entity::organisation::Model, organisation);
 versioned!(crate::entity::person::Model, person);
+versioned!(crate::entity::interaction::Model, interaction);
+versioned!(crate::entity::need::Model, need);
+versioned!(crate::entity::task::Model, task);
 
 /// [`versioned!`] for tables without `updated_at`.
 macro_rules! versioned_without_touch {

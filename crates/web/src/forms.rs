@@ -87,3 +87,34 @@ pub fn done_notice(tr: Tr, done: Option<&str>) -> Option<String> {
     done.filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
         .map(|d| tr.t(&format!("done-{d}")))
 }
+
+/// A form body (repeated keys for checkbox groups) as a typed input: keys
+/// in `lists` collect every value, `version` becomes a number, `true`/`on`
+/// of keys in `flags` become booleans, every other key keeps its last value.
+pub fn from_pairs<T: serde::de::DeserializeOwned + Default>(
+    pairs: Vec<(String, String)>,
+    lists: &[&str],
+    flags: &[&str],
+) -> T {
+    let mut object = serde_json::Map::new();
+    for l in lists {
+        object.insert((*l).to_owned(), serde_json::Value::Array(Vec::new()));
+    }
+    for (k, v) in pairs {
+        if lists.contains(&k.as_str()) {
+            if let Some(serde_json::Value::Array(items)) = object.get_mut(&k) {
+                items.push(serde_json::Value::String(v));
+            }
+        } else if k == "version" {
+            object.insert(k, serde_json::json!(v.trim().parse::<i64>().unwrap_or(-1)));
+        } else if flags.contains(&k.as_str()) {
+            object.insert(
+                k,
+                serde_json::Value::Bool(matches!(v.as_str(), "true" | "on" | "1")),
+            );
+        } else {
+            object.insert(k, serde_json::Value::String(v));
+        }
+    }
+    serde_json::from_value(serde_json::Value::Object(object)).unwrap_or_default()
+}

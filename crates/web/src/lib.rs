@@ -84,6 +84,9 @@ fn route_table() -> routes::Routes {
     let r = pages::organisations::routes(r);
     let r = pages::organisation_logo::routes(r);
     let r = pages::persons::routes(r);
+    let r = pages::interactions::routes(r);
+    let r = pages::needs::routes(r);
+    let r = pages::tasks::routes(r);
     api::routes(r)
 }
 

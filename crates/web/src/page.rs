@@ -46,6 +46,8 @@ pub struct PageContext {
     pub user: Option<UserBox>,
     /// Where the brand link leads (public home or staff start page).
     pub home: String,
+    /// This page's path (for "back here" links).
+    pub path: String,
 }
 
 impl PageContext {
@@ -80,6 +82,7 @@ impl PageContext {
             languages: language_links(lang, |code| format!("/{code}{rest}")),
             user: None,
             home: format!("/{}/", lang.code()),
+            path: format!("/{}{}", lang.code(), rest),
         }
     }
 
@@ -98,6 +101,9 @@ impl PageContext {
             items.push(("/app/", "nav-dashboard"));
             items.push(("/app/organisations", "nav-organisations"));
             items.push(("/app/persons", "nav-persons"));
+            items.push(("/app/interactions", "nav-interactions"));
+            items.push(("/app/needs", "nav-needs"));
+            items.push(("/app/tasks", "nav-tasks"));
         }
         if actor.can(Permission::ManageUsers) {
             items.push(("/app/admin/users", "nav-users"));
@@ -148,6 +154,7 @@ impl PageContext {
             }),
             user: None,
             home: format!("/{}/", lang.code()),
+            path: path.to_owned(),
         }
     }
 

@@ -12,6 +12,7 @@ mod m0003_registry;
 mod m0004_people;
 mod m0005_files;
 mod m0006_term_admin;
+mod m0007_work_log;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_people::Migration),
             Box::new(m0005_files::Migration),
             Box::new(m0006_term_admin::Migration),
+            Box::new(m0007_work_log::Migration),
         ]
     }
 }

@@ -478,3 +478,217 @@ term-retire = Stilllegen (nicht mehr zur Auswahl anbieten)
 term-stale = Der Begriff wurde inzwischen geändert. Unten steht der aktuelle Stand; bitte Ihre Änderung erneut eintragen.
 done-term-added = Der Begriff wurde hinzugefügt.
 rule-code-invalid = Nur Kleinbuchstaben, Ziffern und _, beginnend mit einem Buchstaben, 2 bis 60 Zeichen.
+
+## Work log: interactions, needs, tasks
+nav-interactions = Kontakte
+nav-needs = Bedarfe
+nav-tasks = Wiedervorlagen
+choose = – bitte wählen –
+total = Summe
+filter-from = Von
+filter-to = Bis
+filter-mine = Nur meine
+filter-deleted = Gelöschte
+filter-apply = Filtern
+field-status = Status
+field-subject = Betreff
+field-starts_at = Datum und Uhrzeit
+field-duration_minutes = Dauer (Minuten)
+field-mode = Form
+field-cancel_reason = Grund der Absage
+field-cancel_note = Erläuterung zur Absage
+field-organisations = Organisationen
+field-organisation = Organisation
+field-add_organisation = Organisation hinzufügen
+field-persons = Gesprächspartnerinnen und -partner
+field-staff = Beteiligte aus dem KI
+field-interfaces = Schnittstellen
+field-category = Kategorie
+field-source-of-need = Quelle
+field-outcome = Was getan wurde
+field-title = Titel
+field-due_on = Fällig am
+field-assignee = Zuständig
+field-link = Bezug
+hint-subject = Worum ging es? Zum Beispiel „Besuch beim Vorstand“.
+hint-cancellation = Nur bei abgesagten Kontakten: Warum fand der Kontakt nicht statt?
+hint-add_organisation = Namen eingeben (Groß-/Kleinschreibung und Akzente egal) und „Hinzufügen“ wählen.
+hint-interfaces = Wo berühren sich die Arbeit des KI und die der Organisation?
+hint-outcome = Pflicht, wenn der Bedarf gedeckt ist oder nicht gedeckt werden kann.
+interactions-title = Kontakte
+interactions-count = { $count ->
+    [one] Ein Kontakt
+   *[other] { $count } Kontakte
+}
+interaction-new-title = Kontakt erfassen
+interaction-edit-title = Kontakt bearbeiten
+interaction-cancellation = Absage
+interaction-add-organisation = Hinzufügen
+interaction-stale = Der Kontakt wurde inzwischen geändert. Unten steht der aktuelle Stand; bitte tragen Sie Ihre Änderung erneut ein.
+interaction-is-deleted = Dieser Kontakt ist gelöscht.
+status-planned = geplant
+status-held = stattgefunden
+status-cancelled = abgesagt
+ikind-visit = Besuch
+ikind-phone = Telefonat
+ikind-email = E-Mail
+ikind-video = Videokonferenz
+ikind-meeting_at_office = Treffen im KI
+ikind-other = Sonstiges
+mode-in_person = in Präsenz
+mode-digital = digital
+mode-hybrid = hybrid
+reason-contact_restrictions = Kontaktbeschränkungen
+reason-illness = Krankheit
+reason-organisation_declined = von der Organisation abgesagt
+reason-scheduling = Terminprobleme
+reason-other = anderer Grund
+attachments-title = Anhänge
+attachments-none = Keine Anhänge.
+attachment-add = Datei anhängen
+attachment-hint = PDF, Bild, Office-Dokument (docx, xlsx, odt, ods …) oder Text, höchstens 10 MB.
+attachment-upload = Hochladen
+attachment-remove = Entfernen
+followups-title = Folgeschritte
+followups-none = Noch keine Wiedervorlagen oder Bedarfe.
+task-label = Wiedervorlage
+need-label = Bedarf
+task-from-here = Wiedervorlage anlegen
+need-from-here = Bedarf erfassen
+needs-title = Bedarfe
+needs-overview = Übersicht nach Kategorie und Stand
+needs-none = Noch keine Bedarfe erfasst.
+needs-chart-caption = Bedarfe je Kategorie, nach Stand gefärbt (Zahlen in der Tabelle).
+needs-list = Alle Bedarfe
+needs-count = { $count ->
+    [one] Ein Bedarf
+   *[other] { $count } Bedarfe
+}
+need-title = Bedarf
+need-new-title = Bedarf erfassen
+need-edit-title = Bedarf bearbeiten
+need-stale = Der Bedarf wurde inzwischen geändert. Unten steht der aktuelle Stand; bitte tragen Sie Ihre Änderung erneut ein.
+need-see-interaction = zum Kontakt
+need-status-open = offen
+need-status-in_progress = in Bearbeitung
+need-status-addressed = gedeckt
+need-status-cannot_be_met = nicht zu decken
+need-source-interaction = Kontakt
+need-source-meeting = Sitzung
+need-source-survey = Umfrage
+need-source-other = Sonstiges
+vocabulary-need_category = Bedarfskategorien
+tasks-title = Wiedervorlagen
+tasks-views = Ansichten
+tasks-view-mine = Meine offenen
+tasks-view-overdue = Überfällig
+tasks-view-open = Alle offenen
+tasks-view-done = Erledigt
+tasks-count = { $count ->
+    [one] Eine Wiedervorlage
+   *[other] { $count } Wiedervorlagen
+}
+task-new-title = Wiedervorlage anlegen
+task-edit-title = Wiedervorlage bearbeiten
+task-stale = Die Wiedervorlage wurde inzwischen geändert. Unten steht der aktuelle Stand; bitte tragen Sie Ihre Änderung erneut ein.
+task-overdue = überfällig
+task-mark-done = Erledigt
+task-done = erledigt
+task-open = offen
+task-follows-up = Bezieht sich auf
+link-organisation = Organisation
+link-interaction = Kontakt
+link-need = Bedarf
+link-person = Person
+link-meeting = Sitzung
+dash-my-tasks = Meine Wiedervorlagen diese Woche
+dash-no-tasks = Diese Woche steht nichts an.
+dash-all-my-tasks = Alle meine Wiedervorlagen
+dash-overdue = { $count ->
+    [0] Überfällig
+   *[other] Überfällig ({ $count })
+}
+dash-none-overdue = Nichts ist überfällig.
+dash-all-overdue = Alle überfälligen
+dash-upcoming = Geplante Kontakte
+dash-no-upcoming = Keine Kontakte geplant.
+dash-all-planned = Alle geplanten Kontakte
+dash-not-contacted = { $count ->
+    [one] Eine Organisation seit 12 Monaten ohne Kontakt
+   *[other] { $count } Organisationen seit 12 Monaten ohne Kontakt
+}
+dash-last-contact = zuletzt am
+dash-never-contacted = noch nie
+dash-unchecked = Profile prüfen
+dash-unchecked-count = { $count ->
+    [one] Ein Profil seit 12 Monaten nicht geprüft
+   *[other] { $count } Profile seit 12 Monaten nicht geprüft
+}
+org-timeline = Verlauf der Zusammenarbeit
+org-timeline-empty = Noch keine Kontakte, Bedarfe oder Wiedervorlagen.
+org-all-interactions = Alle Kontakte
+org-all-needs = Alle Bedarfe
+timeline-interaction = Kontakt
+timeline-need = Bedarf
+timeline-task = Wiedervorlage
+timeline-status-interaction-planned = geplant
+timeline-status-interaction-held = stattgefunden
+timeline-status-interaction-cancelled = abgesagt
+timeline-status-need-open = offen
+timeline-status-need-in_progress = in Bearbeitung
+timeline-status-need-addressed = gedeckt
+timeline-status-need-cannot_be_met = nicht zu decken
+timeline-status-task-open = offen
+timeline-status-task-done = erledigt
+done-interaction-created = Der Kontakt wurde erfasst.
+done-need-created = Der Bedarf wurde erfasst.
+done-need-deleted = Der Bedarf wurde gelöscht.
+done-record-deleted = Der Eintrag wurde gelöscht.
+done-record-restored = Der Eintrag wurde wiederhergestellt.
+done-attachment-added = Die Datei wurde angehängt.
+done-attachment-removed = Der Anhang wurde entfernt.
+done-task-created = Die Wiedervorlage wurde angelegt.
+done-task-done = Die Wiedervorlage ist erledigt.
+done-task-reopened = Die Wiedervorlage ist wieder offen.
+done-task-deleted = Die Wiedervorlage wurde gelöscht.
+action-attachment_added = Datei angehängt
+action-attachment_removed = Anhang entfernt
+action-done = erledigt
+action-reopen = wieder geöffnet
+action-logo = Logo geändert
+action-geocoded = Koordinaten ermittelt
+rule-held-in-future = Ein Kontakt in der Zukunft kann noch nicht stattgefunden haben. Bitte Datum oder Status prüfen.
+rule-cancel-reason-required = Bitte den Grund der Absage wählen.
+rule-cancel-note-required = Bei „anderer Grund“ bitte kurz erläutern.
+rule-status-transition = Ein stattgefundener Kontakt bleibt stattgefunden; ein abgesagter kann nur neu geplant werden.
+rule-datetime-invalid = Bitte Datum und Uhrzeit angeben, zum Beispiel 05.03.2026 14:30.
+rule-duration-invalid = Bitte die Dauer in Minuten angeben (1 bis 1440).
+rule-organisation-required = Bitte mindestens eine Organisation angeben.
+rule-organisation-unknown = Diese Organisation gibt es nicht (mehr).
+rule-organisation-not-found = Keine Organisation dieses Namens gefunden.
+rule-organisation-ambiguous = Mehrere Organisationen heißen so; bitte über die Seite der Organisation erfassen.
+rule-person-unknown = Diese Person gibt es nicht (mehr).
+rule-user-unknown = Dieses Benutzerkonto gibt es nicht.
+rule-user-disabled = Dieses Benutzerkonto ist deaktiviert.
+rule-user-not-staff = Nur Mitarbeitende des KI können zuständig sein.
+rule-id-invalid = Ungültige Auswahl.
+rule-outcome-required = Bitte angeben, was getan wurde.
+rule-interaction-unknown = Diesen Kontakt gibt es nicht.
+rule-link-unknown = Der Eintrag, auf den sich dies bezieht, existiert nicht.
+rule-filter-invalid = Ungültiger Filter.
+rule-object-required = Bitte ein JSON-Objekt senden.
+
+## Calendar feed
+calendar-title = Kalender-Abo
+calendar-intro = Ihre Kontakte und Wiedervorlagen als Kalender, den Outlook, Thunderbird oder das Telefon abonnieren kann. Die Adresse ist geheim: Wer sie kennt, sieht Ihre Termine.
+calendar-live = Ein Kalender-Abo ist eingerichtet.
+calendar-none = Kein Kalender-Abo eingerichtet.
+calendar-create = Kalender-Abo einrichten
+calendar-renew = Neue Adresse erzeugen (die alte wird ungültig)
+calendar-revoke = Kalender-Abo beenden
+calendar-created-title = Ihr Kalender-Abo
+calendar-created-intro = Diese Adresse wird nur jetzt angezeigt. Tragen Sie sie in Ihrem Kalenderprogramm als Internetkalender ein.
+calendar-created-usage = Eine neue Adresse oder „Kalender-Abo beenden“ macht diese Adresse ungültig.
+done-calendar-revoked = Das Kalender-Abo ist beendet; die Adresse ist ungültig.
+action-calendar_feed_created = Kalender-Abo eingerichtet
+action-calendar_feed_revoked = Kalender-Abo beendet

@@ -478,3 +478,217 @@ term-retire = Retire (no longer offer it as a choice)
 term-stale = The term was changed in the meantime. Below is the current state; please enter your change again.
 done-term-added = The term has been added.
 rule-code-invalid = Only lower-case letters, digits and _, starting with a letter, 2 to 60 characters.
+
+## Work log: interactions, needs, tasks
+nav-interactions = Contacts
+nav-needs = Needs
+nav-tasks = Follow-ups
+choose = – please choose –
+total = Total
+filter-from = From
+filter-to = To
+filter-mine = Only mine
+filter-deleted = Deleted
+filter-apply = Filter
+field-status = Status
+field-subject = Subject
+field-starts_at = Date and time
+field-duration_minutes = Duration (minutes)
+field-mode = Mode
+field-cancel_reason = Reason for cancelling
+field-cancel_note = Note on the cancellation
+field-organisations = Organisations
+field-organisation = Organisation
+field-add_organisation = Add an organisation
+field-persons = People met
+field-staff = Staff of the office taking part
+field-interfaces = Interfaces
+field-category = Category
+field-source-of-need = Source
+field-outcome = What was done
+field-title = Title
+field-due_on = Due on
+field-assignee = Assigned to
+field-link = Concerns
+hint-subject = What was it about? For example "Visit to the board".
+hint-cancellation = For cancelled contacts only: why did it not take place?
+hint-add_organisation = Type the name (case and accents do not matter) and choose "Add".
+hint-interfaces = Where do the office's and the organisation's work touch?
+hint-outcome = Required when the need has been met or cannot be met.
+interactions-title = Contacts
+interactions-count = { $count ->
+    [one] One contact
+   *[other] { $count } contacts
+}
+interaction-new-title = Record a contact
+interaction-edit-title = Edit contact
+interaction-cancellation = Cancellation
+interaction-add-organisation = Add
+interaction-stale = The contact was changed in the meantime. Below is the current state; please enter your change again.
+interaction-is-deleted = This contact has been deleted.
+status-planned = planned
+status-held = held
+status-cancelled = cancelled
+ikind-visit = Visit
+ikind-phone = Phone call
+ikind-email = E-mail
+ikind-video = Video call
+ikind-meeting_at_office = Meeting at the office
+ikind-other = Other
+mode-in_person = in person
+mode-digital = digital
+mode-hybrid = hybrid
+reason-contact_restrictions = Contact restrictions
+reason-illness = Illness
+reason-organisation_declined = Declined by the organisation
+reason-scheduling = Scheduling problems
+reason-other = Other reason
+attachments-title = Attachments
+attachments-none = No attachments.
+attachment-add = Attach a file
+attachment-hint = PDF, image, office document (docx, xlsx, odt, ods …) or text, at most 10 MB.
+attachment-upload = Upload
+attachment-remove = Remove
+followups-title = Follow-ups
+followups-none = No follow-ups or needs yet.
+task-label = Follow-up
+need-label = Need
+task-from-here = Create a follow-up
+need-from-here = Record a need
+needs-title = Needs
+needs-overview = Overview by category and status
+needs-none = No needs recorded yet.
+needs-chart-caption = Needs per category, coloured by status (figures in the table).
+needs-list = All needs
+needs-count = { $count ->
+    [one] One need
+   *[other] { $count } needs
+}
+need-title = Need
+need-new-title = Record a need
+need-edit-title = Edit need
+need-stale = The need was changed in the meantime. Below is the current state; please enter your change again.
+need-see-interaction = see the contact
+need-status-open = open
+need-status-in_progress = in progress
+need-status-addressed = met
+need-status-cannot_be_met = cannot be met
+need-source-interaction = Contact
+need-source-meeting = Meeting
+need-source-survey = Survey
+need-source-other = Other
+vocabulary-need_category = Need categories
+tasks-title = Follow-ups
+tasks-views = Views
+tasks-view-mine = My open ones
+tasks-view-overdue = Overdue
+tasks-view-open = All open
+tasks-view-done = Done
+tasks-count = { $count ->
+    [one] One follow-up
+   *[other] { $count } follow-ups
+}
+task-new-title = Create a follow-up
+task-edit-title = Edit follow-up
+task-stale = The follow-up was changed in the meantime. Below is the current state; please enter your change again.
+task-overdue = overdue
+task-mark-done = Done
+task-done = done
+task-open = open
+task-follows-up = Concerns
+link-organisation = Organisation
+link-interaction = Contact
+link-need = Need
+link-person = Person
+link-meeting = Meeting
+dash-my-tasks = My follow-ups this week
+dash-no-tasks = Nothing due this week.
+dash-all-my-tasks = All my follow-ups
+dash-overdue = { $count ->
+    [0] Overdue
+   *[other] Overdue ({ $count })
+}
+dash-none-overdue = Nothing is overdue.
+dash-all-overdue = All overdue
+dash-upcoming = Planned contacts
+dash-no-upcoming = No contacts planned.
+dash-all-planned = All planned contacts
+dash-not-contacted = { $count ->
+    [one] One organisation without contact for 12 months
+   *[other] { $count } organisations without contact for 12 months
+}
+dash-last-contact = last on
+dash-never-contacted = never
+dash-unchecked = Profiles to check
+dash-unchecked-count = { $count ->
+    [one] One profile not checked for 12 months
+   *[other] { $count } profiles not checked for 12 months
+}
+org-timeline = History of the cooperation
+org-timeline-empty = No contacts, needs or follow-ups yet.
+org-all-interactions = All contacts
+org-all-needs = All needs
+timeline-interaction = Contact
+timeline-need = Need
+timeline-task = Follow-up
+timeline-status-interaction-planned = planned
+timeline-status-interaction-held = held
+timeline-status-interaction-cancelled = cancelled
+timeline-status-need-open = open
+timeline-status-need-in_progress = in progress
+timeline-status-need-addressed = met
+timeline-status-need-cannot_be_met = cannot be met
+timeline-status-task-open = open
+timeline-status-task-done = done
+done-interaction-created = The contact has been recorded.
+done-need-created = The need has been recorded.
+done-need-deleted = The need has been deleted.
+done-record-deleted = The entry has been deleted.
+done-record-restored = The entry has been restored.
+done-attachment-added = The file has been attached.
+done-attachment-removed = The attachment has been removed.
+done-task-created = The follow-up has been created.
+done-task-done = The follow-up is done.
+done-task-reopened = The follow-up is open again.
+done-task-deleted = The follow-up has been deleted.
+action-attachment_added = file attached
+action-attachment_removed = attachment removed
+action-done = done
+action-reopen = reopened
+action-logo = logo changed
+action-geocoded = coordinates found
+rule-held-in-future = A contact in the future cannot have taken place yet. Please check the date or the status.
+rule-cancel-reason-required = Please choose the reason for cancelling.
+rule-cancel-note-required = With "other reason", please explain briefly.
+rule-status-transition = A held contact stays held; a cancelled one can only be planned again.
+rule-datetime-invalid = Please give a date and time, for example 05/03/2026 14:30.
+rule-duration-invalid = Please give the duration in minutes (1 to 1440).
+rule-organisation-required = Please give at least one organisation.
+rule-organisation-unknown = This organisation does not exist (any more).
+rule-organisation-not-found = No organisation of this name was found.
+rule-organisation-ambiguous = Several organisations have this name; please record it from the organisation's page.
+rule-person-unknown = This person does not exist (any more).
+rule-user-unknown = This user account does not exist.
+rule-user-disabled = This user account is disabled.
+rule-user-not-staff = Only staff of the office can be assigned.
+rule-id-invalid = Invalid choice.
+rule-outcome-required = Please say what was done.
+rule-interaction-unknown = This contact does not exist.
+rule-link-unknown = The entry this refers to does not exist.
+rule-filter-invalid = Invalid filter.
+rule-object-required = Please send a JSON object.
+
+## Calendar feed
+calendar-title = Calendar subscription
+calendar-intro = Your contacts and follow-ups as a calendar that Outlook, Thunderbird or your phone can subscribe to. The address is secret: whoever knows it sees your appointments.
+calendar-live = A calendar subscription is set up.
+calendar-none = No calendar subscription set up.
+calendar-create = Set up a calendar subscription
+calendar-renew = Make a new address (the old one stops working)
+calendar-revoke = End the calendar subscription
+calendar-created-title = Your calendar subscription
+calendar-created-intro = This address is shown only now. Add it to your calendar program as an internet calendar.
+calendar-created-usage = A new address or "End the calendar subscription" makes this address stop working.
+done-calendar-revoked = The calendar subscription has ended; the address no longer works.
+action-calendar_feed_created = calendar subscription set up
+action-calendar_feed_revoked = calendar subscription ended

@@ -15,6 +15,7 @@ mod organisations;
 mod persons;
 mod settings;
 mod taxonomies;
+mod work;
 
 use crate::AppState;
 use crate::api_error::ApiError;
@@ -35,6 +36,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = persons::routes(r);
     let r = settings::routes(r);
     let r = taxonomies::routes(r);
+    let r = work::routes(r);
     audit::routes(r)
 }
 
@@ -136,6 +138,12 @@ pub(crate) struct AuditPage {
         organisations::get_logo, organisations::put_logo, organisations::delete_logo,
         organisations::geocode, settings::get, settings::put,
         taxonomies::list, taxonomies::create, taxonomies::change,
+        work::list_interactions, work::create_interaction, work::get_interaction,
+        work::patch_interaction, work::delete_interaction, work::add_attachment,
+        work::get_attachment, work::delete_attachment,
+        work::list_needs, work::need_overview, work::create_need, work::get_need,
+        work::patch_need, work::delete_need,
+        work::list_tasks, work::create_task, work::get_task, work::patch_task, work::delete_task,
         persons::list, persons::create, persons::get, persons::patch, persons::delete,
         persons::add_affiliation, persons::add_consent,
         audit::audit_log, openapi_json,
@@ -146,7 +154,10 @@ pub(crate) struct AuditPage {
     tags(
         (name = "organisations", description = "The registry of organisations"),
         (name = "persons", description = "People, their affiliations and consent records"),
-        (name = "taxonomies", description = "Vocabularies: topics and target groups"),
+        (name = "interactions", description = "Visits, calls and meetings with organisations (Kontakte), with attachments"),
+        (name = "needs", description = "Needs the organisations expressed (Bedarfe)"),
+        (name = "tasks", description = "Follow-ups (Wiedervorlagen) linked to any record"),
+        (name = "taxonomies", description = "Vocabularies: topics, target groups, need categories"),
         (name = "accounts", description = "The caller, user accounts, API tokens and settings"),
         (name = "audit", description = "Who changed what, and the change feed"),
     )

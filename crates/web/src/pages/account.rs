@@ -26,6 +26,9 @@ pub fn routes(r: Routes) -> Routes {
         .post("/app/account/totp/disable", totp_disable)
         .post("/app/account/tokens", token_create)
         .post("/app/account/tokens/{id}/revoke", token_revoke)
+        .post("/app/account/calendar", calendar_create)
+        .post("/app/account/calendar/revoke", calendar_revoke)
+        .get("/calendar/{secret}", calendar_feed)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -40,6 +43,8 @@ struct AccountTemplate {
     user: User,
     tokens: Vec<ApiToken>,
     codes_left: u64,
+    /// Whether a private calendar feed is live (staff only).
+    calendar: Option<bool>,
     notice: Option<String>,
     errors: FormErrors,
 }
@@ -55,12 +60,18 @@ async fn account_template(
     let user = state.services.get_user(actor, actor.user()?).await?;
     let tokens = state.services.list_tokens(actor).await?;
     let codes_left = state.services.recovery_codes_left(actor).await?;
+    let calendar = if actor.can(msohub_domain::Permission::ReadStaffArea) {
+        Some(state.services.has_calendar_feed(actor).await?)
+    } else {
+        None
+    };
     let tr = page.tr;
     Ok(AccountTemplate {
         page,
         user,
         tokens,
         codes_left,
+        calendar,
         notice,
         errors: errors.unwrap_or(FormErrors::none(tr)),
     })
@@ -332,4 +343,76 @@ async fn token_revoke(
 ) -> Result<Response, WebError> {
     state.services.revoke_token(&actor, id).await?;
     Ok(Redirect::to("/app/account?done=token-revoked").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "account/calendar_created.html")]
+struct CalendarCreatedTemplate {
+    page: PageContext,
+    url: String,
+}
+
+/// The address this server is reached at, as the browser used it.
+fn origin(parts: &Parts) -> String {
+    let host = parts
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = parts
+        .headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|p| *p == "https")
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+async fn calendar_create(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+) -> Result<Response, WebError> {
+    let secret = state.services.new_calendar_feed(&actor).await?;
+    let page = super::staff_page(&state, &parts, &actor, "calendar-created-title").await;
+    let url = format!("{}/calendar/{secret}", origin(&parts));
+    Ok(render(
+        StatusCode::OK,
+        &CalendarCreatedTemplate { page, url },
+    ))
+}
+
+async fn calendar_revoke(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+) -> Result<Response, WebError> {
+    state.services.revoke_calendar_feed(&actor).await?;
+    Ok(axum::response::Redirect::to("/app/account?done=calendar-revoked").into_response())
+}
+
+/// The feed itself: the secret in the URL is the only credential.
+async fn calendar_feed(
+    State(state): State<AppState>,
+    Path(secret): Path<String>,
+) -> Result<Response, WebError> {
+    let secret = secret.trim_end_matches(".ics");
+    if secret.len() != 48 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(WebError::NotFound);
+    }
+    let ics = state
+        .services
+        .calendar_feed(secret)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        ics,
+    )
+        .into_response())
 }

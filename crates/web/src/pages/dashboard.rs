@@ -1,6 +1,6 @@
-//! The staff start page (`/app/`). The dashboard widgets (tasks, planned
-//! contacts, targets) arrive with their features; until then it shows the
-//! work areas and what each will hold.
+//! The staff start page (`/app/`): my tasks this week, overdue tasks,
+//! planned contacts, organisations not contacted and profiles not checked
+//! for twelve months.
 
 use crate::auth::CurrentUser;
 use crate::page::{PageContext, render};
@@ -23,37 +23,38 @@ pub fn routes(r: Routes) -> Routes {
 struct StartTemplate {
     page: PageContext,
     greeting: String,
-    rooms: Vec<(String, String)>,
+    board: msohub_service::dashboard::Dashboard,
+    can_write: bool,
+    notice: Option<String>,
 }
 
 async fn dashboard(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     parts: Parts,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Response, WebError> {
     // Representatives have no staff area (sign-in sends them to their
     // account page); a 403 says so plainly.
     if !actor.can(Permission::ReadStaffArea) {
         return Err(WebError::Forbidden);
     }
+    let board = state.services.dashboard(&actor).await?;
     let page = super::staff_page(&state, &parts, &actor, "staff-title").await;
     let tr = page.tr;
-    let rooms = ["registry", "contacts", "bodies", "targets", "admin"]
-        .iter()
-        .map(|r| {
-            (
-                tr.t(&format!("staff-room-{r}")),
-                tr.t(&format!("staff-room-{r}-text")),
-            )
-        })
-        .collect();
     let greeting = tr.t1("staff-greeting", "name", &actor.display_name);
+    let notice = crate::forms::done_notice(
+        tr,
+        crate::pages::organisations::query_param(raw.as_deref(), "done").as_deref(),
+    );
     Ok(render(
         StatusCode::OK,
         &StartTemplate {
             page,
             greeting,
-            rooms,
+            board,
+            can_write: actor.can(Permission::WriteStaffArea),
+            notice,
         },
     ))
 }

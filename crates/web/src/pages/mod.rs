@@ -7,10 +7,13 @@ pub mod admin_taxonomies;
 pub mod admin_users;
 pub mod audit;
 pub mod dashboard;
+pub mod interactions;
 pub mod login;
+pub mod needs;
 pub mod organisation_logo;
 pub mod organisations;
 pub mod persons;
+pub mod tasks;
 
 use crate::AppState;
 use crate::i18n::{Tr, request_language_parts};

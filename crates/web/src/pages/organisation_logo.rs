@@ -29,14 +29,36 @@ pub struct LogoQuery {
 
 /// The image, cached for a year when the URL names the current file.
 pub fn image_response(file: StoredFile, requested: Option<Uuid>) -> Response {
-    let cache = if requested == Some(file.id) {
-        "private, max-age=31536000, immutable"
-    } else {
-        "private, no-cache"
-    };
+    let immutable = requested == Some(file.id);
+    let mut response = file_response(file, "inline");
+    if immutable {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, max-age=31536000, immutable"),
+        );
+    }
+    response
+}
+
+/// A stored file as a download (`attachment`) or for display (`inline`).
+/// Files never change, but access may be withdrawn: not cached.
+pub fn file_response(file: StoredFile, disposition: &str) -> Response {
+    let cache = "private, no-cache";
+    let ascii: String = file
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let disposition = format!(
-        "inline; filename=\"{}\"",
-        file.file_name.replace(['"', '\\'], "_")
+        "{disposition}; filename=\"{}\"; filename*=UTF-8''{}",
+        ascii.replace(['"', '\\'], "_"),
+        crate::page::encode_query(&file.file_name)
     );
     let mut response = file.data.into_response();
     let headers = response.headers_mut();

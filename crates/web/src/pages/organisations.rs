@@ -42,7 +42,7 @@ pub fn routes(r: Routes) -> Routes {
 }
 
 /// Query string pairs (repeated keys for multi-valued filters).
-fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
+pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
     raw.map(|q| {
         q.split('&')
             .filter_map(|kv| {
@@ -374,6 +374,8 @@ struct ShowTemplate {
     org: Organisation,
     facts: Vec<(String, String)>,
     placeholders: Vec<(&'static str, String, String)>,
+    /// Interactions, needs and tasks, newest first.
+    timeline: Vec<msohub_service::dashboard::TimelineEntry>,
     history: Vec<HistoryLine>,
     people: Vec<(
         msohub_service::people::Affiliation,
@@ -545,7 +547,8 @@ async fn show(
         ),
     ];
     let people = state.services.organisation_people(&actor, id).await?;
-    let placeholders = ["offers", "contacts", "needs", "meetings"]
+    let timeline = state.services.organisation_timeline(&actor, id).await?;
+    let placeholders = ["offers", "meetings"]
         .into_iter()
         .map(|s| {
             (
@@ -601,6 +604,7 @@ async fn show(
             org,
             facts,
             placeholders,
+            timeline,
             history,
             notice,
         },

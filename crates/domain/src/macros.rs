@@ -1,0 +1,28 @@
+//! `code_enum!`: a closed set of values with stable codes (stored in the
+//! database, sent through the API, keys of UI labels).
+
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident, $field:literal { $($variant:ident = $code:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            pub fn parse(input: &str) -> Result<$name, Error> {
+                let s = input.trim();
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.code() == s)
+                    .ok_or(Error::new($field, "choice-unknown"))
+            }
+        }
+    };
+}

@@ -1,0 +1,134 @@
+//! Each staff member's private calendar feed: their interactions and their
+//! follow-ups, at a secret URL that calendar programs subscribe to. Only
+//! a hash of the secret is stored; a new secret revokes the old one.
+
+use crate::{Actor, Error, Services, audit};
+use chrono::Duration;
+use msohub_domain::Permission;
+use msohub_exchange::ical::{Event, When, calendar};
+use msohub_store::work as store;
+use rand::RngCore;
+use sha2::Digest;
+
+fn hash(secret: &str) -> String {
+    hex::encode(sha2::Sha256::digest(secret.as_bytes()))
+}
+
+/// How far back and ahead the feed reaches.
+const PAST_DAYS: i64 = 180;
+const FUTURE_DAYS: i64 = 400;
+
+impl Services {
+    /// Whether the caller has a live feed.
+    pub async fn has_calendar_feed(&self, actor: &Actor) -> Result<bool, Error> {
+        let me = actor.user()?;
+        Ok(store::has_calendar_token(self.store.conn(), me).await?)
+    }
+
+    /// A new secret for the caller's feed (any earlier one stops working).
+    /// Returned once; only its hash is kept.
+    pub async fn new_calendar_feed(&self, actor: &Actor) -> Result<String, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let me = actor.user()?;
+        let mut bytes = [0u8; 24];
+        rand::rng().fill_bytes(&mut bytes);
+        let secret = hex::encode(bytes);
+        let tx = self.store.begin().await?;
+        store::revoke_calendar_tokens(&tx, me).await?;
+        store::insert_calendar_token(&tx, me, &hash(&secret)).await?;
+        audit::record(&tx, actor, "user", me, "calendar_feed_created", None, None).await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(secret)
+    }
+
+    /// Stops the caller's feed.
+    pub async fn revoke_calendar_feed(&self, actor: &Actor) -> Result<(), Error> {
+        let me = actor.user()?;
+        let tx = self.store.begin().await?;
+        store::revoke_calendar_tokens(&tx, me).await?;
+        audit::record(&tx, actor, "user", me, "calendar_feed_revoked", None, None).await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(())
+    }
+
+    /// The feed for a secret, or `None` when the secret is unknown, revoked
+    /// or its account disabled.
+    pub async fn calendar_feed(&self, secret: &str) -> Result<Option<String>, Error> {
+        let conn = self.store.conn();
+        let Some(user_id) = store::calendar_token_user(conn, &hash(secret)).await? else {
+            return Ok(None);
+        };
+        let Some(user) = msohub_store::users::find_user(conn, user_id).await? else {
+            return Ok(None);
+        };
+        if user.disabled_at.is_some() {
+            return Ok(None);
+        }
+        let now = chrono::Utc::now();
+        let filter = store::InteractionFilter {
+            staff: Some(user_id),
+            from: Some(now - Duration::days(PAST_DAYS)),
+            to: Some(now + Duration::days(FUTURE_DAYS)),
+            ascending: true,
+            ..Default::default()
+        };
+        let (rows, _) = store::list_interactions(conn, &filter, 0, 2_000).await?;
+        let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+        let parts = store::participants_of(conn, &ids).await?;
+        let mut org_ids = Vec::new();
+        for p in parts.values() {
+            org_ids.extend(&p.organisations);
+        }
+        let names = msohub_store::organisations::names(conn, &org_ids).await?;
+        let mut events = Vec::new();
+        for r in rows {
+            let orgs: Vec<String> = parts
+                .get(&r.id)
+                .map(|p| {
+                    p.organisations
+                        .iter()
+                        .filter_map(|o| names.get(o).cloned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let minutes = i64::from(r.duration_minutes.unwrap_or(60));
+            events.push(Event {
+                uid: format!("interaction-{}@msohub", r.id),
+                when: When::Timed(r.starts_at, r.starts_at + Duration::minutes(minutes)),
+                summary: r.subject.clone(),
+                description: orgs.join(", "),
+                location: String::new(),
+                status: match r.status.as_str() {
+                    "cancelled" => "CANCELLED",
+                    "planned" => "TENTATIVE",
+                    _ => "CONFIRMED",
+                },
+                sequence: r.version,
+                stamp: r.updated_at,
+            });
+        }
+        let tasks = store::TaskFilter {
+            assignee: Some(user_id),
+            due_from: Some((now - Duration::days(PAST_DAYS)).date_naive()),
+            ..Default::default()
+        };
+        let (tasks, _) = store::list_tasks(conn, &tasks, 0, 2_000).await?;
+        for t in tasks {
+            let done = t.done_at.is_some();
+            events.push(Event {
+                uid: format!("task-{}@msohub", t.id),
+                when: When::Day(t.due_on),
+                summary: format!("{}{}", if done { "✓ " } else { "" }, t.title),
+                description: t.notes.clone(),
+                location: String::new(),
+                status: "CONFIRMED",
+                sequence: t.version,
+                stamp: t.updated_at,
+            });
+        }
+        Ok(Some(calendar(
+            &format!("msohub – {}", user.display_name),
+            &events,
+        )))
+    }
+}

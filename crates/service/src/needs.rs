@@ -1,0 +1,384 @@
+//! Needs (Bedarfe) the organisations expressed: what, from which source,
+//! how far the office got with it and what was done; an overview by
+//! category and status across all organisations.
+
+use crate::interactions::Ref;
+use crate::organisations::decode_cursor;
+use crate::{Actor, Error, FieldError, Services, audit};
+use chrono::{DateTime, Utc};
+use msohub_domain::Permission;
+use msohub_domain::work::{NeedSource, NeedStatus};
+use msohub_store::work::{self as store, NeedFilter, NeedRow};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct Need {
+    pub id: Uuid,
+    pub organisation: Ref,
+    /// A term of the `need_category` vocabulary.
+    pub category: String,
+    pub description: String,
+    /// interaction, meeting, survey, other
+    pub source: String,
+    pub source_interaction_id: Option<Uuid>,
+    /// open, in_progress, addressed, cannot_be_met
+    pub status: String,
+    /// What was done.
+    pub outcome: String,
+    pub deleted: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Need {
+    pub fn to_input(&self) -> NeedInput {
+        NeedInput {
+            organisation_id: self.organisation.id.to_string(),
+            category: self.category.clone(),
+            description: self.description.clone(),
+            source: self.source.clone(),
+            source_interaction_id: self
+                .source_interaction_id
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
+            status: self.status.clone(),
+            outcome: self.outcome.clone(),
+            version: self.version,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NeedInput {
+    pub organisation_id: String,
+    pub category: String,
+    pub description: String,
+    pub source: String,
+    /// The interaction the need was learnt in (with source `interaction`).
+    pub source_interaction_id: String,
+    pub status: String,
+    pub outcome: String,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NeedQuery {
+    pub organisation: Option<Uuid>,
+    pub categories: Vec<String>,
+    pub statuses: Vec<String>,
+    pub deleted: bool,
+    pub cursor: Option<String>,
+    pub limit: u64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NeedPage {
+    pub items: Vec<Need>,
+    pub total: u64,
+    pub next_cursor: Option<String>,
+}
+
+/// Counts by category and status.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NeedOverview {
+    /// category → status → count
+    pub counts: BTreeMap<String, BTreeMap<String, i64>>,
+    pub total: i64,
+}
+
+fn stale() -> Error {
+    Error::Conflict("the need was changed by someone else".to_owned())
+}
+
+fn audit_view(r: &NeedRow) -> serde_json::Value {
+    serde_json::json!({
+        "organisation_id": r.organisation_id, "category": r.category,
+        "description": r.description, "source": r.source,
+        "source_interaction_id": r.source_interaction_id, "status": r.status,
+        "outcome": r.outcome, "deleted": r.deleted_at.is_some(),
+    })
+}
+
+impl Services {
+    async fn validate_need(
+        &self,
+        input: &NeedInput,
+        current: Option<&NeedRow>,
+    ) -> Result<NeedRow, Error> {
+        let mut errors = Vec::new();
+        let conn = self.store.conn();
+        let organisation = match input.organisation_id.trim() {
+            "" => {
+                errors.push(FieldError::new("organisation_id", "organisation-required"));
+                None
+            }
+            raw => match raw.parse::<Uuid>() {
+                Ok(id) => match msohub_store::organisations::find(conn, id).await? {
+                    Some(o) if o.deleted_at.is_none() => Some(id),
+                    _ => {
+                        errors.push(FieldError::new("organisation_id", "organisation-unknown"));
+                        None
+                    }
+                },
+                Err(_) => {
+                    errors.push(FieldError::new("organisation_id", "organisation-unknown"));
+                    None
+                }
+            },
+        };
+        let categories: Vec<String> = self
+            .terms("need_category")
+            .await?
+            .into_iter()
+            .map(|t| t.code)
+            .collect();
+        let category = input.category.trim().to_owned();
+        if category.is_empty() {
+            errors.push(FieldError::new("category", "required"));
+        } else if !categories.contains(&category) {
+            errors.push(FieldError::new("category", "term-unknown"));
+        }
+        let description = input.description.trim().to_owned();
+        if description.is_empty() {
+            errors.push(FieldError::new("description", "required"));
+        } else if description.chars().count() > 5_000 {
+            errors.push(FieldError::new("description", "too-long"));
+        }
+        let source = NeedSource::parse(&input.source)
+            .map_err(|e| errors.push(FieldError::new(e.field, e.rule)))
+            .ok();
+        let status = NeedStatus::parse(&input.status)
+            .map_err(|e| errors.push(FieldError::new(e.field, e.rule)))
+            .ok();
+        let outcome = input.outcome.trim().to_owned();
+        if matches!(
+            status,
+            Some(NeedStatus::Addressed | NeedStatus::CannotBeMet)
+        ) && outcome.is_empty()
+        {
+            errors.push(FieldError::new("outcome", "outcome-required"));
+        }
+        if outcome.chars().count() > 5_000 {
+            errors.push(FieldError::new("outcome", "too-long"));
+        }
+        let source_interaction = match input.source_interaction_id.trim() {
+            "" => None,
+            raw => match raw.parse::<Uuid>() {
+                Ok(id) if store::find_interaction(conn, id).await?.is_some() => Some(id),
+                _ => {
+                    errors.push(FieldError::new(
+                        "source_interaction_id",
+                        "interaction-unknown",
+                    ));
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        let (Some(organisation_id), Some(source), Some(status)) = (organisation, source, status)
+        else {
+            return Err(Error::field("status", "required"));
+        };
+        let now = Utc::now();
+        Ok(NeedRow {
+            id: current.map_or_else(Uuid::now_v7, |c| c.id),
+            organisation_id,
+            category,
+            description,
+            source: source.code().to_owned(),
+            source_interaction_id: if source == NeedSource::Interaction {
+                source_interaction
+            } else {
+                None
+            },
+            status: status.code().to_owned(),
+            outcome,
+            version: current.map_or(1, |c| c.version),
+            deleted_at: current.and_then(|c| c.deleted_at),
+            created_at: current.map_or(now, |c| c.created_at),
+            updated_at: now,
+        })
+    }
+
+    async fn assemble_needs(&self, rows: Vec<NeedRow>) -> Result<Vec<Need>, Error> {
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.organisation_id).collect();
+        let names = msohub_store::organisations::names(self.store.conn(), &ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Need {
+                id: r.id,
+                organisation: Ref {
+                    id: r.organisation_id,
+                    name: names.get(&r.organisation_id).cloned().unwrap_or_default(),
+                },
+                category: r.category,
+                description: r.description,
+                source: r.source,
+                source_interaction_id: r.source_interaction_id,
+                status: r.status,
+                outcome: r.outcome,
+                deleted: r.deleted_at.is_some(),
+                version: r.version,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            })
+            .collect())
+    }
+
+    pub async fn get_need(&self, actor: &Actor, id: Uuid) -> Result<Need, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let row = store::find_need(self.store.conn(), id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        Ok(self.assemble_needs(vec![row]).await?.remove(0))
+    }
+
+    pub async fn list_needs(&self, actor: &Actor, q: &NeedQuery) -> Result<NeedPage, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let offset = decode_cursor(q.cursor.as_deref())?;
+        let limit = q.limit.clamp(1, 500);
+        let filter = NeedFilter {
+            organisation: q.organisation,
+            categories: q.categories.clone(),
+            statuses: q.statuses.clone(),
+            deleted: q.deleted,
+        };
+        let (rows, total) = store::list_needs(self.store.conn(), &filter, offset, limit).await?;
+        Ok(NeedPage {
+            items: self.assemble_needs(rows).await?,
+            total,
+            next_cursor: (offset + limit < total).then(|| format!("o{}", offset + limit)),
+        })
+    }
+
+    pub async fn need_overview(&self, actor: &Actor) -> Result<NeedOverview, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let mut counts: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+        let mut total = 0;
+        for (category, status, n) in store::need_counts(self.store.conn()).await? {
+            *counts
+                .entry(category)
+                .or_default()
+                .entry(status)
+                .or_default() += n;
+            total += n;
+        }
+        Ok(NeedOverview { counts, total })
+    }
+
+    pub async fn create_need(&self, actor: &Actor, input: &NeedInput) -> Result<Need, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let row = self.validate_need(input, None).await?;
+        let tx = self.store.begin().await?;
+        let row = store::insert_need(&tx, row).await?;
+        audit::record(
+            &tx,
+            actor,
+            "need",
+            row.id,
+            "create",
+            None,
+            Some(audit_view(&row)),
+        )
+        .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(self.assemble_needs(vec![row]).await?.remove(0))
+    }
+
+    pub async fn update_need(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &NeedInput,
+    ) -> Result<Need, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let current = store::find_need(self.store.conn(), id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if current.version != input.version {
+            return Err(stale());
+        }
+        let row = self.validate_need(input, Some(&current)).await?;
+        self.write_need(actor, current, row, "update").await
+    }
+
+    async fn write_need(
+        &self,
+        actor: &Actor,
+        before: NeedRow,
+        row: NeedRow,
+        action: &str,
+    ) -> Result<Need, Error> {
+        let tx = self.store.begin().await?;
+        let row = store::update_need(&tx, row).await.map_err(|e| match e {
+            msohub_store::Error::Stale => stale(),
+            e => e.into(),
+        })?;
+        audit::record(
+            &tx,
+            actor,
+            "need",
+            row.id,
+            action,
+            Some(audit_view(&before)),
+            Some(audit_view(&row)),
+        )
+        .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(self.assemble_needs(vec![row]).await?.remove(0))
+    }
+
+    pub async fn patch_need(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        patch: &serde_json::Value,
+    ) -> Result<Need, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let current = self.get_need(actor, id).await?;
+        let input: NeedInput = crate::patch::merge(&current.to_input(), patch)?;
+        self.update_need(actor, id, &input).await
+    }
+
+    pub async fn set_need_deleted(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: i32,
+        deleted: bool,
+    ) -> Result<Need, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let current = store::find_need(self.store.conn(), id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if current.version != version {
+            return Err(stale());
+        }
+        let mut row = current.clone();
+        row.deleted_at = deleted.then(Utc::now);
+        self.write_need(
+            actor,
+            current,
+            row,
+            if deleted { "delete" } else { "restore" },
+        )
+        .await
+    }
+
+    /// The needs learnt in an interaction.
+    pub async fn needs_from_interaction(
+        &self,
+        actor: &Actor,
+        interaction: Uuid,
+    ) -> Result<Vec<Need>, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let rows = store::needs_from_interaction(self.store.conn(), interaction).await?;
+        self.assemble_needs(rows).await
+    }
+}

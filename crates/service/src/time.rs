@@ -1,0 +1,80 @@
+//! Times as the office means them: entered and shown in Europe/Berlin,
+//! stored as UTC.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Europe::Berlin;
+
+/// Parses "2026-03-05T14:30" (local time in Berlin; seconds optional) or a
+/// full RFC 3339 instant. `None` for anything else, and for local times
+/// that do not exist (the hour skipped when clocks go forward).
+pub fn parse_instant(input: &str) -> Option<DateTime<Utc>> {
+    let s = input.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
+        .ok()?;
+    // An ambiguous local time (clocks go back) means the earlier instant.
+    Berlin
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The value of a `datetime-local` input for an instant.
+pub fn local_input(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Berlin)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// Today in Berlin.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&Berlin).date_naive()
+}
+
+pub fn parse_date(input: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d").ok()
+}
+
+/// The start of a day in Berlin, as UTC.
+pub fn start_of_day(d: NaiveDate) -> DateTime<Utc> {
+    Berlin
+        .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .earliest()
+        .map_or_else(
+            || d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
+            |t| t.with_timezone(&Utc),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_times_are_berlin_times() {
+        // Winter: UTC+1; summer: UTC+2.
+        assert_eq!(
+            parse_instant("2026-01-15T10:00").unwrap().to_rfc3339(),
+            "2026-01-15T09:00:00+00:00"
+        );
+        assert_eq!(
+            parse_instant("2026-07-15T10:00").unwrap().to_rfc3339(),
+            "2026-07-15T08:00:00+00:00"
+        );
+        assert_eq!(
+            parse_instant("2026-07-15T10:00:00Z").unwrap().to_rfc3339(),
+            "2026-07-15T10:00:00+00:00"
+        );
+        // 02:30 on the last Sunday of March does not exist in Berlin.
+        assert_eq!(parse_instant("2026-03-29T02:30"), None);
+        assert_eq!(parse_instant("gestern"), None);
+        assert_eq!(
+            local_input(parse_instant("2026-07-15T10:00").unwrap()),
+            "2026-07-15T10:00"
+        );
+    }
+}

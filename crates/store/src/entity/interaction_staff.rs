@@ -1,0 +1,17 @@
+//! `interaction_staff`: who or what took part in an interaction.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "interaction_staff")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub interaction_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub user_id: Uuid,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
