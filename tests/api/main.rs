@@ -23,3 +23,4 @@ mod pages;
 mod persons;
 mod settings;
 mod taxonomies;
+mod work;

@@ -230,7 +230,83 @@ async fn the_document_is_served_and_answers_match_its_schemas(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), 201);
 
+    // The work log: an interaction with a person, staff, a topic and an
+    // attachment; a need from it; a task linked to it.
+    let me: Value = admin
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let interaction: Value = admin
+        .post(app.url("/api/v1/interactions"))
+        .json(&serde_json::json!({
+            "subject": "Besuch", "kind": "visit", "mode": "in_person", "status": "cancelled",
+            "cancel_reason": "other", "cancel_note": "Raum belegt", "starts_at": "2026-01-10T10:00",
+            "duration_minutes": "60", "organisations": [org_id], "persons": [person_id],
+            "staff": [me["id"]], "topics": ["education"], "interfaces": "Hausaufgabenhilfe"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let interaction_id = interaction["id"]
+        .as_str()
+        .expect("interaction created")
+        .to_owned();
+    let r = admin
+        .post(app.url(&format!(
+            "/api/v1/interactions/{interaction_id}/attachments?name=a.pdf"
+        )))
+        .body(b"%PDF-1.4".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let need: Value = admin
+        .post(app.url("/api/v1/needs"))
+        .json(&serde_json::json!({"organisation_id": org_id, "category": "rooms", "description": "Raum", "source": "interaction", "source_interaction_id": interaction_id, "status": "open"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let need_id = need["id"].as_str().expect("need created").to_owned();
+    let task: Value = admin
+        .post(app.url("/api/v1/tasks"))
+        .json(&serde_json::json!({"title": "Nachfassen", "due_on": "2026-02-01", "assignee_id": me["id"], "link_type": "interaction", "link_id": interaction_id}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let task_id = task["id"].as_str().expect("task created").to_owned();
+
     for (path, template) in [
+        ("/api/v1/interactions".to_owned(), "/api/v1/interactions"),
+        (
+            format!("/api/v1/interactions/{interaction_id}"),
+            "/api/v1/interactions/{id}",
+        ),
+        ("/api/v1/needs".to_owned(), "/api/v1/needs"),
+        (
+            "/api/v1/needs/overview".to_owned(),
+            "/api/v1/needs/overview",
+        ),
+        (format!("/api/v1/needs/{need_id}"), "/api/v1/needs/{id}"),
+        ("/api/v1/tasks".to_owned(), "/api/v1/tasks"),
+        (format!("/api/v1/tasks/{task_id}"), "/api/v1/tasks/{id}"),
+        (
+            "/api/v1/taxonomies/topic".to_owned(),
+            "/api/v1/taxonomies/{vocabulary}",
+        ),
+        ("/api/v1/settings".to_owned(), "/api/v1/settings"),
         ("/api/v1/me".to_owned(), "/api/v1/me"),
         (
             "/api/v1/organisations?limit=5".to_owned(),
