@@ -219,6 +219,37 @@ describe('staff journey', { timeout: 10 * TIMEOUT }, () => {
     }
   });
 
+  test('the work-log pages (contact, forms, need, timeline) pass axe', { timeout: 5 * TIMEOUT }, async (t) => {
+    // Start from the lists, follow the first record of each.
+    const first = async (list, selector) => {
+      await page.goto(app.url(list));
+      return new URL(await page.locator(selector).first().getAttribute('href'), app.baseUrl).pathname;
+    };
+    const contact = await first('/app/interactions', '#interactions a[href^="/app/interactions/"]');
+    const need = await first('/app/needs', '#needs a[href^="/app/needs/"]');
+    const organisation = await first('/app/organisations', 'a.org-name');
+    const targets = [
+      contact,
+      `${contact}/edit`,
+      '/app/interactions/new',
+      need,
+      '/app/needs/new',
+      `/app/tasks/new?link_type=interaction&link_id=${contact.split('/').pop()}`,
+      '/app/tasks?view=overdue',
+      organisation,
+      '/app/api'.replace('/app', '/de'),
+    ];
+    for (const target of targets) {
+      await t.test(target, async () => {
+        const response = await page.goto(app.url(target));
+        assert.ok(response.status() < 400, `${target}: HTTP ${response.status()}`);
+        await assertH1(target);
+        await shoot();
+        await assertNoAxeViolations(target);
+      });
+    }
+  });
+
   test('the admin creates an account and sees its one-time password', { timeout: TIMEOUT }, async () => {
     let response = await page.goto(app.url('/app/admin/users'));
     assert.equal(response.status(), 200);

@@ -13,6 +13,7 @@ mod calendar;
 pub mod dashboard;
 pub mod demo;
 mod demo_registry;
+mod demo_work;
 mod error;
 pub mod geocode;
 pub mod interactions;
