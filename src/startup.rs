@@ -20,6 +20,9 @@ pub struct Settings {
     pub trust_proxy: bool,
     pub session_idle_minutes: u32,
     pub session_max_hours: u32,
+    /// The first pause before a failed e-mail is tried again (then
+    /// doubling, five attempts in all).
+    pub mail_retry_seconds: u64,
 }
 
 impl Settings {
@@ -33,6 +36,7 @@ impl Settings {
             trust_proxy: false,
             session_idle_minutes: 120,
             session_max_hours: 12,
+            mail_retry_seconds: 60,
         }
     }
 }
@@ -63,6 +67,7 @@ pub struct Application {
     services: Services,
     web: msohub_web::WebConfig,
     notices: Vec<String>,
+    mail_retry: std::time::Duration,
 }
 
 impl Application {
@@ -133,6 +138,7 @@ impl Application {
             services,
             web,
             notices,
+            mail_retry: std::time::Duration::from_secs(settings.mail_retry_seconds.max(1)),
         })
     }
 
@@ -162,6 +168,7 @@ impl Application {
         let state = msohub_web::AppState::new(self.services.clone(), self.web);
         let router = msohub_web::router(state);
         let purge = tokio::spawn(purge_sessions(self.services.clone()));
+        let mail = tokio::spawn(send_mail(self.services.clone(), self.mail_retry));
         // Half a second: a change made on another node is findable here
         // within a second, at the cost of one indexed query per tick.
         let follow = tokio::spawn(msohub_service::search::follow(
@@ -176,8 +183,20 @@ impl Application {
         .await;
         purge.abort();
         follow.abort();
+        mail.abort();
         self.services.close().await;
         result
+    }
+}
+
+/// Sends what the outbox holds, every two seconds.
+async fn send_mail(services: Services, retry: std::time::Duration) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+    loop {
+        tick.tick().await;
+        if let Err(err) = services.deliver_due(retry).await {
+            tracing::warn!(error = %err, "the mail worker failed");
+        }
     }
 }
 

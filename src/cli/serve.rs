@@ -32,6 +32,11 @@ pub struct ServeArgs {
     /// Hours after which a session ends even if used.
     #[arg(long, env = "MSOHUB_SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=720))]
     pub session_max_hours: u32,
+
+    /// Seconds before a failed e-mail is tried again (doubling each time,
+    /// five attempts in all).
+    #[arg(long, env = "MSOHUB_MAIL_RETRY_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub mail_retry_seconds: u64,
 }
 
 pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
@@ -43,6 +48,7 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         trust_proxy: args.trust_proxy,
         session_idle_minutes: args.session_idle_minutes,
         session_max_hours: args.session_max_hours,
+        mail_retry_seconds: args.mail_retry_seconds,
     };
     let app = Application::build(&settings).await?;
     for line in app.notices() {

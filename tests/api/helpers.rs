@@ -131,6 +131,8 @@ impl TestApp {
     pub async fn spawn_with(db: TestDb, demo: bool) -> TestApp {
         let mut settings = Settings::new("127.0.0.1:0", &db.url);
         settings.demo = demo;
+        // Failed e-mails are retried within the test's patience.
+        settings.mail_retry_seconds = 1;
         let app = Application::build(&settings)
             .await
             .expect("the application starts");

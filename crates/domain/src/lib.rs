@@ -9,6 +9,7 @@
 mod macros;
 
 pub mod account;
+pub mod bodies;
 pub mod error;
 pub mod files;
 pub mod language;

@@ -114,6 +114,70 @@ pub fn calendar(name: &str, events: &[Event]) -> String {
     out
 }
 
+/// An invitation (iTIP, RFC 5546) for one attendee: `REQUEST` for a new
+/// or changed meeting, `CANCEL` for a cancelled one. The UID stays the
+/// same; `event.sequence` must grow with every update.
+pub fn invitation(method: &str, event: &Event, organizer: (&str, &str), attendee: &str) -> String {
+    let mut out = String::new();
+    line(&mut out, "BEGIN:VCALENDAR");
+    line(&mut out, "VERSION:2.0");
+    line(&mut out, "PRODID:-//msohub//msohub//DE");
+    line(&mut out, "CALSCALE:GREGORIAN");
+    line(&mut out, &format!("METHOD:{method}"));
+    line(&mut out, "BEGIN:VEVENT");
+    line(&mut out, &format!("UID:{}", escape(&event.uid)));
+    line(&mut out, &format!("DTSTAMP:{}", utc(event.stamp)));
+    match &event.when {
+        When::Timed(from, to) => {
+            line(&mut out, &format!("DTSTART:{}", utc(*from)));
+            line(&mut out, &format!("DTEND:{}", utc(*to)));
+        }
+        When::Day(d) => {
+            line(
+                &mut out,
+                &format!("DTSTART;VALUE=DATE:{}", d.format("%Y%m%d")),
+            );
+        }
+    }
+    line(&mut out, &format!("SEQUENCE:{}", event.sequence.max(0)));
+    line(&mut out, &format!("SUMMARY:{}", escape(&event.summary)));
+    if !event.description.is_empty() {
+        line(
+            &mut out,
+            &format!("DESCRIPTION:{}", escape(&event.description)),
+        );
+    }
+    if !event.location.is_empty() {
+        line(&mut out, &format!("LOCATION:{}", escape(&event.location)));
+    }
+    let (name, address) = organizer;
+    line(
+        &mut out,
+        &format!(
+            "ORGANIZER;CN=\"{}\":mailto:{address}",
+            name.replace('"', "'")
+        ),
+    );
+    line(
+        &mut out,
+        &format!("ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{attendee}"),
+    );
+    line(
+        &mut out,
+        &format!(
+            "STATUS:{}",
+            if method == "CANCEL" {
+                "CANCELLED"
+            } else {
+                event.status
+            }
+        ),
+    );
+    line(&mut out, "END:VEVENT");
+    line(&mut out, "END:VCALENDAR");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

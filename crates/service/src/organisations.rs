@@ -1032,6 +1032,37 @@ impl Services {
     }
 }
 
+/// Finds the row, checks the version, applies `change`, writes it and the
+/// audit entry, all inside `tx`.
+async fn touch_in(
+    tx: &msohub_store::Tx,
+    actor: &Actor,
+    id: Uuid,
+    version: i32,
+    action: &str,
+    change: impl FnOnce(&mut OrganisationRow),
+) -> Result<Organisation, Error> {
+    let mut row = store::find(tx, id).await?.ok_or(Error::NotFound)?;
+    if row.version != version {
+        return Err(stale());
+    }
+    let before = Organisation::from(&row);
+    change(&mut row);
+    let row = store::update(tx, row).await.map_err(store_err)?;
+    let after = Organisation::from(&row);
+    audit::record(
+        tx,
+        actor,
+        "organisation",
+        id,
+        action,
+        Some(before.audit_view()),
+        Some(after.audit_view()),
+    )
+    .await?;
+    Ok(after)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1094,35 +1125,4 @@ mod tests {
         assert_eq!(back.postcode, "01067");
         assert_eq!(back.topics, ["culture"]);
     }
-}
-
-/// Finds the row, checks the version, applies `change`, writes it and the
-/// audit entry, all inside `tx`.
-async fn touch_in(
-    tx: &msohub_store::Tx,
-    actor: &Actor,
-    id: Uuid,
-    version: i32,
-    action: &str,
-    change: impl FnOnce(&mut OrganisationRow),
-) -> Result<Organisation, Error> {
-    let mut row = store::find(tx, id).await?.ok_or(Error::NotFound)?;
-    if row.version != version {
-        return Err(stale());
-    }
-    let before = Organisation::from(&row);
-    change(&mut row);
-    let row = store::update(tx, row).await.map_err(store_err)?;
-    let after = Organisation::from(&row);
-    audit::record(
-        tx,
-        actor,
-        "organisation",
-        id,
-        action,
-        Some(before.audit_view()),
-        Some(after.audit_view()),
-    )
-    .await?;
-    Ok(after)
 }

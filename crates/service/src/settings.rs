@@ -1,6 +1,7 @@
 //! Instance settings that admins change in the UI: the office's name and
 //! city, and the geocoder. Each change is in the audit log.
 
+use crate::mail::{SMTP_KEY, SmtpSettings};
 use crate::office::Office;
 use crate::{Actor, Error, FieldError, Services, audit};
 use msohub_domain::Permission;
@@ -23,6 +24,19 @@ pub struct InstanceSettings {
     pub office_name: String,
     pub office_city: String,
     pub geocoder_url: String,
+    /// The mail server for invitations; empty: no e-mail is sent.
+    pub smtp_host: String,
+    pub smtp_port: String,
+    /// none, starttls, tls
+    pub smtp_security: String,
+    pub smtp_username: String,
+    /// Write-only: never returned; empty keeps the stored one.
+    pub smtp_password: String,
+    /// The sender, e.g. "KI Lindenau <ki@lindenau.example>".
+    pub smtp_from: String,
+    /// Whether a password is stored (read-only; ignored when sent).
+    #[schema(read_only)]
+    pub smtp_password_set: bool,
 }
 
 /// Checks a geocoder URL: empty, or http(s) with a host.
@@ -54,11 +68,36 @@ impl Services {
     pub async fn instance_settings(&self, actor: &Actor) -> Result<InstanceSettings, Error> {
         actor.require(Permission::ManageUsers)?;
         let office = self.office().await?;
+        let smtp = self.stored_smtp().await?;
         Ok(InstanceSettings {
             office_name: office.name,
             office_city: office.city,
             geocoder_url: self.geocoder().await?.url,
+            smtp_host: smtp.host,
+            smtp_port: if smtp.port == 0 {
+                String::new()
+            } else {
+                smtp.port.to_string()
+            },
+            smtp_security: if smtp.security.is_empty() {
+                "starttls".into()
+            } else {
+                smtp.security
+            },
+            smtp_username: smtp.username,
+            smtp_password: String::new(),
+            smtp_from: smtp.from,
+            smtp_password_set: !smtp.password.is_empty(),
         })
+    }
+
+    async fn stored_smtp(&self) -> Result<SmtpSettings, Error> {
+        Ok(self
+            .store
+            .get_setting(SMTP_KEY)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
     }
 
     /// Replaces the settings; every field is checked first, nothing is
@@ -92,6 +131,34 @@ impl Services {
         let url = check_url(&input.geocoder_url)
             .map_err(|e| errors.push(e))
             .unwrap_or_default();
+        let stored = self.stored_smtp().await?;
+        let port = match input.smtp_port.trim() {
+            "" => 587,
+            p => p.parse::<u16>().unwrap_or(0),
+        };
+        let smtp = SmtpSettings {
+            host: input.smtp_host.trim().to_owned(),
+            port,
+            security: if input.smtp_security.trim().is_empty() {
+                "starttls".into()
+            } else {
+                input.smtp_security.trim().to_owned()
+            },
+            username: input.smtp_username.trim().to_owned(),
+            password: if input.smtp_password.is_empty() {
+                stored.password.clone()
+            } else {
+                input.smtp_password.clone()
+            },
+            from: input.smtp_from.trim().to_owned(),
+        };
+        smtp.check(&mut errors);
+        if !smtp.host.is_empty()
+            && smtp.from.is_empty()
+            && !errors.iter().any(|e| e.field == "smtp_from")
+        {
+            errors.push(FieldError::new("smtp_from", "required"));
+        }
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
@@ -100,6 +167,13 @@ impl Services {
             office_name: name.clone(),
             office_city: city.clone(),
             geocoder_url: url.clone(),
+            smtp_host: smtp.host.clone(),
+            smtp_port: smtp.port.to_string(),
+            smtp_security: smtp.security.clone(),
+            smtp_username: smtp.username.clone(),
+            smtp_password: String::new(),
+            smtp_from: smtp.from.clone(),
+            smtp_password_set: !smtp.password.is_empty(),
         };
         let tx = self.store.begin().await?;
         msohub_store::settings::put(&tx, "office", &serde_json::json!(Office { name, city }))

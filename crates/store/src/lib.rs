@@ -7,6 +7,7 @@
 //! errors.
 
 pub mod audit;
+pub mod bodies;
 mod connect;
 mod entity;
 mod error;

@@ -84,6 +84,8 @@ versioned!(crate::entity::person::Model, person);
 versioned!(crate::entity::interaction::Model, interaction);
 versioned!(crate::entity::need::Model, need);
 versioned!(crate::entity::task::Model, task);
+versioned!(crate::entity::body::Model, body);
+versioned!(crate::entity::meeting::Model, meeting);
 
 /// [`versioned!`] for tables without `updated_at`.
 macro_rules! versioned_without_touch {

@@ -13,6 +13,7 @@ mod m0004_people;
 mod m0005_files;
 mod m0006_term_admin;
 mod m0007_work_log;
+mod m0008_bodies;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_files::Migration),
             Box::new(m0006_term_admin::Migration),
             Box::new(m0007_work_log::Migration),
+            Box::new(m0008_bodies::Migration),
         ]
     }
 }
