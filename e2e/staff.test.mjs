@@ -219,7 +219,7 @@ describe('staff journey', { timeout: 10 * TIMEOUT }, () => {
     }
   });
 
-  test('the work-log pages (contact, forms, need, timeline) pass axe', { timeout: 5 * TIMEOUT }, async (t) => {
+  test('the work-log and body pages (contact, forms, need, timeline, meeting, attendance) pass axe', { timeout: 5 * TIMEOUT }, async (t) => {
     // Start from the lists, follow the first record of each.
     const first = async (list, selector) => {
       await page.goto(app.url(list));
@@ -228,6 +228,9 @@ describe('staff journey', { timeout: 10 * TIMEOUT }, () => {
     const contact = await first('/app/interactions', '#interactions a[href^="/app/interactions/"]');
     const need = await first('/app/needs', '#needs a[href^="/app/needs/"]');
     const organisation = await first('/app/organisations', 'a.org-name');
+    const body = await first('/app/bodies', '#bodies a[href^="/app/bodies/"]');
+    await page.goto(app.url(body));
+    const meeting = new URL(await page.locator('#past-meetings a').first().getAttribute('href'), app.baseUrl).pathname;
     const targets = [
       contact,
       `${contact}/edit`,
@@ -237,7 +240,13 @@ describe('staff journey', { timeout: 10 * TIMEOUT }, () => {
       `/app/tasks/new?link_type=interaction&link_id=${contact.split('/').pop()}`,
       '/app/tasks?view=overdue',
       organisation,
-      '/app/api'.replace('/app', '/de'),
+      body,
+      meeting,
+      `${meeting}/attendance`,
+      `${meeting}/edit`,
+      '/app/bodies/new',
+      '/app/admin/settings',
+      '/de/api',
     ];
     for (const target of targets) {
       await t.test(target, async () => {

@@ -67,6 +67,11 @@ pub struct Body {
 }
 
 impl Body {
+    /// How many are members today.
+    pub fn active_members(&self) -> usize {
+        self.members.iter().filter(|m| m.active).count()
+    }
+
     pub fn to_input(&self) -> BodyInput {
         BodyInput {
             kind: self.kind.clone(),

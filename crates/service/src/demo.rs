@@ -165,6 +165,7 @@ impl Services {
         let organisations = self.load_demo_organisations(organisations).await?;
         self.load_demo_people().await?;
         self.load_demo_work().await?;
+        self.load_demo_bodies().await?;
         self.store
             .put_setting(MARKER, &serde_json::json!(chrono::Utc::now().to_rfc3339()))
             .await?;

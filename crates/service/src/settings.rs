@@ -184,6 +184,7 @@ impl Services {
             &serde_json::json!(GeocoderSettings { url }),
         )
         .await?;
+        msohub_store::settings::put(&tx, SMTP_KEY, &serde_json::json!(smtp)).await?;
         audit::record(
             &tx,
             actor,

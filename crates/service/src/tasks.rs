@@ -127,6 +127,9 @@ impl Services {
                 Some(n) => Some(n.description.chars().take(80).collect()),
                 None => None,
             },
+            "meeting" => msohub_store::bodies::find_meeting(c, id)
+                .await?
+                .map(|m| m.title),
             "person" => msohub_store::people::find_person(c, id)
                 .await?
                 .map(|p| format!("{} {}", p.given_name, p.family_name)),

@@ -87,6 +87,7 @@ fn route_table() -> routes::Routes {
     let r = pages::interactions::routes(r);
     let r = pages::needs::routes(r);
     let r = pages::tasks::routes(r);
+    let r = pages::bodies::routes(r);
     api::routes(r)
 }
 

@@ -104,6 +104,7 @@ impl PageContext {
             items.push(("/app/interactions", "nav-interactions"));
             items.push(("/app/needs", "nav-needs"));
             items.push(("/app/tasks", "nav-tasks"));
+            items.push(("/app/bodies", "nav-bodies"));
         }
         if actor.can(Permission::ManageUsers) {
             items.push(("/app/admin/users", "nav-users"));

@@ -692,3 +692,147 @@ calendar-created-usage = Eine neue Adresse oder „Kalender-Abo beenden“ macht
 done-calendar-revoked = Das Kalender-Abo ist beendet; die Adresse ist ungültig.
 action-calendar_feed_created = Kalender-Abo eingerichtet
 action-calendar_feed_revoked = Kalender-Abo beendet
+
+## Bodies, meetings, attendance, invitations
+nav-bodies = Gremien
+bodies-title = Gremien
+bodies-lead = Arbeitskreise, Integrationsrat, Beiräte und externe Gremien: Mitglieder, Sitzungen und wer dabei war.
+bodies-none = Noch keine Gremien angelegt.
+body-new-title = Gremium anlegen
+body-edit-title = Gremium bearbeiten
+body-kind-working_group = Arbeitskreis
+body-kind-integration_council = Integrationsrat
+body-kind-advisory_group = Beirat
+body-kind-external_body = externes Gremium
+body-kind-other = Sonstiges
+field-purpose-of-body = Zweck
+field-founded_on = Gegründet am
+field-dissolved_on = Aufgelöst am
+field-organiser = Träger
+field-body-public = Sitzungstermine öffentlich (öffentlicher Kalender)
+imported = aus dem Ratsinformationssystem
+body-meetings = Sitzungen
+body-upcoming = Anstehend
+body-past = Vergangen
+body-no-upcoming = Keine Sitzung geplant.
+body-members = Mitglieder
+body-attendance = Teilnahme im Zeitverlauf
+body-attendance-caption = Vertretene Organisationen je stattgefundener Sitzung (Zahlen in der Tabelle).
+body-orgs = Organisationen
+body-people = Personen
+body-staff = KI
+field-meeting = Sitzung
+body-per-organisation = Je Organisation
+body-attended-of = { $count } von
+body-staff-rate = { $held ->
+    [one] Eine Sitzung hat stattgefunden;
+   *[other] { $held } Sitzungen haben stattgefunden;
+}
+body-staff-present = { $count ->
+    [0] das KI war bei keiner vertreten.
+    [one] das KI war bei einer vertreten.
+   *[other] das KI war bei { $count } vertreten.
+}
+member-add = Mitglied hinzufügen
+member-add-hint = Eine Person (für eine Organisation) oder eine Mitarbeiterin bzw. einen Mitarbeiter des KI wählen.
+member-person = Person
+member-staff = Mitarbeitende des KI
+member-on-behalf-of = Für die Organisation
+member-for = für
+member-end = Mitgliedschaft beenden
+member-role-chair = Vorsitz
+member-role-member = Mitglied
+member-role-deputy = Stellvertretung
+member-role-guest = Gast
+member-role-office_representative = Vertretung des KI
+meeting-new-title = Sitzung anlegen
+meeting-edit-title = Sitzung bearbeiten
+meeting-status-planned = geplant
+meeting-status-invited = eingeladen
+meeting-status-held = stattgefunden
+meeting-status-cancelled = abgesagt
+field-ends_at = Ende
+field-place = Ort
+field-video_link = Link zur Videokonferenz
+field-meeting-cancel-reason = Grund der Absage
+hint-meeting-cancel = Nur bei abgesagten Sitzungen.
+field-minutes = Protokoll
+field-minutes_status = Stand des Protokolls
+minutes-draft = Entwurf
+minutes-approved = genehmigt
+meeting-agenda = Tagesordnung
+hint-agenda = Ein Punkt je Zeile, mit dem Ergebnis. Leere Zeilen werden ignoriert.
+agenda-item = TOP { $n }
+agenda-outcome = Ergebnis zu TOP { $n }
+meeting-no-agenda = Keine Tagesordnung erfasst.
+meeting-no-minutes = Noch kein Protokoll.
+meeting-imported-note = Diese Sitzung stammt aus dem Ratsinformationssystem. Hier lassen sich nur das eigene Protokoll und die Teilnahme erfassen.
+meeting-representation = Wer war dabei?
+meeting-orgs-represented = { $count ->
+    [one] Eine Organisation vertreten
+   *[other] { $count } Organisationen vertreten
+}
+meeting-in-person = { $count } in Präsenz
+meeting-online = { $count } online
+meeting-people = { $count ->
+    [one] eine Person
+   *[other] { $count } Personen
+}
+meeting-staff = { $count ->
+    [0] niemand vom KI
+    [one] eine Person vom KI
+   *[other] { $count } Personen vom KI
+}
+meeting-invitations = Einladungen
+meeting-invite = Mitglieder per E-Mail einladen
+delivery-to = An
+delivery-subject = Betreff
+delivery-pending = wartet
+delivery-sent = gesendet
+delivery-failed = gescheitert
+attendance-title = Anwesenheit erfassen
+attendance-how = Wie
+attendance-present = anwesend
+attendance-excused = entschuldigt
+attendance-absent = abwesend
+attendance-guest = Gast
+attendance-unknown = offen
+attendance-mode-in_person = in Präsenz
+attendance-mode-online = online
+attendance-add-guest = Gast hinzufügen
+staff-of-office = KI
+record-stale = Der Eintrag wurde inzwischen geändert. Unten steht der aktuelle Stand; bitte tragen Sie Ihre Änderung erneut ein.
+done-body-created = Das Gremium wurde angelegt.
+done-member-added = Das Mitglied wurde hinzugefügt.
+done-member-ended = Die Mitgliedschaft ist beendet.
+done-meeting-created = Die Sitzung wurde angelegt.
+done-meeting-deleted = Die Sitzung wurde gelöscht.
+done-attendance-saved = Die Anwesenheit wurde gespeichert.
+done-invitations-queued = Die Einladungen werden versandt.
+action-member_add = Mitglied hinzugefügt
+action-member_end = Mitgliedschaft beendet
+action-attendance = Anwesenheit erfasst
+action-invite = eingeladen
+settings-smtp = E-Mail-Versand
+settings-smtp-hint = Für Einladungen zu Sitzungen. Ohne Server werden keine E-Mails versandt.
+field-smtp_host = SMTP-Server
+field-smtp_port = Port
+field-smtp_security = Verschlüsselung
+field-smtp_username = Benutzername
+field-smtp_password = Passwort
+hint-smtp_password = Leer lassen, um das gespeicherte Passwort zu behalten.
+field-smtp_from = Absender
+smtp-security-none = keine
+smtp-security-starttls = STARTTLS
+smtp-security-tls = TLS
+smtp-password-stored = Ein Passwort ist gespeichert.
+rule-body-unknown = Dieses Gremium gibt es nicht.
+rule-date-before-start = Das Datum liegt vor dem Beginn.
+rule-member-required = Bitte eine Person oder eine Mitarbeiterin bzw. einen Mitarbeiter wählen.
+rule-member-one-of = Bitte entweder eine Person oder eine Mitarbeiterin bzw. einen Mitarbeiter wählen, nicht beides.
+rule-attendee-unknown = Unbekannte Person in der Anwesenheitsliste.
+rule-smtp-off = Es ist kein E-Mail-Server eingerichtet (Einstellungen).
+rule-no-recipients = Kein Mitglied hat eine E-Mail-Adresse.
+rule-meeting-not-open = Zu einer abgesagten oder stattgefundenen Sitzung wird nicht eingeladen.
+rule-host-invalid = Bitte nur den Namen des Servers angeben, z. B. mail.lindenau.de.
+rule-port-invalid = Bitte einen Port zwischen 1 und 65535 angeben.

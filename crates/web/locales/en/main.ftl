@@ -692,3 +692,147 @@ calendar-created-usage = A new address or "End the calendar subscription" makes 
 done-calendar-revoked = The calendar subscription has ended; the address no longer works.
 action-calendar_feed_created = calendar subscription set up
 action-calendar_feed_revoked = calendar subscription ended
+
+## Bodies, meetings, attendance, invitations
+nav-bodies = Bodies
+bodies-title = Bodies
+bodies-lead = Working groups, the integration council, advisory and external bodies: members, meetings and who was there.
+bodies-none = No bodies yet.
+body-new-title = Create a body
+body-edit-title = Edit body
+body-kind-working_group = Working group
+body-kind-integration_council = Integration council
+body-kind-advisory_group = Advisory group
+body-kind-external_body = External body
+body-kind-other = Other
+field-purpose-of-body = Purpose
+field-founded_on = Founded on
+field-dissolved_on = Dissolved on
+field-organiser = Run by
+field-body-public = Meeting dates are public (public calendar)
+imported = from the council information system
+body-meetings = Meetings
+body-upcoming = Upcoming
+body-past = Past
+body-no-upcoming = No meeting planned.
+body-members = Members
+body-attendance = Attendance over time
+body-attendance-caption = Organisations represented per held meeting (figures in the table).
+body-orgs = Organisations
+body-people = People
+body-staff = Office
+field-meeting = Meeting
+body-per-organisation = Per organisation
+body-attended-of = { $count } of
+body-staff-rate = { $held ->
+    [one] One meeting was held;
+   *[other] { $held } meetings were held;
+}
+body-staff-present = { $count ->
+    [0] the office attended none.
+    [one] the office attended one.
+   *[other] the office attended { $count }.
+}
+member-add = Add a member
+member-add-hint = Choose a person (for an organisation) or a staff member of the office.
+member-person = Person
+member-staff = Staff of the office
+member-on-behalf-of = For the organisation
+member-for = for
+member-end = End membership
+member-role-chair = Chair
+member-role-member = Member
+member-role-deputy = Deputy
+member-role-guest = Guest
+member-role-office_representative = Representing the office
+meeting-new-title = Create a meeting
+meeting-edit-title = Edit meeting
+meeting-status-planned = planned
+meeting-status-invited = invited
+meeting-status-held = held
+meeting-status-cancelled = cancelled
+field-ends_at = End
+field-place = Place
+field-video_link = Video conference link
+field-meeting-cancel-reason = Reason for cancelling
+hint-meeting-cancel = For cancelled meetings only.
+field-minutes = Minutes
+field-minutes_status = State of the minutes
+minutes-draft = draft
+minutes-approved = approved
+meeting-agenda = Agenda
+hint-agenda = One item per row, with its outcome. Empty rows are ignored.
+agenda-item = Item { $n }
+agenda-outcome = Outcome of item { $n }
+meeting-no-agenda = No agenda recorded.
+meeting-no-minutes = No minutes yet.
+meeting-imported-note = This meeting comes from the council information system. Only the office's own minutes and attendance can be recorded here.
+meeting-representation = Who was there?
+meeting-orgs-represented = { $count ->
+    [one] One organisation represented
+   *[other] { $count } organisations represented
+}
+meeting-in-person = { $count } in person
+meeting-online = { $count } online
+meeting-people = { $count ->
+    [one] one person
+   *[other] { $count } people
+}
+meeting-staff = { $count ->
+    [0] nobody from the office
+    [one] one person from the office
+   *[other] { $count } people from the office
+}
+meeting-invitations = Invitations
+meeting-invite = Invite the members by e-mail
+delivery-to = To
+delivery-subject = Subject
+delivery-pending = waiting
+delivery-sent = sent
+delivery-failed = failed
+attendance-title = Record attendance
+attendance-how = How
+attendance-present = present
+attendance-excused = excused
+attendance-absent = absent
+attendance-guest = guest
+attendance-unknown = open
+attendance-mode-in_person = in person
+attendance-mode-online = online
+attendance-add-guest = Add a guest
+staff-of-office = office
+record-stale = The entry was changed in the meantime. Below is the current state; please enter your change again.
+done-body-created = The body has been created.
+done-member-added = The member has been added.
+done-member-ended = The membership has ended.
+done-meeting-created = The meeting has been created.
+done-meeting-deleted = The meeting has been deleted.
+done-attendance-saved = The attendance has been saved.
+done-invitations-queued = The invitations are being sent.
+action-member_add = member added
+action-member_end = membership ended
+action-attendance = attendance recorded
+action-invite = invited
+settings-smtp = Sending e-mail
+settings-smtp-hint = For invitations to meetings. Without a server, no e-mail is sent.
+field-smtp_host = SMTP server
+field-smtp_port = Port
+field-smtp_security = Encryption
+field-smtp_username = User name
+field-smtp_password = Password
+hint-smtp_password = Leave empty to keep the stored password.
+field-smtp_from = Sender
+smtp-security-none = none
+smtp-security-starttls = STARTTLS
+smtp-security-tls = TLS
+smtp-password-stored = A password is stored.
+rule-body-unknown = This body does not exist.
+rule-date-before-start = The date lies before the start.
+rule-member-required = Please choose a person or a staff member.
+rule-member-one-of = Please choose either a person or a staff member, not both.
+rule-attendee-unknown = Unknown person in the attendance list.
+rule-smtp-off = No e-mail server is set up (settings).
+rule-no-recipients = No member has an e-mail address.
+rule-meeting-not-open = Cancelled or held meetings get no invitations.
+rule-host-invalid = Please give only the server's name, e.g. mail.lindenau.example.
+rule-port-invalid = Please give a port between 1 and 65535.

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod audit;
+mod bodies;
 pub mod docs;
 mod organisations;
 mod persons;
@@ -37,6 +38,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = settings::routes(r);
     let r = taxonomies::routes(r);
     let r = work::routes(r);
+    let r = bodies::routes(r);
     audit::routes(r)
 }
 
@@ -144,6 +146,10 @@ pub(crate) struct AuditPage {
         work::list_needs, work::need_overview, work::create_need, work::get_need,
         work::patch_need, work::delete_need,
         work::list_tasks, work::create_task, work::get_task, work::patch_task, work::delete_task,
+        bodies::list_bodies, bodies::create_body, bodies::get_body, bodies::patch_body,
+        bodies::delete_body, bodies::add_member, bodies::end_member, bodies::body_attendance,
+        bodies::list_meetings, bodies::create_meeting, bodies::get_meeting, bodies::patch_meeting,
+        bodies::delete_meeting, bodies::put_attendance, bodies::list_invitations, bodies::invite,
         persons::list, persons::create, persons::get, persons::patch, persons::delete,
         persons::add_affiliation, persons::add_consent,
         audit::audit_log, openapi_json,
@@ -157,6 +163,8 @@ pub(crate) struct AuditPage {
         (name = "interactions", description = "Visits, calls and meetings with organisations (Kontakte), with attachments"),
         (name = "needs", description = "Needs the organisations expressed (Bedarfe)"),
         (name = "tasks", description = "Follow-ups (Wiedervorlagen) linked to any record"),
+        (name = "bodies", description = "Working groups, the integration council and other bodies, with members"),
+        (name = "meetings", description = "Meetings of bodies: agenda, minutes, attendance, invitations"),
         (name = "taxonomies", description = "Vocabularies: topics, target groups, need categories"),
         (name = "accounts", description = "The caller, user accounts, API tokens and settings"),
         (name = "audit", description = "Who changed what, and the change feed"),

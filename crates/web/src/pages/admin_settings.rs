@@ -26,6 +26,14 @@ struct SettingsTemplate {
     input: InstanceSettings,
     errors: FormErrors,
     notice: Option<String>,
+    security: Vec<(&'static str, String, bool)>,
+}
+
+fn security(tr: crate::i18n::Tr, value: &str) -> Vec<(&'static str, String, bool)> {
+    ["starttls", "tls", "none"]
+        .into_iter()
+        .map(|c| (c, tr.t(&format!("smtp-security-{c}")), c == value))
+        .collect()
 }
 
 async fn show(
@@ -39,6 +47,7 @@ async fn show(
     let done = crate::pages::organisations::query_param(raw.as_deref(), "done");
     let notice = crate::forms::done_notice(page.tr, done.as_deref());
     let errors = FormErrors::none(page.tr);
+    let security = security(page.tr, &input.smtp_security);
     Ok(render(
         StatusCode::OK,
         &SettingsTemplate {
@@ -46,6 +55,7 @@ async fn show(
             input,
             errors,
             notice,
+            security,
         },
     ))
 }
@@ -64,6 +74,7 @@ async fn save(
         Err(msohub_service::Error::Validation(fields)) => {
             let page = super::staff_page(&state, &parts, &actor, "settings-title").await;
             let errors = FormErrors::fields(page.tr, fields);
+            let security = security(page.tr, &input.smtp_security);
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &SettingsTemplate {
@@ -71,6 +82,7 @@ async fn save(
                     input,
                     errors,
                     notice: None,
+                    security,
                 },
             ))
         }

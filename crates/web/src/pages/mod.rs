@@ -6,6 +6,7 @@ pub mod admin_settings;
 pub mod admin_taxonomies;
 pub mod admin_users;
 pub mod audit;
+pub mod bodies;
 pub mod dashboard;
 pub mod interactions;
 pub mod login;

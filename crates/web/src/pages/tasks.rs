@@ -37,6 +37,7 @@ pub fn link_href(link_type: &str, id: Uuid) -> String {
         "interaction" => format!("/app/interactions/{id}"),
         "need" => format!("/app/needs/{id}"),
         "person" => format!("/app/persons/{id}"),
+        "meeting" => format!("/app/meetings/{id}"),
         _ => "/app/".to_owned(),
     }
 }
