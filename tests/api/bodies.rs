@@ -11,7 +11,97 @@ on_both_databases!(
     bad_meetings_and_stale_attendance_change_nothing,
     the_office_attendance_rate_at_the_council_and_staff_memberships,
     invitations_updates_and_cancellations_arrive_by_mail,
+    public_bodies_have_a_feed_and_internal_ones_a_secret_address,
 );
+
+async fn public_bodies_have_a_feed_and_internal_ones_a_secret_address(app: TestApp) {
+    app.sign_in("staff").await;
+    let public = post(
+        &app,
+        "/api/v1/bodies",
+        json!({"name": "Integrationsrat", "kind": "integration_council", "is_public": true}),
+    )
+    .await;
+    let internal = post(
+        &app,
+        "/api/v1/bodies",
+        json!({"name": "Arbeitskreis intern", "kind": "working_group"}),
+    )
+    .await;
+    let mut ids = Vec::new();
+    for b in [&public, &internal] {
+        let m = post(&app, "/api/v1/meetings", json!({"body_id": b["id"], "title": "Sitzung", "starts_at": "2026-12-10T18:00", "mode": "in_person", "status": "planned", "place": "Rathaus"})).await;
+        ids.push(m["id"].as_str().unwrap().to_owned());
+    }
+    let anonymous = crate::helpers::new_client();
+    let r = anonymous
+        .get(app.url(&format!(
+            "/calendar/bodies/{}.ics",
+            public["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let ics = r.text().await.unwrap();
+    assert!(ics.contains(&format!("UID:meeting-{}@msohub", ids[0])));
+    assert!(ics.contains("DTSTART:20261210T170000Z"));
+    assert!(ics.contains("LOCATION:Rathaus"));
+    let r = anonymous
+        .get(app.url(&format!(
+            "/calendar/bodies/{}.ics",
+            internal["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "an internal body has no public feed");
+
+    let r = app
+        .post_form(
+            &format!("/app/bodies/{}/feed", internal["id"].as_str().unwrap()),
+            &[],
+        )
+        .await;
+    let url = Page::from_response(r).await.text("#feed-url");
+    let path = url
+        .split_once("://")
+        .unwrap()
+        .1
+        .split_once('/')
+        .unwrap()
+        .1
+        .to_owned();
+    let r = anonymous
+        .get(app.url(&format!("/{path}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains(&format!("UID:meeting-{}@msohub", ids[1]))
+    );
+    let r = app
+        .post_form(
+            &format!("/app/bodies/{}/feed", internal["id"].as_str().unwrap()),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        anonymous
+            .get(app.url(&format!("/{path}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "the old address stopped working"
+    );
+}
 
 async fn post(app: &TestApp, path: &str, body: Value) -> Value {
     let r = app

@@ -132,3 +132,103 @@ impl Services {
         )))
     }
 }
+
+impl Services {
+    fn body_calendar(
+        &self,
+        body: &msohub_store::bodies::BodyRow,
+        meetings: &[msohub_store::bodies::MeetingRow],
+    ) -> String {
+        let events: Vec<Event> = meetings
+            .iter()
+            .map(|m| Event {
+                uid: format!("meeting-{}@msohub", m.id),
+                when: When::Timed(
+                    m.starts_at,
+                    m.ends_at.unwrap_or(m.starts_at + Duration::hours(2)),
+                ),
+                summary: format!("{}: {}", body.name, m.title),
+                description: String::new(),
+                location: if m.place.is_empty() {
+                    m.video_link.clone()
+                } else {
+                    m.place.clone()
+                },
+                status: if m.status == "cancelled" {
+                    "CANCELLED"
+                } else {
+                    "CONFIRMED"
+                },
+                sequence: m.version,
+                stamp: m.updated_at,
+            })
+            .collect();
+        calendar(&body.name, &events)
+    }
+
+    async fn body_meetings(
+        &self,
+        body: uuid::Uuid,
+    ) -> Result<Vec<msohub_store::bodies::MeetingRow>, Error> {
+        let filter = msohub_store::bodies::MeetingFilter {
+            body: Some(body),
+            from: Some(chrono::Utc::now() - Duration::days(PAST_DAYS * 2)),
+            ascending: true,
+            ..Default::default()
+        };
+        Ok(
+            msohub_store::bodies::list_meetings(self.store.conn(), &filter, 0, 2_000)
+                .await?
+                .0,
+        )
+    }
+
+    /// The feed of a public body's meetings; `None` for internal ones.
+    pub async fn public_body_feed(&self, body: uuid::Uuid) -> Result<Option<String>, Error> {
+        let Some(b) = msohub_store::bodies::find_body(self.store.conn(), body).await? else {
+            return Ok(None);
+        };
+        if !b.is_public || b.deleted_at.is_some() {
+            return Ok(None);
+        }
+        let meetings = self.body_meetings(b.id).await?;
+        Ok(Some(self.body_calendar(&b, &meetings)))
+    }
+
+    /// The feed of an internal body, for whoever holds its secret.
+    pub async fn secret_body_feed(&self, secret: &str) -> Result<Option<String>, Error> {
+        let Some(b) =
+            msohub_store::bodies::find_body_by_feed_hash(self.store.conn(), &hash(secret)).await?
+        else {
+            return Ok(None);
+        };
+        let meetings = self.body_meetings(b.id).await?;
+        Ok(Some(self.body_calendar(&b, &meetings)))
+    }
+
+    /// A new secret feed address for a body (any earlier one stops working).
+    pub async fn new_body_feed(&self, actor: &Actor, body: uuid::Uuid) -> Result<String, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let mut row = msohub_store::bodies::find_body(self.store.conn(), body)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let mut bytes = [0u8; 24];
+        rand::rng().fill_bytes(&mut bytes);
+        let secret = hex::encode(bytes);
+        row.feed_secret_hash = Some(hash(&secret));
+        let tx = self.store.begin().await?;
+        msohub_store::bodies::update_body(&tx, row).await?;
+        audit::record(
+            &tx,
+            actor,
+            "body",
+            body,
+            "calendar_feed_created",
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(secret)
+    }
+}

@@ -353,7 +353,7 @@ struct CalendarCreatedTemplate {
 }
 
 /// The address this server is reached at, as the browser used it.
-fn origin(parts: &Parts) -> String {
+pub fn origin(parts: &Parts) -> String {
     let host = parts
         .headers
         .get(axum::http::header::HOST)

@@ -44,6 +44,82 @@ pub fn routes(r: Routes) -> Routes {
         .get("/app/meetings/{id}/attendance", attendance_form)
         .post("/app/meetings/{id}/attendance", save_attendance)
         .post("/app/meetings/{id}/invite", invite)
+        .post("/app/bodies/{id}/feed", new_feed)
+        .get("/calendar/bodies/{id}", public_feed)
+        .get("/calendar/bodies/s/{secret}", secret_feed)
+}
+
+fn ics(body: String) -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A public body's meetings as a calendar anyone may subscribe to.
+async fn public_feed(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: Uuid = id
+        .trim_end_matches(".ics")
+        .parse()
+        .map_err(|_| WebError::NotFound)?;
+    Ok(ics(state
+        .services
+        .public_body_feed(id)
+        .await?
+        .ok_or(WebError::NotFound)?))
+}
+
+/// An internal body's meetings, for those given the secret address.
+async fn secret_feed(
+    State(state): State<AppState>,
+    Path(secret): Path<String>,
+) -> Result<Response, WebError> {
+    let secret = secret.trim_end_matches(".ics");
+    if secret.len() != 48 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(WebError::NotFound);
+    }
+    Ok(ics(state
+        .services
+        .secret_body_feed(secret)
+        .await?
+        .ok_or(WebError::NotFound)?))
+}
+
+#[derive(Template)]
+#[template(path = "bodies/feed_created.html")]
+struct FeedCreatedTemplate {
+    page: PageContext,
+    body: Body,
+    url: String,
+}
+
+async fn new_feed(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let secret = state.services.new_body_feed(&actor, id).await?;
+    let body = state.services.get_body(&actor, id).await?;
+    let page = super::staff_page(&state, &parts, &actor, "body-feed-title").await;
+    let url = format!(
+        "{}/calendar/bodies/s/{secret}",
+        crate::pages::account::origin(&parts)
+    );
+    Ok(render(
+        StatusCode::OK,
+        &FeedCreatedTemplate { page, body, url },
+    ))
 }
 
 fn options<T: Copy>(
