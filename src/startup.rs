@@ -169,6 +169,7 @@ impl Application {
         let router = msohub_web::router(state);
         let purge = tokio::spawn(purge_sessions(self.services.clone()));
         let mail = tokio::spawn(send_mail(self.services.clone(), self.mail_retry));
+        let oparl = tokio::spawn(sync_oparl(self.services.clone()));
         // Half a second: a change made on another node is findable here
         // within a second, at the cost of one indexed query per tick.
         let follow = tokio::spawn(msohub_service::search::follow(
@@ -184,6 +185,7 @@ impl Application {
         purge.abort();
         follow.abort();
         mail.abort();
+        oparl.abort();
         self.services.close().await;
         result
     }
@@ -196,6 +198,23 @@ async fn send_mail(services: Services, retry: std::time::Duration) {
         tick.tick().await;
         if let Err(err) = services.deliver_due(retry).await {
             tracing::warn!(error = %err, "the mail worker failed");
+        }
+    }
+}
+
+/// Mirrors the council information system once a day, when configured.
+async fn sync_oparl(services: Services) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match services.oparl_scheduled(chrono::Duration::hours(24)).await {
+            Ok(Some(r)) => tracing::info!(
+                created = r.created,
+                updated = r.updated,
+                "scheduled OParl import"
+            ),
+            Ok(None) => {}
+            Err(err) => tracing::warn!(error = %err, "scheduled OParl import failed"),
         }
     }
 }

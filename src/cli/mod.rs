@@ -3,6 +3,7 @@
 
 mod demo;
 mod migrate;
+mod oparl;
 mod serve;
 mod token;
 mod user;
@@ -49,6 +50,9 @@ pub enum Command {
     /// Manage personal API tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Import from a council information system (OParl).
+    #[command(subcommand)]
+    Oparl(oparl::OparlCommand),
 }
 
 /// Runs the chosen subcommand.
@@ -59,6 +63,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(&cli.database_url, args).await,
         Command::User(command) => user::run(&cli.database_url, command).await,
         Command::Token(command) => token::run(&cli.database_url, command).await,
+        Command::Oparl(command) => oparl::run(&cli.database_url, command).await,
     }
 }
 

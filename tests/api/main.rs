@@ -18,6 +18,7 @@ mod bodies;
 mod cli;
 mod health;
 mod logos;
+mod oparl;
 mod openapi;
 mod organisations;
 mod pages;

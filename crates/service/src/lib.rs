@@ -22,6 +22,7 @@ pub mod mail;
 pub mod meetings;
 pub mod needs;
 pub mod office;
+pub mod oparl;
 pub mod organisations;
 mod patch;
 pub mod people;

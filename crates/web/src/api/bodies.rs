@@ -36,6 +36,50 @@ pub fn routes(r: Routes) -> Routes {
         .put("/api/v1/meetings/{id}/attendance", put_attendance)
         .get("/api/v1/meetings/{id}/invitations", list_invitations)
         .post("/api/v1/meetings/{id}/invitations", invite)
+        .get("/api/v1/oparl", oparl_config)
+        .post("/api/v1/oparl/sync", oparl_sync)
+}
+
+/// The OParl import's configuration
+#[utoipa::path(get, operation_id = "oparlConfig", path = "/api/v1/oparl", tag = "bodies",
+    responses((status = 200, description = "What is imported and when it last ran", body = msohub_service::oparl::OparlConfig)))]
+pub(super) async fn oparl_config(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.services.oparl_config(&actor).await?).into_response())
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub(super) struct OparlBody {
+    /// The URL of the OParl System object (default: the stored one).
+    system_url: Option<String>,
+    /// The organisation's name or short name (default: the stored one).
+    organisation: Option<String>,
+}
+
+/// Import from the council information system
+///
+/// Mirrors the organisation and its meetings (after the first run: only
+/// what changed). Malformed objects are skipped and reported.
+#[utoipa::path(post, operation_id = "oparlSync", path = "/api/v1/oparl/sync", tag = "bodies",
+    request_body = OparlBody,
+    responses((status = 200, description = "What the run did", body = msohub_service::oparl::OparlReport)))]
+pub(super) async fn oparl_sync(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    body: Result<ApiJson<OparlBody>, ApiError>,
+) -> Result<Response, ApiError> {
+    let body = writer(&actor, body)?;
+    let report = state
+        .services
+        .oparl_sync(
+            &actor,
+            body.system_url.as_deref(),
+            body.organisation.as_deref(),
+        )
+        .await?;
+    Ok(Json(report).into_response())
 }
 
 fn writer<T>(

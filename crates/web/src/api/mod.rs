@@ -150,6 +150,7 @@ pub(crate) struct AuditPage {
         bodies::delete_body, bodies::add_member, bodies::end_member, bodies::body_attendance,
         bodies::list_meetings, bodies::create_meeting, bodies::get_meeting, bodies::patch_meeting,
         bodies::delete_meeting, bodies::put_attendance, bodies::list_invitations, bodies::invite,
+        bodies::oparl_config, bodies::oparl_sync,
         persons::list, persons::create, persons::get, persons::patch, persons::delete,
         persons::add_affiliation, persons::add_consent,
         audit::audit_log, openapi_json,

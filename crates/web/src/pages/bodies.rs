@@ -28,6 +28,7 @@ use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/app/bodies", list)
+        .post("/app/bodies/oparl", oparl_sync)
         .post("/app/bodies", create)
         .get("/app/bodies/new", new_form)
         .get("/app/bodies/{id}", show)
@@ -145,6 +146,42 @@ struct ListTemplate {
     page: PageContext,
     bodies: Vec<Body>,
     can_write: bool,
+    oparl: msohub_service::oparl::OparlConfig,
+    report: Option<msohub_service::oparl::OparlReport>,
+    errors: FormErrors,
+}
+
+async fn list_page(
+    state: &AppState,
+    parts: &Parts,
+    actor: &Actor,
+    report: Option<msohub_service::oparl::OparlReport>,
+    errors: Vec<msohub_service::FieldError>,
+    entered: Option<msohub_service::oparl::OparlConfig>,
+) -> Result<Response, WebError> {
+    let bodies = state.services.list_bodies(actor, false).await?;
+    let page = super::staff_page(state, parts, actor, "bodies-title").await;
+    let oparl = match entered {
+        Some(e) => e,
+        None => state.services.oparl_config(actor).await?,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let errors = FormErrors::fields(page.tr, errors);
+    Ok(render(
+        status,
+        &ListTemplate {
+            page,
+            bodies,
+            can_write: actor.can(Permission::WriteStaffArea),
+            oparl,
+            report,
+            errors,
+        },
+    ))
 }
 
 async fn list(
@@ -152,16 +189,41 @@ async fn list(
     CurrentUser(actor): CurrentUser,
     parts: Parts,
 ) -> Result<Response, WebError> {
-    let bodies = state.services.list_bodies(&actor, false).await?;
-    let page = super::staff_page(&state, &parts, &actor, "bodies-title").await;
-    Ok(render(
-        StatusCode::OK,
-        &ListTemplate {
-            page,
-            bodies,
-            can_write: actor.can(Permission::WriteStaffArea),
-        },
-    ))
+    list_page(&state, &parts, &actor, None, Vec::new(), None).await
+}
+
+#[derive(serde::Deserialize, Default)]
+struct OparlForm {
+    #[serde(default)]
+    system_url: String,
+    #[serde(default)]
+    organisation: String,
+}
+
+async fn oparl_sync(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    form: Result<Form<OparlForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, WebError> {
+    actor.require(Permission::WriteStaffArea)?;
+    let f = form.map(|Form(f)| f).unwrap_or_default();
+    match state
+        .services
+        .oparl_sync(&actor, Some(&f.system_url), Some(&f.organisation))
+        .await
+    {
+        Ok(report) => list_page(&state, &parts, &actor, Some(report), Vec::new(), None).await,
+        Err(msohub_service::Error::Validation(fields)) => {
+            let entered = msohub_service::oparl::OparlConfig {
+                system_url: f.system_url,
+                organisation: f.organisation,
+                last_sync: None,
+            };
+            list_page(&state, &parts, &actor, None, fields, Some(entered)).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]

@@ -1,0 +1,277 @@
+//! The OParl import against a council information system on loopback that
+//! serves OParl 1.1 documents (shaped after the specification's examples):
+//! paginated lists, a deleted meeting, a malformed object, and an
+//! incremental second run with `modified_since`.
+
+use crate::helpers::TestApp;
+use crate::on_both_databases;
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+
+on_both_databases!(the_integration_council_is_mirrored_incrementally);
+
+#[derive(Clone)]
+struct Ris {
+    base: String,
+    /// Each request's path and query.
+    log: Arc<Mutex<Vec<String>>>,
+    /// Whether the second state (changes) is served.
+    changed: Arc<Mutex<bool>>,
+}
+
+fn meeting(base: &str, n: u32, name: &str, start: &str, extra: Value) -> Value {
+    let mut m = json!({
+        "id": format!("{base}/meeting/{n}"),
+        "type": "https://schema.oparl.org/1.1/Meeting",
+        "name": name,
+        "start": start,
+        "end": start.replace("T17:00:00", "T19:00:00"),
+        "location": {"id": format!("{base}/location/1"), "type": "https://schema.oparl.org/1.1/Location", "description": "Rathaus, Sitzungssaal 1"},
+        "meetingState": "durchgeführt",
+        "cancelled": false,
+        "agendaItem": [
+            {"id": format!("{base}/agendaitem/{n}1"), "type": "https://schema.oparl.org/1.1/AgendaItem", "number": "1", "name": "Eröffnung", "public": true},
+            {"id": format!("{base}/agendaitem/{n}2"), "type": "https://schema.oparl.org/1.1/AgendaItem", "number": "2", "name": "Bericht des KI", "public": true, "result": "zur Kenntnis genommen"}
+        ],
+        "created": "2020-08-01T10:00:00+02:00",
+        "modified": "2020-08-01T10:00:00+02:00"
+    });
+    if let (Some(o), Some(e)) = (m.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            o.insert(k.clone(), v.clone());
+        }
+    }
+    m
+}
+
+async fn start_ris() -> Ris {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/oparl/v1.1", listener.local_addr().unwrap());
+    let ris = Ris {
+        base: base.clone(),
+        log: Arc::default(),
+        changed: Arc::default(),
+    };
+    let state = ris.clone();
+    let handler = move |uri: axum::http::Uri| {
+        let s = state.clone();
+        async move {
+            let path = uri.path().trim_start_matches("/oparl/v1.1").to_owned();
+            let query = uri.query().unwrap_or_default().to_owned();
+            s.log.lock().unwrap().push(format!("{path}?{query}"));
+            let b = &s.base;
+            let page = |data: Vec<Value>, next: Option<String>| json!({"data": data, "pagination": {"elementsPerPage": 2}, "links": {"next": next}});
+            let changed = *s.changed.lock().unwrap();
+            let body = match (path.as_str(), query.contains("page=2")) {
+                ("/system", _) => {
+                    json!({"id": format!("{b}/system"), "type": "https://schema.oparl.org/1.1/System", "oparlVersion": "https://schema.oparl.org/1.1/", "body": format!("{b}/bodies"), "name": "Ratsinformationssystem Lindenau"})
+                }
+                ("/bodies", false) => page(
+                    vec![
+                        json!({"id": format!("{b}/body/0"), "type": "https://schema.oparl.org/1.1/Body", "name": "Kreis", "organization": format!("{b}/body/0/organizations")}),
+                    ],
+                    Some(format!("{b}/bodies?page=2")),
+                ),
+                ("/bodies", true) => page(
+                    vec![
+                        json!({"id": format!("{b}/body/1"), "type": "https://schema.oparl.org/1.1/Body", "name": "Stadt Lindenau", "organization": format!("{b}/body/1/organizations")}),
+                    ],
+                    None,
+                ),
+                ("/body/0/organizations", _) => page(
+                    vec![
+                        json!({"id": format!("{b}/organization/9"), "type": "https://schema.oparl.org/1.1/Organization", "name": "Kreistag", "meeting": format!("{b}/organization/9/meetings")}),
+                    ],
+                    None,
+                ),
+                ("/body/1/organizations", _) => page(
+                    vec![
+                        json!({"id": format!("{b}/organization/1"), "type": "https://schema.oparl.org/1.1/Organization", "name": "Rat der Stadt", "meeting": format!("{b}/organization/1/meetings")}),
+                        json!({"id": format!("{b}/organization/2"), "type": "https://schema.oparl.org/1.1/Organization", "name": "Integrationsrat der Stadt Lindenau", "shortName": "Integrationsrat", "classification": "Integrationsrat", "startDate": "2014-06-01", "meeting": format!("{b}/organization/2/meetings")}),
+                    ],
+                    None,
+                ),
+                ("/organization/2/meetings", false) if !changed => page(
+                    vec![
+                        meeting(b, 1, "1. Sitzung", "2020-09-10T17:00:00+02:00", json!({})),
+                        meeting(b, 2, "2. Sitzung", "2020-11-12T17:00:00+01:00", json!({})),
+                    ],
+                    Some(format!("{b}/organization/2/meetings?page=2")),
+                ),
+                ("/organization/2/meetings", true) if !changed => page(
+                    vec![
+                        meeting(
+                            b,
+                            3,
+                            "3. Sitzung",
+                            "2021-02-11T17:00:00+01:00",
+                            json!({"cancelled": true, "meetingState": "abgesagt"}),
+                        ),
+                        json!({"type": "https://schema.oparl.org/1.1/Meeting", "name": "ohne id"}),
+                        meeting(b, 4, "4. Sitzung", "kein Datum", json!({})),
+                    ],
+                    None,
+                ),
+                // The second run asks for changes: one renamed, one deleted.
+                ("/organization/2/meetings", _) => page(
+                    vec![
+                        meeting(
+                            b,
+                            2,
+                            "2. Sitzung (verlegt)",
+                            "2020-11-19T17:00:00+01:00",
+                            json!({"modified": "2021-03-01T09:00:00+01:00"}),
+                        ),
+                        json!({"id": format!("{b}/meeting/1"), "type": "https://schema.oparl.org/1.1/Meeting", "deleted": true, "modified": "2021-03-01T09:00:00+01:00"}),
+                    ],
+                    None,
+                ),
+                _ => {
+                    return (
+                        axum::http::StatusCode::NOT_FOUND,
+                        axum::Json(json!({"error": "not found"})),
+                    );
+                }
+            };
+            (axum::http::StatusCode::OK, axum::Json(body))
+        }
+    };
+    let router = axum::Router::new().fallback(handler);
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    ris
+}
+
+async fn the_integration_council_is_mirrored_incrementally(app: TestApp) {
+    app.sign_in("staff").await;
+    let ris = start_ris().await;
+    // An unknown organisation: a clear message, nothing imported.
+    let r = app.client.post(app.url("/api/v1/oparl/sync")).json(&json!({"system_url": format!("{}/system", ris.base), "organisation": "Jugendhilfeausschuss"})).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["errors"][0]["rule"],
+        "oparl-organisation-not-found"
+    );
+
+    // Through the page, by short name.
+    let r = app
+        .post_form(
+            "/app/bodies/oparl",
+            &[
+                ("system_url", &format!("{}/system", ris.base)),
+                ("organisation", "integrationsrat"),
+            ],
+        )
+        .await;
+    let page = crate::helpers::Page::from_response(r).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.text("#oparl-report"),
+        "3 neue Sitzungen, 0 aktualisiert, 0 gelöscht; 2 fehlerhafte Einträge übersprungen"
+    );
+    assert_eq!(page.count("#oparl-warnings li"), 2);
+    let bodies: Value = app.get("/api/v1/bodies").await.json().await.unwrap();
+    let council = bodies["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["imported"] == true)
+        .unwrap()
+        .clone();
+    assert_eq!(council["name"], "Integrationsrat der Stadt Lindenau");
+    assert_eq!(council["kind"], "integration_council");
+    let cid = council["id"].as_str().unwrap();
+    let meetings: Value = app
+        .get(&format!("/api/v1/meetings?body={cid}&order=asc"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(meetings["total"], 3);
+    let first = &meetings["items"][0];
+    assert_eq!(first["title"], "1. Sitzung");
+    assert_eq!(first["status"], "held");
+    assert_eq!(first["starts_at"], "2020-09-10T15:00:00Z");
+    assert_eq!(first["place"], "Rathaus, Sitzungssaal 1");
+    assert_eq!(first["agenda"][1]["title"], "2 Bericht des KI");
+    assert_eq!(first["agenda"][1]["outcome"], "zur Kenntnis genommen");
+    assert_eq!(meetings["items"][2]["status"], "cancelled");
+    assert!(
+        ris.log.lock().unwrap().iter().any(|l| l.contains("page=2")),
+        "pagination followed"
+    );
+
+    // The office adds its attendance and minutes; the mirror stays read-only.
+    let me: Value = app.get("/api/v1/me").await.json().await.unwrap();
+    let second = meetings["items"][1]["id"].as_str().unwrap().to_owned();
+    let r = app.client.put(app.url(&format!("/api/v1/meetings/{second}/attendance"))).json(&json!({"version": 1, "attendance": [{"attendee": format!("u:{}", me["id"].as_str().unwrap()), "status": "present"}]})).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = app
+        .client
+        .patch(app.url(&format!("/api/v1/meetings/{second}")))
+        .json(&json!({"title": "Umbenannt", "minutes": "Eigene Notizen des KI", "version": 2}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let m: Value = r.json().await.unwrap();
+    assert_eq!(
+        m["title"], "2. Sitzung",
+        "imported fields stay as the council system has them"
+    );
+    assert_eq!(m["minutes"], "Eigene Notizen des KI");
+
+    // The second run asks only for changes and applies them.
+    *ris.changed.lock().unwrap() = true;
+    let r = app
+        .client
+        .post(app.url("/api/v1/oparl/sync"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let report: Value = r.json().await.unwrap();
+    assert_eq!(report["incremental"], true);
+    assert_eq!(report["updated"], 1);
+    assert_eq!(report["deleted"], 1);
+    assert!(
+        ris.log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.starts_with("/organization/2/meetings?modified_since=")),
+        "{:?}",
+        ris.log.lock().unwrap()
+    );
+    let meetings: Value = app
+        .get(&format!("/api/v1/meetings?body={cid}&order=asc"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(meetings["total"], 2, "the deleted one is gone");
+    let m: Value = app
+        .get(&format!("/api/v1/meetings/{second}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(m["title"], "2. Sitzung (verlegt)");
+    assert_eq!(
+        m["minutes"], "Eigene Notizen des KI",
+        "the office's minutes survive an update"
+    );
+    assert_eq!(
+        m["attendance"].as_array().unwrap().len(),
+        1,
+        "and so does its attendance"
+    );
+    let stats: Value = app
+        .get(&format!("/api/v1/bodies/{cid}/attendance"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["held"], 1);
+    assert_eq!(stats["with_staff"], 1);
+}
