@@ -25,5 +25,6 @@ mod pages;
 mod persons;
 mod settings;
 mod smtp;
+mod targets;
 mod taxonomies;
 mod work;

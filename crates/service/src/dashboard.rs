@@ -25,6 +25,9 @@ pub struct Dashboard {
     pub not_contacted_total: usize,
     /// Profiles not checked for twelve months.
     pub unchecked_total: usize,
+    /// The current period and its targets at a glance.
+    pub period: Option<crate::targets::Period>,
+    pub targets: Vec<crate::targets::Target>,
 }
 
 const SHOWN: usize = 10;
@@ -101,7 +104,14 @@ impl Services {
         not_contacted.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.name.cmp(&b.0.name)));
         let not_contacted_total = not_contacted.len();
         not_contacted.truncate(SHOWN);
+        let period = self.current_period(actor).await?;
+        let targets = match &period {
+            Some(p) => self.targets(actor, p.id).await?,
+            None => Vec::new(),
+        };
         Ok(Dashboard {
+            period,
+            targets,
             my_tasks,
             overdue_total: overdue.total,
             overdue: overdue.items,

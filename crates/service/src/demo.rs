@@ -166,6 +166,7 @@ impl Services {
         self.load_demo_people().await?;
         self.load_demo_work().await?;
         self.load_demo_bodies().await?;
+        self.load_demo_targets().await?;
         self.store
             .put_setting(MARKER, &serde_json::json!(chrono::Utc::now().to_rfc3339()))
             .await?;

@@ -521,3 +521,78 @@ impl Services {
         Ok(())
     }
 }
+
+impl Services {
+    /// The current school year's targets, as the seed report set them.
+    pub(crate) async fn load_demo_targets(&self) -> Result<(), Error> {
+        use crate::targets::{PeriodInput, TargetInput};
+        let cli = Actor::cli();
+        let year = crate::targets::school_year_of(crate::time::today())[..4].to_owned();
+        let period = self
+            .create_period(
+                &cli,
+                &PeriodInput {
+                    kind: "school_year".into(),
+                    year,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let bodies = self.list_bodies(&cli, false).await?;
+        let find = |kind: &str| {
+            bodies
+                .iter()
+                .find(|b| b.kind == kind)
+                .map(|b| b.id.to_string())
+                .unwrap_or_default()
+        };
+        let pid = period.id.to_string();
+        let targets = [
+            TargetInput {
+                number: "1".into(),
+                title: "Mindestens sechs Besuche bei Migrantenorganisationen".into(),
+                metric: "interactions".into(),
+                kinds: vec!["visit".into()],
+                organisation_kinds: vec!["mso".into()],
+                wanted: "6".into(),
+                ..Default::default()
+            },
+            TargetInput {
+                number: "2".into(),
+                title: "Teilnahme an den Sitzungen des Integrationsrats".into(),
+                metric: "staff_attendance_rate".into(),
+                body_id: find("integration_council"),
+                wanted: "100".into(),
+                partly_at: "30".into(),
+                ..Default::default()
+            },
+            TargetInput {
+                number: "3".into(),
+                title: "Arbeitskreis der Migrantenorganisationen: zwei Treffen".into(),
+                metric: "meetings_held".into(),
+                body_id: find("working_group"),
+                wanted: "2".into(),
+                ..Default::default()
+            },
+            TargetInput {
+                number: "4".into(),
+                title: "Mindestens sieben Organisationen im Arbeitskreis vertreten".into(),
+                metric: "organisations_represented".into(),
+                body_id: find("working_group"),
+                wanted: "7".into(),
+                ..Default::default()
+            },
+        ];
+        for t in targets {
+            self.create_target(
+                &cli,
+                &TargetInput {
+                    period_id: pid.clone(),
+                    ..t
+                },
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}

@@ -29,6 +29,7 @@ pub mod people;
 pub mod search;
 mod secrets;
 pub mod settings;
+pub mod targets;
 pub mod tasks;
 pub mod taxonomies;
 pub mod time;

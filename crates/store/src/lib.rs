@@ -16,6 +16,7 @@ pub mod migration;
 pub mod organisations;
 pub mod people;
 pub mod settings;
+pub mod targets;
 pub mod taxonomies;
 pub mod users;
 mod versioned;

@@ -86,6 +86,8 @@ versioned!(crate::entity::need::Model, need);
 versioned!(crate::entity::task::Model, task);
 versioned!(crate::entity::body::Model, body);
 versioned!(crate::entity::meeting::Model, meeting);
+versioned!(crate::entity::period::Model, period);
+versioned!(crate::entity::target::Model, target);
 
 /// [`versioned!`] for tables without `updated_at`.
 macro_rules! versioned_without_touch {

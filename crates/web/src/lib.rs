@@ -88,6 +88,7 @@ fn route_table() -> routes::Routes {
     let r = pages::needs::routes(r);
     let r = pages::tasks::routes(r);
     let r = pages::bodies::routes(r);
+    let r = pages::targets::routes(r);
     api::routes(r)
 }
 

@@ -105,6 +105,7 @@ impl PageContext {
             items.push(("/app/needs", "nav-needs"));
             items.push(("/app/tasks", "nav-tasks"));
             items.push(("/app/bodies", "nav-bodies"));
+            items.push(("/app/targets", "nav-targets"));
         }
         if actor.can(Permission::ManageUsers) {
             items.push(("/app/admin/users", "nav-users"));

@@ -14,6 +14,7 @@ mod m0005_files;
 mod m0006_term_admin;
 mod m0007_work_log;
 mod m0008_bodies;
+mod m0009_targets;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_term_admin::Migration),
             Box::new(m0007_work_log::Migration),
             Box::new(m0008_bodies::Migration),
+            Box::new(m0009_targets::Migration),
         ]
     }
 }

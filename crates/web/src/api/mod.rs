@@ -15,6 +15,7 @@ pub mod docs;
 mod organisations;
 mod persons;
 mod settings;
+mod targets;
 mod taxonomies;
 mod work;
 
@@ -39,6 +40,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = taxonomies::routes(r);
     let r = work::routes(r);
     let r = bodies::routes(r);
+    let r = targets::routes(r);
     audit::routes(r)
 }
 
@@ -151,6 +153,8 @@ pub(crate) struct AuditPage {
         bodies::list_meetings, bodies::create_meeting, bodies::get_meeting, bodies::patch_meeting,
         bodies::delete_meeting, bodies::put_attendance, bodies::list_invitations, bodies::invite,
         bodies::oparl_config, bodies::oparl_sync,
+        targets::list_periods, targets::create_period, targets::get_period, targets::create_target,
+        targets::get_target, targets::patch_target, targets::delete_target,
         persons::list, persons::create, persons::get, persons::patch, persons::delete,
         persons::add_affiliation, persons::add_consent,
         audit::audit_log, openapi_json,
@@ -166,6 +170,7 @@ pub(crate) struct AuditPage {
         (name = "tasks", description = "Follow-ups (Wiedervorlagen) linked to any record"),
         (name = "bodies", description = "Working groups, the integration council and other bodies, with members"),
         (name = "meetings", description = "Meetings of bodies: agenda, minutes, attendance, invitations"),
+        (name = "targets", description = "Reporting periods and targets with computed progress"),
         (name = "taxonomies", description = "Vocabularies: topics, target groups, need categories"),
         (name = "accounts", description = "The caller, user accounts, API tokens and settings"),
         (name = "audit", description = "Who changed what, and the change feed"),

@@ -1,0 +1,824 @@
+//! Reporting periods and targets with progress computed live from the
+//! records: contacts of given kinds, the office's attendance rate at a
+//! body's meetings, meetings held, organisations represented, needs met,
+//! or a figure staff enter. Each target's status (met, partly met, not met)
+//! follows from thresholds; staff may override it with a justification.
+
+use crate::interactions::Ref;
+use crate::{Actor, Error, FieldError, Services, audit, time};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use msohub_domain::Permission;
+use msohub_store::targets::{self as store, PeriodRow, TargetRow};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// How a target is measured.
+pub const METRICS: &[&str] = &[
+    "interactions",
+    "staff_attendance_rate",
+    "meetings_held",
+    "organisations_represented",
+    "needs_addressed",
+    "manual",
+];
+
+pub const STATUSES: &[&str] = &["met", "partly_met", "not_met"];
+
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct Period {
+    pub id: Uuid,
+    /// e.g. "2020/21"
+    pub name: String,
+    /// school_year, calendar_year, custom
+    pub kind: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub version: i32,
+}
+
+impl From<&PeriodRow> for Period {
+    fn from(r: &PeriodRow) -> Self {
+        Period {
+            id: r.id,
+            name: r.name.clone(),
+            kind: r.kind.clone(),
+            starts_on: r.starts_on,
+            ends_on: r.ends_on,
+            version: r.version,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PeriodInput {
+    /// school_year (from the start year's August), calendar_year, custom
+    pub kind: String,
+    /// For school and calendar years: the year it starts in.
+    pub year: String,
+    /// For custom periods (YYYY-MM-DD).
+    pub starts_on: String,
+    pub ends_on: String,
+    /// For custom periods; generated otherwise.
+    pub name: String,
+}
+
+/// The parameters of a metric.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct MetricParams {
+    /// interactions: kinds counted (empty: all).
+    pub kinds: Vec<String>,
+    /// interactions: statuses counted (default: held).
+    pub statuses: Vec<String>,
+    /// interactions: only with organisations of these kinds (e.g. mso).
+    pub organisation_kinds: Vec<String>,
+    /// Body metrics: the body.
+    pub body_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct Target {
+    pub id: Uuid,
+    pub period_id: Uuid,
+    pub number: i32,
+    pub title: String,
+    pub description: String,
+    pub metric: String,
+    pub params: MetricParams,
+    /// The value aimed at (a count, or a percentage for rates).
+    pub wanted: f64,
+    /// The value reached, computed from the records (or entered).
+    pub actual: f64,
+    /// actual / wanted, capped at 1.
+    pub progress: f64,
+    /// met, partly_met, not_met — by the thresholds …
+    pub computed_status: String,
+    /// … or as overridden.
+    pub status: String,
+    pub overridden: bool,
+    pub override_reason: String,
+    /// Share of `wanted` from which the target counts as met / partly met.
+    pub met_at: f64,
+    pub partly_at: f64,
+    pub manual_value: Option<f64>,
+    pub deviation_reason: String,
+    pub substitute_measures: String,
+    /// Where the records behind the figure are listed.
+    pub records_href: String,
+    /// The body a body metric is about.
+    pub body: Option<Ref>,
+    pub version: i32,
+}
+
+impl Target {
+    pub fn to_input(&self) -> TargetInput {
+        TargetInput {
+            period_id: self.period_id.to_string(),
+            number: self.number.to_string(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            metric: self.metric.clone(),
+            kinds: self.params.kinds.clone(),
+            statuses: self.params.statuses.clone(),
+            organisation_kinds: self.params.organisation_kinds.clone(),
+            body_id: self
+                .params
+                .body_id
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+            wanted: fmt_num(self.wanted),
+            manual_value: self.manual_value.map(fmt_num).unwrap_or_default(),
+            met_at: fmt_num(self.met_at * 100.0),
+            partly_at: fmt_num(self.partly_at * 100.0),
+            override_status: if self.overridden {
+                self.status.clone()
+            } else {
+                String::new()
+            },
+            override_reason: self.override_reason.clone(),
+            deviation_reason: self.deviation_reason.clone(),
+            substitute_measures: self.substitute_measures.clone(),
+            version: self.version,
+        }
+    }
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct TargetInput {
+    pub period_id: String,
+    pub number: String,
+    pub title: String,
+    pub description: String,
+    pub metric: String,
+    #[serde(deserialize_with = "crate::organisations::lenient::list")]
+    pub kinds: Vec<String>,
+    #[serde(deserialize_with = "crate::organisations::lenient::list")]
+    pub statuses: Vec<String>,
+    #[serde(deserialize_with = "crate::organisations::lenient::list")]
+    pub organisation_kinds: Vec<String>,
+    pub body_id: String,
+    pub wanted: String,
+    pub manual_value: String,
+    /// Percent of `wanted` from which the target is met (default 100).
+    pub met_at: String,
+    /// Percent of `wanted` from which it is partly met (default 50).
+    pub partly_at: String,
+    /// met, partly_met, not_met, or empty for the computed status.
+    pub override_status: String,
+    /// Required with an override.
+    pub override_reason: String,
+    pub deviation_reason: String,
+    pub substitute_measures: String,
+    pub version: i32,
+}
+
+/// The overall verdict of a period's targets, in the report's words.
+pub fn verdict(statuses: &[&str]) -> &'static str {
+    if statuses.is_empty() {
+        "none"
+    } else if statuses.iter().all(|s| *s == "met") {
+        "met"
+    } else if statuses.iter().all(|s| *s == "not_met") {
+        "not_met"
+    } else {
+        "partly_met"
+    }
+}
+
+/// The status by thresholds.
+pub fn status_of(actual: f64, wanted: f64, met_at: f64, partly_at: f64) -> &'static str {
+    if wanted <= 0.0 {
+        return "met";
+    }
+    let ratio = actual / wanted;
+    if ratio >= met_at {
+        "met"
+    } else if ratio >= partly_at && actual > 0.0 {
+        "partly_met"
+    } else {
+        "not_met"
+    }
+}
+
+fn num(raw: &str, field: &str, errors: &mut Vec<FieldError>) -> Option<f64> {
+    match raw.trim().replace(',', ".").parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
+        _ if raw.trim().is_empty() => None,
+        _ => {
+            errors.push(FieldError::new(field, "number-invalid"));
+            None
+        }
+    }
+}
+
+impl Services {
+    /// Creates a period: a school year (the first month a setting, August
+    /// by default), a calendar year, or a custom range.
+    pub async fn create_period(&self, actor: &Actor, input: &PeriodInput) -> Result<Period, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let mut errors = Vec::new();
+        let first_month = 8;
+        let (name, starts, ends) = match input.kind.as_str() {
+            "school_year" | "calendar_year" => {
+                let Some(year) = input
+                    .year
+                    .trim()
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|y| (1990..=2100).contains(y))
+                else {
+                    return Err(Error::field("year", "year-invalid"));
+                };
+                if input.kind == "school_year" {
+                    let start = NaiveDate::from_ymd_opt(year, first_month, 1).unwrap_or_default();
+                    let end = NaiveDate::from_ymd_opt(year + 1, first_month, 1)
+                        .and_then(|d| d.pred_opt())
+                        .unwrap_or_default();
+                    (format!("{year}/{:02}", (year + 1) % 100), start, end)
+                } else {
+                    (
+                        year.to_string(),
+                        NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
+                        NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
+                    )
+                }
+            }
+            "custom" => {
+                let s = time::parse_date(&input.starts_on);
+                let e = time::parse_date(&input.ends_on);
+                if s.is_none() {
+                    errors.push(FieldError::new("starts_on", "date-invalid"));
+                }
+                if e.is_none() {
+                    errors.push(FieldError::new("ends_on", "date-invalid"));
+                }
+                let name = input.name.trim().to_owned();
+                if name.is_empty() {
+                    errors.push(FieldError::new("name", "required"));
+                }
+                match (s, e) {
+                    (Some(s), Some(e)) if e >= s => (name, s, e),
+                    (Some(_), Some(_)) => {
+                        errors.push(FieldError::new("ends_on", "end-before-start"));
+                        return Err(Error::Validation(errors));
+                    }
+                    _ => return Err(Error::Validation(errors)),
+                }
+            }
+            _ => return Err(Error::field("kind", "choice-unknown")),
+        };
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        if store::find_period_by_name(self.store.conn(), &name)
+            .await?
+            .is_some()
+        {
+            return Err(Error::field("year", "taken"));
+        }
+        let now = Utc::now();
+        let row = PeriodRow {
+            id: Uuid::now_v7(),
+            name,
+            kind: input.kind.clone(),
+            starts_on: starts,
+            ends_on: ends,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let tx = self.store.begin().await?;
+        let row = store::insert_period(&tx, row).await?;
+        audit::record(
+            &tx,
+            actor,
+            "period",
+            row.id,
+            "create",
+            None,
+            Some(serde_json::json!(Period::from(&row))),
+        )
+        .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(Period::from(&row))
+    }
+
+    pub async fn periods(&self, actor: &Actor) -> Result<Vec<Period>, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        Ok(store::periods(self.store.conn())
+            .await?
+            .iter()
+            .map(Period::from)
+            .collect())
+    }
+
+    pub async fn get_period(&self, actor: &Actor, id: Uuid) -> Result<Period, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        Ok(Period::from(
+            &store::find_period(self.store.conn(), id)
+                .await?
+                .ok_or(Error::NotFound)?,
+        ))
+    }
+
+    /// The period that contains today (else the latest).
+    pub async fn current_period(&self, actor: &Actor) -> Result<Option<Period>, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let conn = self.store.conn();
+        if let Some(p) = store::period_containing(conn, time::today()).await? {
+            return Ok(Some(Period::from(&p)));
+        }
+        Ok(store::periods(conn).await?.first().map(Period::from))
+    }
+
+    /// The period's targets with their progress.
+    pub async fn targets(&self, actor: &Actor, period: Uuid) -> Result<Vec<Target>, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let p = store::find_period(self.store.conn(), period)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let mut out = Vec::new();
+        for r in store::targets_of(self.store.conn(), period).await? {
+            out.push(self.evaluate(&p, &r).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn get_target(&self, actor: &Actor, id: Uuid) -> Result<Target, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let conn = self.store.conn();
+        let r = store::find_target(conn, id).await?.ok_or(Error::NotFound)?;
+        let p = store::find_period(conn, r.period_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        self.evaluate(&p, &r).await
+    }
+
+    /// Computes a target's figure from the records of its period.
+    async fn evaluate(&self, p: &PeriodRow, r: &TargetRow) -> Result<Target, Error> {
+        let params: MetricParams = serde_json::from_str(&r.params).unwrap_or_default();
+        let from = time::start_of_day(p.starts_on);
+        let to = time::start_of_day(p.ends_on.succ_opt().unwrap_or(p.ends_on));
+        let (actual, href) = self
+            .measure(&r.metric, &params, r.manual_value, from, to, p)
+            .await?;
+        let computed = status_of(actual, r.wanted, r.met_at, r.partly_at);
+        let body = match params.body_id {
+            Some(b) => msohub_store::bodies::find_body(self.store.conn(), b)
+                .await?
+                .map(|x| Ref {
+                    id: b,
+                    name: x.name,
+                }),
+            None => None,
+        };
+        Ok(Target {
+            id: r.id,
+            period_id: r.period_id,
+            number: r.number,
+            title: r.title.clone(),
+            description: r.description.clone(),
+            metric: r.metric.clone(),
+            params,
+            wanted: r.wanted,
+            actual,
+            progress: if r.wanted > 0.0 {
+                (actual / r.wanted).min(1.0)
+            } else {
+                1.0
+            },
+            computed_status: computed.to_owned(),
+            status: r
+                .override_status
+                .clone()
+                .unwrap_or_else(|| computed.to_owned()),
+            overridden: r.override_status.is_some(),
+            override_reason: r.override_reason.clone(),
+            met_at: r.met_at,
+            partly_at: r.partly_at,
+            manual_value: r.manual_value,
+            deviation_reason: r.deviation_reason.clone(),
+            substitute_measures: r.substitute_measures.clone(),
+            records_href: href,
+            body,
+            version: r.version,
+        })
+    }
+
+    async fn measure(
+        &self,
+        metric: &str,
+        params: &MetricParams,
+        manual: Option<f64>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        p: &PeriodRow,
+    ) -> Result<(f64, String), Error> {
+        let conn = self.store.conn();
+        let range = format!("from={}&to={}", p.starts_on, p.ends_on);
+        Ok(match metric {
+            "interactions" => {
+                let statuses = if params.statuses.is_empty() {
+                    vec!["held".to_owned()]
+                } else {
+                    params.statuses.clone()
+                };
+                let filter = msohub_store::work::InteractionFilter {
+                    statuses: statuses.clone(),
+                    kinds: params.kinds.clone(),
+                    from: Some(from),
+                    to: Some(to),
+                    ..Default::default()
+                };
+                let (rows, total) =
+                    msohub_store::work::list_interactions(conn, &filter, 0, 10_000).await?;
+                let count = if params.organisation_kinds.is_empty() {
+                    total as f64
+                } else {
+                    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+                    let parts = msohub_store::work::participants_of(conn, &ids).await?;
+                    let mut n = 0;
+                    for r in &rows {
+                        let orgs = parts
+                            .get(&r.id)
+                            .map(|p| p.organisations.clone())
+                            .unwrap_or_default();
+                        let mut hit = false;
+                        for o in orgs {
+                            if msohub_store::organisations::find(conn, o)
+                                .await?
+                                .is_some_and(|x| params.organisation_kinds.contains(&x.kind))
+                            {
+                                hit = true;
+                                break;
+                            }
+                        }
+                        n += usize::from(hit);
+                    }
+                    n as f64
+                };
+                let mut q = range.clone();
+                for s in &statuses {
+                    q.push_str(&format!("&status={s}"));
+                }
+                for k in &params.kinds {
+                    q.push_str(&format!("&kind={k}"));
+                }
+                (count, format!("/app/interactions?{q}"))
+            }
+            "staff_attendance_rate" | "meetings_held" | "organisations_represented" => {
+                let Some(body) = params.body_id else {
+                    return Ok((0.0, "/app/bodies".into()));
+                };
+                let filter = msohub_store::bodies::MeetingFilter {
+                    body: Some(body),
+                    statuses: vec!["held".into()],
+                    from: Some(from),
+                    to: Some(to),
+                    ..Default::default()
+                };
+                let (meetings, total) =
+                    msohub_store::bodies::list_meetings(conn, &filter, 0, 1_000).await?;
+                let ids: Vec<Uuid> = meetings.iter().map(|m| m.id).collect();
+                let attendance = msohub_store::bodies::attendance_of(conn, &ids).await?;
+                let attended = |a: &msohub_store::bodies::AttendanceRow| {
+                    matches!(a.status.as_str(), "present" | "guest")
+                };
+                let value = match metric {
+                    "meetings_held" => total as f64,
+                    "organisations_represented" => attendance
+                        .iter()
+                        .filter(|a| attended(a))
+                        .filter_map(|a| a.on_behalf_of)
+                        .collect::<BTreeSet<_>>()
+                        .len() as f64,
+                    _ => {
+                        if total == 0 {
+                            0.0
+                        } else {
+                            let with_staff = ids
+                                .iter()
+                                .filter(|m| {
+                                    attendance.iter().any(|a| {
+                                        a.meeting_id == **m && a.user_id.is_some() && attended(a)
+                                    })
+                                })
+                                .count();
+                            (with_staff as f64 * 1000.0 / total as f64).round() / 10.0
+                        }
+                    }
+                };
+                (value, format!("/app/bodies/{body}#attendance"))
+            }
+            "needs_addressed" => {
+                let filter = msohub_store::work::NeedFilter {
+                    statuses: vec!["addressed".into()],
+                    ..Default::default()
+                };
+                let (rows, _) = msohub_store::work::list_needs(conn, &filter, 0, 10_000).await?;
+                let n = rows
+                    .iter()
+                    .filter(|r| r.updated_at >= from && r.updated_at < to)
+                    .count();
+                (n as f64, "/app/needs?status=addressed".into())
+            }
+            _ => (manual.unwrap_or(0.0), String::new()),
+        })
+    }
+
+    async fn validate_target(
+        &self,
+        input: &TargetInput,
+        current: Option<&TargetRow>,
+    ) -> Result<TargetRow, Error> {
+        let mut errors = Vec::new();
+        let conn = self.store.conn();
+        let period = match input.period_id.trim().parse::<Uuid>() {
+            Ok(id) if store::find_period(conn, id).await?.is_some() => Some(id),
+            _ => {
+                errors.push(FieldError::new("period_id", "period-unknown"));
+                None
+            }
+        };
+        let number = match input.number.trim().parse::<i32>() {
+            Ok(n) if (1..=99).contains(&n) => Some(n),
+            _ => {
+                errors.push(FieldError::new("number", "number-invalid"));
+                None
+            }
+        };
+        let title = input.title.trim().to_owned();
+        if title.is_empty() {
+            errors.push(FieldError::new("title", "required"));
+        } else if title.chars().count() > 300 {
+            errors.push(FieldError::new("title", "too-long"));
+        }
+        if !METRICS.contains(&input.metric.as_str()) {
+            errors.push(FieldError::new("metric", "choice-unknown"));
+        }
+        let wanted = num(&input.wanted, "wanted", &mut errors);
+        if wanted.is_none() && !errors.iter().any(|e| e.field == "wanted") {
+            errors.push(FieldError::new("wanted", "required"));
+        }
+        let manual = num(&input.manual_value, "manual_value", &mut errors);
+        let met_at = num(&input.met_at, "met_at", &mut errors).unwrap_or(100.0) / 100.0;
+        let partly_at = num(&input.partly_at, "partly_at", &mut errors).unwrap_or(50.0) / 100.0;
+        if partly_at > met_at {
+            errors.push(FieldError::new("partly_at", "threshold-order"));
+        }
+        let body_id = match input.body_id.trim() {
+            "" => None,
+            raw => match raw.parse::<Uuid>() {
+                Ok(b) if msohub_store::bodies::find_body(conn, b).await?.is_some() => Some(b),
+                _ => {
+                    errors.push(FieldError::new("body_id", "body-unknown"));
+                    None
+                }
+            },
+        };
+        if matches!(
+            input.metric.as_str(),
+            "staff_attendance_rate" | "meetings_held" | "organisations_represented"
+        ) && body_id.is_none()
+            && !errors.iter().any(|e| e.field == "body_id")
+        {
+            errors.push(FieldError::new("body_id", "required"));
+        }
+        let override_status = match input.override_status.trim() {
+            "" => None,
+            s if STATUSES.contains(&s) => Some(s.to_owned()),
+            _ => {
+                errors.push(FieldError::new("override_status", "choice-unknown"));
+                None
+            }
+        };
+        if override_status.is_some() && input.override_reason.trim().is_empty() {
+            errors.push(FieldError::new(
+                "override_reason",
+                "override-reason-required",
+            ));
+        }
+        for (name, value) in [
+            ("description", &input.description),
+            ("deviation_reason", &input.deviation_reason),
+            ("substitute_measures", &input.substitute_measures),
+            ("override_reason", &input.override_reason),
+        ] {
+            if value.chars().count() > 20_000 {
+                errors.push(FieldError::new(name, "too-long"));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        let (Some(period_id), Some(number), Some(wanted)) = (period, number, wanted) else {
+            return Err(Error::field("wanted", "required"));
+        };
+        let params = MetricParams {
+            kinds: input
+                .kinds
+                .iter()
+                .filter(|k| !k.is_empty())
+                .cloned()
+                .collect(),
+            statuses: input
+                .statuses
+                .iter()
+                .filter(|k| !k.is_empty())
+                .cloned()
+                .collect(),
+            organisation_kinds: input
+                .organisation_kinds
+                .iter()
+                .filter(|k| !k.is_empty())
+                .cloned()
+                .collect(),
+            body_id,
+        };
+        let now = Utc::now();
+        Ok(TargetRow {
+            id: current.map_or_else(Uuid::now_v7, |c| c.id),
+            period_id,
+            number,
+            title,
+            description: input.description.trim().to_owned(),
+            metric: input.metric.clone(),
+            params: serde_json::to_string(&params).unwrap_or_else(|_| "{}".into()),
+            wanted,
+            manual_value: manual,
+            met_at,
+            partly_at,
+            override_status,
+            override_reason: input.override_reason.trim().to_owned(),
+            deviation_reason: input.deviation_reason.trim().to_owned(),
+            substitute_measures: input.substitute_measures.trim().to_owned(),
+            version: current.map_or(1, |c| c.version),
+            created_at: current.map_or(now, |c| c.created_at),
+            updated_at: now,
+        })
+    }
+
+    pub async fn create_target(&self, actor: &Actor, input: &TargetInput) -> Result<Target, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let row = self.validate_target(input, None).await?;
+        let tx = self.store.begin().await?;
+        let row = store::insert_target(&tx, row).await?;
+        audit::record(
+            &tx,
+            actor,
+            "target",
+            row.id,
+            "create",
+            None,
+            Some(target_view(&row)),
+        )
+        .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        self.get_target(actor, row.id).await
+    }
+
+    pub async fn update_target(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &TargetInput,
+    ) -> Result<Target, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let current = store::find_target(self.store.conn(), id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let stale = || Error::Conflict("the target was changed by someone else".to_owned());
+        if current.version != input.version {
+            return Err(stale());
+        }
+        let row = self.validate_target(input, Some(&current)).await?;
+        let tx = self.store.begin().await?;
+        let row = store::update_target(&tx, row).await.map_err(|e| match e {
+            msohub_store::Error::Stale => stale(),
+            e => e.into(),
+        })?;
+        audit::record(
+            &tx,
+            actor,
+            "target",
+            id,
+            "update",
+            Some(target_view(&current)),
+            Some(target_view(&row)),
+        )
+        .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        self.get_target(actor, id).await
+    }
+
+    pub async fn patch_target(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        patch: &serde_json::Value,
+    ) -> Result<Target, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let current = self.get_target(actor, id).await?;
+        let input: TargetInput = crate::patch::merge(&current.to_input(), patch)?;
+        self.update_target(actor, id, &input).await
+    }
+
+    pub async fn delete_target(&self, actor: &Actor, id: Uuid, version: i32) -> Result<(), Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let current = store::find_target(self.store.conn(), id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if current.version != version {
+            return Err(Error::Conflict(
+                "the target was changed by someone else".to_owned(),
+            ));
+        }
+        let tx = self.store.begin().await?;
+        store::delete_target(&tx, id).await?;
+        audit::record(
+            &tx,
+            actor,
+            "target",
+            id,
+            "delete",
+            Some(target_view(&current)),
+            None,
+        )
+        .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(())
+    }
+}
+
+fn target_view(r: &TargetRow) -> serde_json::Value {
+    serde_json::json!({
+        "period_id": r.period_id, "number": r.number, "title": r.title, "description": r.description,
+        "metric": r.metric, "params": serde_json::from_str::<serde_json::Value>(&r.params).unwrap_or_default(),
+        "wanted": r.wanted, "manual_value": r.manual_value, "met_at": r.met_at, "partly_at": r.partly_at,
+        "override_status": r.override_status, "override_reason": r.override_reason,
+        "deviation_reason": r.deviation_reason, "substitute_measures": r.substitute_measures,
+    })
+}
+
+/// The school year a day belongs to ("2020/21" for 2021-03-01).
+pub fn school_year_of(day: NaiveDate) -> String {
+    let start = if day.month() >= 8 {
+        day.year()
+    } else {
+        day.year() - 1
+    };
+    format!("{start}/{:02}", (start + 1) % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_follow_the_thresholds() {
+        assert_eq!(status_of(6.0, 6.0, 1.0, 0.5), "met");
+        assert_eq!(status_of(4.0, 6.0, 1.0, 0.5), "partly_met");
+        assert_eq!(status_of(2.0, 6.0, 1.0, 0.5), "not_met");
+        assert_eq!(
+            status_of(0.0, 6.0, 1.0, 0.0),
+            "not_met",
+            "nothing is never partly"
+        );
+        // The council: attended 1 of 3 = 33.3 % against 100 % wanted.
+        assert_eq!(status_of(33.3, 100.0, 1.0, 0.3), "partly_met");
+    }
+
+    #[test]
+    fn the_verdict_says_partly_when_mixed() {
+        assert_eq!(verdict(&["met", "not_met"]), "partly_met");
+        assert_eq!(verdict(&["met", "met"]), "met");
+        assert_eq!(verdict(&["not_met"]), "not_met");
+    }
+
+    #[test]
+    fn school_years_start_in_august() {
+        assert_eq!(
+            school_year_of(NaiveDate::from_ymd_opt(2021, 3, 1).unwrap()),
+            "2020/21"
+        );
+        assert_eq!(
+            school_year_of(NaiveDate::from_ymd_opt(2020, 8, 1).unwrap()),
+            "2020/21"
+        );
+        assert_eq!(
+            school_year_of(NaiveDate::from_ymd_opt(2020, 7, 31).unwrap()),
+            "2019/20"
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! `/api/v1/periods` and `/api/v1/targets`: periods and their targets with
+//! progress computed from the records.
+
+use super::{ApiJson, Problem};
+use crate::AppState;
+use crate::api_error::ApiError;
+use crate::auth::CurrentUser;
+use crate::pages::organisations::query_param;
+use crate::routes::Routes;
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use msohub_domain::Permission;
+use msohub_service::targets::{Period, PeriodInput, Target, TargetInput, verdict};
+use uuid::Uuid;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/periods", list_periods)
+        .post("/api/v1/periods", create_period)
+        .get("/api/v1/periods/{id}", get_period)
+        .post("/api/v1/targets", create_target)
+        .get("/api/v1/targets/{id}", get_target)
+        .patch("/api/v1/targets/{id}", patch_target)
+        .delete("/api/v1/targets/{id}", delete_target)
+}
+
+fn writer<T>(
+    actor: &msohub_service::Actor,
+    body: Result<ApiJson<T>, ApiError>,
+) -> Result<T, ApiError> {
+    actor.require(Permission::WriteStaffArea)?;
+    Ok(body?.0)
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct PeriodList {
+    items: Vec<Period>,
+    next_cursor: Option<String>,
+}
+
+/// List periods
+#[utoipa::path(get, operation_id = "listPeriods", path = "/api/v1/periods", tag = "targets",
+    responses((status = 200, description = "Latest first", body = PeriodList)))]
+pub(super) async fn list_periods(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+) -> Result<Response, ApiError> {
+    Ok(Json(PeriodList {
+        items: state.services.periods(&actor).await?,
+        next_cursor: None,
+    })
+    .into_response())
+}
+
+/// Create a period
+///
+/// `{"kind": "school_year", "year": "2020"}` makes 2020/21 (1 August to
+/// 31 July); `calendar_year`; or `custom` with `name`, `starts_on`, `ends_on`.
+#[utoipa::path(post, operation_id = "createPeriod", path = "/api/v1/periods", tag = "targets",
+    request_body = PeriodInput, responses((status = 201, description = "Created", body = Period)))]
+pub(super) async fn create_period(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    input: Result<ApiJson<PeriodInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    let input = writer(&actor, input)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.services.create_period(&actor, &input).await?),
+    )
+        .into_response())
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct PeriodTargets {
+    period: Period,
+    targets: Vec<Target>,
+    /// met, partly_met, not_met (none without targets)
+    verdict: String,
+}
+
+/// A period with its targets
+#[utoipa::path(get, operation_id = "getPeriod", path = "/api/v1/periods/{id}", tag = "targets",
+    params(("id" = Uuid, Path)), responses((status = 200, description = "The period", body = PeriodTargets)))]
+pub(super) async fn get_period(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    let period = state.services.get_period(&actor, id).await?;
+    let targets = state.services.targets(&actor, id).await?;
+    let statuses: Vec<&str> = targets.iter().map(|t| t.status.as_str()).collect();
+    let verdict = verdict(&statuses).to_owned();
+    Ok(Json(PeriodTargets {
+        period,
+        targets,
+        verdict,
+    })
+    .into_response())
+}
+
+/// Get a target
+#[utoipa::path(get, operation_id = "getTarget", path = "/api/v1/targets/{id}", tag = "targets",
+    params(("id" = Uuid, Path)), responses((status = 200, description = "With its computed figure", body = Target)))]
+pub(super) async fn get_target(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.services.get_target(&actor, id).await?).into_response())
+}
+
+/// Create a target
+///
+/// `metric`: interactions (with `kinds`, `statuses`, `organisation_kinds`),
+/// staff_attendance_rate / meetings_held / organisations_represented (with
+/// `body_id`), needs_addressed, manual (with `manual_value`).
+#[utoipa::path(post, operation_id = "createTarget", path = "/api/v1/targets", tag = "targets",
+    request_body = TargetInput, responses((status = 201, description = "Created", body = Target)))]
+pub(super) async fn create_target(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    input: Result<ApiJson<TargetInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    let input = writer(&actor, input)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.services.create_target(&actor, &input).await?),
+    )
+        .into_response())
+}
+
+/// Change a target
+///
+/// An `override_status` needs an `override_reason`.
+#[utoipa::path(patch, operation_id = "changeTarget", path = "/api/v1/targets/{id}", tag = "targets",
+    params(("id" = Uuid, Path)),
+    request_body(content = TargetInput, description = "Only the fields to change, plus `version`"),
+    responses((status = 200, description = "Changed", body = Target),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn patch_target(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    patch: Result<ApiJson<serde_json::Value>, ApiError>,
+) -> Result<Response, ApiError> {
+    let patch = writer(&actor, patch)?;
+    Ok(Json(state.services.patch_target(&actor, id, &patch).await?).into_response())
+}
+
+/// Delete a target
+#[utoipa::path(delete, operation_id = "deleteTarget", path = "/api/v1/targets/{id}", tag = "targets",
+    params(("id" = Uuid, Path), ("version" = i32, Query)),
+    responses((status = 204, description = "Deleted"),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn delete_target(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    actor.require(Permission::WriteStaffArea)?;
+    let version = query_param(raw.as_deref(), "version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| ApiError::from(msohub_service::Error::field("version", "required")))?;
+    state.services.delete_target(&actor, id, version).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
