@@ -10,8 +10,9 @@ pub enum OparlCommand {
         /// The URL of the OParl System object.
         #[arg(long)]
         url: Option<String>,
-        /// The organisation's name or short name, e.g. "Integrationsrat".
-        #[arg(long)]
+        /// The organisation's OParl id, name or short name, e.g.
+        /// "Integrationsrat".
+        #[arg(long, alias = "organization")]
         organisation: Option<String>,
     },
 }

@@ -197,6 +197,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/meetings/{id}", Access::StaffArea),
     ("PATCH", "/api/v1/meetings/{id}", Access::Write),
     ("DELETE", "/api/v1/meetings/{id}", Access::Write),
+    ("GET", "/api/v1/meetings/{id}/attendance", Access::StaffArea),
     ("PUT", "/api/v1/meetings/{id}/attendance", Access::Write),
     (
         "GET",

@@ -368,6 +368,25 @@ async fn bad_meetings_and_stale_attendance_change_nothing(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
+    let me: Value = app.get("/api/v1/me").await.json().await.unwrap();
+    let twice =
+        json!({"attendee": format!("u:{}", me["id"].as_str().unwrap()), "status": "present"});
+    let r = app
+        .client
+        .put(app.url(&format!("/api/v1/meetings/{mid}/attendance")))
+        .json(&json!({"version": 1, "attendance": [twice, twice]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "a person twice");
+    let got: Value = app
+        .get(&format!("/api/v1/meetings/{mid}/attendance"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["version"], 1);
+    assert_eq!(got["attendance"].as_array().unwrap().len(), 0);
     let form = app
         .get_page(&format!("/app/meetings/{mid}/attendance"))
         .await;

@@ -8,7 +8,111 @@ use crate::on_both_databases;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
-on_both_databases!(the_integration_council_is_mirrored_incrementally);
+on_both_databases!(
+    the_integration_council_is_mirrored_incrementally,
+    a_broken_council_system_gives_a_clear_message_and_loses_nothing,
+);
+
+/// A server that answers HTML, invalid JSON, or lists whose `next` loops.
+async fn start_broken() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let b = base.clone();
+    let handler = move |uri: axum::http::Uri| {
+        let b = b.clone();
+        async move {
+            let body = match uri.path() {
+                "/html/system" => {
+                    return (
+                        axum::http::StatusCode::OK,
+                        [("content-type", "text/html")],
+                        "<html>Wartung</html>".to_owned(),
+                    );
+                }
+                "/broken/system" => {
+                    return (
+                        axum::http::StatusCode::OK,
+                        [("content-type", "application/json")],
+                        "{\"id\": ".to_owned(),
+                    );
+                }
+                "/loop/system" => {
+                    json!({"id": format!("{b}/loop/system"), "body": format!("{b}/loop/bodies")})
+                }
+                "/loop/bodies" => {
+                    json!({"data": [{"id": format!("{b}/loop/body/1"), "organization": format!("{b}/loop/orgs")}], "links": {"next": format!("{b}/loop/bodies?page=2")}})
+                }
+                // Page 2 leads back to page 1: a loop.
+                "/loop/orgs" => {
+                    json!({"data": [{"id": format!("{b}/loop/org/1"), "name": "Rat"}], "links": {"next": format!("{b}/loop/orgs")}})
+                }
+                _ => json!({"data": [], "links": {"next": format!("{b}/loop/bodies")}}),
+            };
+            (
+                axum::http::StatusCode::OK,
+                [("content-type", "application/json")],
+                body.to_string(),
+            )
+        }
+    };
+    tokio::spawn(async move {
+        axum::serve(listener, axum::Router::new().fallback(handler))
+            .await
+            .unwrap()
+    });
+    base
+}
+
+async fn a_broken_council_system_gives_a_clear_message_and_loses_nothing(app: TestApp) {
+    app.sign_in("admin").await;
+    let base = start_broken().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    for (url, rule) in [
+        (format!("http://{closed}/system"), "oparl-unreachable"),
+        (format!("{base}/html/system"), "oparl-invalid"),
+        (format!("{base}/broken/system"), "oparl-invalid"),
+        (
+            format!("{base}/loop/system"),
+            "oparl-organisation-not-found",
+        ),
+    ] {
+        let r = app
+            .client
+            .post(app.url("/api/v1/oparl/sync"))
+            .json(&json!({"system_url": url, "organisation": "Integrationsrat"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{url}");
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["errors"][0]["rule"],
+            rule,
+            "{url}"
+        );
+    }
+    let bodies: Value = app.get("/api/v1/bodies").await.json().await.unwrap();
+    assert_eq!(
+        bodies["items"].as_array().unwrap().len(),
+        0,
+        "nothing half-imported"
+    );
+    let log: Value = app
+        .get("/api/v1/audit-log?entity_type=oparl")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let failed = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "oparl_failed")
+        .count();
+    assert_eq!(failed, 4, "every failed run is in the import log");
+}
 
 #[derive(Clone)]
 struct Ris {

@@ -716,6 +716,7 @@ impl Services {
                 },
             };
             if rows.iter().any(|r| r.attendee == e.attendee) {
+                errors.push(FieldError::new("attendee", "attendee-twice"));
                 continue;
             }
             rows.push(AttendanceRow {

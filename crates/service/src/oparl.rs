@@ -89,20 +89,19 @@ impl Client {
             None => url.to_owned(),
         });
         let mut out = Vec::new();
-        let mut pages = 0;
+        let mut seen = std::collections::HashSet::new();
         while let Some(u) = next.take() {
-            pages += 1;
-            if pages > MAX_PAGES {
+            // A `next` link that leads back to a page already read (or an
+            // endless list) ends the walk instead of looping.
+            if !seen.insert(u.clone()) || seen.len() > MAX_PAGES {
+                tracing::warn!(url = %u, "OParl list loops or is endless; stopped");
                 break;
             }
             let page = self.get(&u).await?;
             if let Some(items) = page["data"].as_array() {
                 out.extend(items.iter().cloned());
             }
-            next = page["links"]["next"]
-                .as_str()
-                .map(str::to_owned)
-                .filter(|n| n != &u);
+            next = page["links"]["next"].as_str().map(str::to_owned);
         }
         Ok(out)
     }
@@ -247,6 +246,38 @@ impl Services {
         organisation: Option<&str>,
     ) -> Result<OparlReport, Error> {
         actor.require(Permission::WriteStaffArea)?;
+        let result = self.oparl_run(actor, system_url, organisation).await;
+        // Every run leaves an entry in the import log (the audit log).
+        let entry = match &result {
+            Ok(r) => {
+                serde_json::json!({"created": r.created, "updated": r.updated, "deleted": r.deleted, "skipped": r.warnings})
+            }
+            Err(e) => serde_json::json!({"failed": e.to_string()}),
+        };
+        let action = if result.is_ok() {
+            "oparl_run"
+        } else {
+            "oparl_failed"
+        };
+        audit::record(
+            self.store.conn(),
+            actor,
+            "oparl",
+            "import",
+            action,
+            None,
+            Some(entry),
+        )
+        .await?;
+        result
+    }
+
+    async fn oparl_run(
+        &self,
+        actor: &Actor,
+        system_url: Option<&str>,
+        organisation: Option<&str>,
+    ) -> Result<OparlReport, Error> {
         let mut config = self.stored_oparl().await?;
         let mut changed_target = false;
         if let Some(u) = system_url.map(str::trim).filter(|u| !u.is_empty()) {
@@ -286,7 +317,8 @@ impl Services {
             };
             for org in client.list(orgs_url, None).await? {
                 let names = [org["name"].as_str(), org["shortName"].as_str()];
-                if names.iter().flatten().any(|n| fold(n) == wanted) {
+                let by_id = org["id"].as_str() == Some(config.organisation.as_str());
+                if by_id || names.iter().flatten().any(|n| fold(n) == wanted) {
                     found = Some(org);
                     break 'bodies;
                 }

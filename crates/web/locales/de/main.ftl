@@ -917,3 +917,6 @@ rule-period-unknown = Diesen Zeitraum gibt es nicht.
 rule-threshold-order = „Teilweise erreicht ab“ darf nicht über „Erreicht ab“ liegen.
 rule-override-reason-required = Bitte begründen, warum der Stand abweichend festgelegt wird.
 dash-all-targets = Alle Ziele
+rule-attendee-twice = Eine Person steht zweimal in der Anwesenheitsliste.
+action-oparl_run = Übernahme aus dem Ratsinformationssystem
+action-oparl_failed = Übernahme aus dem Ratsinformationssystem gescheitert

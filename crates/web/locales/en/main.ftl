@@ -917,3 +917,6 @@ rule-period-unknown = This period does not exist.
 rule-threshold-order = "Partly met from" cannot lie above "met from".
 rule-override-reason-required = Please justify why the state is set differently.
 dash-all-targets = All targets
+rule-attendee-twice = A person is on the attendance list twice.
+action-oparl_run = import from the council information system
+action-oparl_failed = import from the council information system failed

@@ -33,6 +33,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/api/v1/meetings/{id}", get_meeting)
         .patch("/api/v1/meetings/{id}", patch_meeting)
         .delete("/api/v1/meetings/{id}", delete_meeting)
+        .get("/api/v1/meetings/{id}/attendance", get_attendance)
         .put("/api/v1/meetings/{id}/attendance", put_attendance)
         .get("/api/v1/meetings/{id}/invitations", list_invitations)
         .post("/api/v1/meetings/{id}/invitations", invite)
@@ -356,6 +357,31 @@ pub(super) async fn delete_meeting(
         .delete_meeting(&actor, id, version_param(raw.as_deref())?)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct AttendanceView {
+    /// The meeting's version (send it back with a PUT).
+    version: i32,
+    attendance: Vec<msohub_service::meetings::Attendee>,
+    representation: msohub_service::meetings::Representation,
+}
+
+/// Who attended
+#[utoipa::path(get, operation_id = "getAttendance", path = "/api/v1/meetings/{id}/attendance", tag = "meetings",
+    params(("id" = Uuid, Path)), responses((status = 200, description = "The attendance list and who was represented", body = AttendanceView)))]
+pub(super) async fn get_attendance(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    let m = state.services.get_meeting(&actor, id).await?;
+    Ok(Json(AttendanceView {
+        version: m.version,
+        attendance: m.attendance,
+        representation: m.representation,
+    })
+    .into_response())
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]

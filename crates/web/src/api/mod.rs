@@ -151,7 +151,7 @@ pub(crate) struct AuditPage {
         bodies::list_bodies, bodies::create_body, bodies::get_body, bodies::patch_body,
         bodies::delete_body, bodies::add_member, bodies::end_member, bodies::body_attendance,
         bodies::list_meetings, bodies::create_meeting, bodies::get_meeting, bodies::patch_meeting,
-        bodies::delete_meeting, bodies::put_attendance, bodies::list_invitations, bodies::invite,
+        bodies::delete_meeting, bodies::get_attendance, bodies::put_attendance, bodies::list_invitations, bodies::invite,
         bodies::oparl_config, bodies::oparl_sync,
         targets::list_periods, targets::create_period, targets::get_period, targets::create_target,
         targets::get_target, targets::patch_target, targets::delete_target,
