@@ -124,6 +124,23 @@ async fn the_school_year_2020_21_is_measured_from_the_records(app: TestApp) {
     );
     let r = app.client.post(app.url("/api/v1/targets")).json(&json!({"period_id": pid, "number": "4", "title": "x", "metric": "meetings_held", "wanted": "1"})).send().await.unwrap();
     assert_eq!(r.status(), 422);
+    // A threshold over 100 %, and a custom period overlapping another.
+    let r = app.client.post(app.url("/api/v1/targets")).json(&json!({"period_id": pid, "number": "4", "title": "x", "metric": "manual", "wanted": "1", "met_at": "150"})).send().await.unwrap();
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["errors"][0]["rule"],
+        "percent-invalid"
+    );
+    let r = app.client.post(app.url("/api/v1/periods")).json(&json!({"kind": "custom", "name": "Frühjahr", "starts_on": "2021-03-01", "ends_on": "2021-04-30"})).send().await.unwrap();
+    assert_eq!(
+        r.status(),
+        201,
+        "a custom period may lie within a school year"
+    );
+    let r = app.client.post(app.url("/api/v1/periods")).json(&json!({"kind": "custom", "name": "Frühjahr 2", "starts_on": "2021-04-01", "ends_on": "2021-05-31"})).send().await.unwrap();
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["errors"][0]["rule"],
+        "period-overlap"
+    );
 
     // The deviation and what was done instead.
     let r = app.client.patch(app.url(&format!("/api/v1/targets/{}", visits["id"].as_str().unwrap()))).json(&json!({"deviation_reason": "Kontaktbeschränkungen in der Pandemie", "substitute_measures": "Statt Besuchen wurde ein Arbeitskreis gegründet.", "version": 1})).send().await.unwrap();

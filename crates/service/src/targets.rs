@@ -287,6 +287,20 @@ impl Services {
         {
             return Err(Error::field("year", "taken"));
         }
+        // Periods of the same kind do not overlap (a report counts each
+        // record once).
+        let overlaps = store::periods(self.store.conn())
+            .await?
+            .into_iter()
+            .any(|p| p.kind == input.kind && p.starts_on <= ends && starts <= p.ends_on);
+        if overlaps {
+            let field = if input.kind == "custom" {
+                "starts_on"
+            } else {
+                "year"
+            };
+            return Err(Error::field(field, "period-overlap"));
+        }
         let now = Utc::now();
         let row = PeriodRow {
             id: Uuid::now_v7(),
@@ -332,14 +346,20 @@ impl Services {
         ))
     }
 
-    /// The period that contains today (else the latest).
+    /// The period that contains today (else the one that ended last).
     pub async fn current_period(&self, actor: &Actor) -> Result<Option<Period>, Error> {
         actor.require(Permission::ReadStaffArea)?;
         let conn = self.store.conn();
         if let Some(p) = store::period_containing(conn, time::today()).await? {
             return Ok(Some(Period::from(&p)));
         }
-        Ok(store::periods(conn).await?.first().map(Period::from))
+        // None contains today: the one that ended last (the longer of two
+        // that ended the same day).
+        Ok(store::periods(conn)
+            .await?
+            .iter()
+            .max_by_key(|p| (p.ends_on, std::cmp::Reverse(p.starts_on)))
+            .map(Period::from))
     }
 
     /// The period's targets with their progress.
@@ -574,13 +594,24 @@ impl Services {
         let manual = num(&input.manual_value, "manual_value", &mut errors);
         let met_at = num(&input.met_at, "met_at", &mut errors).unwrap_or(100.0) / 100.0;
         let partly_at = num(&input.partly_at, "partly_at", &mut errors).unwrap_or(50.0) / 100.0;
+        for (name, v) in [("met_at", met_at), ("partly_at", partly_at)] {
+            if v > 1.0 {
+                errors.push(FieldError::new(name, "percent-invalid"));
+            }
+        }
         if partly_at > met_at {
             errors.push(FieldError::new("partly_at", "threshold-order"));
         }
         let body_id = match input.body_id.trim() {
             "" => None,
             raw => match raw.parse::<Uuid>() {
-                Ok(b) if msohub_store::bodies::find_body(conn, b).await?.is_some() => Some(b),
+                Ok(b)
+                    if msohub_store::bodies::find_body(conn, b)
+                        .await?
+                        .is_some_and(|x| x.deleted_at.is_none()) =>
+                {
+                    Some(b)
+                }
                 _ => {
                     errors.push(FieldError::new("body_id", "body-unknown"));
                     None

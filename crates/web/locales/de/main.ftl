@@ -920,3 +920,5 @@ dash-all-targets = Alle Ziele
 rule-attendee-twice = Eine Person steht zweimal in der Anwesenheitsliste.
 action-oparl_run = Übernahme aus dem Ratsinformationssystem
 action-oparl_failed = Übernahme aus dem Ratsinformationssystem gescheitert
+rule-period-overlap = Dieser Zeitraum überschneidet sich mit einem anderen derselben Art.
+rule-percent-invalid = Bitte einen Prozentwert zwischen 0 und 100 angeben.

@@ -920,3 +920,5 @@ dash-all-targets = All targets
 rule-attendee-twice = A person is on the attendance list twice.
 action-oparl_run = import from the council information system
 action-oparl_failed = import from the council information system failed
+rule-period-overlap = This period overlaps another of the same kind.
+rule-percent-invalid = Please give a percentage between 0 and 100.
