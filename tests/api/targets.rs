@@ -7,7 +7,131 @@ use crate::helpers::{Page, TestApp};
 use crate::on_both_databases;
 use serde_json::{Value, json};
 
-on_both_databases!(the_school_year_2020_21_is_measured_from_the_records);
+on_both_databases!(
+    the_school_year_2020_21_is_measured_from_the_records,
+    the_report_states_the_seed_facts,
+);
+
+async fn the_report_states_the_seed_facts(app: TestApp) {
+    app.sign_in("staff").await;
+    let me: Value = app.get("/api/v1/me").await.json().await.unwrap();
+    let me = me["id"].as_str().unwrap().to_owned();
+    let mso = post(
+        &app,
+        "/api/v1/organisations",
+        json!({"name": "Kulturverein", "kind": "mso"}),
+    )
+    .await;
+    for day in ["2020-11-10", "2021-01-12"] {
+        post(&app, "/api/v1/interactions", json!({"subject": "Besuch", "kind": "visit", "mode": "in_person", "status": "cancelled", "cancel_reason": "contact_restrictions", "starts_at": format!("{day}T10:00"), "organisations": [mso["id"]]})).await;
+    }
+    let group = post(
+        &app,
+        "/api/v1/bodies",
+        json!({"name": "Arbeitskreis MSO", "kind": "working_group", "founded_on": "2020-09-01"}),
+    )
+    .await;
+    for (day, mode) in [("2020-09-14", "in_person"), ("2020-11-24", "digital")] {
+        post(&app, "/api/v1/meetings", json!({"body_id": group["id"], "title": "Treffen", "starts_at": format!("{day}T17:00"), "mode": mode, "status": "held"})).await;
+    }
+    let advisory = post(
+        &app,
+        "/api/v1/bodies",
+        json!({"name": "Beirat Forschungsprojekt", "kind": "advisory_group"}),
+    )
+    .await;
+    post(
+        &app,
+        &format!(
+            "/api/v1/bodies/{}/members",
+            advisory["id"].as_str().unwrap()
+        ),
+        json!({"user_id": me, "role": "member", "from": "2019-01-01", "to": "2020-12-31"}),
+    )
+    .await;
+    let period = post(
+        &app,
+        "/api/v1/periods",
+        json!({"kind": "school_year", "year": "2020"}),
+    )
+    .await;
+    let pid = period["id"].as_str().unwrap().to_owned();
+    let t = post(&app, "/api/v1/targets", json!({"period_id": pid, "number": "1", "title": "Mindestens sechs Besuche bei MSO", "metric": "interactions", "kinds": ["visit"], "wanted": "6",
+        "deviation_reason": "Geplante Besuche wurden wegen der Kontaktbeschränkungen abgesagt.", "substitute_measures": "Stattdessen wurde ein Arbeitskreis der MSO gegründet."})).await;
+    assert_eq!(t["status"], "not_met");
+    post(&app, "/api/v1/targets", json!({"period_id": pid, "number": "2", "title": "Austausch im Arbeitskreis", "metric": "manual", "manual_value": "1", "wanted": "1"})).await;
+
+    // Texts: introduction and outlook; the rest generated.
+    let r = app.client.put(app.url(&format!("/api/v1/periods/{pid}/report/texts"))).json(&json!({"introduction": "Das KI Lindenau berichtet über das Schuljahr.", "outlook": "Im kommenden Jahr sollen die Besuche nachgeholt werden.", "place": "Lindenau", "version": 0})).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = app
+        .client
+        .put(app.url(&format!("/api/v1/periods/{pid}/report/texts")))
+        .json(&json!({"outlook": "x", "version": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409, "a stale save");
+
+    let md = app
+        .get(&format!("/api/v1/periods/{pid}/report?format=md"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    for fact in [
+        "# Sachbericht 2020/21",
+        "### Ziel 1: Mindestens sechs Besuche bei MSO",
+        "**Stand:** 0 von 6 – **nicht erreicht**",
+        "wegen der Kontaktbeschränkungen abgesagt",
+        "Stattdessen wurde ein Arbeitskreis der MSO gegründet.",
+        "**Die angestrebten Ziele wurden teilweise erreicht.**",
+        "Gründung des Gremiums „Arbeitskreis MSO“ am 01.09.2020.",
+        "im Gremium „Beirat Forschungsprojekt“ bis zum 31.12.2020.",
+        "Im kommenden Jahr sollen die Besuche nachgeholt werden.",
+        "Lindenau, Juli 2021",
+        "| Arbeitskreis MSO | 2 | 0 | 0 |",
+        "| 2020-11 | 0 | 1 |",
+    ] {
+        assert!(md.contains(fact), "missing {fact:?} in\n{md}");
+    }
+    let html = app
+        .get(&format!("/api/v1/periods/{pid}/report?format=html"))
+        .await;
+    assert_eq!(html.status(), 200);
+    let html = crate::helpers::Page::from_response(html).await;
+    assert_eq!(
+        html.text("#report-verdict"),
+        "Die angestrebten Ziele wurden teilweise erreicht."
+    );
+    assert_eq!(html.count("#contacts-chart svg rect"), 24);
+    let page = app.get_page(&format!("/app/periods/{pid}/report")).await;
+    assert!(
+        page.text("#report-target-1")
+            .contains("Im Berichtszeitraum fanden 0 der angestrebten 6 Kontakte statt.")
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/periods/{pid}/report?format=pdf"))
+            .await
+            .status(),
+        422,
+        "not yet, and it says so"
+    );
+    // A narrative replaces the generated draft.
+    let texts: Value = app
+        .get(&format!("/api/v1/periods/{pid}/report"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = app.client.put(app.url(&format!("/api/v1/periods/{pid}/report/texts"))).json(&json!({"outlook": "Ausblick", "version": texts["texts_version"], "narratives": {t["id"].as_str().unwrap(): "Eigener Text zu Ziel 1."}})).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let page = app.get_page(&format!("/app/periods/{pid}/report")).await;
+    assert!(
+        page.text("#report-target-1")
+            .contains("Eigener Text zu Ziel 1.")
+    );
+}
 
 async fn post(app: &TestApp, path: &str, body: Value) -> Value {
     let r = app

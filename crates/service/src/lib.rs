@@ -26,6 +26,7 @@ pub mod oparl;
 pub mod organisations;
 mod patch;
 pub mod people;
+pub mod report;
 pub mod search;
 mod secrets;
 pub mod settings;

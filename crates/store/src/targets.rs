@@ -10,6 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 pub use crate::entity::period::Model as PeriodRow;
+pub use crate::entity::report_text::Model as ReportTextRow;
 pub use crate::entity::target::Model as TargetRow;
 
 fn stale(e: sea_orm::DbErr) -> Error {
@@ -89,4 +90,51 @@ pub async fn targets_of(
         .order_by_asc(target::Column::Number)
         .all(c)
         .await?)
+}
+
+pub async fn report_text(
+    c: &impl ConnectionTrait,
+    period_id: Uuid,
+) -> Result<Option<ReportTextRow>, Error> {
+    Ok(crate::entity::report_text::Entity::find_by_id(period_id)
+        .one(c)
+        .await?)
+}
+
+/// Writes the texts if `expected` is the stored version (0: none stored).
+pub async fn save_report_text(
+    c: &impl ConnectionTrait,
+    row: ReportTextRow,
+    expected: i32,
+) -> Result<(), Error> {
+    use crate::entity::report_text;
+    use sea_orm::ActiveValue::Set;
+    if expected == 0 {
+        if report_text(c, row.period_id).await?.is_some() {
+            return Err(Error::Stale);
+        }
+        row.into_active_model().reset_all().insert(c).await?;
+        return Ok(());
+    }
+    let r = report_text::Entity::update_many()
+        .set(report_text::ActiveModel {
+            title: Set(row.title),
+            introduction: Set(row.introduction),
+            outlook: Set(row.outlook),
+            place: Set(row.place),
+            author: Set(row.author),
+            narratives: Set(row.narratives),
+            version: Set(expected + 1),
+            updated_at: Set(row.updated_at),
+            ..Default::default()
+        })
+        .filter(report_text::Column::PeriodId.eq(row.period_id))
+        .filter(report_text::Column::Version.eq(expected))
+        .exec(c)
+        .await?;
+    if r.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(Error::Stale)
+    }
 }

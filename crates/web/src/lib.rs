@@ -89,6 +89,7 @@ fn route_table() -> routes::Routes {
     let r = pages::tasks::routes(r);
     let r = pages::bodies::routes(r);
     let r = pages::targets::routes(r);
+    let r = pages::report::routes(r);
     api::routes(r)
 }
 

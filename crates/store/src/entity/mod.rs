@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod period;
 pub mod person;
 pub mod recovery_code;
+pub mod report_text;
 pub mod session;
 pub mod setting;
 pub mod stored_file;

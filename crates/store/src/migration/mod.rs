@@ -15,6 +15,7 @@ mod m0006_term_admin;
 mod m0007_work_log;
 mod m0008_bodies;
 mod m0009_targets;
+mod m0010_report_texts;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_work_log::Migration),
             Box::new(m0008_bodies::Migration),
             Box::new(m0009_targets::Migration),
+            Box::new(m0010_report_texts::Migration),
         ]
     }
 }

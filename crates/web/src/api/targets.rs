@@ -23,6 +23,84 @@ pub fn routes(r: Routes) -> Routes {
         .get("/api/v1/targets/{id}", get_target)
         .patch("/api/v1/targets/{id}", patch_target)
         .delete("/api/v1/targets/{id}", delete_target)
+        .get("/api/v1/periods/{id}/report", report)
+        .put("/api/v1/periods/{id}/report/texts", put_texts)
+}
+
+#[derive(askama::Template)]
+#[template(path = "report/document.html")]
+struct DocumentTemplate {
+    page: crate::page::PageContext,
+    report: msohub_service::report::Report,
+    bars: Vec<crate::pages::report::MonthBar>,
+}
+
+/// The yearly report
+///
+/// Generated now from the records: `format=json` (default), `html` (a
+/// printable document) or `md`. PDF, DOCX and ODT are not available yet
+/// (422 `format-unavailable`).
+#[utoipa::path(get, operation_id = "getReport", path = "/api/v1/periods/{id}/report", tag = "targets",
+    params(("id" = Uuid, Path), ("format" = Option<String>, Query, description = "json, html, md")),
+    responses((status = 200, description = "The report", body = msohub_service::report::Report)))]
+pub(super) async fn report(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let format = query_param(raw.as_deref(), "format").unwrap_or_else(|| "json".into());
+    if !matches!(format.as_str(), "json" | "html" | "md") {
+        return Err(msohub_service::Error::field("format", "format-unavailable").into());
+    }
+    let report = state.services.report(&actor, id).await?;
+    let file = format!("sachbericht-{}", report.period.name.replace('/', "-"));
+    Ok(match format.as_str() {
+        "md" => (
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "text/markdown; charset=utf-8".to_owned(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}.md\""),
+                ),
+            ],
+            msohub_service::report::markdown(&report),
+        )
+            .into_response(),
+        "html" => {
+            let page = crate::page::PageContext::plain(
+                msohub_domain::Language::De,
+                "/",
+                report.title.clone(),
+                report.office.clone(),
+            );
+            let bars = crate::pages::report::month_bars(&report);
+            crate::page::render(StatusCode::OK, &DocumentTemplate { page, report, bars })
+        }
+        _ => Json(report).into_response(),
+    })
+}
+
+/// Save the report's texts
+///
+/// Title, introduction, outlook, place, author, and per target id a
+/// narrative (empty: the generated draft). `version` as read (0 the first
+/// time); stale → 409.
+#[utoipa::path(put, operation_id = "putReportTexts", path = "/api/v1/periods/{id}/report/texts", tag = "targets",
+    params(("id" = Uuid, Path)), request_body = msohub_service::report::ReportTexts,
+    responses((status = 200, description = "Stored", body = msohub_service::report::ReportTexts),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn put_texts(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Result<ApiJson<msohub_service::report::ReportTexts>, ApiError>,
+) -> Result<Response, ApiError> {
+    let texts = writer(&actor, body)?;
+    Ok(Json(state.services.save_report_texts(&actor, id, &texts).await?).into_response())
 }
 
 fn writer<T>(

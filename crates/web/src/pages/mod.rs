@@ -14,6 +14,7 @@ pub mod needs;
 pub mod organisation_logo;
 pub mod organisations;
 pub mod persons;
+pub mod report;
 pub mod targets;
 pub mod tasks;
 

@@ -1,0 +1,23 @@
+//! `report_text`: the editable texts of a period's report.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "report_text")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub period_id: Uuid,
+    pub title: String,
+    pub introduction: String,
+    pub outlook: String,
+    pub place: String,
+    pub author: String,
+    pub narratives: String,
+    pub version: i32,
+    pub updated_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
