@@ -145,7 +145,7 @@ async fn org_with_person(app: &TestApp, name: &str, email: Option<&str>) -> (Str
 }
 
 fn at(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::days(days))
+    (msohub_service::time::today() + chrono::Duration::days(days))
         .format("%Y-%m-%dT18:00")
         .to_string()
 }

@@ -56,8 +56,10 @@ async fn interaction(app: &TestApp, body: Value) -> Value {
     v
 }
 
+/// 10:00 Berlin time, `d` days from today in Berlin (the office's day; UTC
+/// differs around midnight).
 fn days_from_now(d: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::days(d))
+    (msohub_service::time::today() + chrono::Duration::days(d))
         .format("%Y-%m-%dT10:00")
         .to_string()
 }
@@ -451,7 +453,7 @@ async fn interactions_through_the_api_with_filters_and_attachments(app: TestApp)
         .await
         .unwrap();
     assert_eq!(c["total"], 1);
-    let from = (chrono::Utc::now() - chrono::Duration::days(3)).format("%Y-%m-%d");
+    let from = (msohub_service::time::today() - chrono::Duration::days(3)).format("%Y-%m-%d");
     let recent: Value = app
         .get(&format!("/api/v1/interactions?from={from}"))
         .await
@@ -688,7 +690,7 @@ async fn tasks_from_a_contact_done_in_one_click_and_on_the_dashboard(app: TestAp
     let form = app.get_page(&page.attr("#new-task", "href")).await;
     assert!(form.text("#task-link").contains("Sitzung"));
     assert_eq!(form.attr("#assignee_id option[selected]", "value"), my_id);
-    let today = chrono::Utc::now().date_naive();
+    let today = msohub_service::time::today();
     let r = app
         .post_form(
             "/app/tasks",
