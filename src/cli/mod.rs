@@ -4,6 +4,7 @@
 mod demo;
 mod migrate;
 mod oparl;
+mod report;
 mod serve;
 mod token;
 mod user;
@@ -50,6 +51,8 @@ pub enum Command {
     /// Manage personal API tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Write the yearly report of a period.
+    Report(report::ReportArgs),
     /// Import from a council information system (OParl).
     #[command(subcommand)]
     Oparl(oparl::OparlCommand),
@@ -64,6 +67,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => user::run(&cli.database_url, command).await,
         Command::Token(command) => token::run(&cli.database_url, command).await,
         Command::Oparl(command) => oparl::run(&cli.database_url, command).await,
+        Command::Report(args) => report::run(&cli.database_url, args).await,
     }
 }
 

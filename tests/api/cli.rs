@@ -151,6 +151,60 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
         );
         // Demo data never goes into a database that holds data.
         assert_clear_failure(msohub().args(["demo", "--database-url", &url]), "not empty");
+        // The demo's current school year, reported from the command line.
+        let period = msohub_service::targets::school_year_of(msohub_service::time::today());
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bericht.md");
+        let (ok, stdout, stderr) = run(msohub().args([
+            "report",
+            "--period",
+            &period,
+            "--format",
+            "md",
+            "--output",
+            file.to_str().unwrap(),
+            "--database-url",
+            &url,
+        ]));
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("written to"), "{stdout}");
+        let md = std::fs::read_to_string(&file).unwrap();
+        assert!(md.starts_with(&format!("# Sachbericht {period}")), "{md}");
+        assert!(
+            md.contains("### Ziel 1: Mindestens sechs Besuche bei Migrantenorganisationen"),
+            "{md}"
+        );
+        assert!(md.contains("Die angestrebten Ziele wurden"), "{md}");
+        let (ok, stdout, _) = run(msohub().args([
+            "report",
+            "--period",
+            &period,
+            "--format",
+            "html",
+            "--database-url",
+            &url,
+        ]));
+        assert!(ok);
+        assert!(
+            stdout.contains("<h1 class=\"kern-heading-x-large\" id=\"report-title\">"),
+            "{stdout}"
+        );
+        assert_clear_failure(
+            msohub().args(["report", "--period", "1999/00", "--database-url", &url]),
+            "no period",
+        );
+        assert_clear_failure(
+            msohub().args([
+                "report",
+                "--period",
+                &period,
+                "--format",
+                "pdf",
+                "--database-url",
+                &url,
+            ]),
+            "not available",
+        );
     })
     .await
     .unwrap();

@@ -132,3 +132,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(state)
 }
+
+/// The yearly report as a standalone HTML document (for the command line).
+pub fn report_document(report: msohub_service::report::Report) -> String {
+    api::targets_document(report)
+}

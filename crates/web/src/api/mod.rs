@@ -16,6 +16,7 @@ mod organisations;
 mod persons;
 mod settings;
 mod targets;
+pub use targets::document as targets_document;
 mod taxonomies;
 mod work;
 

@@ -35,6 +35,21 @@ struct DocumentTemplate {
     bars: Vec<crate::pages::report::MonthBar>,
 }
 
+/// The report as a standalone, printable HTML document.
+pub fn document(report: msohub_service::report::Report) -> String {
+    use askama::Template;
+    let page = crate::page::PageContext::plain(
+        msohub_domain::Language::De,
+        "/",
+        report.title.clone(),
+        report.office.clone(),
+    );
+    let bars = crate::pages::report::month_bars(&report);
+    DocumentTemplate { page, report, bars }
+        .render()
+        .unwrap_or_default()
+}
+
 /// The yearly report
 ///
 /// Generated now from the records: `format=json` (default), `html` (a
@@ -70,16 +85,11 @@ pub(super) async fn report(
             msohub_service::report::markdown(&report),
         )
             .into_response(),
-        "html" => {
-            let page = crate::page::PageContext::plain(
-                msohub_domain::Language::De,
-                "/",
-                report.title.clone(),
-                report.office.clone(),
-            );
-            let bars = crate::pages::report::month_bars(&report);
-            crate::page::render(StatusCode::OK, &DocumentTemplate { page, report, bars })
-        }
+        "html" => (
+            [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            document(report),
+        )
+            .into_response(),
         _ => Json(report).into_response(),
     })
 }
