@@ -118,3 +118,12 @@ pub fn from_pairs<T: serde::de::DeserializeOwned + Default>(
     }
     serde_json::from_value(serde_json::Value::Object(object)).unwrap_or_default()
 }
+
+/// The body of a one-button form (delete, restore, done …): the version the
+/// action is based on. Missing means 0, which is never current, so a
+/// malformed form is refused as stale rather than rejected unread.
+#[derive(serde::Deserialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    pub version: i32,
+}

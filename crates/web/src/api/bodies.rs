@@ -71,7 +71,7 @@ pub(super) async fn oparl_sync(
     CurrentUser(actor): CurrentUser,
     body: Result<ApiJson<OparlBody>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let body = writer(&actor, body)?;
+    let body = super::writer(&actor, body)?;
     let report = state
         .services
         .oparl_sync(
@@ -81,20 +81,6 @@ pub(super) async fn oparl_sync(
         )
         .await?;
     Ok(Json(report).into_response())
-}
-
-fn writer<T>(
-    actor: &msohub_service::Actor,
-    body: Result<ApiJson<T>, ApiError>,
-) -> Result<T, ApiError> {
-    actor.require(Permission::WriteStaffArea)?;
-    Ok(body?.0)
-}
-
-fn version_param(raw: Option<&str>) -> Result<i32, ApiError> {
-    query_param(raw, "version")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| msohub_service::Error::field("version", "required").into())
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -141,7 +127,7 @@ pub(super) async fn create_body(
     CurrentUser(actor): CurrentUser,
     input: Result<ApiJson<BodyInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let input = writer(&actor, input)?;
+    let input = super::writer(&actor, input)?;
     Ok((
         StatusCode::CREATED,
         Json(state.services.create_body(&actor, &input).await?),
@@ -161,7 +147,7 @@ pub(super) async fn patch_body(
     Path(id): Path<Uuid>,
     patch: Result<ApiJson<serde_json::Value>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let patch = writer(&actor, patch)?;
+    let patch = super::writer(&actor, patch)?;
     Ok(Json(state.services.patch_body(&actor, id, &patch).await?).into_response())
 }
 
@@ -179,7 +165,7 @@ pub(super) async fn delete_body(
     actor.require(Permission::WriteStaffArea)?;
     state
         .services
-        .set_body_deleted(&actor, id, version_param(raw.as_deref())?, true)
+        .set_body_deleted(&actor, id, super::version_param(raw.as_deref())?, true)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -197,7 +183,7 @@ pub(super) async fn add_member(
     Path(id): Path<Uuid>,
     input: Result<ApiJson<MemberInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let input = writer(&actor, input)?;
+    let input = super::writer(&actor, input)?;
     let mid = state.services.add_member(&actor, id, &input).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": mid }))).into_response())
 }
@@ -312,7 +298,7 @@ pub(super) async fn create_meeting(
     CurrentUser(actor): CurrentUser,
     input: Result<ApiJson<MeetingInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let input = writer(&actor, input)?;
+    let input = super::writer(&actor, input)?;
     Ok((
         StatusCode::CREATED,
         Json(state.services.create_meeting(&actor, &input).await?),
@@ -336,7 +322,7 @@ pub(super) async fn patch_meeting(
     Path(id): Path<Uuid>,
     patch: Result<ApiJson<serde_json::Value>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let patch = writer(&actor, patch)?;
+    let patch = super::writer(&actor, patch)?;
     Ok(Json(state.services.patch_meeting(&actor, id, &patch).await?).into_response())
 }
 
@@ -354,7 +340,7 @@ pub(super) async fn delete_meeting(
     actor.require(Permission::WriteStaffArea)?;
     state
         .services
-        .delete_meeting(&actor, id, version_param(raw.as_deref())?)
+        .delete_meeting(&actor, id, super::version_param(raw.as_deref())?)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -406,7 +392,7 @@ pub(super) async fn put_attendance(
     Path(id): Path<Uuid>,
     body: Result<ApiJson<AttendanceBody>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let body = writer(&actor, body)?;
+    let body = super::writer(&actor, body)?;
     Ok(Json(
         state
             .services
@@ -448,7 +434,7 @@ pub(super) async fn invite(
     Path(id): Path<Uuid>,
     body: Result<ApiJson<InviteBody>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let body = writer(&actor, body)?;
+    let body = super::writer(&actor, body)?;
     let report = state
         .services
         .invite(&actor, id, body.version, body.recipients.as_deref())

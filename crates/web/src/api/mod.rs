@@ -59,6 +59,23 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     }
 }
 
+/// A JSON body of a write, read only after the role check, so a caller
+/// without the right learns nothing from validation messages.
+pub(crate) fn writer<T>(
+    actor: &msohub_service::Actor,
+    body: Result<ApiJson<T>, ApiError>,
+) -> Result<T, ApiError> {
+    actor.require(msohub_domain::Permission::WriteStaffArea)?;
+    Ok(body?.0)
+}
+
+/// `version` from the query (required for a DELETE).
+pub(crate) fn version_param(raw: Option<&str>) -> Result<i32, ApiError> {
+    crate::pages::organisations::query_param(raw, "version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| msohub_service::Error::field("version", "required").into())
+}
+
 /// An error (RFC 9457 problem details).
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]

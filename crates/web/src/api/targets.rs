@@ -109,16 +109,8 @@ pub(super) async fn put_texts(
     Path(id): Path<Uuid>,
     body: Result<ApiJson<msohub_service::report::ReportTexts>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let texts = writer(&actor, body)?;
+    let texts = super::writer(&actor, body)?;
     Ok(Json(state.services.save_report_texts(&actor, id, &texts).await?).into_response())
-}
-
-fn writer<T>(
-    actor: &msohub_service::Actor,
-    body: Result<ApiJson<T>, ApiError>,
-) -> Result<T, ApiError> {
-    actor.require(Permission::WriteStaffArea)?;
-    Ok(body?.0)
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -152,7 +144,7 @@ pub(super) async fn create_period(
     CurrentUser(actor): CurrentUser,
     input: Result<ApiJson<PeriodInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let input = writer(&actor, input)?;
+    let input = super::writer(&actor, input)?;
     Ok((
         StatusCode::CREATED,
         Json(state.services.create_period(&actor, &input).await?),
@@ -211,7 +203,7 @@ pub(super) async fn create_target(
     CurrentUser(actor): CurrentUser,
     input: Result<ApiJson<TargetInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let input = writer(&actor, input)?;
+    let input = super::writer(&actor, input)?;
     Ok((
         StatusCode::CREATED,
         Json(state.services.create_target(&actor, &input).await?),
@@ -233,7 +225,7 @@ pub(super) async fn patch_target(
     Path(id): Path<Uuid>,
     patch: Result<ApiJson<serde_json::Value>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let patch = writer(&actor, patch)?;
+    let patch = super::writer(&actor, patch)?;
     Ok(Json(state.services.patch_target(&actor, id, &patch).await?).into_response())
 }
 
@@ -249,9 +241,7 @@ pub(super) async fn delete_target(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     actor.require(Permission::WriteStaffArea)?;
-    let version = query_param(raw.as_deref(), "version")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| ApiError::from(msohub_service::Error::field("version", "required")))?;
+    let version = super::version_param(raw.as_deref())?;
     state.services.delete_target(&actor, id, version).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

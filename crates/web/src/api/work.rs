@@ -47,22 +47,6 @@ pub fn routes(r: Routes) -> Routes {
         .delete("/api/v1/tasks/{id}", delete_task)
 }
 
-/// A JSON body, read only after the role check.
-fn body<T>(
-    actor: &msohub_service::Actor,
-    body: Result<ApiJson<T>, ApiError>,
-) -> Result<T, ApiError> {
-    actor.require(Permission::WriteStaffArea)?;
-    Ok(body?.0)
-}
-
-/// `version` from the query (required for a DELETE).
-fn version_param(raw: Option<&str>) -> Result<i32, ApiError> {
-    query_param(raw, "version")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| msohub_service::Error::field("version", "required").into())
-}
-
 // --- interactions ----------------------------------------------------------------
 
 /// List interactions
@@ -119,7 +103,7 @@ pub(super) async fn create_interaction(
     CurrentUser(actor): CurrentUser,
     input: Result<ApiJson<InteractionInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let input = body(&actor, input)?;
+    let input = super::writer(&actor, input)?;
     let created = state.services.create_interaction(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
@@ -141,7 +125,7 @@ pub(super) async fn patch_interaction(
     Path(id): Path<Uuid>,
     patch: Result<ApiJson<serde_json::Value>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let patch = body(&actor, patch)?;
+    let patch = super::writer(&actor, patch)?;
     Ok(Json(state.services.patch_interaction(&actor, id, &patch).await?).into_response())
 }
 
@@ -161,7 +145,7 @@ pub(super) async fn delete_interaction(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     actor.require(Permission::WriteStaffArea)?;
-    let version = version_param(raw.as_deref())?;
+    let version = super::version_param(raw.as_deref())?;
     state
         .services
         .set_interaction_deleted(&actor, id, version, true)
@@ -285,7 +269,7 @@ pub(super) async fn create_need(
     CurrentUser(actor): CurrentUser,
     input: Result<ApiJson<NeedInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let input = body(&actor, input)?;
+    let input = super::writer(&actor, input)?;
     let created = state.services.create_need(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
@@ -304,7 +288,7 @@ pub(super) async fn patch_need(
     Path(id): Path<Uuid>,
     patch: Result<ApiJson<serde_json::Value>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let patch = body(&actor, patch)?;
+    let patch = super::writer(&actor, patch)?;
     Ok(Json(state.services.patch_need(&actor, id, &patch).await?).into_response())
 }
 
@@ -322,7 +306,7 @@ pub(super) async fn delete_need(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     actor.require(Permission::WriteStaffArea)?;
-    let version = version_param(raw.as_deref())?;
+    let version = super::version_param(raw.as_deref())?;
     state
         .services
         .set_need_deleted(&actor, id, version, true)
@@ -405,7 +389,7 @@ pub(super) async fn create_task(
     CurrentUser(actor): CurrentUser,
     input: Result<ApiJson<TaskInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let input = body(&actor, input)?;
+    let input = super::writer(&actor, input)?;
     let created = state.services.create_task(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
@@ -426,7 +410,7 @@ pub(super) async fn patch_task(
     Path(id): Path<Uuid>,
     patch: Result<ApiJson<serde_json::Value>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let patch = body(&actor, patch)?;
+    let patch = super::writer(&actor, patch)?;
     Ok(Json(state.services.patch_task(&actor, id, &patch).await?).into_response())
 }
 
@@ -444,7 +428,7 @@ pub(super) async fn delete_task(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     actor.require(Permission::WriteStaffArea)?;
-    let version = version_param(raw.as_deref())?;
+    let version = super::version_param(raw.as_deref())?;
     state.services.delete_task(&actor, id, version).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -253,18 +253,12 @@ async fn update(
     apply(&state, &parts, &actor, id, change, "saved").await
 }
 
-#[derive(serde::Deserialize)]
-struct VersionForm {
-    #[serde(default)]
-    version: i32,
-}
-
 async fn disable(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     parts: Parts,
     Path(id): Path<Uuid>,
-    Form(form): Form<VersionForm>,
+    Form(form): Form<crate::forms::VersionForm>,
 ) -> Result<Response, WebError> {
     let change = UserChange {
         disabled: Some(true),
@@ -279,7 +273,7 @@ async fn enable(
     CurrentUser(actor): CurrentUser,
     parts: Parts,
     Path(id): Path<Uuid>,
-    Form(form): Form<VersionForm>,
+    Form(form): Form<crate::forms::VersionForm>,
 ) -> Result<Response, WebError> {
     let change = UserChange {
         disabled: Some(false),

@@ -857,17 +857,11 @@ async fn show_meeting(
     ))
 }
 
-#[derive(serde::Deserialize)]
-struct VersionForm {
-    #[serde(default)]
-    version: i32,
-}
-
 async fn delete_meeting(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<VersionForm>,
+    Form(f): Form<crate::forms::VersionForm>,
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
     let body = state.services.get_meeting(&actor, id).await?.body.id;
@@ -1070,7 +1064,7 @@ async fn invite(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<VersionForm>,
+    Form(f): Form<crate::forms::VersionForm>,
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
     match state.services.invite(&actor, id, f.version, None).await {

@@ -596,12 +596,6 @@ async fn show(
     ))
 }
 
-#[derive(serde::Deserialize)]
-struct VersionForm {
-    #[serde(default)]
-    version: i32,
-}
-
 async fn set_deleted(
     state: &AppState,
     actor: &Actor,
@@ -631,7 +625,7 @@ async fn delete(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<VersionForm>,
+    Form(f): Form<crate::forms::VersionForm>,
 ) -> Result<Response, WebError> {
     set_deleted(&state, &actor, id, f.version, true).await
 }
@@ -640,7 +634,7 @@ async fn restore(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<VersionForm>,
+    Form(f): Form<crate::forms::VersionForm>,
 ) -> Result<Response, WebError> {
     set_deleted(&state, &actor, id, f.version, false).await
 }

@@ -447,17 +447,11 @@ async fn show(
     ))
 }
 
-#[derive(serde::Deserialize)]
-struct VersionForm {
-    #[serde(default)]
-    version: i32,
-}
-
 async fn delete(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<VersionForm>,
+    Form(f): Form<crate::forms::VersionForm>,
 ) -> Result<Response, WebError> {
     match state
         .services

@@ -160,17 +160,11 @@ async fn upload(
     }
 }
 
-#[derive(serde::Deserialize)]
-struct VersionForm {
-    #[serde(default)]
-    version: i32,
-}
-
 async fn remove(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    axum::Form(f): axum::Form<VersionForm>,
+    axum::Form(f): axum::Form<crate::forms::VersionForm>,
 ) -> Result<Response, WebError> {
     match state
         .services

@@ -882,12 +882,6 @@ async fn update(
     }
 }
 
-#[derive(serde::Deserialize)]
-struct VersionForm {
-    #[serde(default)]
-    version: i32,
-}
-
 async fn small_change(
     result: Result<Organisation, msohub_service::Error>,
     id: Uuid,
@@ -906,7 +900,7 @@ async fn delete(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<VersionForm>,
+    Form(f): Form<crate::forms::VersionForm>,
 ) -> Result<Response, WebError> {
     small_change(
         state
@@ -923,7 +917,7 @@ async fn restore(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<VersionForm>,
+    Form(f): Form<crate::forms::VersionForm>,
 ) -> Result<Response, WebError> {
     small_change(
         state
@@ -940,7 +934,7 @@ async fn checked(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<VersionForm>,
+    Form(f): Form<crate::forms::VersionForm>,
 ) -> Result<Response, WebError> {
     small_change(
         state
@@ -958,7 +952,7 @@ async fn geocode(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<VersionForm>,
+    Form(f): Form<crate::forms::VersionForm>,
 ) -> Result<Response, WebError> {
     match state
         .services

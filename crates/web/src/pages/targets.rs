@@ -390,17 +390,11 @@ async fn update_target(
     }
 }
 
-#[derive(serde::Deserialize)]
-struct VersionForm {
-    #[serde(default)]
-    version: i32,
-}
-
 async fn delete_target(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<VersionForm>,
+    Form(f): Form<crate::forms::VersionForm>,
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
     let t = state.services.get_target(&actor, id).await?;
