@@ -1,6 +1,9 @@
-//! `msohub report --period 2020/21 --format md|html|json [--output FILE]`:
-//! the yearly report of a period, generated from the records.
+//! `msohub report --period 2020/21 --format pdf|docx|odt|md|html|json
+//! [--lang de|en] [--frozen N] [--output FILE]`: the yearly report of a
+//! period, generated from the records (or a finalised version), and
+//! `msohub report --period 2020/21 --finalise [--note TEXT]`.
 
+use msohub_service::report::Lang;
 use msohub_service::{Actor, DatabaseUrl, Services};
 
 #[derive(Debug, clap::Args)]
@@ -8,17 +11,50 @@ pub struct ReportArgs {
     /// The period's name, e.g. 2020/21.
     #[arg(long)]
     pub period: String,
-    /// md, html or json (pdf, docx and odt are not available yet).
+    /// pdf, docx, odt, md, html or json.
     #[arg(long, default_value = "md")]
     pub format: String,
-    /// Where to write it; standard output without.
+    /// de or en.
+    #[arg(long, default_value = "de")]
+    pub lang: String,
+    /// A finalised version (its number) instead of the report generated now.
+    #[arg(long, value_name = "N")]
+    pub frozen: Option<i32>,
+    /// Freeze the report as generated now as the next finalised version.
+    #[arg(long, conflicts_with = "frozen")]
+    pub finalise: bool,
+    /// With --finalise: what the version is for.
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// Where to write it; standard output without (not for binary formats).
     #[arg(long)]
     pub output: Option<std::path::PathBuf>,
 }
 
 pub async fn run(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
+    if !msohub_web::REPORT_FORMATS.contains(&args.format.as_str()) {
+        anyhow::bail!(
+            "the format {:?} is not known; use one of {}",
+            args.format,
+            msohub_web::REPORT_FORMATS.join(", ")
+        );
+    }
+    let lang = match args.lang.as_str() {
+        "de" => Lang::De,
+        "en" => Lang::En,
+        other => anyhow::bail!("the language {other:?} is not known; use de or en"),
+    };
+    if args.output.is_none() && matches!(args.format.as_str(), "pdf" | "docx" | "odt") {
+        anyhow::bail!("{} is a binary format: give --output FILE", args.format);
+    }
     let url = DatabaseUrl::parse(database_url)?;
     let services = Services::open(&url, true).await?;
+    let result = write(&services, &args, lang).await;
+    services.close().await;
+    result
+}
+
+async fn write(services: &Services, args: &ReportArgs, lang: Lang) -> anyhow::Result<()> {
     let cli = Actor::cli();
     let periods = services.periods(&cli).await.map_err(super::describe)?;
     let Some(period) = periods.iter().find(|p| p.name == args.period) else {
@@ -33,23 +69,49 @@ pub async fn run(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
             }
         );
     };
-    let report = services
-        .report(&cli, period.id)
-        .await
-        .map_err(super::describe)?;
-    let text = match args.format.as_str() {
-        "md" => msohub_service::report::markdown(&report),
-        "json" => serde_json::to_string_pretty(&report)?,
-        "html" => msohub_web::report_document(report),
-        other => anyhow::bail!("the format {other:?} is not available; use md, html or json"),
-    };
-    match args.output {
-        Some(path) => {
-            std::fs::write(&path, text)?;
-            println!("report for {} written to {}", period.name, path.display());
-        }
-        None => print!("{text}"),
+    if args.finalise {
+        let v = services
+            .finalise_report(&cli, period.id, &args.note)
+            .await
+            .map_err(super::describe)?;
+        println!(
+            "report for {} finalised as version {}",
+            period.name, v.number
+        );
+        return Ok(());
     }
-    services.close().await;
+    let report = match args.frozen {
+        Some(n) => services
+            .report_version(&cli, period.id, n, lang)
+            .await
+            .map_err(|e| match e {
+                msohub_service::Error::NotFound => {
+                    anyhow::anyhow!("the report for {} has no version {n}", period.name)
+                }
+                e => super::describe(e),
+            })?,
+        None => services
+            .report(&cli, period.id, lang)
+            .await
+            .map_err(super::describe)?,
+    };
+    let format = args.format.clone();
+    let file =
+        tokio::task::spawn_blocking(move || msohub_web::render_report(report, &format)).await??;
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &file.bytes)?;
+            println!(
+                "report for {} written to {} ({} bytes)",
+                period.name,
+                path.display(),
+                file.bytes.len()
+            );
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&file.bytes)?;
+        }
+    }
     Ok(())
 }

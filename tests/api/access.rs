@@ -161,6 +161,29 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/app/periods/{id}/report", Access::StaffArea),
     ("GET", "/app/periods/{id}/report/edit", Access::Write),
     ("POST", "/app/periods/{id}/report/edit", Access::Write),
+    (
+        "POST",
+        "/api/v1/periods/{id}/report/versions",
+        Access::Write,
+    ),
+    (
+        "GET",
+        "/api/v1/periods/{id}/report/versions",
+        Access::StaffArea,
+    ),
+    (
+        "GET",
+        "/api/v1/periods/{id}/report/versions/{number}",
+        Access::StaffArea,
+    ),
+    ("GET", "/api/v1/periods/{id}/report/diff", Access::StaffArea),
+    ("POST", "/app/periods/{id}/report/versions", Access::Write),
+    (
+        "GET",
+        "/app/periods/{id}/report/versions/{number}",
+        Access::StaffArea,
+    ),
+    ("GET", "/app/periods/{id}/report/diff", Access::StaffArea),
     ("POST", "/api/v1/periods", Access::Write),
     ("GET", "/api/v1/periods/{id}", Access::StaffArea),
     ("POST", "/api/v1/targets", Access::Write),
@@ -311,6 +334,7 @@ fn concrete(template: &str, user_id: &str) -> String {
         .replace("/users/{id}", &format!("/users/{user_id}"))
         .replace("{secret}", &"ab".repeat(24))
         .replace("{vocabulary}", "topic")
+        .replace("{number}", "1")
         .replace("{code}", "culture")
         .replace("{id}", &unknown)
 }

@@ -203,7 +203,59 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
                 "--database-url",
                 &url,
             ]),
-            "not available",
+            "--output",
+        );
+        assert_clear_failure(
+            msohub().args([
+                "report", "--period", &period, "--format", "rtf", "--database-url", &url,
+            ]),
+            "not known",
+        );
+        // The demo holds the seed's year 2020/21, finalised once; its PDF
+        // reads like the seed report.
+        let pdf = dir.path().join("bericht.pdf");
+        let (ok, stdout, stderr) = run(msohub().args([
+            "report",
+            "--period",
+            "2020/21",
+            "--format",
+            "pdf",
+            "--output",
+            pdf.to_str().unwrap(),
+            "--database-url",
+            &url,
+        ]));
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("bytes)"), "{stdout}");
+        let text = msohub_typeset::pdf_text(&std::fs::read(&pdf).unwrap()).unwrap();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for fact in [
+            "Sachbericht 2020/21",
+            "0 von 6 – nicht erreicht",
+            "Kontaktbeschränkungen",
+            "Arbeitskreis Migrantenorganisationen (gegründet am 01.09.2020): 2 Sitzungen – 14.09.2020 in Präsenz, 24.11.2020 digital; 7 Organisationen vertreten",
+            "33,3 von 100 – teilweise erreicht",
+            "Die angestrebten Ziele wurden teilweise erreicht.",
+            "bis zum 31.12.2020",
+            "Lindenau, Juli 2021",
+        ] {
+            assert!(text.contains(fact), "missing {fact:?} in {text}");
+        }
+        let (ok, stdout, stderr) = run(msohub().args([
+            "report", "--period", "2020/21", "--finalise", "--note", "Korrektur", "--database-url", &url,
+        ]));
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("finalised as version 2"), "{stdout}");
+        let (ok, stdout, _) = run(msohub().args([
+            "report", "--period", "2020/21", "--frozen", "1", "--format", "md", "--lang", "en", "--database-url", &url,
+        ]));
+        assert!(ok);
+        assert!(stdout.contains("**The targets were partly met.**"), "{stdout}");
+        assert_clear_failure(
+            msohub().args([
+                "report", "--period", "2020/21", "--frozen", "9", "--database-url", &url,
+            ]),
+            "has no version 9",
         );
     })
     .await

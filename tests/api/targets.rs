@@ -16,6 +16,8 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
     app.sign_in("staff").await;
     let me: Value = app.get("/api/v1/me").await.json().await.unwrap();
     let me = me["id"].as_str().unwrap().to_owned();
+    // Target 1: six visits to MSOs wanted; the planned ones were cancelled
+    // because of the contact restrictions.
     let mso = post(
         &app,
         "/api/v1/organisations",
@@ -25,15 +27,64 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
     for day in ["2020-11-10", "2021-01-12"] {
         post(&app, "/api/v1/interactions", json!({"subject": "Besuch", "kind": "visit", "mode": "in_person", "status": "cancelled", "cancel_reason": "contact_restrictions", "starts_at": format!("{day}T10:00"), "organisations": [mso["id"]]})).await;
     }
+    // Instead: the working group, founded, meeting on 14 September in
+    // person and 24 November online, seven MSOs represented.
     let group = post(
         &app,
         "/api/v1/bodies",
         json!({"name": "Arbeitskreis MSO", "kind": "working_group", "founded_on": "2020-09-01"}),
     )
     .await;
-    for (day, mode) in [("2020-09-14", "in_person"), ("2020-11-24", "digital")] {
-        post(&app, "/api/v1/meetings", json!({"body_id": group["id"], "title": "Treffen", "starts_at": format!("{day}T17:00"), "mode": mode, "status": "held"})).await;
+    let gid = group["id"].as_str().unwrap().to_owned();
+    let mut attendance = vec![json!({"attendee": format!("u:{me}"), "status": "present"})];
+    for i in 1..=7 {
+        let org = post(
+            &app,
+            "/api/v1/organisations",
+            json!({"name": format!("Verein {i}"), "kind": "mso"}),
+        )
+        .await;
+        let person = post(
+            &app,
+            "/api/v1/persons",
+            json!({"given_name": "Vertretung", "family_name": format!("Verein {i}")}),
+        )
+        .await;
+        post(&app, &format!("/api/v1/bodies/{gid}/members"), json!({"person_id": person["id"], "on_behalf_of": org["id"], "role": "member", "from": "2020-09-01"})).await;
+        attendance.push(json!({"attendee": format!("p:{}", person["id"].as_str().unwrap()), "status": "present"}));
     }
+    let mut group_meetings = Vec::new();
+    for (day, mode) in [("2020-09-14", "in_person"), ("2020-11-24", "digital")] {
+        let m = post(&app, "/api/v1/meetings", json!({"body_id": gid, "title": "Treffen", "starts_at": format!("{day}T17:00"), "mode": mode, "status": "held"})).await;
+        put(
+            &app,
+            &format!("/api/v1/meetings/{}/attendance", m["id"].as_str().unwrap()),
+            json!({"version": m["version"], "attendance": attendance}),
+        )
+        .await;
+        group_meetings.push(m);
+    }
+    // Target 2: the integration council, three sessions held, one attended.
+    let council = post(
+        &app,
+        "/api/v1/bodies",
+        json!({"name": "Integrationsrat", "kind": "integration_council"}),
+    )
+    .await;
+    for (i, day) in ["2020-10-01", "2021-02-04", "2021-06-10"]
+        .iter()
+        .enumerate()
+    {
+        let m = post(&app, "/api/v1/meetings", json!({"body_id": council["id"], "title": "Sitzung", "starts_at": format!("{day}T18:00"), "mode": "in_person", "status": "held"})).await;
+        let status = if i == 1 { "present" } else { "excused" };
+        put(
+            &app,
+            &format!("/api/v1/meetings/{}/attendance", m["id"].as_str().unwrap()),
+            json!({"version": m["version"], "attendance": [{"attendee": format!("u:{me}"), "status": status}]}),
+        )
+        .await;
+    }
+    // Beyond: the advisory group membership until the end of 2020.
     let advisory = post(
         &app,
         "/api/v1/bodies",
@@ -56,10 +107,30 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
     )
     .await;
     let pid = period["id"].as_str().unwrap().to_owned();
-    let t = post(&app, "/api/v1/targets", json!({"period_id": pid, "number": "1", "title": "Mindestens sechs Besuche bei MSO", "metric": "interactions", "kinds": ["visit"], "wanted": "6",
-        "deviation_reason": "Geplante Besuche wurden wegen der Kontaktbeschränkungen abgesagt.", "substitute_measures": "Stattdessen wurde ein Arbeitskreis der MSO gegründet."})).await;
+
+    // A report for a period without targets can be generated, and says so.
+    let empty: Value = app
+        .get(&format!("/api/v1/periods/{pid}/report"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(empty["verdict"], "none");
+    assert_eq!(
+        empty["missing"][0],
+        "Für den Zeitraum sind keine Ziele erfasst."
+    );
+
+    let t = post(&app, "/api/v1/targets", json!({"period_id": pid, "number": "1", "title": "Mindestens sechs Besuche bei MSO", "metric": "interactions", "kinds": ["visit"], "organisation_kinds": ["mso"], "wanted": "6",
+        "deviation_reason": "Geplante Besuche wurden wegen der Kontaktbeschränkungen abgesagt.", "substitute_measures": "Stattdessen wurde ein Arbeitskreis der MSO gegründet.",
+        "substitutes": [format!("body:{gid}")]})).await;
     assert_eq!(t["status"], "not_met");
-    post(&app, "/api/v1/targets", json!({"period_id": pid, "number": "2", "title": "Austausch im Arbeitskreis", "metric": "manual", "manual_value": "1", "wanted": "1"})).await;
+    assert_eq!(t["substitutes"][0]["organisations_represented"], 7);
+    assert_eq!(t["substitutes"][0]["meetings"].as_array().unwrap().len(), 2);
+    let r = app.client.post(app.url("/api/v1/targets")).json(&json!({"period_id": pid, "number": "9", "title": "x", "metric": "manual", "wanted": "1", "substitutes": ["body:00000000-0000-0000-0000-000000000000"]})).send().await.unwrap();
+    assert_eq!(r.status(), 422, "a link to no record");
+    let council_target = post(&app, "/api/v1/targets", json!({"period_id": pid, "number": "2", "title": "Teilnahme an den Sitzungen des Integrationsrats", "metric": "staff_attendance_rate", "body_id": council["id"], "wanted": "100", "partly_at": "30"})).await;
+    assert_eq!(council_target["status"], "partly_met");
 
     // Texts: introduction and outlook; the rest generated.
     let r = app.client.put(app.url(&format!("/api/v1/periods/{pid}/report/texts"))).json(&json!({"introduction": "Das KI Lindenau berichtet über das Schuljahr.", "outlook": "Im kommenden Jahr sollen die Besuche nachgeholt werden.", "place": "Lindenau", "version": 0})).send().await.unwrap();
@@ -73,27 +144,38 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), 409, "a stale save");
 
+    let facts = [
+        "Sachbericht 2020/21",
+        "Ziel 1: Mindestens sechs Besuche bei MSO",
+        "0 von 6",
+        "nicht erreicht",
+        "wegen der Kontaktbeschränkungen abgesagt",
+        "Stattdessen wurde ein Arbeitskreis der MSO gegründet.",
+        "Arbeitskreis MSO (gegründet am 01.09.2020): 2 Sitzungen – 14.09.2020 in Präsenz, 24.11.2020 digital; 7 Organisationen vertreten",
+        "Ziel 2: Teilnahme an den Sitzungen des Integrationsrats",
+        "33,3 von 100",
+        "teilweise erreicht",
+        "Die angestrebten Ziele wurden teilweise erreicht.",
+        "Mitarbeit von",
+        "im Gremium „Beirat Forschungsprojekt“ bis zum 31.12.2020.",
+        "Im kommenden Jahr sollen die Besuche nachgeholt werden.",
+        "Lindenau, Juli 2021",
+    ];
     let md = app
         .get(&format!("/api/v1/periods/{pid}/report?format=md"))
         .await
         .text()
         .await
         .unwrap();
-    for fact in [
-        "# Sachbericht 2020/21",
-        "### Ziel 1: Mindestens sechs Besuche bei MSO",
-        "**Stand:** 0 von 6 – **nicht erreicht**",
-        "wegen der Kontaktbeschränkungen abgesagt",
-        "Stattdessen wurde ein Arbeitskreis der MSO gegründet.",
-        "**Die angestrebten Ziele wurden teilweise erreicht.**",
-        "Gründung des Gremiums „Arbeitskreis MSO“ am 01.09.2020.",
-        "im Gremium „Beirat Forschungsprojekt“ bis zum 31.12.2020.",
-        "Im kommenden Jahr sollen die Besuche nachgeholt werden.",
-        "Lindenau, Juli 2021",
-        "| Arbeitskreis MSO | 2 | 0 | 0 |",
+    for fact in facts {
+        assert!(md.contains(fact), "missing {fact:?} in\n{md}");
+    }
+    for table_row in [
+        "| Arbeitskreis MSO | 2 | 2 | 0 |",
+        "| Integrationsrat | 3 | 1 | 0 |",
         "| 2020-11 | 0 | 1 |",
     ] {
-        assert!(md.contains(fact), "missing {fact:?} in\n{md}");
+        assert!(md.contains(table_row), "missing {table_row:?} in\n{md}");
     }
     let html = app
         .get(&format!("/api/v1/periods/{pid}/report?format=html"))
@@ -104,20 +186,98 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
         html.text("#report-verdict"),
         "Die angestrebten Ziele wurden teilweise erreicht."
     );
-    assert_eq!(html.count("#contacts-chart svg rect"), 24);
+    let html_text = html.text("#report");
+    for fact in facts {
+        assert!(html_text.contains(fact), "missing {fact:?} in the HTML");
+    }
+    // Two months with cancelled contacts, and the legend's two swatches.
+    assert_eq!(html.count("#contacts-chart svg rect"), 4);
+    assert_eq!(html.count("#attendance-chart svg rect"), 2 + 2 * 2);
+
+    // PDF, DOCX and ODT say the same.
+    let pdf = download(
+        &app,
+        &format!("/api/v1/periods/{pid}/report?format=pdf"),
+        "application/pdf",
+    )
+    .await;
+    assert!(pdf.starts_with(b"%PDF-"));
+    let pdf_text = msohub_typeset::pdf_text(&pdf).unwrap();
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let pdf_flat = flat(&pdf_text);
+    for fact in facts {
+        assert!(
+            pdf_flat.contains(&flat(fact)),
+            "missing {fact:?} in the PDF text:\n{pdf_text}"
+        );
+    }
+    for (format, mime) in [
+        (
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("odt", "application/vnd.oasis.opendocument.text"),
+    ] {
+        let file = download(
+            &app,
+            &format!("/api/v1/periods/{pid}/report?format={format}"),
+            mime,
+        )
+        .await;
+        let text = msohub_exchange::document::office_text(&file).unwrap();
+        for fact in facts {
+            assert!(
+                text.contains(fact),
+                "missing {fact:?} in the {format} text:\n{text}"
+            );
+        }
+    }
+    // In English too.
+    let en = app
+        .get(&format!("/api/v1/periods/{pid}/report?format=md&lang=en"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    for fact in [
+        "# Annual report 2020/21",
+        "**Figure:** 0 of 6 – **not met**",
+        "**The targets were partly met.**",
+        "Arbeitskreis MSO (founded on 1 September 2020): 2 meetings – 14 September 2020 in person, 24 November 2020 online; 7 organisations represented",
+        "Lindenau, July 2021",
+    ] {
+        assert!(en.contains(fact), "missing {fact:?} in\n{en}");
+    }
+    for bad in ["?format=rtf", "?lang=xx"] {
+        let r = app.get(&format!("/api/v1/periods/{pid}/report{bad}")).await;
+        assert_eq!(r.status(), 422, "{bad}");
+    }
+
     let page = app.get_page(&format!("/app/periods/{pid}/report")).await;
     assert!(
         page.text("#report-target-1")
             .contains("Im Berichtszeitraum fanden 0 der angestrebten 6 Kontakte statt.")
     );
-    assert_eq!(
-        app.get(&format!("/api/v1/periods/{pid}/report?format=pdf"))
-            .await
-            .status(),
-        422,
-        "not yet, and it says so"
-    );
-    // A narrative replaces the generated draft.
+    assert_eq!(page.count("#report-downloads a"), 5);
+
+    // Finalise: a frozen version that later edits do not change.
+    let r = app
+        .post_form(
+            &format!("/app/periods/{pid}/report/versions"),
+            &[("note", "an die Bezirksregierung")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let frozen_md = app
+        .get(&format!(
+            "/api/v1/periods/{pid}/report/versions/1?format=md"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(frozen_md, md, "the frozen version is the report as it was");
+    // Later: a narrative replaces the draft, a record is deleted.
     let texts: Value = app
         .get(&format!("/api/v1/periods/{pid}/report"))
         .await
@@ -126,11 +286,132 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
         .unwrap();
     let r = app.client.put(app.url(&format!("/api/v1/periods/{pid}/report/texts"))).json(&json!({"outlook": "Ausblick", "version": texts["texts_version"], "narratives": {t["id"].as_str().unwrap(): "Eigener Text zu Ziel 1."}})).send().await.unwrap();
     assert_eq!(r.status(), 200);
+    let second = group_meetings[1]["id"].as_str().unwrap();
+    let current: Value = app
+        .get(&format!("/api/v1/meetings/{second}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = app
+        .client
+        .delete(app.url(&format!(
+            "/api/v1/meetings/{second}?version={}",
+            current["version"]
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
     let page = app.get_page(&format!("/app/periods/{pid}/report")).await;
     assert!(
         page.text("#report-target-1")
             .contains("Eigener Text zu Ziel 1.")
     );
+    assert!(
+        page.text("#report-target-1")
+            .contains("1 Sitzung – 14.09.2020 in Präsenz")
+    );
+    let frozen = app
+        .get_page(&format!("/app/periods/{pid}/report/versions/1"))
+        .await;
+    assert!(
+        frozen
+            .text("#report-frozen")
+            .contains("Abgeschlossene Fassung 1")
+    );
+    assert!(
+        frozen
+            .text("#report-target-1")
+            .contains("Im Berichtszeitraum fanden 0 der angestrebten 6 Kontakte statt.")
+    );
+    assert!(frozen.text("#report-target-1").contains("2 Sitzungen"));
+    let frozen_pdf = download(
+        &app,
+        &format!("/api/v1/periods/{pid}/report/versions/1?format=pdf"),
+        "application/pdf",
+    )
+    .await;
+    assert!(
+        flat(&msohub_typeset::pdf_text(&frozen_pdf).unwrap())
+            .contains("2 Sitzungen – 14.09.2020 in Präsenz, 24.11.2020 digital")
+    );
+    // A second version, and the differences.
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/periods/{pid}/report/versions")))
+        .json(&json!({"note": "korrigiert"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let versions: Value = app
+        .get(&format!("/api/v1/periods/{pid}/report/versions"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(versions["items"][0]["number"], 2);
+    assert_eq!(versions["items"][1]["note"], "an die Bezirksregierung");
+    let diff: Value = app
+        .get(&format!("/api/v1/periods/{pid}/report/diff?from=1&to=2"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let changed = |change: &str| -> Vec<String> {
+        diff["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["change"] == change)
+            .map(|l| l["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(changed("added").contains(&"Eigener Text zu Ziel 1.".to_owned()));
+    assert!(
+        changed("removed")
+            .iter()
+            .any(|l| l.contains("Im Berichtszeitraum fanden 0"))
+    );
+    let page = app
+        .get_page(&format!("/app/periods/{pid}/report/diff?from=1&to=2"))
+        .await;
+    assert!(
+        page.text("#report-diff ins")
+            .contains("Eigener Text zu Ziel 1.")
+    );
+    let r = app
+        .get(&format!("/api/v1/periods/{pid}/report/versions/7"))
+        .await;
+    assert_eq!(r.status(), 404);
+}
+
+async fn download(app: &TestApp, path: &str, mime: &str) -> Vec<u8> {
+    let r = app.get(path).await;
+    assert_eq!(r.status(), 200, "{path}");
+    assert_eq!(r.headers()["content-type"], mime);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"sachbericht-2020-21")
+    );
+    r.bytes().await.unwrap().to_vec()
+}
+
+async fn put(app: &TestApp, path: &str, body: Value) -> Value {
+    let r = app
+        .client
+        .put(app.url(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let v: Value = r.json().await.unwrap_or(Value::Null);
+    assert!(status.is_success(), "{path}: {status} {v}");
+    v
 }
 
 async fn post(app: &TestApp, path: &str, body: Value) -> Value {

@@ -6,6 +6,7 @@
 //! the start) is neutralised with a leading apostrophe, so an exported
 //! registry can never carry a formula-injection attack to whoever opens it.
 
+pub mod document;
 pub mod ical;
 mod xlsx;
 

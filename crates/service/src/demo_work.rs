@@ -286,7 +286,6 @@ impl Services {
             .map(|o| o.id.to_string())
             .unwrap_or_default();
         let today = crate::time::today();
-        let day = |d: i64| (today + Duration::days(d)).to_string();
         let when = |d: i64, h: u32| {
             (today + Duration::days(d))
                 .and_hms_opt(h, 0, 0)
@@ -301,7 +300,7 @@ impl Services {
                 kind: "working_group".into(),
                 name: "Arbeitskreis Migrantenorganisationen".into(),
                 purpose: "Austausch der Migrantenorganisationen untereinander und mit dem KI; Bedarfe bündeln, gemeinsame Vorhaben planen.".into(),
-                founded_on: day(-300),
+                founded_on: "2020-09-01".into(),
                 organiser_id: office.clone(),
                 is_public: true,
                 ..Default::default()
@@ -326,7 +325,7 @@ impl Services {
                         } else {
                             "member".into()
                         },
-                        from: day(-300),
+                        from: "2020-09-01".into(),
                         ..Default::default()
                     },
                 )
@@ -340,21 +339,49 @@ impl Services {
             &MemberInput {
                 user_id: johanna.clone(),
                 role: "office_representative".into(),
-                from: day(-300),
+                from: "2020-09-01".into(),
                 ..Default::default()
             },
         )
         .await?;
-        for (d, mode, title, online_from) in [
-            (-280, "in_person", "Gründungstreffen", 9),
-            (-120, "digital", "Zweites Treffen (online)", 0),
+        // The seed year 2020/21: founded, met in person and online; then
+        // this year's meetings.
+        for (starts_at, ends_at, mode, title, online_from) in [
+            (
+                "2020-09-14T17:00".to_owned(),
+                "2020-09-14T19:00".to_owned(),
+                "in_person",
+                "Gründungstreffen",
+                9,
+            ),
+            (
+                "2020-11-24T17:00".to_owned(),
+                "2020-11-24T19:00".to_owned(),
+                "digital",
+                "Zweites Treffen (online)",
+                0,
+            ),
+            (
+                when(-280, 17),
+                when(-280, 19),
+                "in_person",
+                "Treffen im Frühjahr",
+                9,
+            ),
+            (
+                when(-120, 17),
+                when(-120, 19),
+                "digital",
+                "Treffen (online)",
+                0,
+            ),
         ] {
             let m = self
                 .create_meeting(&cli, &MeetingInput {
                     body_id: group.id.to_string(),
                     title: title.into(),
-                    starts_at: when(d, 17),
-                    ends_at: when(d, 19),
+                    starts_at,
+                    ends_at,
                     mode: mode.into(),
                     place: if mode == "in_person" { "KI Lindenau, Raum 2.14".into() } else { String::new() },
                     video_link: if mode == "digital" { "https://video.lindenau.example/ak-mso".into() } else { String::new() },
@@ -446,19 +473,31 @@ impl Services {
             &MemberInput {
                 user_id: aylin.clone(),
                 role: "office_representative".into(),
-                from: day(-400),
+                from: "2019-09-01".into(),
                 ..Default::default()
             },
         )
         .await?;
-        for (i, d) in [-330i64, -240, -60].into_iter().enumerate() {
+        // Three sessions in the seed year and three this year; the office
+        // attended one of three each time.
+        for (i, starts_at) in [
+            "2020-10-01T18:00".to_owned(),
+            "2021-02-04T18:00".to_owned(),
+            "2021-06-10T18:00".to_owned(),
+            when(-330, 18),
+            when(-240, 18),
+            when(-60, 18),
+        ]
+        .into_iter()
+        .enumerate()
+        {
             let m = self
                 .create_meeting(
                     &cli,
                     &MeetingInput {
                         body_id: council.id.to_string(),
-                        title: format!("{}. Sitzung", i + 1),
-                        starts_at: when(d, 18),
+                        title: format!("{}. Sitzung", i % 3 + 1),
+                        starts_at,
                         mode: "in_person".into(),
                         place: "Rathaus, Sitzungssaal".into(),
                         status: "held".into(),
@@ -466,7 +505,7 @@ impl Services {
                     },
                 )
                 .await?;
-            let status = if i == 2 { "present" } else { "excused" };
+            let status = if i % 3 == 1 { "present" } else { "excused" };
             self.set_attendance(
                 &cli,
                 m.id,
@@ -500,8 +539,8 @@ impl Services {
                 &BodyInput {
                     kind: "advisory_group".into(),
                     name: "Beirat des Forschungsprojekts „Religiöse Gemeinden im Alter“".into(),
-                    founded_on: day(-700),
-                    dissolved_on: day(-120),
+                    founded_on: "2019-03-01".into(),
+                    dissolved_on: "2020-12-31".into(),
                     ..Default::default()
                 },
             )
@@ -512,8 +551,8 @@ impl Services {
             &MemberInput {
                 user_id: monika,
                 role: "member".into(),
-                from: day(-700),
-                to: day(-120),
+                from: "2019-03-01".into(),
+                to: "2020-12-31".into(),
                 ..Default::default()
             },
         )
@@ -593,6 +632,109 @@ impl Services {
             )
             .await?;
         }
+        self.load_demo_seed_year(&find("working_group"), &find("integration_council"))
+            .await
+    }
+
+    /// The seed report's school year 2020/21: visits planned and cancelled
+    /// because of the contact restrictions, the working group founded
+    /// instead, the council attended once in three sessions, the advisory
+    /// group until the end of 2020; the report's texts, finalised once.
+    async fn load_demo_seed_year(&self, group: &str, council: &str) -> Result<(), Error> {
+        use crate::interactions::InteractionInput;
+        use crate::report::ReportTexts;
+        use crate::targets::{PeriodInput, TargetInput};
+        let cli = Actor::cli();
+        let orgs = self.organisation_names(&cli, 200).await?;
+        let office = self.office().await?.name;
+        for (i, (day, subject)) in [
+            ("2020-10-20", "Besuch beim Vorstand"),
+            ("2020-11-10", "Besuch in den Vereinsräumen"),
+            ("2020-12-01", "Besuch zur Fördermittelberatung"),
+            ("2021-01-12", "Besuch beim Elterncafé"),
+            ("2021-03-03", "Besuch zum Kennenlernen"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let Some(org) = orgs.iter().filter(|o| o.name != office).nth(i) else {
+                continue;
+            };
+            self.create_interaction(
+                &cli,
+                &InteractionInput {
+                    subject: subject.into(),
+                    kind: "visit".into(),
+                    mode: "in_person".into(),
+                    status: "cancelled".into(),
+                    cancel_reason: "contact_restrictions".into(),
+                    starts_at: format!("{day}T10:00"),
+                    organisations: vec![org.id.to_string()],
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        let period = self
+            .create_period(
+                &cli,
+                &PeriodInput {
+                    kind: "school_year".into(),
+                    year: "2020".into(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let pid = period.id.to_string();
+        self.create_target(
+            &cli,
+            &TargetInput {
+                period_id: pid.clone(),
+                number: "1".into(),
+                title: "Mindestens sechs Besuche bei Migrantenorganisationen".into(),
+                description: "Das KI besucht Migrantenorganisationen in ihren Räumen, um Angebote und Bedarfe kennenzulernen.".into(),
+                metric: "interactions".into(),
+                kinds: vec!["visit".into()],
+                organisation_kinds: vec!["mso".into()],
+                wanted: "6".into(),
+                deviation_reason: "Die geplanten Besuche mussten wegen der Kontaktbeschränkungen in der Pandemie abgesagt werden.".into(),
+                substitute_measures: "Stattdessen wurde der Arbeitskreis der Migrantenorganisationen gegründet, der in Präsenz und online getagt hat.".into(),
+                substitutes: vec![format!("body:{group}")],
+                ..Default::default()
+            },
+        )
+        .await?;
+        self.create_target(
+            &cli,
+            &TargetInput {
+                period_id: pid,
+                number: "2".into(),
+                title: "Teilnahme an den Sitzungen des Integrationsrats".into(),
+                metric: "staff_attendance_rate".into(),
+                body_id: council.to_owned(),
+                wanted: "100".into(),
+                partly_at: "30".into(),
+                deviation_reason:
+                    "Zwei Sitzungen fielen mit Terminen des Arbeitskreises und Krankheit zusammen."
+                        .into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        self.save_report_texts(
+            &cli,
+            period.id,
+            &ReportTexts {
+                introduction: "Das Kommunale Integrationszentrum Lindenau begleitet die Migrantenorganisationen der Stadt. Dieser Bericht beschreibt die Arbeit im Schuljahr 2020/21, das von der Pandemie geprägt war.".into(),
+                outlook: "Im kommenden Schuljahr sollen die ausgefallenen Besuche nachgeholt werden. Der Arbeitskreis wird fortgeführt und um digitale Angebote ergänzt.".into(),
+                place: "Lindenau".into(),
+                author: "Kommunales Integrationszentrum Lindenau".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        self.finalise_report(&cli, period.id, "an die Bezirksregierung übermittelt")
+            .await?;
         Ok(())
     }
 }

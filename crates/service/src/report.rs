@@ -9,12 +9,13 @@ use crate::targets::{Period, Target, verdict};
 use crate::{Actor, Error, Services, audit, time};
 use chrono::{Datelike, Utc};
 use msohub_domain::Permission;
+use msohub_exchange::document::{Block, Document, Span};
 use msohub_store::targets::{self as store, ReportTextRow};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportTarget {
     pub target: Target,
     /// The staff's text, or the generated draft.
@@ -23,7 +24,7 @@ pub struct ReportTarget {
 }
 
 /// One month's contacts.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MonthFigure {
     /// "2020-09"
     pub month: String,
@@ -32,7 +33,7 @@ pub struct MonthFigure {
 }
 
 /// A body's meetings in the period.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BodyFigure {
     pub body: String,
     pub held: usize,
@@ -40,8 +41,9 @@ pub struct BodyFigure {
     pub cancelled: usize,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Report {
+    pub lang: Lang,
     pub period: Period,
     pub office: String,
     pub title: String,
@@ -64,6 +66,55 @@ pub struct Report {
     pub missing: Vec<String>,
     /// The texts' version (send it back when saving them).
     pub texts_version: i32,
+    /// Set on a finalised version: its number and when it was made.
+    pub frozen_version: Option<i32>,
+    pub frozen_at: Option<chrono::DateTime<Utc>>,
+}
+
+impl Report {
+    /// The German or the English text, as the report's language is.
+    pub fn t<'a>(&self, de: &'a str, en: &'a str) -> &'a str {
+        self.lang.t(de, en)
+    }
+    /// A day as the report writes it.
+    pub fn day(&self, d: &chrono::NaiveDate) -> String {
+        self.lang.day(*d)
+    }
+    /// A number as the report writes it (decimal comma in German).
+    pub fn num(&self, v: &f64) -> String {
+        num(*v, self.lang)
+    }
+    pub fn status_text(&self, status: &str) -> &'static str {
+        status_text(status, self.lang)
+    }
+    pub fn substitute_text(&self, s: &crate::targets::Substitute) -> String {
+        substitute_text(s, self.lang)
+    }
+}
+
+/// A finalised report, without its contents.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReportVersion {
+    pub number: i32,
+    pub note: String,
+    pub created_at: chrono::DateTime<Utc>,
+    pub created_by: Option<String>,
+}
+
+/// One line of the differences between two versions of a report (its
+/// Markdown text).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DiffLine {
+    /// same, added, removed
+    pub change: String,
+    pub text: String,
+}
+
+/// What a finalised report keeps: the report in each language.
+#[derive(Serialize, Deserialize)]
+struct Snapshot {
+    de: Report,
+    en: Report,
 }
 
 /// The editable texts.
@@ -80,93 +131,147 @@ pub struct ReportTexts {
     pub version: i32,
 }
 
-const MONTHS: [&str; 12] = [
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-];
+/// The language a report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    De,
+    En,
+}
 
-fn status_de(s: &str) -> &'static str {
-    match s {
-        "met" => "erreicht",
-        "partly_met" => "teilweise erreicht",
-        _ => "nicht erreicht",
+impl Lang {
+    /// "de" or "en"; anything else is German, the report's first language.
+    pub fn parse(code: &str) -> Lang {
+        if code.eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::De
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::De => "de",
+            Lang::En => "en",
+        }
+    }
+    /// The German or the English text.
+    fn t<'a>(self, de: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::De => de,
+            Lang::En => en,
+        }
+    }
+    fn day(self, d: chrono::NaiveDate) -> String {
+        match self {
+            Lang::De => d.format("%d.%m.%Y").to_string(),
+            Lang::En => d.format("%-d %B %Y").to_string(),
+        }
+    }
+    fn month(self, d: chrono::NaiveDate) -> String {
+        const DE: [&str; 12] = [
+            "Januar",
+            "Februar",
+            "März",
+            "April",
+            "Mai",
+            "Juni",
+            "Juli",
+            "August",
+            "September",
+            "Oktober",
+            "November",
+            "Dezember",
+        ];
+        match self {
+            Lang::De => format!("{} {}", DE[d.month0() as usize], d.year()),
+            Lang::En => d.format("%B %Y").to_string(),
+        }
     }
 }
 
-pub fn verdict_de(v: &str) -> &'static str {
-    match v {
-        "met" => "Die angestrebten Ziele wurden erreicht.",
-        "partly_met" => "Die angestrebten Ziele wurden teilweise erreicht.",
-        "not_met" => "Die angestrebten Ziele wurden nicht erreicht.",
-        _ => "Für diesen Zeitraum sind keine Ziele erfasst.",
+pub fn status_text(s: &str, lang: Lang) -> &'static str {
+    match (s, lang) {
+        ("met", Lang::De) => "erreicht",
+        ("partly_met", Lang::De) => "teilweise erreicht",
+        (_, Lang::De) => "nicht erreicht",
+        ("met", Lang::En) => "met",
+        ("partly_met", Lang::En) => "partly met",
+        (_, Lang::En) => "not met",
     }
 }
 
-fn num(v: f64) -> String {
+pub fn verdict_text(v: &str, lang: Lang) -> &'static str {
+    match (v, lang) {
+        ("met", Lang::De) => "Die angestrebten Ziele wurden erreicht.",
+        ("partly_met", Lang::De) => "Die angestrebten Ziele wurden teilweise erreicht.",
+        ("not_met", Lang::De) => "Die angestrebten Ziele wurden nicht erreicht.",
+        (_, Lang::De) => "Für diesen Zeitraum sind keine Ziele erfasst.",
+        ("met", Lang::En) => "The targets were met.",
+        ("partly_met", Lang::En) => "The targets were partly met.",
+        ("not_met", Lang::En) => "The targets were not met.",
+        (_, Lang::En) => "No targets are recorded for this period.",
+    }
+}
+
+fn num(v: f64, lang: Lang) -> String {
     if v.fract() == 0.0 {
         format!("{v:.0}")
-    } else {
+    } else if lang == Lang::De {
         format!("{v:.1}").replace('.', ",")
+    } else {
+        format!("{v:.1}")
     }
 }
 
 /// The generated draft of a target's narrative.
-fn draft(t: &Target) -> String {
-    let figure = match t.metric.as_str() {
-        "interactions" => format!(
-            "Im Berichtszeitraum fanden {} der angestrebten {} Kontakte statt.",
-            num(t.actual),
-            num(t.wanted)
+fn draft(t: &Target, lang: Lang) -> String {
+    let (a, w) = (num(t.actual, lang), num(t.wanted, lang));
+    let body = t.body.as_ref().map(|b| b.name.as_str());
+    let figure = match (t.metric.as_str(), lang) {
+        ("interactions", Lang::De) => {
+            format!("Im Berichtszeitraum fanden {a} der angestrebten {w} Kontakte statt.")
+        }
+        ("interactions", Lang::En) => {
+            format!("In the period, {a} of the {w} contacts aimed at took place.")
+        }
+        ("staff_attendance_rate", Lang::De) => format!(
+            "Das KI war bei {a} % der stattgefundenen Sitzungen{} vertreten (angestrebt: {w} %).",
+            body.map(|b| format!(" des Gremiums „{b}“"))
+                .unwrap_or_default()
         ),
-        "staff_attendance_rate" => format!(
-            "Das KI war bei {} % der stattgefundenen Sitzungen{} vertreten (angestrebt: {} %).",
-            num(t.actual),
-            t.body
-                .as_ref()
-                .map(|b| format!(" des Gremiums „{}“", b.name))
-                .unwrap_or_default(),
-            num(t.wanted)
+        ("staff_attendance_rate", Lang::En) => format!(
+            "The office attended {a} % of the meetings held{} (aimed at: {w} %).",
+            body.map(|b| format!(" by “{b}”")).unwrap_or_default()
         ),
-        "meetings_held" => format!(
-            "{}{} Sitzungen haben stattgefunden (angestrebt: {}).",
-            t.body
-                .as_ref()
-                .map(|b| format!("Im Gremium „{}“ ", b.name))
-                .unwrap_or_default(),
-            num(t.actual),
-            num(t.wanted)
+        ("meetings_held", Lang::De) => format!(
+            "{}{a} Sitzungen haben stattgefunden (angestrebt: {w}).",
+            body.map(|b| format!("Im Gremium „{b}“ "))
+                .unwrap_or_default()
         ),
-        "organisations_represented" => format!(
-            "{} verschiedene Organisationen waren{} vertreten (angestrebt: {}).",
-            num(t.actual),
-            t.body
-                .as_ref()
-                .map(|b| format!(" im Gremium „{}“", b.name))
-                .unwrap_or_default(),
-            num(t.wanted)
+        ("meetings_held", Lang::En) => format!(
+            "{a} meetings were held{} (aimed at: {w}).",
+            body.map(|b| format!(" by “{b}”")).unwrap_or_default()
         ),
-        "needs_addressed" => format!(
-            "{} Bedarfe wurden gedeckt (angestrebt: {}).",
-            num(t.actual),
-            num(t.wanted)
+        ("organisations_represented", Lang::De) => format!(
+            "{a} verschiedene Organisationen waren{} vertreten (angestrebt: {w}).",
+            body.map(|b| format!(" im Gremium „{b}“"))
+                .unwrap_or_default()
         ),
-        _ => format!(
-            "Erreicht wurde ein Wert von {} (angestrebt: {}).",
-            num(t.actual),
-            num(t.wanted)
+        ("organisations_represented", Lang::En) => format!(
+            "{a} different organisations were represented{} (aimed at: {w}).",
+            body.map(|b| format!(" in “{b}”")).unwrap_or_default()
         ),
+        ("needs_addressed", Lang::De) => format!("{a} Bedarfe wurden gedeckt (angestrebt: {w})."),
+        ("needs_addressed", Lang::En) => format!("{a} needs were met (aimed at: {w})."),
+        (_, Lang::De) => format!("Erreicht wurde ein Wert von {a} (angestrebt: {w})."),
+        (_, Lang::En) => format!("The value reached is {a} (aimed at: {w})."),
     };
-    format!("{figure} Das Ziel wurde {}.", status_de(&t.status))
+    let status = status_text(&t.status, lang);
+    match lang {
+        Lang::De => format!("{figure} Das Ziel wurde {status}."),
+        Lang::En => format!("{figure} The target was {status}."),
+    }
 }
 
 impl Services {
@@ -253,7 +358,12 @@ impl Services {
     }
 
     /// The report of a period, generated now from the records.
-    pub async fn report(&self, actor: &Actor, period_id: Uuid) -> Result<Report, Error> {
+    pub async fn report(
+        &self,
+        actor: &Actor,
+        period_id: Uuid,
+        lang: Lang,
+    ) -> Result<Report, Error> {
         actor.require(Permission::ReadStaffArea)?;
         let period = self.get_period(actor, period_id).await?;
         let office = self.office().await?;
@@ -263,10 +373,22 @@ impl Services {
         let overall = verdict(&statuses);
         let mut missing = Vec::new();
         if targets.is_empty() {
-            missing.push("Für den Zeitraum sind keine Ziele erfasst.".to_owned());
+            missing.push(
+                lang.t(
+                    "Für den Zeitraum sind keine Ziele erfasst.",
+                    "No targets are recorded for the period.",
+                )
+                .to_owned(),
+            );
         }
         if texts.outlook.is_empty() {
-            missing.push("Der Ausblick ist noch nicht geschrieben.".to_owned());
+            missing.push(
+                lang.t(
+                    "Der Ausblick ist noch nicht geschrieben.",
+                    "The outlook is not written yet.",
+                )
+                .to_owned(),
+            );
         }
         let conn = self.store.conn();
         let from = time::start_of_day(period.starts_on);
@@ -311,7 +433,17 @@ impl Services {
         // Meetings per body, and what the office did beyond the targets.
         let mut meetings = Vec::new();
         let mut beyond = Vec::new();
-        let target_bodies: Vec<Uuid> = targets.iter().filter_map(|t| t.params.body_id).collect();
+        // Bodies a target measures or names as a substitute are reported there.
+        let target_bodies: Vec<Uuid> = targets
+            .iter()
+            .filter_map(|t| t.params.body_id)
+            .chain(targets.iter().flat_map(|t| {
+                t.substitutes
+                    .iter()
+                    .filter(|s| s.record_type == "body")
+                    .map(|s| s.id)
+            }))
+            .collect();
         for b in msohub_store::bodies::list_bodies(conn, false).await? {
             let f = msohub_store::bodies::MeetingFilter {
                 body: Some(b.id),
@@ -349,13 +481,11 @@ impl Services {
                 .is_some_and(|f| f >= period.starts_on && f <= period.ends_on)
                 && !target_bodies.contains(&b.id)
             {
-                beyond.push(format!(
-                    "Gründung des Gremiums „{}“ am {}.",
-                    b.name,
-                    b.founded_on
-                        .map(|d| d.format("%d.%m.%Y").to_string())
-                        .unwrap_or_default()
-                ));
+                let day = b.founded_on.map(|d| lang.day(d)).unwrap_or_default();
+                beyond.push(match lang {
+                    Lang::De => format!("Gründung des Gremiums „{}“ am {day}.", b.name),
+                    Lang::En => format!("The body “{}” was founded on {day}.", b.name),
+                });
             }
             for m in msohub_store::bodies::memberships_of_body(conn, b.id).await? {
                 let Some(user) = m.user_id else { continue };
@@ -368,15 +498,19 @@ impl Services {
                     .await?
                     .map(|u| u.display_name)
                     .unwrap_or_default();
-                let until = m
-                    .to_date
-                    .filter(|t| *t <= period.ends_on)
-                    .map(|t| format!(" bis zum {}", t.format("%d.%m.%Y")))
-                    .unwrap_or_default();
-                beyond.push(format!(
-                    "Mitarbeit von {name} im Gremium „{}“{until}.",
-                    b.name
-                ));
+                let until = m.to_date.filter(|t| *t <= period.ends_on);
+                beyond.push(match (lang, until) {
+                    (Lang::De, Some(t)) => format!(
+                        "Mitarbeit von {name} im Gremium „{}“ bis zum {}.",
+                        b.name,
+                        lang.day(t)
+                    ),
+                    (Lang::De, None) => format!("Mitarbeit von {name} im Gremium „{}“.", b.name),
+                    (Lang::En, Some(t)) => {
+                        format!("{name} was a member of “{}” until {}.", b.name, lang.day(t))
+                    }
+                    (Lang::En, None) => format!("{name} is a member of “{}”.", b.name),
+                });
             }
         }
         let end = period.ends_on;
@@ -385,7 +519,7 @@ impl Services {
             .map(|t| {
                 let edited = texts.narratives.get(&t.id.to_string()).cloned();
                 ReportTarget {
-                    narrative: edited.clone().unwrap_or_else(|| draft(&t)),
+                    narrative: edited.clone().unwrap_or_else(|| draft(&t, lang)),
                     narrative_edited: edited.is_some(),
                     target: t,
                 }
@@ -393,14 +527,18 @@ impl Services {
             .collect();
         Ok(Report {
             title: if texts.title.is_empty() {
-                format!("Sachbericht {} – {}", period.name, office.name)
+                match lang {
+                    Lang::De => format!("Sachbericht {} – {}", period.name, office.name),
+                    Lang::En => format!("Annual report {} – {}", period.name, office.name),
+                }
             } else {
                 texts.title.clone()
             },
             introduction: texts.introduction.clone(),
             targets: report_targets,
             verdict: overall.to_owned(),
-            verdict_text: verdict_de(overall).to_owned(),
+            verdict_text: verdict_text(overall, lang).to_owned(),
+            lang,
             beyond,
             outlook: texts.outlook.clone(),
             place: if texts.place.is_empty() {
@@ -408,7 +546,7 @@ impl Services {
             } else {
                 texts.place.clone()
             },
-            month: format!("{} {}", MONTHS[end.month0() as usize], end.year()),
+            month: lang.month(end),
             author: if texts.author.is_empty() {
                 office.name.clone()
             } else {
@@ -418,6 +556,8 @@ impl Services {
             meetings,
             missing,
             texts_version: texts.version,
+            frozen_version: None,
+            frozen_at: None,
             office: office.name,
             period,
         })
@@ -432,75 +572,524 @@ impl Services {
 
 /// The report as Markdown.
 pub fn markdown(r: &Report) -> String {
-    let mut out = format!("# {}\n\n", r.title);
-    out.push_str(&format!(
-        "Berichtszeitraum: {} ({} bis {})\n\n",
-        r.period.name,
-        r.period.starts_on.format("%d.%m.%Y"),
-        r.period.ends_on.format("%d.%m.%Y")
-    ));
-    if !r.introduction.is_empty() {
-        out.push_str(&format!("{}\n\n", r.introduction));
+    msohub_exchange::document::markdown(&document(r))
+}
+
+const HELD_FILL: &str = "#004b87";
+const CANCELLED_FILL: &str = "#b35900";
+const MUTED_FILL: &str = "#767676";
+const TEXT_FILL: &str = "#1a1a1a";
+
+/// Contacts per month as a stacked bar chart (held below, cancelled
+/// above), a standalone SVG that also works inline in HTML.
+pub fn contacts_chart(r: &Report) -> String {
+    use msohub_exchange::document::xml_escape;
+    let lang = r.lang;
+    let n = r.contacts_per_month.len();
+    let max = r
+        .contacts_per_month
+        .iter()
+        .map(|m| m.held + m.cancelled)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let width = n * 30 + 20;
+    let (held, cancelled) = (
+        lang.t("stattgefunden", "held"),
+        lang.t("abgesagt", "cancelled"),
+    );
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 150" width="{width}" height="150" role="img" aria-label="{}" font-family="DejaVu Sans, Arial, sans-serif" font-size="9" fill="{TEXT_FILL}"><rect x="10" y="4" width="10" height="10" fill="{HELD_FILL}"/><text x="24" y="13">{held}</text><rect x="110" y="4" width="10" height="10" fill="{CANCELLED_FILL}"/><text x="124" y="13">{cancelled}</text>"#,
+        xml_escape(lang.t(
+            "Stattgefundene und abgesagte Kontakte je Monat",
+            "Contacts held and cancelled per month"
+        ))
+    );
+    for (i, m) in r.contacts_per_month.iter().enumerate() {
+        let x = i * 30 + 10;
+        let hh = m.held * 100 / max;
+        let ch = m.cancelled * 100 / max;
+        // Empty bars are left out (a zero height is not valid SVG).
+        if ch > 0 {
+            svg.push_str(&format!(
+                r#"<rect x="{x}" y="{}" width="20" height="{ch}" fill="{CANCELLED_FILL}"><title>{}: {} {cancelled}</title></rect>"#,
+                130 - hh - ch,
+                m.month,
+                m.cancelled,
+            ));
+        }
+        if hh > 0 {
+            svg.push_str(&format!(
+                r#"<rect x="{x}" y="{}" width="20" height="{hh}" fill="{HELD_FILL}"><title>{}: {} {held}</title></rect>"#,
+                130 - hh,
+                m.month,
+                m.held,
+            ));
+        }
+        svg.push_str(&format!(
+            r#"<text x="{}" y="143" text-anchor="middle">{}</text>"#,
+            x + 10,
+            m.month.get(5..).unwrap_or(&m.month),
+        ));
+        if m.held + m.cancelled > 0 {
+            svg.push_str(&format!(
+                r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
+                x + 10,
+                127 - hh - ch,
+                m.held + m.cancelled
+            ));
+        }
     }
-    out.push_str("## Ziele\n\n");
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Per body: meetings held and those the office attended, as horizontal
+/// bars.
+pub fn attendance_chart(r: &Report) -> String {
+    use msohub_exchange::document::xml_escape;
+    let lang = r.lang;
+    let max = r.meetings.iter().map(|m| m.held).max().unwrap_or(0).max(1);
+    let height = r.meetings.len() * 34 + 24;
+    let (held, staff) = (
+        lang.t("Sitzungen stattgefunden", "meetings held"),
+        lang.t("davon mit dem KI", "attended by the office"),
+    );
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 520 {height}" width="520" height="{height}" role="img" aria-label="{}" font-family="DejaVu Sans, Arial, sans-serif" font-size="9" fill="{TEXT_FILL}"><rect x="10" y="4" width="10" height="10" fill="{MUTED_FILL}"/><text x="24" y="13">{held}</text><rect x="170" y="4" width="10" height="10" fill="{HELD_FILL}"/><text x="184" y="13">{staff}</text>"#,
+        xml_escape(lang.t(
+            "Sitzungen der Gremien und Teilnahme des KI",
+            "Meetings of the bodies and the office's attendance"
+        ))
+    );
+    for (i, m) in r.meetings.iter().enumerate() {
+        let y = 24 + i * 34;
+        let name: String = m.body.chars().take(34).collect();
+        let w_held = m.held * 280 / max;
+        let w_staff = m.with_staff * 280 / max;
+        svg.push_str(&format!(
+            r#"<text x="10" y="{}">{}</text><text x="{}" y="{}">{}</text><text x="{}" y="{}">{}</text>"#,
+            y + 16,
+            xml_escape(&name),
+            204 + w_held,
+            y + 10,
+            m.held,
+            204 + w_staff,
+            y + 24,
+            m.with_staff,
+        ));
+        for (width, top, fill, count, label) in [
+            (w_held, y, MUTED_FILL, m.held, held),
+            (w_staff, y + 14, HELD_FILL, m.with_staff, staff),
+        ] {
+            if width > 0 {
+                svg.push_str(&format!(
+                    r#"<rect x="200" y="{top}" width="{width}" height="12" fill="{fill}"><title>{}: {count} {label}</title></rect>"#,
+                    xml_escape(&m.body),
+                ));
+            }
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Paragraphs of a text typed by staff (blank lines separate them).
+fn paragraphs(text: &str) -> impl Iterator<Item = Block> + '_ {
+    text.split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(Block::text)
+}
+
+/// The report as a document, for Markdown, PDF, DOCX and ODT.
+pub fn document(r: &Report) -> Document {
+    let lang = r.lang;
+    let mut b = vec![
+        Block::heading(1, &r.title),
+        Block::text(format!(
+            "{}: {} ({} – {})",
+            lang.t("Berichtszeitraum", "Reporting period"),
+            r.period.name,
+            lang.day(r.period.starts_on),
+            lang.day(r.period.ends_on)
+        )),
+    ];
+    b.extend(paragraphs(&r.introduction));
+    b.push(Block::heading(2, lang.t("Ziele", "Targets")));
     for t in &r.targets {
-        out.push_str(&format!(
-            "### Ziel {}: {}\n\n",
-            t.target.number, t.target.title
+        let target = &t.target;
+        b.push(Block::heading(
+            3,
+            format!(
+                "{} {}: {}",
+                lang.t("Ziel", "Target"),
+                target.number,
+                target.title
+            ),
         ));
-        if !t.target.description.is_empty() {
-            out.push_str(&format!("{}\n\n", t.target.description));
+        b.extend(paragraphs(&target.description));
+        b.push(Block::Paragraph(vec![
+            Span::Strong(lang.t("Stand:", "Figure:").to_owned()),
+            Span::Text(format!(
+                " {} {} {} – ",
+                num(target.actual, lang),
+                lang.t("von", "of"),
+                num(target.wanted, lang)
+            )),
+            Span::Strong(status_text(&target.status, lang).to_owned()),
+        ]));
+        if target.overridden && !target.override_reason.is_empty() {
+            b.push(Block::Paragraph(vec![
+                Span::Strong(
+                    lang.t("Begründung der Bewertung:", "Why this status:")
+                        .to_owned(),
+                ),
+                Span::Text(format!(" {}", target.override_reason)),
+            ]));
         }
-        out.push_str(&format!(
-            "**Stand:** {} von {} – **{}**\n\n",
-            num(t.target.actual),
-            num(t.target.wanted),
-            status_de(&t.target.status)
-        ));
-        out.push_str(&format!("{}\n\n", t.narrative));
-        if !t.target.deviation_reason.is_empty() {
-            out.push_str(&format!(
-                "**Gründe für die Abweichung:** {}\n\n",
-                t.target.deviation_reason
-            ));
+        b.extend(paragraphs(&t.narrative));
+        for (label, text) in [
+            (
+                lang.t("Gründe für die Abweichung:", "Why it deviates:"),
+                &target.deviation_reason,
+            ),
+            (
+                lang.t("Stattdessen:", "Instead:"),
+                &target.substitute_measures,
+            ),
+        ] {
+            if !text.is_empty() {
+                b.push(Block::Paragraph(vec![
+                    Span::Strong(label.to_owned()),
+                    Span::Text(format!(" {text}")),
+                ]));
+            }
         }
-        if !t.target.substitute_measures.is_empty() {
-            out.push_str(&format!(
-                "**Stattdessen:** {}\n\n",
-                t.target.substitute_measures
+        if !target.substitutes.is_empty() {
+            if target.substitute_measures.is_empty() {
+                b.push(Block::Paragraph(vec![Span::Strong(
+                    lang.t("Stattdessen:", "Instead:").to_owned(),
+                )]));
+            }
+            b.push(Block::List(
+                target
+                    .substitutes
+                    .iter()
+                    .map(|s| substitute_text(s, lang))
+                    .collect(),
             ));
         }
     }
-    out.push_str(&format!("**{}**\n\n", r.verdict_text));
+    b.push(Block::Paragraph(vec![Span::Strong(r.verdict_text.clone())]));
     if !r.beyond.is_empty() {
-        out.push_str("## Über die Ziele hinaus\n\n");
-        for b in &r.beyond {
-            out.push_str(&format!("- {b}\n"));
-        }
-        out.push('\n');
+        b.push(Block::heading(
+            2,
+            lang.t("Über die Ziele hinaus", "Beyond the targets"),
+        ));
+        b.push(Block::List(r.beyond.clone()));
     }
     if !r.contacts_per_month.is_empty() {
-        out.push_str(
-            "## Kontakte je Monat\n\n| Monat | stattgefunden | abgesagt |\n|---|---|---|\n",
-        );
-        for m in &r.contacts_per_month {
-            out.push_str(&format!("| {} | {} | {} |\n", m.month, m.held, m.cancelled));
-        }
-        out.push('\n');
+        let caption = lang.t("Kontakte je Monat", "Contacts per month");
+        b.push(Block::heading(2, caption));
+        b.push(Block::Chart {
+            svg: contacts_chart(r),
+            alt: lang
+                .t(
+                    "Stattgefundene und abgesagte Kontakte je Monat (Zahlen in der Tabelle)",
+                    "Contacts held and cancelled per month (figures in the table)",
+                )
+                .to_owned(),
+            width_cm: 16.0,
+            height_cm: 6.0,
+        });
+        b.push(Block::Table {
+            caption: caption.to_owned(),
+            headers: vec![
+                lang.t("Monat", "Month").to_owned(),
+                lang.t("stattgefunden", "held").to_owned(),
+                lang.t("abgesagt", "cancelled").to_owned(),
+            ],
+            rows: r
+                .contacts_per_month
+                .iter()
+                .map(|m| vec![m.month.clone(), m.held.to_string(), m.cancelled.to_string()])
+                .collect(),
+        });
     }
     if !r.meetings.is_empty() {
-        out.push_str("## Sitzungen der Gremien\n\n| Gremium | stattgefunden | davon mit dem KI | abgesagt |\n|---|---|---|---|\n");
-        for m in &r.meetings {
-            out.push_str(&format!(
-                "| {} | {} | {} | {} |\n",
-                m.body, m.held, m.with_staff, m.cancelled
-            ));
-        }
-        out.push('\n');
+        let caption = lang.t("Sitzungen der Gremien", "Meetings of the bodies");
+        b.push(Block::heading(2, caption));
+        b.push(Block::Chart {
+            svg: attendance_chart(r),
+            alt: lang
+                .t(
+                    "Sitzungen je Gremium und Teilnahme des KI (Zahlen in der Tabelle)",
+                    "Meetings per body and the office's attendance (figures in the table)",
+                )
+                .to_owned(),
+            width_cm: 16.0,
+            height_cm: (r.meetings.len() as f32 * 34.0 + 24.0) / 520.0 * 16.0,
+        });
+        b.push(Block::Table {
+            caption: caption.to_owned(),
+            headers: vec![
+                lang.t("Gremium", "Body").to_owned(),
+                lang.t("stattgefunden", "held").to_owned(),
+                lang.t("davon mit dem KI", "attended by the office")
+                    .to_owned(),
+                lang.t("abgesagt", "cancelled").to_owned(),
+            ],
+            rows: r
+                .meetings
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.body.clone(),
+                        m.held.to_string(),
+                        m.with_staff.to_string(),
+                        m.cancelled.to_string(),
+                    ]
+                })
+                .collect(),
+        });
     }
     if !r.outlook.is_empty() {
-        out.push_str(&format!("## Ausblick\n\n{}\n\n", r.outlook));
+        b.push(Block::heading(2, lang.t("Ausblick", "Outlook")));
+        b.extend(paragraphs(&r.outlook));
     }
-    out.push_str(&format!("{}, {}\n\n{}\n", r.place, r.month, r.author));
+    b.push(Block::text(format!(
+        "{}, {}\n{}",
+        r.place, r.month, r.author
+    )));
+    Document {
+        title: r.title.clone(),
+        lang: lang.code().to_owned(),
+        blocks: b,
+    }
+}
+
+fn mode_text(mode: &str, lang: Lang) -> &'static str {
+    match (mode, lang) {
+        ("in_person", Lang::De) => "in Präsenz",
+        ("in_person", Lang::En) => "in person",
+        ("hybrid", _) => "hybrid",
+        (_, Lang::De) => "digital",
+        (_, Lang::En) => "online",
+    }
+}
+
+/// What the report says about a record a substitute measure points to:
+/// "Arbeitskreis MSO (gegründet am 01.09.2020): 2 Sitzungen – 14.09.2020
+/// in Präsenz, 24.11.2020 digital; 7 Organisationen vertreten".
+pub fn substitute_text(s: &crate::targets::Substitute, lang: Lang) -> String {
+    let mut out = s.name.clone();
+    match s.record_type.as_str() {
+        "body" => {
+            if let Some(d) = s.date {
+                out.push_str(&match lang {
+                    Lang::De => format!(" (gegründet am {})", lang.day(d)),
+                    Lang::En => format!(" (founded on {})", lang.day(d)),
+                });
+            }
+            let meetings: Vec<String> = s
+                .meetings
+                .iter()
+                .map(|m| format!("{} {}", lang.day(m.date), mode_text(&m.mode, lang)))
+                .collect();
+            out.push_str(&match (lang, meetings.len()) {
+                (Lang::De, 1) => format!(": 1 Sitzung – {}", meetings.join(", ")),
+                (Lang::De, n) if n > 1 => format!(": {n} Sitzungen – {}", meetings.join(", ")),
+                (Lang::En, 1) => format!(": 1 meeting – {}", meetings.join(", ")),
+                (Lang::En, n) if n > 1 => format!(": {n} meetings – {}", meetings.join(", ")),
+                (Lang::De, _) => ": keine Sitzung im Berichtszeitraum".to_owned(),
+                (Lang::En, _) => ": no meeting in the period".to_owned(),
+            });
+            if let Some(n) = s.organisations_represented.filter(|n| *n > 0) {
+                out.push_str(&match lang {
+                    Lang::De => format!("; {n} Organisationen vertreten"),
+                    Lang::En => format!("; {n} organisations represented"),
+                });
+            }
+        }
+        _ => {
+            if let Some(d) = s.date {
+                out.push_str(&format!(" ({} {})", lang.day(d), mode_text(&s.mode, lang)));
+            }
+        }
+    }
+    out
+}
+
+impl Services {
+    /// Freezes the report as it is now (figures and text, in German and
+    /// English) as the period's next numbered version.
+    pub async fn finalise_report(
+        &self,
+        actor: &Actor,
+        period_id: Uuid,
+        note: &str,
+    ) -> Result<ReportVersion, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let note = note.trim();
+        if note.chars().count() > 500 {
+            return Err(Error::field("note", "too-long"));
+        }
+        let mut de = self.report(actor, period_id, Lang::De).await?;
+        let mut en = self.report(actor, period_id, Lang::En).await?;
+        let conn = self.store.conn();
+        let number = store::report_versions(conn, period_id)
+            .await?
+            .first()
+            .map_or(1, |v| v.number + 1);
+        let now = Utc::now();
+        for r in [&mut de, &mut en] {
+            r.frozen_version = Some(number);
+            r.frozen_at = Some(now);
+            r.missing.clear();
+        }
+        let snapshot = serde_json::to_string(&Snapshot { de, en })
+            .map_err(|e| Error::Internal(Box::new(e)))?;
+        let tx = self.store.begin().await?;
+        let row = store::insert_report_version(
+            &tx,
+            store::ReportVersionRow {
+                id: Uuid::now_v7(),
+                period_id,
+                number,
+                note: note.to_owned(),
+                snapshot,
+                created_at: now,
+                created_by: actor.user_id,
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            msohub_store::Error::Taken(_) => {
+                Error::Conflict("someone else finalised the report at the same moment".to_owned())
+            }
+            e => e.into(),
+        })?;
+        audit::record(
+            &tx,
+            actor,
+            "report",
+            period_id,
+            "finalise",
+            None,
+            Some(serde_json::json!({"number": number, "note": note})),
+        )
+        .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(ReportVersion {
+            number: row.number,
+            note: row.note,
+            created_at: row.created_at,
+            created_by: Some(actor.display_name.clone()),
+        })
+    }
+
+    /// The period's finalised versions, newest first.
+    pub async fn report_versions(
+        &self,
+        actor: &Actor,
+        period_id: Uuid,
+    ) -> Result<Vec<ReportVersion>, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let conn = self.store.conn();
+        store::find_period(conn, period_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let mut out = Vec::new();
+        for v in store::report_versions(conn, period_id).await? {
+            let created_by = match v.created_by {
+                Some(u) => msohub_store::users::find_user(conn, u)
+                    .await?
+                    .map(|u| u.display_name),
+                None => None,
+            };
+            out.push(ReportVersion {
+                number: v.number,
+                note: v.note,
+                created_at: v.created_at,
+                created_by,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A finalised version exactly as it was frozen.
+    pub async fn report_version(
+        &self,
+        actor: &Actor,
+        period_id: Uuid,
+        number: i32,
+        lang: Lang,
+    ) -> Result<Report, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let row = store::report_version(self.store.conn(), period_id, number)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let snapshot: Snapshot =
+            serde_json::from_str(&row.snapshot).map_err(|e| Error::Internal(Box::new(e)))?;
+        Ok(match lang {
+            Lang::De => snapshot.de,
+            Lang::En => snapshot.en,
+        })
+    }
+
+    /// The differences between two versions (`None`: the report as it
+    /// would be generated now), line by line of their Markdown text.
+    pub async fn report_diff(
+        &self,
+        actor: &Actor,
+        period_id: Uuid,
+        from: i32,
+        to: Option<i32>,
+        lang: Lang,
+    ) -> Result<Vec<DiffLine>, Error> {
+        let old = markdown(&self.report_version(actor, period_id, from, lang).await?);
+        let new = markdown(&match to {
+            Some(n) => self.report_version(actor, period_id, n, lang).await?,
+            None => self.report(actor, period_id, lang).await?,
+        });
+        Ok(diff_lines(&old, &new))
+    }
+}
+
+/// A line diff (longest common subsequence; reports are a few hundred
+/// lines, so the quadratic table is small).
+pub fn diff_lines(old: &str, new: &str) -> Vec<DiffLine> {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let line = |change: &str, text: &str| DiffLine {
+        change: change.to_owned(),
+        text: text.to_owned(),
+    };
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            out.push(line("same", a[i]));
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            out.push(line("added", b[j]));
+            j += 1;
+        } else {
+            out.push(line("removed", a[i]));
+            i += 1;
+        }
+    }
     out
 }

@@ -25,7 +25,7 @@ pub const METRICS: &[&str] = &[
 
 pub const STATUSES: &[&str] = &["met", "partly_met", "not_met"];
 
-#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Period {
     pub id: Uuid,
     /// e.g. "2020/21"
@@ -78,7 +78,7 @@ pub struct MetricParams {
     pub body_id: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Target {
     pub id: Uuid,
     pub period_id: Uuid,
@@ -109,8 +109,38 @@ pub struct Target {
     pub records_href: String,
     /// The body a body metric is about.
     pub body: Option<Ref>,
+    /// The records the substitute measures point to.
+    pub substitutes: Vec<Substitute>,
     pub version: i32,
 }
+
+/// A record a target's substitute measures point to, with what the report
+/// says about it within the period.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct Substitute {
+    /// body, meeting, interaction
+    pub record_type: String,
+    pub id: Uuid,
+    pub name: String,
+    pub href: String,
+    /// A body's founding day; a meeting's or interaction's day.
+    pub date: Option<NaiveDate>,
+    /// A meeting's or interaction's mode (in_person, digital, hybrid).
+    pub mode: String,
+    /// A body's meetings held in the period: day and mode.
+    pub meetings: Vec<SubstituteMeeting>,
+    /// A body: distinct organisations represented in the period.
+    pub organisations_represented: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct SubstituteMeeting {
+    pub date: NaiveDate,
+    pub mode: String,
+}
+
+/// The record types a substitute measure may point to.
+pub const SUBSTITUTE_TYPES: &[&str] = &["body", "meeting", "interaction"];
 
 impl Target {
     pub fn to_input(&self) -> TargetInput {
@@ -140,6 +170,11 @@ impl Target {
             override_reason: self.override_reason.clone(),
             deviation_reason: self.deviation_reason.clone(),
             substitute_measures: self.substitute_measures.clone(),
+            substitutes: self
+                .substitutes
+                .iter()
+                .map(|s| format!("{}:{}", s.record_type, s.id))
+                .collect(),
             version: self.version,
         }
     }
@@ -180,6 +215,9 @@ pub struct TargetInput {
     pub override_reason: String,
     pub deviation_reason: String,
     pub substitute_measures: String,
+    /// Linked records, as "body:<id>", "meeting:<id>" or "interaction:<id>".
+    #[serde(deserialize_with = "crate::organisations::lenient::list")]
+    pub substitutes: Vec<String>,
     pub version: i32,
 }
 
@@ -432,6 +470,7 @@ impl Services {
             substitute_measures: r.substitute_measures.clone(),
             records_href: href,
             body,
+            substitutes: self.substitutes_of(p, r.id).await?,
             version: r.version,
         })
     }
@@ -561,7 +600,7 @@ impl Services {
         &self,
         input: &TargetInput,
         current: Option<&TargetRow>,
-    ) -> Result<TargetRow, Error> {
+    ) -> Result<(TargetRow, Vec<(String, Uuid)>), Error> {
         let mut errors = Vec::new();
         let conn = self.store.conn();
         let period = match input.period_id.trim().parse::<Uuid>() {
@@ -650,6 +689,42 @@ impl Services {
                 errors.push(FieldError::new(name, "too-long"));
             }
         }
+        let mut links = Vec::new();
+        for raw in input
+            .substitutes
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+        {
+            let link = raw
+                .split_once(':')
+                .and_then(|(t, id)| Some((t.to_owned(), id.parse::<Uuid>().ok()?)));
+            let exists = match &link {
+                Some((t, id)) if t == "body" => msohub_store::bodies::find_body(conn, *id)
+                    .await?
+                    .is_some_and(|x| x.deleted_at.is_none()),
+                Some((t, id)) if t == "meeting" => msohub_store::bodies::find_meeting(conn, *id)
+                    .await?
+                    .is_some_and(|x| x.deleted_at.is_none()),
+                Some((t, id)) if t == "interaction" => {
+                    msohub_store::work::find_interaction(conn, *id)
+                        .await?
+                        .is_some_and(|x| x.deleted_at.is_none())
+                }
+                _ => false,
+            };
+            match link {
+                Some(l) if exists => {
+                    if !links.contains(&l) {
+                        links.push(l);
+                    }
+                }
+                _ => {
+                    errors.push(FieldError::new("substitutes", "record-unknown"));
+                    break;
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
@@ -678,33 +753,37 @@ impl Services {
             body_id,
         };
         let now = Utc::now();
-        Ok(TargetRow {
-            id: current.map_or_else(Uuid::now_v7, |c| c.id),
-            period_id,
-            number,
-            title,
-            description: input.description.trim().to_owned(),
-            metric: input.metric.clone(),
-            params: serde_json::to_string(&params).unwrap_or_else(|_| "{}".into()),
-            wanted,
-            manual_value: manual,
-            met_at,
-            partly_at,
-            override_status,
-            override_reason: input.override_reason.trim().to_owned(),
-            deviation_reason: input.deviation_reason.trim().to_owned(),
-            substitute_measures: input.substitute_measures.trim().to_owned(),
-            version: current.map_or(1, |c| c.version),
-            created_at: current.map_or(now, |c| c.created_at),
-            updated_at: now,
-        })
+        Ok((
+            TargetRow {
+                id: current.map_or_else(Uuid::now_v7, |c| c.id),
+                period_id,
+                number,
+                title,
+                description: input.description.trim().to_owned(),
+                metric: input.metric.clone(),
+                params: serde_json::to_string(&params).unwrap_or_else(|_| "{}".into()),
+                wanted,
+                manual_value: manual,
+                met_at,
+                partly_at,
+                override_status,
+                override_reason: input.override_reason.trim().to_owned(),
+                deviation_reason: input.deviation_reason.trim().to_owned(),
+                substitute_measures: input.substitute_measures.trim().to_owned(),
+                version: current.map_or(1, |c| c.version),
+                created_at: current.map_or(now, |c| c.created_at),
+                updated_at: now,
+            },
+            links,
+        ))
     }
 
     pub async fn create_target(&self, actor: &Actor, input: &TargetInput) -> Result<Target, Error> {
         actor.require(Permission::WriteStaffArea)?;
-        let row = self.validate_target(input, None).await?;
+        let (row, links) = self.validate_target(input, None).await?;
         let tx = self.store.begin().await?;
         let row = store::insert_target(&tx, row).await?;
+        store::set_target_links(&tx, row.id, &links).await?;
         audit::record(
             &tx,
             actor,
@@ -712,7 +791,7 @@ impl Services {
             row.id,
             "create",
             None,
-            Some(target_view(&row)),
+            Some(target_view(&row, &links)),
         )
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
@@ -733,20 +812,22 @@ impl Services {
         if current.version != input.version {
             return Err(stale());
         }
-        let row = self.validate_target(input, Some(&current)).await?;
+        let (row, links) = self.validate_target(input, Some(&current)).await?;
+        let before_links = link_pairs(&store::target_links(self.store.conn(), &[id]).await?);
         let tx = self.store.begin().await?;
         let row = store::update_target(&tx, row).await.map_err(|e| match e {
             msohub_store::Error::Stale => stale(),
             e => e.into(),
         })?;
+        store::set_target_links(&tx, id, &links).await?;
         audit::record(
             &tx,
             actor,
             "target",
             id,
             "update",
-            Some(target_view(&current)),
-            Some(target_view(&row)),
+            Some(target_view(&current, &before_links)),
+            Some(target_view(&row, &links)),
         )
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
@@ -775,6 +856,7 @@ impl Services {
                 "the target was changed by someone else".to_owned(),
             ));
         }
+        let links = link_pairs(&store::target_links(self.store.conn(), &[id]).await?);
         let tx = self.store.begin().await?;
         store::delete_target(&tx, id).await?;
         audit::record(
@@ -783,7 +865,7 @@ impl Services {
             "target",
             id,
             "delete",
-            Some(target_view(&current)),
+            Some(target_view(&current, &links)),
             None,
         )
         .await?;
@@ -792,8 +874,16 @@ impl Services {
     }
 }
 
-fn target_view(r: &TargetRow) -> serde_json::Value {
+fn link_pairs(rows: &[store::TargetLinkRow]) -> Vec<(String, Uuid)> {
+    rows.iter()
+        .map(|l| (l.record_type.clone(), l.record_id))
+        .collect()
+}
+
+fn target_view(r: &TargetRow, links: &[(String, Uuid)]) -> serde_json::Value {
+    let substitutes: Vec<String> = links.iter().map(|(t, id)| format!("{t}:{id}")).collect();
     serde_json::json!({
+        "substitutes": substitutes,
         "period_id": r.period_id, "number": r.number, "title": r.title, "description": r.description,
         "metric": r.metric, "params": serde_json::from_str::<serde_json::Value>(&r.params).unwrap_or_default(),
         "wanted": r.wanted, "manual_value": r.manual_value, "met_at": r.met_at, "partly_at": r.partly_at,
@@ -810,6 +900,93 @@ pub fn school_year_of(day: NaiveDate) -> String {
         day.year() - 1
     };
     format!("{start}/{:02}", (start + 1) % 100)
+}
+
+impl Services {
+    /// The records a target's substitute measures point to, with what
+    /// happened to them within the period.
+    async fn substitutes_of(&self, p: &PeriodRow, target: Uuid) -> Result<Vec<Substitute>, Error> {
+        let conn = self.store.conn();
+        let berlin = |t: DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::Berlin).date_naive();
+        let mut out = Vec::new();
+        for l in store::target_links(conn, &[target]).await? {
+            let s = match l.record_type.as_str() {
+                "body" => {
+                    let Some(b) = msohub_store::bodies::find_body(conn, l.record_id).await? else {
+                        continue;
+                    };
+                    let from = time::start_of_day(p.starts_on);
+                    let to = time::start_of_day(p.ends_on.succ_opt().unwrap_or(p.ends_on));
+                    let f = msohub_store::bodies::MeetingFilter {
+                        body: Some(b.id),
+                        statuses: vec!["held".to_owned()],
+                        from: Some(from),
+                        to: Some(to),
+                        ascending: true,
+                        ..Default::default()
+                    };
+                    let (ms, _) = msohub_store::bodies::list_meetings(conn, &f, 0, 1_000).await?;
+                    let params = MetricParams {
+                        body_id: Some(b.id),
+                        ..Default::default()
+                    };
+                    let (represented, _) = self
+                        .measure("organisations_represented", &params, None, from, to, p)
+                        .await?;
+                    Substitute {
+                        record_type: l.record_type,
+                        id: b.id,
+                        name: b.name,
+                        href: format!("/app/bodies/{}", b.id),
+                        date: b.founded_on,
+                        mode: String::new(),
+                        meetings: ms
+                            .iter()
+                            .map(|m| SubstituteMeeting {
+                                date: berlin(m.starts_at),
+                                mode: m.mode.clone(),
+                            })
+                            .collect(),
+                        organisations_represented: Some(represented as u32),
+                    }
+                }
+                "meeting" => {
+                    let Some(m) = msohub_store::bodies::find_meeting(conn, l.record_id).await?
+                    else {
+                        continue;
+                    };
+                    Substitute {
+                        record_type: l.record_type,
+                        id: m.id,
+                        name: m.title,
+                        href: format!("/app/meetings/{}", m.id),
+                        date: Some(berlin(m.starts_at)),
+                        mode: m.mode,
+                        meetings: Vec::new(),
+                        organisations_represented: None,
+                    }
+                }
+                _ => {
+                    let Some(i) = msohub_store::work::find_interaction(conn, l.record_id).await?
+                    else {
+                        continue;
+                    };
+                    Substitute {
+                        record_type: l.record_type,
+                        id: i.id,
+                        name: i.subject,
+                        href: format!("/app/interactions/{}", i.id),
+                        date: Some(berlin(i.starts_at)),
+                        mode: i.mode,
+                        meetings: Vec::new(),
+                        organisations_represented: None,
+                    }
+                }
+            };
+            out.push(s);
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]

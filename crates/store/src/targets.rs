@@ -11,7 +11,9 @@ use uuid::Uuid;
 
 pub use crate::entity::period::Model as PeriodRow;
 pub use crate::entity::report_text::Model as ReportTextRow;
+pub use crate::entity::report_version::Model as ReportVersionRow;
 pub use crate::entity::target::Model as TargetRow;
+pub use crate::entity::target_link::Model as TargetLinkRow;
 
 fn stale(e: sea_orm::DbErr) -> Error {
     crate::versioned::stale_or(e, Error::Db)
@@ -77,6 +79,7 @@ pub async fn update_target(c: &impl ConnectionTrait, row: TargetRow) -> Result<T
 }
 
 pub async fn delete_target(c: &impl ConnectionTrait, id: Uuid) -> Result<(), Error> {
+    set_target_links(c, id, &[]).await?;
     target::Entity::delete_by_id(id).exec(c).await?;
     Ok(())
 }
@@ -137,4 +140,98 @@ pub async fn save_report_text(
     } else {
         Err(Error::Stale)
     }
+}
+
+/// The records a target's substitute measures point to, in order.
+pub async fn target_links(
+    c: &impl ConnectionTrait,
+    target_ids: &[Uuid],
+) -> Result<Vec<TargetLinkRow>, Error> {
+    use crate::entity::target_link;
+    if target_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(target_link::Entity::find()
+        .filter(target_link::Column::TargetId.is_in(target_ids.iter().copied()))
+        .order_by_asc(target_link::Column::Position)
+        .all(c)
+        .await?)
+}
+
+/// Replaces a target's links with `links` (record type, id).
+pub async fn set_target_links(
+    c: &impl ConnectionTrait,
+    target_id: Uuid,
+    links: &[(String, Uuid)],
+) -> Result<(), Error> {
+    use crate::entity::target_link;
+    target_link::Entity::delete_many()
+        .filter(target_link::Column::TargetId.eq(target_id))
+        .exec(c)
+        .await?;
+    for (i, (record_type, record_id)) in links.iter().enumerate() {
+        TargetLinkRow {
+            target_id,
+            record_type: record_type.clone(),
+            record_id: *record_id,
+            position: i32::try_from(i).unwrap_or(i32::MAX),
+        }
+        .into_active_model()
+        .reset_all()
+        .insert(c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Stores a finalised report; two at once with the same number: one gets
+/// [`Error::Taken`].
+pub async fn insert_report_version(
+    c: &impl ConnectionTrait,
+    row: ReportVersionRow,
+) -> Result<ReportVersionRow, Error> {
+    row.into_active_model()
+        .reset_all()
+        .insert(c)
+        .await
+        .map_err(|e| Error::from_db(e, "number"))
+}
+
+/// A period's finalised reports, newest first, without their snapshots.
+pub async fn report_versions(
+    c: &impl ConnectionTrait,
+    period_id: Uuid,
+) -> Result<Vec<ReportVersionRow>, Error> {
+    use crate::entity::report_version;
+    use sea_orm::QuerySelect;
+    let rows = report_version::Entity::find()
+        .select_only()
+        .columns([
+            report_version::Column::Id,
+            report_version::Column::PeriodId,
+            report_version::Column::Number,
+            report_version::Column::Note,
+            report_version::Column::CreatedAt,
+            report_version::Column::CreatedBy,
+        ])
+        .column_as(sea_orm::sea_query::Expr::val(""), "snapshot")
+        .filter(report_version::Column::PeriodId.eq(period_id))
+        .order_by_desc(report_version::Column::Number)
+        .into_model::<ReportVersionRow>()
+        .all(c)
+        .await?;
+    Ok(rows)
+}
+
+pub async fn report_version(
+    c: &impl ConnectionTrait,
+    period_id: Uuid,
+    number: i32,
+) -> Result<Option<ReportVersionRow>, Error> {
+    use crate::entity::report_version;
+    Ok(report_version::Entity::find()
+        .filter(report_version::Column::PeriodId.eq(period_id))
+        .filter(report_version::Column::Number.eq(number))
+        .one(c)
+        .await?)
 }

@@ -22,6 +22,8 @@ mod page;
 mod pages;
 mod public;
 mod ratelimit;
+mod report_file;
+pub use report_file::{FORMATS as REPORT_FORMATS, ReportFile, render as render_report};
 pub mod routes;
 
 pub use error::WebError;
@@ -131,9 +133,4 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(state)
-}
-
-/// The yearly report as a standalone HTML document (for the command line).
-pub fn report_document(report: msohub_service::report::Report) -> String {
-    api::targets_document(report)
 }

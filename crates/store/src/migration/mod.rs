@@ -16,6 +16,7 @@ mod m0007_work_log;
 mod m0008_bodies;
 mod m0009_targets;
 mod m0010_report_texts;
+mod m0011_report_versions;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_bodies::Migration),
             Box::new(m0009_targets::Migration),
             Box::new(m0010_report_texts::Migration),
+            Box::new(m0011_report_versions::Migration),
         ]
     }
 }

@@ -172,7 +172,7 @@ pub(crate) struct AuditPage {
         bodies::delete_meeting, bodies::get_attendance, bodies::put_attendance, bodies::list_invitations, bodies::invite,
         bodies::oparl_config, bodies::oparl_sync,
         targets::list_periods, targets::create_period, targets::get_period, targets::create_target,
-        targets::get_target, targets::patch_target, targets::delete_target, targets::report,
+        targets::get_target, targets::patch_target, targets::delete_target, targets::report, targets::finalise, targets::versions, targets::version, targets::diff,
         targets::put_texts,
         persons::list, persons::create, persons::get, persons::patch, persons::delete,
         persons::add_affiliation, persons::add_consent,

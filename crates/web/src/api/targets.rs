@@ -9,9 +9,10 @@ use crate::pages::organisations::query_param;
 use crate::routes::Routes;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use msohub_domain::Permission;
+use msohub_service::report::{DiffLine, Lang, Report, ReportVersion};
 use msohub_service::targets::{Period, PeriodInput, Target, TargetInput, verdict};
 use uuid::Uuid;
 
@@ -24,6 +25,10 @@ pub fn routes(r: Routes) -> Routes {
         .patch("/api/v1/targets/{id}", patch_target)
         .delete("/api/v1/targets/{id}", delete_target)
         .get("/api/v1/periods/{id}/report", report)
+        .post("/api/v1/periods/{id}/report/versions", finalise)
+        .get("/api/v1/periods/{id}/report/versions", versions)
+        .get("/api/v1/periods/{id}/report/versions/{number}", version)
+        .get("/api/v1/periods/{id}/report/diff", diff)
         .put("/api/v1/periods/{id}/report/texts", put_texts)
 }
 
@@ -31,32 +36,39 @@ pub fn routes(r: Routes) -> Routes {
 #[template(path = "report/document.html")]
 struct DocumentTemplate {
     page: crate::page::PageContext,
-    report: msohub_service::report::Report,
-    bars: Vec<crate::pages::report::MonthBar>,
+    report: Report,
+    contacts_svg: String,
+    attendance_svg: String,
 }
 
 /// The report as a standalone, printable HTML document.
-pub fn document(report: msohub_service::report::Report) -> String {
+pub fn document(report: Report) -> String {
     use askama::Template;
-    let page = crate::page::PageContext::plain(
-        msohub_domain::Language::De,
-        "/",
-        report.title.clone(),
-        report.office.clone(),
-    );
-    let bars = crate::pages::report::month_bars(&report);
-    DocumentTemplate { page, report, bars }
-        .render()
-        .unwrap_or_default()
+    let lang = match report.lang {
+        Lang::De => msohub_domain::Language::De,
+        Lang::En => msohub_domain::Language::En,
+    };
+    let page =
+        crate::page::PageContext::plain(lang, "/", report.title.clone(), report.office.clone());
+    DocumentTemplate {
+        page,
+        contacts_svg: msohub_service::report::contacts_chart(&report),
+        attendance_svg: msohub_service::report::attendance_chart(&report),
+        report,
+    }
+    .render()
+    .unwrap_or_default()
 }
 
 /// The yearly report
 ///
-/// Generated now from the records: `format=json` (default), `html` (a
-/// printable document) or `md`. PDF, DOCX and ODT are not available yet
-/// (422 `format-unavailable`).
+/// Generated now from the records. `format`: `json` (default), `html` (a
+/// printable document), `md`, `pdf`, `docx` or `odt`; `lang`: `de`
+/// (default) or `en`. A report can always be generated; `missing` says what
+/// it still lacks.
 #[utoipa::path(get, operation_id = "getReport", path = "/api/v1/periods/{id}/report", tag = "targets",
-    params(("id" = Uuid, Path), ("format" = Option<String>, Query, description = "json, html, md")),
+    params(("id" = Uuid, Path), ("format" = Option<String>, Query, description = "json, html, md, pdf, docx, odt"),
+        ("lang" = Option<String>, Query, description = "de or en")),
     responses((status = 200, description = "The report", body = msohub_service::report::Report)))]
 pub(super) async fn report(
     State(state): State<AppState>,
@@ -64,34 +76,166 @@ pub(super) async fn report(
     Path(id): Path<Uuid>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let format = query_param(raw.as_deref(), "format").unwrap_or_else(|| "json".into());
-    if !matches!(format.as_str(), "json" | "html" | "md") {
-        return Err(msohub_service::Error::field("format", "format-unavailable").into());
+    actor.require(Permission::ReadStaffArea)?;
+    let (format, lang) = format_and_lang(raw.as_deref())?;
+    let report = state.services.report(&actor, id, lang).await?;
+    report_response(report, format).await
+}
+
+/// The `format` and `lang` of a report request.
+fn format_and_lang(raw: Option<&str>) -> Result<(String, Lang), ApiError> {
+    let format = query_param(raw, "format").unwrap_or_else(|| "json".into());
+    if !crate::report_file::FORMATS.contains(&format.as_str()) {
+        return Err(msohub_service::Error::field("format", "format-unknown").into());
     }
-    let report = state.services.report(&actor, id).await?;
-    let file = format!("sachbericht-{}", report.period.name.replace('/', "-"));
-    Ok(match format.as_str() {
-        "md" => (
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    "text/markdown; charset=utf-8".to_owned(),
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file}.md\""),
-                ),
-            ],
-            msohub_service::report::markdown(&report),
-        )
-            .into_response(),
-        "html" => (
-            [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            document(report),
-        )
-            .into_response(),
-        _ => Json(report).into_response(),
+    let lang = match query_param(raw, "lang").as_deref() {
+        None | Some("" | "de") => Lang::De,
+        Some("en") => Lang::En,
+        Some(_) => return Err(msohub_service::Error::field("lang", "language-unknown").into()),
+    };
+    Ok((format, lang))
+}
+
+/// A report as the file asked for; JSON inline, the others as downloads
+/// (HTML inline too, to be printed from the browser).
+pub(crate) async fn report_response(report: Report, format: String) -> Result<Response, ApiError> {
+    if format == "json" {
+        return Ok(Json(report).into_response());
+    }
+    let file = tokio::task::spawn_blocking(move || crate::report_file::render(report, &format))
+        .await
+        .map_err(|e| ApiError::from(msohub_service::Error::Internal(Box::new(e))))?
+        .map_err(|e| ApiError::from(msohub_service::Error::Internal(Box::new(e))))?;
+    let disposition = if file.content_type.starts_with("text/html") {
+        "inline"
+    } else {
+        "attachment"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("{disposition}; filename=\"{}\"", file.file_name),
+            ),
+        ],
+        file.bytes,
+    )
+        .into_response())
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub(super) struct FinaliseInput {
+    /// What this version is for (e.g. "an die Bezirksregierung").
+    note: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct ReportVersionList {
+    items: Vec<ReportVersion>,
+}
+
+/// Finalise the report
+///
+/// Freezes the report as generated now (figures and texts, German and
+/// English) as the period's next numbered version. Later edits or
+/// deletions of records do not change it.
+#[utoipa::path(post, operation_id = "finaliseReport", path = "/api/v1/periods/{id}/report/versions", tag = "targets",
+    params(("id" = Uuid, Path)), request_body = FinaliseInput,
+    responses((status = 201, description = "The new version", body = ReportVersion),
+        (status = 409, description = "Someone finalised at the same moment", body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn finalise(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Result<ApiJson<FinaliseInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    let input = super::writer(&actor, body)?;
+    let v = state
+        .services
+        .finalise_report(&actor, id, &input.note)
+        .await?;
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+/// List finalised versions
+#[utoipa::path(get, operation_id = "listReportVersions", path = "/api/v1/periods/{id}/report/versions", tag = "targets",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Newest first", body = ReportVersionList)))]
+pub(super) async fn versions(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    Ok(Json(ReportVersionList {
+        items: state.services.report_versions(&actor, id).await?,
     })
+    .into_response())
+}
+
+/// A finalised version
+///
+/// Exactly as it was frozen, in any format (`format`, `lang` as for the
+/// live report).
+#[utoipa::path(get, operation_id = "getReportVersion", path = "/api/v1/periods/{id}/report/versions/{number}", tag = "targets",
+    params(("id" = Uuid, Path), ("number" = i32, Path), ("format" = Option<String>, Query, description = "json, html, md, pdf, docx, odt"),
+        ("lang" = Option<String>, Query, description = "de or en")),
+    responses((status = 200, description = "The frozen report", body = msohub_service::report::Report)))]
+pub(super) async fn version(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path((id, number)): Path<(Uuid, i32)>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    actor.require(Permission::ReadStaffArea)?;
+    let (format, lang) = format_and_lang(raw.as_deref())?;
+    let report = state
+        .services
+        .report_version(&actor, id, number, lang)
+        .await?;
+    report_response(report, format).await
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct ReportDiff {
+    from: i32,
+    /// A version number, or null for the report as generated now.
+    to: Option<i32>,
+    lines: Vec<DiffLine>,
+}
+
+/// Differences between versions
+///
+/// Line by line of the reports' Markdown: `from` a version `to` another
+/// (default: the report as generated now).
+#[utoipa::path(get, operation_id = "getReportDiff", path = "/api/v1/periods/{id}/report/diff", tag = "targets",
+    params(("id" = Uuid, Path), ("from" = i32, Query), ("to" = Option<String>, Query, description = "a version number or `current`"),
+        ("lang" = Option<String>, Query, description = "de or en")),
+    responses((status = 200, description = "The lines, marked same, added or removed", body = ReportDiff)))]
+pub(super) async fn diff(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    actor.require(Permission::ReadStaffArea)?;
+    let (_, lang) = format_and_lang(raw.as_deref())?;
+    let from = query_param(raw.as_deref(), "from")
+        .and_then(|v| v.parse::<i32>().ok())
+        .ok_or_else(|| ApiError::from(msohub_service::Error::field("from", "required")))?;
+    let to =
+        match query_param(raw.as_deref(), "to").as_deref() {
+            None | Some("" | "current") => None,
+            Some(v) => Some(v.parse::<i32>().map_err(|_| {
+                ApiError::from(msohub_service::Error::field("to", "number-invalid"))
+            })?),
+        };
+    let lines = state
+        .services
+        .report_diff(&actor, id, from, to, lang)
+        .await?;
+    Ok(Json(ReportDiff { from, to, lines }).into_response())
 }
 
 /// Save the report's texts

@@ -5,55 +5,36 @@
 use crate::auth::CurrentUser;
 use crate::forms::FormErrors;
 use crate::page::{PageContext, render};
+use crate::pages::organisations::query_param;
 use crate::routes::Routes;
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::Form;
+use axum::extract::RawQuery;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use msohub_domain::Permission;
 use msohub_service::Actor;
-use msohub_service::report::{Report, ReportTexts};
+use msohub_service::report::{Lang, Report, ReportTexts, ReportVersion};
 use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/app/periods/{id}/report", show)
         .get("/app/periods/{id}/report/edit", edit)
         .post("/app/periods/{id}/report/edit", save)
+        .post("/app/periods/{id}/report/versions", finalise)
+        .get("/app/periods/{id}/report/versions/{number}", show_version)
+        .get("/app/periods/{id}/report/diff", diff)
 }
 
-/// One bar of the contacts chart.
-pub struct MonthBar {
-    pub label: String,
-    pub held: u32,
-    pub cancelled: u32,
-    pub x: usize,
-    pub held_height: u32,
-    pub cancelled_height: u32,
-}
-
-pub fn month_bars(r: &Report) -> Vec<MonthBar> {
-    let max = r
-        .contacts_per_month
-        .iter()
-        .map(|m| m.held + m.cancelled)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    r.contacts_per_month
-        .iter()
-        .enumerate()
-        .map(|(i, m)| MonthBar {
-            label: m.month.clone(),
-            held: m.held,
-            cancelled: m.cancelled,
-            x: i * 30 + 10,
-            held_height: m.held * 100 / max,
-            cancelled_height: m.cancelled * 100 / max,
-        })
-        .collect()
+/// The report's language: `?lang=` or the page's.
+fn report_lang(raw: Option<&str>, page: &PageContext) -> Lang {
+    match query_param(raw, "lang") {
+        Some(l) => Lang::parse(&l),
+        None => Lang::parse(page.lang.code()),
+    }
 }
 
 #[derive(Template)]
@@ -61,8 +42,54 @@ pub fn month_bars(r: &Report) -> Vec<MonthBar> {
 struct ShowTemplate {
     page: PageContext,
     report: Report,
-    bars: Vec<MonthBar>,
+    contacts_svg: String,
+    attendance_svg: String,
+    /// Where downloads of this report are (live or a version).
+    download_base: String,
+    versions: Vec<ReportVersion>,
     can_write: bool,
+    notice: Option<String>,
+    other_lang: &'static str,
+}
+
+async fn show_report(
+    state: &AppState,
+    parts: &Parts,
+    actor: &Actor,
+    id: Uuid,
+    number: Option<i32>,
+    raw: Option<&str>,
+) -> Result<Response, WebError> {
+    let mut page = super::staff_page(state, parts, actor, "report-title").await;
+    let lang = report_lang(raw, &page);
+    let report = match number {
+        Some(n) => state.services.report_version(actor, id, n, lang).await?,
+        None => state.services.report(actor, id, lang).await?,
+    };
+    let versions = state.services.report_versions(actor, id).await?;
+    page.title = report.title.clone();
+    let notice = crate::forms::done_notice(page.tr, query_param(raw, "done").as_deref());
+    let download_base = match number {
+        Some(n) => format!("/api/v1/periods/{id}/report/versions/{n}"),
+        None => format!("/api/v1/periods/{id}/report"),
+    };
+    Ok(render(
+        StatusCode::OK,
+        &ShowTemplate {
+            page,
+            contacts_svg: msohub_service::report::contacts_chart(&report),
+            attendance_svg: msohub_service::report::attendance_chart(&report),
+            report,
+            download_base,
+            versions,
+            can_write: actor.can(Permission::WriteStaffArea) && number.is_none(),
+            notice,
+            other_lang: match lang {
+                Lang::De => "en",
+                Lang::En => "de",
+            },
+        },
+    ))
 }
 
 async fn show(
@@ -70,18 +97,81 @@ async fn show(
     CurrentUser(actor): CurrentUser,
     parts: Parts,
     Path(id): Path<Uuid>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
-    let report = state.services.report(&actor, id).await?;
-    let mut page = super::staff_page(&state, &parts, &actor, "report-title").await;
-    page.title = report.title.clone();
-    let bars = month_bars(&report);
+    show_report(&state, &parts, &actor, id, None, raw.as_deref()).await
+}
+
+async fn show_version(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Path((id, number)): Path<(Uuid, i32)>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    show_report(&state, &parts, &actor, id, Some(number), raw.as_deref()).await
+}
+
+async fn finalise(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(body): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let note = body
+        .iter()
+        .find(|(k, _)| k == "note")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    let v = state.services.finalise_report(&actor, id, note).await?;
+    Ok(Redirect::to(&format!(
+        "/app/periods/{id}/report/versions/{}?done=report-finalised",
+        v.number
+    ))
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "report/diff.html")]
+struct DiffTemplate {
+    page: PageContext,
+    period: msohub_service::targets::Period,
+    from: i32,
+    to: Option<i32>,
+    lines: Vec<msohub_service::report::DiffLine>,
+    changes: usize,
+}
+
+async fn diff(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Path(id): Path<Uuid>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    actor.require(Permission::ReadStaffArea)?;
+    let raw = raw.as_deref();
+    let page = super::staff_page(&state, &parts, &actor, "report-diff-title").await;
+    let lang = report_lang(raw, &page);
+    let from = query_param(raw, "from")
+        .and_then(|v| v.parse().ok())
+        .ok_or(msohub_service::Error::NotFound)?;
+    let to = query_param(raw, "to").and_then(|v| v.parse().ok());
+    let period = state.services.get_period(&actor, id).await?;
+    let lines = state
+        .services
+        .report_diff(&actor, id, from, to, lang)
+        .await?;
+    let changes = lines.iter().filter(|l| l.change != "same").count();
     Ok(render(
         StatusCode::OK,
-        &ShowTemplate {
+        &DiffTemplate {
             page,
-            report,
-            bars,
-            can_write: actor.can(Permission::WriteStaffArea),
+            period,
+            from,
+            to,
+            lines,
+            changes,
         },
     ))
 }
@@ -105,7 +195,7 @@ async fn edit_page(
     stale: bool,
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
-    let report = state.services.report(actor, id).await?;
+    let report = state.services.report(actor, id, Lang::De).await?;
     let texts = match texts {
         Some(t) => t,
         None => state.services.report_texts(actor, id).await?,

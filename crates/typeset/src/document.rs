@@ -1,0 +1,129 @@
+//! The document model of `msohub-exchange` as Typst markup, and as PDF.
+
+use msohub_exchange::document::{Block, Document, Span};
+
+/// A Typst string literal.
+fn string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text with its line breaks kept (each becomes a Typst line break).
+fn lines(s: &str) -> String {
+    s.split('\n')
+        .map(|l| crate::escape(l.trim_end_matches('\r')))
+        .collect::<Vec<_>>()
+        .join(" \\\n")
+}
+
+/// The document as Typst markup, and the files it reads (charts).
+pub fn markup(doc: &Document) -> (String, Vec<(String, Vec<u8>)>) {
+    let mut files = Vec::new();
+    let mut out = format!(
+        r#"#set document(title: {title})
+#set page(paper: "a4", margin: (x: 2.5cm, top: 2cm, bottom: 2.5cm), numbering: "1 / 1", number-align: center)
+#set text(font: "{font}", size: 10pt, lang: {lang})
+#set par(leading: 0.65em, spacing: 1.1em)
+#set heading(numbering: none)
+#show heading.where(level: 1): set text(size: 18pt)
+#show heading.where(level: 2): set text(size: 13pt)
+#show heading.where(level: 3): set text(size: 11pt)
+#show heading: set block(above: 1.4em, below: 0.8em)
+#set table(stroke: 0.5pt + luma(110), inset: (x: 5pt, y: 4pt))
+#show table.cell.where(y: 0): strong
+#show figure.where(kind: table): set figure.caption(position: top)
+
+"#,
+        title = string(&doc.title),
+        font = crate::FONT_FAMILY,
+        lang = string(&doc.lang),
+    );
+    for b in &doc.blocks {
+        match b {
+            Block::Heading { level, text } => {
+                out.push_str(&"=".repeat(usize::from((*level).clamp(1, 6))));
+                out.push(' ');
+                out.push_str(&crate::escape(&text.replace('\n', " ")));
+                out.push_str("\n\n");
+            }
+            Block::Paragraph(spans) => {
+                for s in spans {
+                    match s {
+                        Span::Text(t) => out.push_str(&lines(t)),
+                        Span::Strong(t) => {
+                            out.push_str("#strong[");
+                            out.push_str(&lines(t));
+                            out.push(']');
+                        }
+                    }
+                }
+                out.push_str("\n\n");
+            }
+            Block::List(items) => {
+                for i in items {
+                    out.push_str("- ");
+                    out.push_str(&crate::escape(&i.replace('\n', " ")));
+                    out.push('\n');
+                }
+                out.push('\n');
+            }
+            Block::Table {
+                caption,
+                headers,
+                rows,
+            } => {
+                out.push_str(&format!(
+                    "#figure(kind: table, caption: [{}], table(columns: {}, align: (x, y) => if x == 0 {{ left }} else {{ right }},\n  table.header(",
+                    crate::escape(caption),
+                    headers.len().max(1)
+                ));
+                for h in headers {
+                    out.push_str(&format!("[{}], ", crate::escape(h)));
+                }
+                out.push_str("),\n");
+                for r in rows {
+                    out.push_str("  ");
+                    for c in r {
+                        out.push_str(&format!("[{}], ", lines(c)));
+                    }
+                    out.push('\n');
+                }
+                out.push_str("))\n\n");
+            }
+            Block::Chart {
+                svg, alt, width_cm, ..
+            } => {
+                let name = format!("chart{}.svg", files.len() + 1);
+                out.push_str(&format!(
+                    "#figure(image({}, width: {:.1}cm, alt: {}))\n\n",
+                    string(&name),
+                    width_cm.clamp(1.0, 16.0),
+                    string(alt)
+                ));
+                files.push((name, svg.as_bytes().to_vec()));
+            }
+        }
+    }
+    (out, files)
+}
+
+/// The document as a PDF.
+pub fn document_pdf(doc: &Document) -> Result<Vec<u8>, crate::Error> {
+    let (source, files) = markup(doc);
+    let files: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    crate::pdf(&source, &files)
+}
