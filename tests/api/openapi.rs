@@ -287,6 +287,24 @@ async fn the_document_is_served_and_answers_match_its_schemas(app: TestApp) {
         .await
         .unwrap();
     let task_id = task["id"].as_str().expect("task created").to_owned();
+    // An offer with every kind of field filled.
+    let offer: Value = admin
+        .post(app.url("/api/v1/offers"))
+        .json(&serde_json::json!({
+            "organisation_id": org_id, "title": "Sprachcafé", "category": "language_course",
+            "target_groups": ["newcomers"], "age_min": 16, "languages": ["de", "tr"],
+            "cost_kind": "amount", "cost_text": "2 €", "schedule_rrule": "FREQ=WEEKLY;BYDAY=TU",
+            "starts_time": "17:00", "ends_time": "19:00", "valid_from": "2026-01-01",
+            "contact_person_id": person_id, "is_public": true,
+            "translations": {"tr": {"title": "Dil kafesi", "description": ""}}
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let offer_id = offer["id"].as_str().expect("offer created").to_owned();
 
     for (path, template) in [
         ("/api/v1/interactions".to_owned(), "/api/v1/interactions"),
@@ -302,6 +320,8 @@ async fn the_document_is_served_and_answers_match_its_schemas(app: TestApp) {
         (format!("/api/v1/needs/{need_id}"), "/api/v1/needs/{id}"),
         ("/api/v1/tasks".to_owned(), "/api/v1/tasks"),
         (format!("/api/v1/tasks/{task_id}"), "/api/v1/tasks/{id}"),
+        ("/api/v1/offers".to_owned(), "/api/v1/offers"),
+        (format!("/api/v1/offers/{offer_id}"), "/api/v1/offers/{id}"),
         (
             "/api/v1/taxonomies/topic".to_owned(),
             "/api/v1/taxonomies/{vocabulary}",

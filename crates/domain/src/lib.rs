@@ -13,6 +13,7 @@ pub mod bodies;
 pub mod error;
 pub mod files;
 pub mod language;
+pub mod offers;
 pub mod organisation;
 pub mod work;
 

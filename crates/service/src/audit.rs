@@ -133,7 +133,17 @@ impl Services {
         id: Uuid,
     ) -> Result<Vec<AuditEntry>, Error> {
         actor.require(msohub_domain::Permission::ReadStaffArea)?;
-        if !["interaction", "need", "task", "meeting", "body"].contains(&entity_type) {
+        if ![
+            "interaction",
+            "need",
+            "task",
+            "meeting",
+            "body",
+            "event",
+            "offer",
+        ]
+        .contains(&entity_type)
+        {
             return Err(Error::NotFound);
         }
         self.entity_history(entity_type, id).await

@@ -958,6 +958,7 @@ impl Services {
         }
         let moved = msohub_store::people::move_affiliations(&tx, duplicate, keep).await?;
         msohub_store::work::move_organisation(&tx, duplicate, keep).await?;
+        msohub_store::offers::move_organisation(&tx, duplicate, keep).await?;
         let before = Organisation::from(&dup);
         let mut gone = dup;
         gone.deleted_at = Some(Utc::now());

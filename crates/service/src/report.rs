@@ -264,6 +264,14 @@ fn draft(t: &Target, lang: Lang) -> String {
         ),
         ("needs_addressed", Lang::De) => format!("{a} Bedarfe wurden gedeckt (angestrebt: {w})."),
         ("needs_addressed", Lang::En) => format!("{a} needs were met (aimed at: {w})."),
+        ("events_held", Lang::De) => {
+            format!("{a} Veranstaltungen haben stattgefunden (angestrebt: {w}).")
+        }
+        ("events_held", Lang::En) => format!("{a} events were held (aimed at: {w})."),
+        ("offers_published", Lang::De) => {
+            format!("{a} Angebote waren veröffentlicht (angestrebt: {w}).")
+        }
+        ("offers_published", Lang::En) => format!("{a} offers were published (aimed at: {w})."),
         (_, Lang::De) => format!("Erreicht wurde ein Wert von {a} (angestrebt: {w})."),
         (_, Lang::En) => format!("The value reached is {a} (aimed at: {w})."),
     };
@@ -510,6 +518,44 @@ impl Services {
                         format!("{name} was a member of “{}” until {}.", b.name, lang.day(t))
                     }
                     (Lang::En, None) => format!("{name} is a member of “{}”.", b.name),
+                });
+            }
+        }
+        // Events the office organised and held in the period.
+        if let Some(office_org) = self.office_organisation().await? {
+            let q = crate::events::EventQuery {
+                status: Some("held".into()),
+                organisation: Some(office_org),
+                from: Some(period.starts_on),
+                to: Some(period.ends_on),
+                ascending: true,
+                ..Default::default()
+            };
+            let (events, _) = self.list_events(actor, &q, 0, 1_000).await?;
+            let linked: Vec<Uuid> = targets
+                .iter()
+                .flat_map(|t| t.substitutes.iter().map(|s| s.id))
+                .collect();
+            for e in events.iter().filter(|e| !linked.contains(&e.id)) {
+                let day = lang.day(
+                    e.starts_at
+                        .with_timezone(&chrono_tz::Europe::Berlin)
+                        .date_naive(),
+                );
+                let others: Vec<&str> = e
+                    .organisers
+                    .iter()
+                    .filter(|o| o.id != office_org)
+                    .map(|o| o.name.as_str())
+                    .collect();
+                let with = match (lang, others.is_empty()) {
+                    (_, true) => String::new(),
+                    (Lang::De, false) => format!(" gemeinsam mit {}", others.join(", ")),
+                    (Lang::En, false) => format!(" together with {}", others.join(", ")),
+                };
+                beyond.push(match lang {
+                    Lang::De => format!("Veranstaltung „{}“ am {day}{with}.", e.title),
+                    Lang::En => format!("The event “{}” on {day}{with}.", e.title),
                 });
             }
         }

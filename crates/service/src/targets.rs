@@ -20,6 +20,7 @@ pub const METRICS: &[&str] = &[
     "meetings_held",
     "organisations_represented",
     "needs_addressed",
+    "events_held",
     "manual",
 ];
 
@@ -118,7 +119,7 @@ pub struct Target {
 /// says about it within the period.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Substitute {
-    /// body, meeting, interaction
+    /// body, meeting, event, interaction
     pub record_type: String,
     pub id: Uuid,
     pub name: String,
@@ -140,7 +141,7 @@ pub struct SubstituteMeeting {
 }
 
 /// The record types a substitute measure may point to.
-pub const SUBSTITUTE_TYPES: &[&str] = &["body", "meeting", "interaction"];
+pub const SUBSTITUTE_TYPES: &[&str] = &["body", "meeting", "event", "interaction"];
 
 impl Target {
     pub fn to_input(&self) -> TargetInput {
@@ -592,6 +593,41 @@ impl Services {
                     .count();
                 (n as f64, "/app/needs?status=addressed".into())
             }
+            "events_held" => {
+                let filter = msohub_store::events::EventFilter {
+                    statuses: vec!["held".into()],
+                    from: Some(from),
+                    to: Some(to),
+                    ..Default::default()
+                };
+                let (rows, total) =
+                    msohub_store::events::list_events(conn, &filter, 0, 10_000).await?;
+                let count = if params.organisation_kinds.is_empty() {
+                    total
+                } else {
+                    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+                    let pairs = msohub_store::events::organisers_of(conn, &ids).await?;
+                    let mut kinds = std::collections::HashMap::new();
+                    for (_, o) in &pairs {
+                        if !kinds.contains_key(o)
+                            && let Some(org) = msohub_store::organisations::find(conn, *o).await?
+                        {
+                            kinds.insert(*o, org.kind);
+                        }
+                    }
+                    ids.iter()
+                        .filter(|e| {
+                            pairs.iter().any(|(event, o)| {
+                                event == *e
+                                    && kinds
+                                        .get(o)
+                                        .is_some_and(|k| params.organisation_kinds.contains(k))
+                            })
+                        })
+                        .count() as u64
+                };
+                (count as f64, format!("/app/events?status=held&{range}"))
+            }
             _ => (manual.unwrap_or(0.0), String::new()),
         })
     }
@@ -704,6 +740,9 @@ impl Services {
                     .await?
                     .is_some_and(|x| x.deleted_at.is_none()),
                 Some((t, id)) if t == "meeting" => msohub_store::bodies::find_meeting(conn, *id)
+                    .await?
+                    .is_some_and(|x| x.deleted_at.is_none()),
+                Some((t, id)) if t == "event" => msohub_store::events::find_event(conn, *id)
                     .await?
                     .is_some_and(|x| x.deleted_at.is_none()),
                 Some((t, id)) if t == "interaction" => {
@@ -962,6 +1001,21 @@ impl Services {
                         href: format!("/app/meetings/{}", m.id),
                         date: Some(berlin(m.starts_at)),
                         mode: m.mode,
+                        meetings: Vec::new(),
+                        organisations_represented: None,
+                    }
+                }
+                "event" => {
+                    let Some(e) = msohub_store::events::find_event(conn, l.record_id).await? else {
+                        continue;
+                    };
+                    Substitute {
+                        record_type: l.record_type,
+                        id: e.id,
+                        name: e.title,
+                        href: format!("/app/events/{}", e.id),
+                        date: Some(berlin(e.starts_at)),
+                        mode: e.mode,
                         meetings: Vec::new(),
                         organisations_represented: None,
                     }

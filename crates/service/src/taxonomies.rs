@@ -11,7 +11,7 @@ use msohub_store::taxonomies::{self as store, TermRow};
 use serde::{Deserialize, Serialize};
 
 /// The vocabularies and what they classify.
-pub const VOCABULARIES: &[&str] = &["topic", "target_group", "need_category"];
+pub const VOCABULARIES: &[&str] = &["topic", "target_group", "need_category", "offer_category"];
 
 /// A term as admins and the API see it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -45,7 +45,7 @@ pub struct OrgFilter {
     pub public_only: bool,
 }
 
-fn like_escape(s: &str) -> String {
+pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")

@@ -83,11 +83,13 @@ versioned!(crate::entity::organisation::Model, organisation);
 versioned!(crate::entity::person::Model, person);
 versioned!(crate::entity::interaction::Model, interaction);
 versioned!(crate::entity::need::Model, need);
+versioned!(crate::entity::event::Model, event);
 versioned!(crate::entity::task::Model, task);
 versioned!(crate::entity::body::Model, body);
 versioned!(crate::entity::meeting::Model, meeting);
 versioned!(crate::entity::period::Model, period);
 versioned!(crate::entity::target::Model, target);
+versioned!(crate::entity::offer::Model, offer);
 
 /// [`versioned!`] for tables without `updated_at`.
 macro_rules! versioned_without_touch {

@@ -88,8 +88,10 @@ fn route_table() -> routes::Routes {
     let r = pages::persons::routes(r);
     let r = pages::interactions::routes(r);
     let r = pages::needs::routes(r);
+    let r = pages::offers::routes(r);
     let r = pages::tasks::routes(r);
     let r = pages::bodies::routes(r);
+    let r = pages::events::routes(r);
     let r = pages::targets::routes(r);
     let r = pages::report::routes(r);
     api::routes(r)

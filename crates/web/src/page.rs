@@ -105,6 +105,8 @@ impl PageContext {
             items.push(("/app/needs", "nav-needs"));
             items.push(("/app/tasks", "nav-tasks"));
             items.push(("/app/bodies", "nav-bodies"));
+            items.push(("/app/offers", "offer-nav"));
+            items.push(("/app/events", "nav-events"));
             items.push(("/app/targets", "nav-targets"));
         }
         if actor.can(Permission::ManageUsers) {

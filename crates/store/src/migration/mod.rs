@@ -17,6 +17,8 @@ mod m0008_bodies;
 mod m0009_targets;
 mod m0010_report_texts;
 mod m0011_report_versions;
+mod m0012_events;
+mod m0013_offers;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_targets::Migration),
             Box::new(m0010_report_texts::Migration),
             Box::new(m0011_report_versions::Migration),
+            Box::new(m0012_events::Migration),
+            Box::new(m0013_offers::Migration),
         ]
     }
 }

@@ -11,7 +11,10 @@
 mod accounts;
 mod audit;
 mod bodies;
+mod events;
+pub(crate) use events::event_query;
 pub mod docs;
+mod offers;
 mod organisations;
 mod persons;
 mod settings;
@@ -41,6 +44,8 @@ pub fn routes(r: Routes) -> Routes {
     let r = taxonomies::routes(r);
     let r = work::routes(r);
     let r = bodies::routes(r);
+    let r = events::routes(r);
+    let r = offers::routes(r);
     let r = targets::routes(r);
     audit::routes(r)
 }
@@ -171,11 +176,13 @@ pub(crate) struct AuditPage {
         bodies::list_meetings, bodies::create_meeting, bodies::get_meeting, bodies::patch_meeting,
         bodies::delete_meeting, bodies::get_attendance, bodies::put_attendance, bodies::list_invitations, bodies::invite,
         bodies::oparl_config, bodies::oparl_sync,
+        events::list_events, events::create_event, events::get_event, events::patch_event, events::delete_event,
         targets::list_periods, targets::create_period, targets::get_period, targets::create_target,
         targets::get_target, targets::patch_target, targets::delete_target, targets::report, targets::finalise, targets::versions, targets::version, targets::diff,
         targets::put_texts,
         persons::list, persons::create, persons::get, persons::patch, persons::delete,
         persons::add_affiliation, persons::add_consent,
+        offers::list_offers, offers::create_offer, offers::get_offer, offers::patch_offer, offers::delete_offer,
         audit::audit_log, openapi_json,
     ),
     components(schemas(Problem, ProblemField)),
@@ -186,9 +193,11 @@ pub(crate) struct AuditPage {
         (name = "persons", description = "People, their affiliations and consent records"),
         (name = "interactions", description = "Visits, calls and meetings with organisations (Kontakte), with attachments"),
         (name = "needs", description = "Needs the organisations expressed (Bedarfe)"),
+        (name = "offers", description = "Offers (Angebote) of the organisations and the office, with schedules"),
         (name = "tasks", description = "Follow-ups (Wiedervorlagen) linked to any record"),
         (name = "bodies", description = "Working groups, the integration council and other bodies, with members"),
         (name = "meetings", description = "Meetings of bodies: agenda, minutes, attendance, invitations"),
+        (name = "events", description = "Events (Veranstaltungen) of the organisations and the office"),
         (name = "targets", description = "Reporting periods and targets with computed progress"),
         (name = "taxonomies", description = "Vocabularies: topics, target groups, need categories"),
         (name = "accounts", description = "The caller, user accounts, API tokens and settings"),

@@ -381,6 +381,8 @@ struct ShowTemplate {
         msohub_service::people::Affiliation,
         msohub_service::people::Person,
     )>,
+    /// The organisation's offers, by title.
+    offers: Vec<msohub_service::offers::Offer>,
     /// The description rendered from Markdown and sanitised.
     description_html: String,
     notice: Option<String>,
@@ -548,7 +550,8 @@ async fn show(
     ];
     let people = state.services.organisation_people(&actor, id).await?;
     let timeline = state.services.organisation_timeline(&actor, id).await?;
-    let placeholders = ["offers", "meetings"]
+    let offers = state.services.organisation_offers(&actor, id).await?;
+    let placeholders = ["meetings"]
         .into_iter()
         .map(|s| {
             (
@@ -599,6 +602,7 @@ async fn show(
             geocoder_on,
             page,
             people,
+            offers,
             description_html: msohub_docs::markdown_to_html(&org.description),
             can_write: actor.can(Permission::WriteStaffArea),
             org,

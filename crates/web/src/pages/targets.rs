@@ -168,6 +168,8 @@ struct TargetFormTemplate {
     kinds: Vec<(&'static str, String, bool)>,
     org_kinds: Vec<(&'static str, String, bool)>,
     statuses: Vec<(&'static str, String, bool)>,
+    /// Records substitute measures may point to: key, label, linked.
+    substitutes: Vec<(String, String, bool)>,
     computed: Option<Target>,
 }
 
@@ -198,10 +200,35 @@ async fn target_form(
         .iter()
         .map(|m| (*m, tr.t(&format!("metric-{m}")), *m == input.metric))
         .collect();
-    let mut bodies: Vec<(String, String, bool)> = state
-        .services
-        .list_bodies(actor, false)
-        .await?
+    let all_bodies = state.services.list_bodies(actor, false).await?;
+    let linked = |key: &str| input.substitutes.iter().any(|s| s == key);
+    let mut substitutes: Vec<(String, String, bool)> = all_bodies
+        .iter()
+        .map(|b| {
+            let key = format!("body:{}", b.id);
+            let label = format!("{}: {}", tr.t("substitute-body"), b.name);
+            let on = linked(&key);
+            (key, label, on)
+        })
+        .collect();
+    let q = msohub_service::events::EventQuery {
+        from: Some(period.starts_on),
+        to: Some(period.ends_on),
+        ascending: true,
+        ..Default::default()
+    };
+    for e in state.services.list_events(actor, &q, 0, 200).await?.0 {
+        let key = format!("event:{}", e.id);
+        let label = format!(
+            "{}: {} ({})",
+            tr.t("substitute-event"),
+            e.title,
+            page.date(&e.starts_at)
+        );
+        let on = linked(&key);
+        substitutes.push((key, label, on));
+    }
+    let mut bodies: Vec<(String, String, bool)> = all_bodies
         .into_iter()
         .map(|b| {
             let s = b.id.to_string() == input.body_id;
@@ -251,6 +278,14 @@ async fn target_form(
         Some(id) => Some(state.services.get_target(actor, id).await?),
         None => None,
     };
+    // Linked meetings and contacts stay listed (and linked) as they are.
+    for sub in computed.iter().flat_map(|t| t.substitutes.iter()) {
+        let key = format!("{}:{}", sub.record_type, sub.id);
+        if !substitutes.iter().any(|(k, _, _)| *k == key) {
+            let on = linked(&key);
+            substitutes.push((key, sub.name.clone(), on));
+        }
+    }
     let mut form_errors = FormErrors::fields(tr, errors);
     if stale {
         form_errors.general = Some(tr.t("record-stale"));
@@ -273,12 +308,13 @@ async fn target_form(
             kinds,
             org_kinds,
             statuses,
+            substitutes,
             computed,
         },
     ))
 }
 
-const LISTS: &[&str] = &["kinds", "statuses", "organisation_kinds"];
+const LISTS: &[&str] = &["kinds", "statuses", "organisation_kinds", "substitutes"];
 
 async fn new_target(
     State(state): State<AppState>,

@@ -1,0 +1,150 @@
+//! `/api/v1/events`: events (Veranstaltungen) with their organisers.
+
+use super::Problem;
+use crate::AppState;
+use crate::api_error::ApiError;
+use crate::auth::CurrentUser;
+use crate::pages::organisations::pairs;
+use crate::routes::Routes;
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use msohub_domain::Permission;
+use msohub_service::events::{Event, EventInput, EventPage, EventQuery};
+use uuid::Uuid;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/events", list_events)
+        .post("/api/v1/events", create_event)
+        .get("/api/v1/events/{id}", get_event)
+        .patch("/api/v1/events/{id}", patch_event)
+        .delete("/api/v1/events/{id}", delete_event)
+}
+
+/// The filters of the event list, from a query string (API and pages).
+pub(crate) fn event_query(raw: Option<&str>) -> Result<(EventQuery, Option<String>, u64), String> {
+    let mut q = EventQuery::default();
+    let (mut cursor, mut limit) = (None, 50);
+    for (k, v) in pairs(raw) {
+        if v.is_empty() {
+            continue;
+        }
+        match k.as_str() {
+            "status" if msohub_service::events::EVENT_STATUSES.contains(&v.as_str()) => {
+                q.status = Some(v)
+            }
+            "organisation" => q.organisation = Some(v.parse().map_err(|_| k.clone())?),
+            "category" => q.category = Some(v),
+            "public" => q.public = Some(v == "true"),
+            "from" => q.from = Some(msohub_service::time::parse_date(&v).ok_or(k.clone())?),
+            "to" => q.to = Some(msohub_service::time::parse_date(&v).ok_or(k.clone())?),
+            "q" => q.text = Some(v),
+            "order" => q.ascending = v == "asc",
+            "cursor" => cursor = Some(v),
+            "limit" => limit = v.parse().map_err(|_| k.clone())?,
+            "status" => return Err(k),
+            _ => {}
+        }
+    }
+    Ok((q, cursor, limit))
+}
+
+/// List events
+///
+/// Latest first (`order=asc`: soonest first).
+#[utoipa::path(get, operation_id = "listEvents", path = "/api/v1/events", tag = "events",
+    params(
+        ("status" = Option<String>, Query, description = "planned, held, cancelled"),
+        ("organisation" = Option<Uuid>, Query, description = "organised by"),
+        ("category" = Option<String>, Query),
+        ("public" = Option<bool>, Query),
+        ("from" = Option<String>, Query, description = "YYYY-MM-DD"),
+        ("to" = Option<String>, Query, description = "YYYY-MM-DD (inclusive)"),
+        ("q" = Option<String>, Query, description = "words in the title"),
+        ("order" = Option<String>, Query, description = "asc for soonest first"),
+        ("cursor" = Option<String>, Query), ("limit" = Option<u64>, Query),
+    ),
+    responses((status = 200, description = "One page", body = EventPage)))]
+pub(super) async fn list_events(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    actor.require(Permission::ReadStaffArea)?;
+    let (q, cursor, limit) = event_query(raw.as_deref())
+        .map_err(|f| ApiError::from(msohub_service::Error::field(&f, "filter-invalid")))?;
+    Ok(Json(
+        state
+            .services
+            .event_page(&actor, &q, cursor.as_deref(), limit)
+            .await?,
+    )
+    .into_response())
+}
+
+/// Get an event
+#[utoipa::path(get, operation_id = "getEvent", path = "/api/v1/events/{id}", tag = "events",
+    params(("id" = Uuid, Path)), responses((status = 200, description = "The event", body = Event)))]
+pub(super) async fn get_event(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.services.get_event(&actor, id).await?).into_response())
+}
+
+/// Create an event
+///
+/// At least one organiser; in person and hybrid need a `place`, online and
+/// hybrid an `online_link`; a held event cannot lie in the future, a
+/// cancelled one needs a `cancel_reason`; the end not before the start.
+#[utoipa::path(post, operation_id = "createEvent", path = "/api/v1/events", tag = "events",
+    request_body = EventInput, responses((status = 201, description = "Created", body = Event)))]
+pub(super) async fn create_event(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    input: Result<super::ApiJson<EventInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    let input = super::writer(&actor, input)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.services.create_event(&actor, &input).await?),
+    )
+        .into_response())
+}
+
+/// Change an event
+#[utoipa::path(patch, operation_id = "changeEvent", path = "/api/v1/events/{id}", tag = "events",
+    params(("id" = Uuid, Path)),
+    request_body(content = EventInput, description = "Only the fields to change, plus `version`"),
+    responses((status = 200, description = "Changed", body = Event),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn patch_event(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    patch: Result<super::ApiJson<serde_json::Value>, ApiError>,
+) -> Result<Response, ApiError> {
+    let patch = super::writer(&actor, patch)?;
+    Ok(Json(state.services.patch_event(&actor, id, &patch).await?).into_response())
+}
+
+/// Delete an event
+#[utoipa::path(delete, operation_id = "deleteEvent", path = "/api/v1/events/{id}", tag = "events",
+    params(("id" = Uuid, Path), ("version" = i32, Query)),
+    responses((status = 204, description = "Deleted"),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn delete_event(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    actor.require(Permission::WriteStaffArea)?;
+    state
+        .services
+        .delete_event(&actor, id, super::version_param(raw.as_deref())?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
