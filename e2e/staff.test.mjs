@@ -231,7 +231,22 @@ describe('staff journey', { timeout: 10 * TIMEOUT }, () => {
     const body = await first('/app/bodies', '#bodies a[href^="/app/bodies/"]');
     await page.goto(app.url(body));
     const meeting = new URL(await page.locator('#past-meetings a').first().getAttribute('href'), app.baseUrl).pathname;
+    const event = await first('/app/events', '#events a[href^="/app/events/"]');
+    // The seed year 2020/21: finalised once in the demo.
+    await page.goto(app.url('/app/targets'));
+    const seedYear = new URL(await page.locator('a[href^="/app/periods/"]', { hasText: '2020/21' }).first().getAttribute('href'), app.baseUrl).pathname;
+    await page.goto(app.url(seedYear));
+    const target = new URL(await page.locator('a[href^="/app/targets/"]:not([href*="new"])').first().getAttribute('href'), app.baseUrl).pathname;
     const targets = [
+      event,
+      `${event}/edit`,
+      '/app/events/new',
+      `${seedYear}/report`,
+      `${seedYear}/report?lang=en`,
+      `${seedYear}/report/edit`,
+      `${seedYear}/report/versions/1`,
+      `${seedYear}/report/diff?from=1`,
+      target,
       contact,
       `${contact}/edit`,
       '/app/interactions/new',

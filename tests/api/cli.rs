@@ -237,6 +237,7 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
             "33,3 von 100 – teilweise erreicht",
             "Die angestrebten Ziele wurden teilweise erreicht.",
             "bis zum 31.12.2020",
+            "Veranstaltung „Verleihung des Integrationspreises 2021“ am 12.03.2021.",
             "Lindenau, Juli 2021",
         ] {
             assert!(text.contains(fact), "missing {fact:?} in {text}");

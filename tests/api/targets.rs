@@ -100,6 +100,14 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
         json!({"user_id": me, "role": "member", "from": "2019-01-01", "to": "2020-12-31"}),
     )
     .await;
+    // Beyond: the integration prize ceremony the office organised.
+    let office = post(
+        &app,
+        "/api/v1/organisations",
+        json!({"name": "Kommunales Integrationszentrum", "kind": "public_body"}),
+    )
+    .await;
+    post(&app, "/api/v1/events", json!({"title": "Verleihung des Integrationspreises", "starts_at": "2021-03-12T18:00", "mode": "in_person", "place": "Ratssaal", "status": "held", "organisers": [office["id"]]})).await;
     let period = post(
         &app,
         "/api/v1/periods",
@@ -158,6 +166,7 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
         "Die angestrebten Ziele wurden teilweise erreicht.",
         "Mitarbeit von",
         "im Gremium „Beirat Forschungsprojekt“ bis zum 31.12.2020.",
+        "Veranstaltung „Verleihung des Integrationspreises“ am 12.03.2021.",
         "Im kommenden Jahr sollen die Besuche nachgeholt werden.",
         "Lindenau, Juli 2021",
     ];

@@ -164,8 +164,10 @@ impl Services {
         }
         let organisations = self.load_demo_organisations(organisations).await?;
         self.load_demo_people().await?;
+        self.load_demo_offers().await?;
         self.load_demo_work().await?;
         self.load_demo_bodies().await?;
+        self.load_demo_events().await?;
         self.load_demo_targets().await?;
         self.store
             .put_setting(MARKER, &serde_json::json!(chrono::Utc::now().to_rfc3339()))

@@ -18,15 +18,6 @@ use uuid::Uuid;
 /// What an event can be.
 pub const EVENT_STATUSES: &[&str] = &["planned", "held", "cancelled"];
 
-/// Languages content may be translated into (German is the original).
-pub const TRANSLATION_LANGUAGES: &[&str] = &["en", "tr", "ar", "ru", "uk"];
-
-/// Languages an offer or event can be held in (ISO 639-1).
-pub const OFFERED_LANGUAGES: &[&str] = &[
-    "de", "en", "tr", "ar", "ru", "uk", "fa", "ku", "pl", "ro", "bg", "it", "el", "es", "fr", "sq",
-    "sr", "hr", "bs", "ti", "so", "ps", "ur", "vi", "zh",
-];
-
 /// A title and description in another language.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(default)]
@@ -157,29 +148,6 @@ pub(crate) fn web_address(raw: &str, field: &str, errors: &mut Vec<FieldError>) 
     }
 }
 
-/// Language codes: known, each once.
-pub(crate) fn language_codes(
-    raw: &[String],
-    field: &str,
-    errors: &mut Vec<FieldError>,
-) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for l in raw
-        .iter()
-        .map(|l| l.trim().to_lowercase())
-        .filter(|l| !l.is_empty())
-    {
-        if !OFFERED_LANGUAGES.contains(&l.as_str()) {
-            errors.push(FieldError::new(field, "language-unknown"));
-            return out;
-        }
-        if !out.contains(&l) {
-            out.push(l);
-        }
-    }
-    out
-}
-
 /// Translations into known languages; empty ones are dropped.
 pub(crate) fn translations(
     raw: &BTreeMap<String, Translation>,
@@ -187,7 +155,7 @@ pub(crate) fn translations(
 ) -> BTreeMap<String, Translation> {
     let mut out = BTreeMap::new();
     for (lang, t) in raw {
-        if !TRANSLATION_LANGUAGES.contains(&lang.as_str()) {
+        if !msohub_domain::offers::TRANSLATION_LANGUAGES.contains(&lang.as_str()) {
             errors.push(FieldError::new("translations", "language-unknown"));
             continue;
         }
@@ -300,7 +268,11 @@ impl Services {
             }
             _ => {}
         }
-        let languages = language_codes(&input.languages, "languages", &mut errors);
+        let languages = msohub_domain::offers::parse_offer_languages(&input.languages)
+            .unwrap_or_else(|e| {
+                errors.push(FieldError::new(e.field, e.rule));
+                Vec::new()
+            });
         let status = input.status.trim();
         let status = if status.is_empty() { "planned" } else { status };
         if !EVENT_STATUSES.contains(&status) {

@@ -21,6 +21,7 @@ pub const METRICS: &[&str] = &[
     "organisations_represented",
     "needs_addressed",
     "events_held",
+    "offers_published",
     "manual",
 ];
 
@@ -592,6 +593,12 @@ impl Services {
                     .filter(|r| r.updated_at >= from && r.updated_at < to)
                     .count();
                 (n as f64, "/app/needs?status=addressed".into())
+            }
+            "offers_published" => {
+                let (n, href) = self
+                    .offers_published(p.starts_on, p.ends_on, &params.organisation_kinds)
+                    .await?;
+                (n as f64, href)
             }
             "events_held" => {
                 let filter = msohub_store::events::EventFilter {

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use msohub_domain::Permission;
 use msohub_domain::work::Mode;
 use msohub_service::Actor;
-use msohub_service::events::{EVENT_STATUSES, Event, EventInput, OFFERED_LANGUAGES};
+use msohub_service::events::{EVENT_STATUSES, Event, EventInput};
 use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {
@@ -91,7 +91,7 @@ struct FormTemplate {
     modes: Vec<(&'static str, String, bool)>,
     statuses: Vec<(&'static str, String, bool)>,
     categories: Vec<(String, String, bool)>,
-    languages: Vec<(&'static str, bool)>,
+    languages: Vec<(&'static str, &'static str, bool)>,
     organisers: Vec<msohub_service::interactions::Ref>,
     add_organisation: String,
     org_names: Vec<String>,
@@ -157,9 +157,16 @@ async fn form_page(
             }),
     )
     .collect();
-    let languages = OFFERED_LANGUAGES
+    let languages = msohub_domain::offers::OFFER_LANGUAGES
         .iter()
-        .map(|l| (*l, input.languages.iter().any(|x| x == l)))
+        .map(|(code, de, en)| {
+            let label = if tr.lang == msohub_domain::Language::En {
+                *en
+            } else {
+                *de
+            };
+            (*code, label, input.languages.iter().any(|x| x == code))
+        })
         .collect();
     let ids: Vec<Uuid> = input
         .organisers
