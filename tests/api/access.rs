@@ -207,6 +207,13 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/oparl/sync", Access::Write),
     ("POST", "/app/bodies/{id}/feed", Access::Write),
     ("GET", "/calendar/bodies/{id}", Access::Public),
+    ("GET", "/feeds/events.ics", Access::Public),
+    (
+        "GET",
+        "/feeds/organisations/{id}/events.ics",
+        Access::Public,
+    ),
+    ("GET", "/feeds/categories/{code}/events.ics", Access::Public),
     ("GET", "/calendar/bodies/s/{secret}", Access::Public),
     ("POST", "/app/bodies", Access::Write),
     ("GET", "/app/bodies/new", Access::Write),

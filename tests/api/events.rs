@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 on_both_databases!(
     events_are_recorded_checked_and_listed,
     the_office_s_events_count_and_are_reported,
+    public_events_are_in_the_calendar_feeds_and_private_ones_are_not,
 );
 
 async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
@@ -288,4 +289,96 @@ async fn the_office_s_events_count_and_are_reported(app: TestApp) {
     );
     assert!(!md.contains("Vereinsfest"), "not the office's: {md}");
     assert!(!md.contains("Lesung"), "not held: {md}");
+}
+
+async fn public_events_are_in_the_calendar_feeds_and_private_ones_are_not(app: TestApp) {
+    app.sign_in("staff").await;
+    let (_, listed) = post(
+        &app,
+        "/api/v1/organisations",
+        json!({"name": "Frauenverein Jasmin", "kind": "mso", "is_public": true}),
+    )
+    .await;
+    let (_, hidden) = post(
+        &app,
+        "/api/v1/organisations",
+        json!({"name": "Interner Kreis", "kind": "mso", "is_public": false}),
+    )
+    .await;
+    let (_, fest) = post(&app, "/api/v1/events", json!({"title": "Frühlingsfest; mit Musik, Tanz", "starts_at": "2030-05-01T15:00", "ends_at": "2030-05-01T19:30", "mode": "in_person", "place": "Bürgerpark", "organisers": [listed["id"]], "category": "culture", "is_public": true, "registration_link": "https://anmeldung.example/fest"})).await;
+    post(&app, "/api/v1/events", json!({"title": "Vorstandssitzung GEHEIM", "starts_at": "2030-05-02T18:00", "mode": "in_person", "place": "Büro", "organisers": [listed["id"]], "is_public": false})).await;
+    post(&app, "/api/v1/events", json!({"title": "Treffen GEHEIM", "starts_at": "2030-05-03T18:00", "mode": "in_person", "place": "Büro", "organisers": [hidden["id"]], "is_public": false})).await;
+    let (_, cancelled) = post(&app, "/api/v1/events", json!({"title": "Lesung", "starts_at": "2026-01-15T19:00", "mode": "in_person", "place": "Bibliothek", "organisers": [listed["id"]], "is_public": true, "status": "cancelled", "cancel_reason": "Krankheit"})).await;
+    // Without signing in.
+    let anon = reqwest::Client::new();
+    let get = |p: String| anon.get(app.url(&p)).send();
+
+    let r = get("/feeds/events.ics".into()).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "text/calendar; charset=utf-8");
+    let ics = r.text().await.unwrap();
+    let unfolded = ics.replace("\r\n ", "");
+    assert!(unfolded.contains(&format!(
+        "UID:event-{}@msohub",
+        fest["id"].as_str().unwrap()
+    )));
+    assert!(
+        unfolded.contains("SUMMARY:Frühlingsfest\\; mit Musik\\, Tanz"),
+        "{unfolded}"
+    );
+    assert!(
+        unfolded.contains("DTSTART:20300501T130000Z"),
+        "Berlin summer time: {unfolded}"
+    );
+    assert!(unfolded.contains("DTEND:20300501T173000Z"));
+    assert!(unfolded.contains("Anmeldung: https://anmeldung.example/fest"));
+    assert!(unfolded.contains(&format!(
+        "UID:event-{}@msohub",
+        cancelled["id"].as_str().unwrap()
+    )));
+    assert!(unfolded.contains("STATUS:CANCELLED"));
+    assert!(
+        !unfolded.contains("GEHEIM"),
+        "a private event in the public feed"
+    );
+    assert!(!unfolded.contains("Interner Kreis"));
+
+    let org = get(format!(
+        "/feeds/organisations/{}/events.ics",
+        listed["id"].as_str().unwrap()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(org.status(), 200);
+    let org = org.text().await.unwrap().replace("\r\n ", "");
+    assert!(org.contains("X-WR-CALNAME:Veranstaltungen – Frauenverein Jasmin"));
+    assert!(org.contains("Frühlingsfest"));
+    assert!(!org.contains("GEHEIM"));
+    let r = get(format!(
+        "/feeds/organisations/{}/events.ics",
+        hidden["id"].as_str().unwrap()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        r.status(),
+        404,
+        "an organisation not publicly listed has no feed"
+    );
+    let r = get("/feeds/organisations/kein-uuid/events.ics".into())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let culture = get("/feeds/categories/culture/events.ics".into())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(culture.contains("Frühlingsfest"));
+    assert!(!culture.contains("Lesung"), "no category");
+    let r = get("/feeds/categories/nope/events.ics".into())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
 }

@@ -232,3 +232,100 @@ impl Services {
         Ok(secret)
     }
 }
+
+/// Which public events a feed holds.
+#[derive(Debug, Clone)]
+pub enum PublicEvents {
+    All,
+    /// Events of one (publicly listed) organisation.
+    Organisation(uuid::Uuid),
+    /// Events of one category (`offer_category` term).
+    Category(String),
+}
+
+impl Services {
+    /// A feed of public events anyone may subscribe to: from a year ago on,
+    /// cancelled ones marked so. `None` when the organisation is not
+    /// publicly listed or the category does not exist.
+    pub async fn public_events_feed(&self, which: &PublicEvents) -> Result<Option<String>, Error> {
+        let conn = self.store.conn();
+        let office = self.office().await?;
+        let mut filter = msohub_store::events::EventFilter {
+            public: Some(true),
+            from: Some(chrono::Utc::now() - Duration::days(365)),
+            ascending: true,
+            ..Default::default()
+        };
+        let name = match which {
+            PublicEvents::All => format!("Veranstaltungen – {}", office.name),
+            PublicEvents::Organisation(id) => {
+                let Some(o) = msohub_store::organisations::find(conn, *id).await? else {
+                    return Ok(None);
+                };
+                if !o.is_public || o.deleted_at.is_some() {
+                    return Ok(None);
+                }
+                filter.organisation = Some(*id);
+                format!("Veranstaltungen – {}", o.name)
+            }
+            PublicEvents::Category(code) => {
+                let Some(term) = self
+                    .terms("offer_category")
+                    .await?
+                    .into_iter()
+                    .find(|t| t.code == *code)
+                else {
+                    return Ok(None);
+                };
+                filter.category = Some(code.clone());
+                format!("Veranstaltungen: {} – {}", term.label_de, office.name)
+            }
+        };
+        let (rows, _) = msohub_store::events::list_events(conn, &filter, 0, 5_000).await?;
+        let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+        let organisers = msohub_store::events::organisers_of(conn, &ids).await?;
+        let org_ids: Vec<uuid::Uuid> = organisers.iter().map(|(_, o)| *o).collect();
+        let names = self.organisation_names_by_id(&org_ids).await?;
+        let events: Vec<Event> = rows
+            .iter()
+            .map(|e| {
+                let by: Vec<&str> = organisers
+                    .iter()
+                    .filter(|(ev, _)| *ev == e.id)
+                    .filter_map(|(_, o)| names.get(o).map(String::as_str))
+                    .collect();
+                let mut description = e.description.clone();
+                if !by.is_empty() {
+                    description = format!("Veranstaltet von {}\n\n{description}", by.join(", "));
+                }
+                if !e.registration_link.is_empty() {
+                    description.push_str(&format!("\n\nAnmeldung: {}", e.registration_link));
+                }
+                let location = match (e.place.is_empty(), e.online_link.is_empty()) {
+                    (false, true) => e.place.clone(),
+                    (true, false) => e.online_link.clone(),
+                    (false, false) => format!("{} / {}", e.place, e.online_link),
+                    (true, true) => String::new(),
+                };
+                Event {
+                    uid: format!("event-{}@msohub", e.id),
+                    when: When::Timed(
+                        e.starts_at,
+                        e.ends_at.unwrap_or(e.starts_at + Duration::hours(2)),
+                    ),
+                    summary: e.title.clone(),
+                    description: description.trim().to_owned(),
+                    location,
+                    status: if e.status == "cancelled" {
+                        "CANCELLED"
+                    } else {
+                        "CONFIRMED"
+                    },
+                    sequence: e.version,
+                    stamp: e.updated_at,
+                }
+            })
+            .collect();
+        Ok(Some(calendar(&name, &events)))
+    }
+}

@@ -10,7 +10,7 @@ mod actor;
 pub mod attachments;
 pub mod audit;
 pub mod bodies;
-mod calendar;
+pub mod calendar;
 pub mod dashboard;
 pub mod demo;
 mod demo_offers;

@@ -50,7 +50,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/calendar/bodies/s/{secret}", secret_feed)
 }
 
-fn ics(body: String) -> Response {
+pub(crate) fn ics(body: String) -> Response {
     (
         [
             (

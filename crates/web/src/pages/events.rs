@@ -28,6 +28,49 @@ pub fn routes(r: Routes) -> Routes {
         .get("/app/events/{id}/edit", edit_form)
         .post("/app/events/{id}", update)
         .post("/app/events/{id}/delete", delete)
+        .get("/feeds/events.ics", feed_all)
+        .get("/feeds/organisations/{id}/events.ics", feed_organisation)
+        .get("/feeds/categories/{code}/events.ics", feed_category)
+}
+
+async fn feed(
+    state: &AppState,
+    which: msohub_service::calendar::PublicEvents,
+) -> Result<Response, WebError> {
+    match state.services.public_events_feed(&which).await? {
+        Some(body) => Ok(super::bodies::ics(body)),
+        None => Err(WebError::NotFound),
+    }
+}
+
+/// All public events, for calendar programs to subscribe to.
+async fn feed_all(State(state): State<AppState>) -> Result<Response, WebError> {
+    feed(&state, msohub_service::calendar::PublicEvents::All).await
+}
+
+/// A publicly listed organisation's public events.
+async fn feed_organisation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = id.parse::<Uuid>().map_err(|_| WebError::NotFound)?;
+    feed(
+        &state,
+        msohub_service::calendar::PublicEvents::Organisation(id),
+    )
+    .await
+}
+
+/// The public events of one category.
+async fn feed_category(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    feed(
+        &state,
+        msohub_service::calendar::PublicEvents::Category(code),
+    )
+    .await
 }
 
 const LISTS: &[&str] = &["languages", "organisers"];
