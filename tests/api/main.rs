@@ -18,6 +18,7 @@ mod bodies;
 mod cli;
 mod events;
 mod health;
+mod hsds;
 mod logos;
 mod offers;
 mod oparl;

@@ -323,6 +323,11 @@ async fn the_document_is_served_and_answers_match_its_schemas(app: TestApp) {
         ("/api/v1/offers".to_owned(), "/api/v1/offers"),
         (format!("/api/v1/offers/{offer_id}"), "/api/v1/offers/{id}"),
         (
+            "/api/v1/hsds/organizations".to_owned(),
+            "/api/v1/hsds/organizations",
+        ),
+        ("/api/v1/hsds/services".to_owned(), "/api/v1/hsds/services"),
+        (
             "/api/v1/taxonomies/topic".to_owned(),
             "/api/v1/taxonomies/{vocabulary}",
         ),

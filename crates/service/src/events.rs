@@ -564,9 +564,16 @@ impl Services {
         Ok(out)
     }
 
-    /// The organisation record that stands for the office itself: the
-    /// organisation named like the office (kind public body preferred).
+    /// The organisation record that stands for the office itself: the one
+    /// marked "our office", else the one named like the office (kind public
+    /// body preferred).
     pub async fn office_organisation(&self) -> Result<Option<Uuid>, Error> {
+        if let Some(o) = msohub_store::organisations::own_office(self.store.conn())
+            .await?
+            .first()
+        {
+            return Ok(Some(o.id));
+        }
         let office = self.office().await?;
         let filter = msohub_store::organisations::OrgFilter {
             words: msohub_domain::organisation::fold(&office.name)

@@ -19,6 +19,7 @@ mod demo_work;
 mod error;
 pub mod events;
 pub mod geocode;
+pub mod hsds;
 pub mod interactions;
 pub mod mail;
 pub mod meetings;

@@ -560,7 +560,7 @@ impl Services {
         })
     }
 
-    async fn assemble_offers(&self, rows: Vec<OfferRow>) -> Result<Vec<Offer>, Error> {
+    pub(crate) async fn assemble_offers(&self, rows: Vec<OfferRow>) -> Result<Vec<Offer>, Error> {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.organisation_id).collect();
         let names = msohub_store::organisations::names(self.store.conn(), &ids).await?;
         Ok(rows
@@ -812,5 +812,6 @@ fn filter_of(q: &OfferQuery) -> OfferFilter {
         from: q.from,
         to: q.to.map(|t| (t, time::start_of_day(t + Duration::days(1)))),
         deleted: q.deleted,
+        public_organisations_only: false,
     }
 }

@@ -33,6 +33,8 @@ pub struct OfferFilter {
     pub from: Option<NaiveDate>,
     pub to: Option<(NaiveDate, DateTime<Utc>)>,
     pub deleted: bool,
+    /// Only offers of organisations listed in the public directory.
+    pub public_organisations_only: bool,
 }
 
 fn condition(f: &OfferFilter) -> Condition {
@@ -51,6 +53,18 @@ fn condition(f: &OfferFilter) -> Condition {
                     .column(organisation::Column::Id)
                     .from(organisation::Entity)
                     .and_where(organisation::Column::Kind.is_in(f.organisation_kinds.clone()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if f.public_organisations_only {
+        cond = cond.add(
+            offer::Column::OrganisationId.in_subquery(
+                Query::select()
+                    .column(organisation::Column::Id)
+                    .from(organisation::Entity)
+                    .and_where(organisation::Column::IsPublic.eq(true))
+                    .and_where(organisation::Column::DeletedAt.is_null())
                     .to_owned(),
             ),
         );

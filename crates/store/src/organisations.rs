@@ -281,3 +281,13 @@ pub async fn districts(c: &impl ConnectionTrait) -> Result<Vec<String>, Error> {
     out.sort();
     Ok(out)
 }
+
+/// The organisation records marked as the office itself (normally one).
+pub async fn own_office(c: &impl ConnectionTrait) -> Result<Vec<OrganisationRow>, Error> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::IsOwnOffice.eq(true))
+        .filter(organisation::Column::DeletedAt.is_null())
+        .order_by_asc(organisation::Column::CreatedAt)
+        .all(c)
+        .await?)
+}

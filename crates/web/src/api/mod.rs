@@ -12,6 +12,7 @@ mod accounts;
 mod audit;
 mod bodies;
 mod events;
+mod hsds;
 pub(crate) use events::event_query;
 pub mod docs;
 mod offers;
@@ -45,6 +46,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = work::routes(r);
     let r = bodies::routes(r);
     let r = events::routes(r);
+    let r = hsds::routes(r);
     let r = offers::routes(r);
     let r = targets::routes(r);
     audit::routes(r)
@@ -176,6 +178,7 @@ pub(crate) struct AuditPage {
         bodies::list_meetings, bodies::create_meeting, bodies::get_meeting, bodies::patch_meeting,
         bodies::delete_meeting, bodies::get_attendance, bodies::put_attendance, bodies::list_invitations, bodies::invite,
         bodies::oparl_config, bodies::oparl_sync,
+        hsds::organizations, hsds::services,
         events::list_events, events::create_event, events::get_event, events::patch_event, events::delete_event,
         targets::list_periods, targets::create_period, targets::get_period, targets::create_target,
         targets::get_target, targets::patch_target, targets::delete_target, targets::report, targets::finalise, targets::versions, targets::version, targets::diff,
@@ -197,6 +200,7 @@ pub(crate) struct AuditPage {
         (name = "tasks", description = "Follow-ups (Wiedervorlagen) linked to any record"),
         (name = "bodies", description = "Working groups, the integration council and other bodies, with members"),
         (name = "meetings", description = "Meetings of bodies: agenda, minutes, attendance, invitations"),
+        (name = "hsds", description = "The public registry and offers in the Human Services Data Specification (HSDS 3.0); no sign-in"),
         (name = "events", description = "Events (Veranstaltungen) of the organisations and the office"),
         (name = "targets", description = "Reporting periods and targets with computed progress"),
         (name = "taxonomies", description = "Vocabularies: topics, target groups, need categories"),
