@@ -127,3 +127,57 @@ pub fn document_pdf(doc: &Document) -> Result<Vec<u8>, crate::Error> {
         .collect();
     crate::pdf(&source, &files)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn a_report_document_with_hostile_and_arabic_text_prints_it_all() {
+        let doc = Document {
+            title: "Sachbericht \"2020/21\" #1".into(),
+            lang: "de".into(),
+            blocks: vec![
+                Block::heading(1, "Sachbericht 2020/21 – #Ziele *fett* [x]"),
+                Block::Paragraph(vec![
+                    Span::Strong("Stand:".into()),
+                    Span::Text(" 0 von 6 – ".into()),
+                    Span::Strong("nicht erreicht".into()),
+                ]),
+                Block::text("Zeile eins\nZeile zwei = $5 @ref <label> // kein Kommentar"),
+                Block::text("مرحبا بكم في المركز"),
+                Block::List(vec!["- kein Aufzählungszeichen".into(), "Привіт, світ".into()]),
+                Block::Table {
+                    caption: "Kontakte je Monat".into(),
+                    headers: vec!["Monat".into(), "stattgefunden".into()],
+                    rows: vec![vec!["2020-09".into(), "3".into()]],
+                },
+                Block::Chart {
+                    svg: r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" width="10" height="10"><rect width="5" height="5" fill="#004b87"/></svg>"##.into(),
+                    alt: "Ein \"Diagramm\"".into(),
+                    width_cm: 16.0,
+                    height_cm: 6.0,
+                },
+            ],
+        };
+        let pdf = document_pdf(&doc).expect("typeset");
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = flat(&crate::pdf_text(&pdf).expect("text"));
+        for expected in [
+            "Sachbericht 2020/21 – #Ziele *fett* [x]",
+            "Stand: 0 von 6 – nicht erreicht",
+            "Zeile eins",
+            "Zeile zwei = $5 @ref <label> // kein Kommentar",
+            "مرحبا بكم في المركز",
+            "- kein Aufzählungszeichen",
+            "Привіт, світ",
+            "2020-09",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in {text}");
+        }
+    }
+}
