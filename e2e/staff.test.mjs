@@ -274,6 +274,20 @@ describe('staff journey', { timeout: 10 * TIMEOUT }, () => {
     }
   });
 
+  for (const start of ['/de/', '/en/']) {
+    test(`${start}: an upcoming event's public page passes axe (keyboard: Tab to the link, Enter)`, { timeout: TIMEOUT }, async () => {
+      await page.goto(app.url(start));
+      const link = page.locator('#upcoming-events a[href*="/events/"]').first();
+      const href = await link.getAttribute('href');
+      assert.ok(href, `no upcoming event on ${start}`);
+      await link.focus();
+      await Promise.all([page.waitForURL((url) => url.pathname === href), page.keyboard.press('Enter')]);
+      await assertH1(href);
+      await shoot();
+      await assertNoAxeViolations(href);
+    });
+  }
+
   test('the admin creates an account and sees its one-time password', { timeout: TIMEOUT }, async () => {
     let response = await page.goto(app.url('/app/admin/users'));
     assert.equal(response.status(), 200);

@@ -130,6 +130,7 @@ impl Application {
         let web = msohub_web::WebConfig {
             trust_proxy: settings.trust_proxy,
             public_url_is_https: settings.public_url.starts_with("https://"),
+            public_url: settings.public_url.trim_end_matches('/').to_owned(),
         };
         Ok(Application {
             listener,

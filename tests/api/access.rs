@@ -208,6 +208,8 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/app/bodies/{id}/feed", Access::Write),
     ("GET", "/calendar/bodies/{id}", Access::Public),
     ("GET", "/feeds/events.ics", Access::Public),
+    ("GET", "/{lang}/events/{id}", Access::Public),
+    ("GET", "/sitemap.xml", Access::Public),
     ("GET", "/api/v1/hsds/organizations", Access::Public),
     ("GET", "/api/v1/hsds/services", Access::Public),
     (

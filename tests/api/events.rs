@@ -306,7 +306,7 @@ async fn public_events_are_in_the_calendar_feeds_and_private_ones_are_not(app: T
     )
     .await;
     let (_, fest) = post(&app, "/api/v1/events", json!({"title": "Frühlingsfest; mit Musik, Tanz", "starts_at": "2030-05-01T15:00", "ends_at": "2030-05-01T19:30", "mode": "in_person", "place": "Bürgerpark", "organisers": [listed["id"]], "category": "culture", "is_public": true, "registration_link": "https://anmeldung.example/fest"})).await;
-    post(&app, "/api/v1/events", json!({"title": "Vorstandssitzung GEHEIM", "starts_at": "2030-05-02T18:00", "mode": "in_person", "place": "Büro", "organisers": [listed["id"]], "is_public": false})).await;
+    let (_, private_event) = post(&app, "/api/v1/events", json!({"title": "Vorstandssitzung GEHEIM", "starts_at": "2030-05-02T18:00", "mode": "in_person", "place": "Büro", "organisers": [listed["id"]], "is_public": false})).await;
     post(&app, "/api/v1/events", json!({"title": "Treffen GEHEIM", "starts_at": "2030-05-03T18:00", "mode": "in_person", "place": "Büro", "organisers": [hidden["id"]], "is_public": false})).await;
     let (_, cancelled) = post(&app, "/api/v1/events", json!({"title": "Lesung", "starts_at": "2026-01-15T19:00", "mode": "in_person", "place": "Bibliothek", "organisers": [listed["id"]], "is_public": true, "status": "cancelled", "cancel_reason": "Krankheit"})).await;
     // Without signing in.
@@ -381,4 +381,50 @@ async fn public_events_are_in_the_calendar_feeds_and_private_ones_are_not(app: T
         .await
         .unwrap();
     assert_eq!(r.status(), 404);
+
+    // The public pages: the event with its JSON-LD; English falls back to
+    // German with a note; the private event is not there.
+    let fid = fest["id"].as_str().unwrap();
+    let r = get(format!("/de/events/{fid}")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let page = Page::from_response(r).await;
+    assert_eq!(page.text("#event-title"), "Frühlingsfest; mit Musik, Tanz");
+    assert!(page.text("#event-facts").contains("Frauenverein Jasmin"));
+    assert!(page.text("#event-facts").contains("01.05.2030 15:00"));
+    let ld: Value = serde_json::from_str(&page.text("script[type='application/ld+json']")).unwrap();
+    assert_eq!(ld["@type"], "Event");
+    assert_eq!(ld["startDate"], "2030-05-01T13:00:00+00:00");
+    assert_eq!(ld["eventStatus"], "https://schema.org/EventScheduled");
+    assert_eq!(ld["organizer"][0]["name"], "Frauenverein Jasmin");
+    let en = Page::from_response(get(format!("/en/events/{fid}")).await.unwrap()).await;
+    assert!(
+        en.text("#untranslated")
+            .contains("only available in German")
+    );
+    let home = Page::from_response(get("/de/".into()).await.unwrap()).await;
+    assert!(home.text("#upcoming-events").contains("Frühlingsfest"));
+    assert!(!home.text("#upcoming-events").contains("GEHEIM"));
+    let sitemap = get("/sitemap.xml".into())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(sitemap.contains(&format!("/de/events/{fid}</loc>")));
+    assert!(sitemap.contains(&format!("/en/events/{fid}</loc>")));
+    assert_eq!(
+        sitemap.matches("<loc>").count(),
+        2 * (4 + 2),
+        "four pages and two public events, in two languages: {sitemap}"
+    );
+    assert!(!sitemap.contains(private_event["id"].as_str().unwrap()));
+    let r = get("/de/events/nicht-da".into()).await.unwrap();
+    assert_eq!(r.status(), 404);
+    let r = get(format!(
+        "/de/events/{}",
+        private_event["id"].as_str().unwrap()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 404, "an internal event has no public page");
 }

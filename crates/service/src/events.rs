@@ -623,3 +623,119 @@ impl Services {
         })
     }
 }
+
+/// An event as the public directory shows it: public fields only, in the
+/// visitor's language where a translation exists.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicEvent {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    /// The text is the German original (no translation into the language
+    /// asked for).
+    pub untranslated: bool,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub mode: String,
+    pub place: String,
+    pub online_link: String,
+    pub registration_link: String,
+    pub languages: Vec<String>,
+    pub cancelled: bool,
+    /// Only organisers listed in the public directory are named.
+    pub organisers: Vec<Ref>,
+}
+
+impl Services {
+    fn public_event(&self, e: Event, lang: &str, listed: &[Uuid]) -> PublicEvent {
+        let translated = e.translations.get(lang).filter(|t| !t.title.is_empty());
+        PublicEvent {
+            id: e.id,
+            title: translated.map_or(e.title.clone(), |t| t.title.clone()),
+            description: translated
+                .map(|t| t.description.clone())
+                .filter(|d| !d.is_empty())
+                .unwrap_or(e.description.clone()),
+            untranslated: lang != "de" && translated.is_none(),
+            starts_at: e.starts_at,
+            ends_at: e.ends_at,
+            mode: e.mode,
+            place: e.place,
+            online_link: e.online_link,
+            registration_link: e.registration_link,
+            languages: e.languages,
+            cancelled: e.status == "cancelled",
+            organisers: e
+                .organisers
+                .into_iter()
+                .filter(|o| listed.contains(&o.id))
+                .collect(),
+        }
+    }
+
+    async fn listed_organisations(&self, events: &[Event]) -> Result<Vec<Uuid>, Error> {
+        let mut listed = Vec::new();
+        for o in events.iter().flat_map(|e| e.organisers.iter()) {
+            if !listed.contains(&o.id)
+                && msohub_store::organisations::find(self.store.conn(), o.id)
+                    .await?
+                    .is_some_and(|r| r.is_public && r.deleted_at.is_none())
+            {
+                listed.push(o.id);
+            }
+        }
+        Ok(listed)
+    }
+
+    /// Upcoming public events (from today, Berlin), soonest first.
+    pub async fn public_upcoming_events(
+        &self,
+        lang: &str,
+        limit: u64,
+    ) -> Result<Vec<PublicEvent>, Error> {
+        let filter = EventFilter {
+            public: Some(true),
+            from: Some(time::start_of_day(time::today())),
+            ascending: true,
+            ..Default::default()
+        };
+        let (rows, _) = store::list_events(self.store.conn(), &filter, 0, limit).await?;
+        let events = self.assemble_events(rows).await?;
+        let listed = self.listed_organisations(&events).await?;
+        Ok(events
+            .into_iter()
+            .map(|e| self.public_event(e, lang, &listed))
+            .collect())
+    }
+
+    /// One public event; `None` for internal or deleted ones.
+    pub async fn public_event_by_id(
+        &self,
+        id: Uuid,
+        lang: &str,
+    ) -> Result<Option<PublicEvent>, Error> {
+        let Some(r) = store::find_event(self.store.conn(), id).await? else {
+            return Ok(None);
+        };
+        if !r.is_public || r.deleted_at.is_some() {
+            return Ok(None);
+        }
+        let events = self.assemble_events(vec![r]).await?;
+        let listed = self.listed_organisations(&events).await?;
+        Ok(events
+            .into_iter()
+            .next()
+            .map(|e| self.public_event(e, lang, &listed)))
+    }
+
+    /// Ids and change times of all public events (for the sitemap).
+    pub async fn public_event_ids(&self) -> Result<Vec<(Uuid, DateTime<Utc>)>, Error> {
+        let filter = EventFilter {
+            public: Some(true),
+            ascending: true,
+            ..Default::default()
+        };
+        let (rows, _) = store::list_events(self.store.conn(), &filter, 0, 50_000).await?;
+        Ok(rows.into_iter().map(|r| (r.id, r.updated_at)).collect())
+    }
+}

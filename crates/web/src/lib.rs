@@ -45,6 +45,9 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// The public URL is https: cookies are `Secure`.
     pub public_url_is_https: bool,
+    /// Where the app is reached from outside (for the sitemap's absolute
+    /// addresses); empty: from the request's Host header.
+    pub public_url: String,
 }
 
 /// Everything a handler may need, shared across requests.

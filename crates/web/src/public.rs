@@ -22,6 +22,8 @@ pub fn routes(r: Routes) -> Routes {
         .get("/{lang}/about", about)
         .get("/{lang}/accessibility", accessibility)
         .get("/{lang}/api", crate::api::docs::page)
+        .get("/{lang}/events/{id}", event_page)
+        .get("/sitemap.xml", sitemap)
 }
 
 /// Parses the `{lang}` path segment; an unknown code is a 404.
@@ -84,6 +86,7 @@ async fn office_name(state: &AppState) -> String {
 #[template(path = "public/home.html")]
 struct HomeTemplate {
     page: PageContext,
+    events: Vec<msohub_service::events::PublicEvent>,
 }
 
 async fn home(
@@ -92,7 +95,137 @@ async fn home(
 ) -> Result<Response, WebError> {
     let lang = language(&code)?;
     let page = PageContext::public(lang, "/", "home-title", office_name(&state).await);
-    Ok(render(StatusCode::OK, &HomeTemplate { page }))
+    let events = state
+        .services
+        .public_upcoming_events(lang.code(), 8)
+        .await?;
+    Ok(render(StatusCode::OK, &HomeTemplate { page, events }))
+}
+
+#[derive(Template)]
+#[template(path = "public/event.html")]
+struct EventTemplate {
+    page: PageContext,
+    event: msohub_service::events::PublicEvent,
+    description_html: String,
+    json_ld: String,
+}
+
+/// A public event: when, where, who, how to register; schema.org Event as
+/// JSON-LD for search engines.
+async fn event_page(
+    State(state): State<AppState>,
+    Path((code, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let lang = language(&code)?;
+    let id = id.parse::<uuid::Uuid>().map_err(|_| WebError::NotFound)?;
+    let event = state
+        .services
+        .public_event_by_id(id, lang.code())
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let mut page = PageContext::public(
+        lang,
+        &format!("/events/{id}"),
+        "event-public-title",
+        office_name(&state).await,
+    );
+    page.title = event.title.clone();
+    Ok(render(
+        StatusCode::OK,
+        &EventTemplate {
+            description_html: msohub_docs::markdown_to_html(&event.description),
+            json_ld: event_json_ld(&event, &state.config.public_url, lang),
+            page,
+            event,
+        },
+    ))
+}
+
+/// schema.org `Event`, safe inside a `<script>` element.
+fn event_json_ld(e: &msohub_service::events::PublicEvent, base: &str, lang: Language) -> String {
+    let location = match e.mode.as_str() {
+        "digital" => serde_json::json!({"@type": "VirtualLocation", "url": e.online_link}),
+        "hybrid" => serde_json::json!([
+            {"@type": "Place", "name": e.place, "address": e.place},
+            {"@type": "VirtualLocation", "url": e.online_link}
+        ]),
+        _ => serde_json::json!({"@type": "Place", "name": e.place, "address": e.place}),
+    };
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": format!("{base}/{}/events/{}", lang.code(), e.id),
+        "name": e.title,
+        "description": e.description,
+        "startDate": e.starts_at.to_rfc3339(),
+        "eventStatus": if e.cancelled { "https://schema.org/EventCancelled" } else { "https://schema.org/EventScheduled" },
+        "eventAttendanceMode": match e.mode.as_str() {
+            "digital" => "https://schema.org/OnlineEventAttendanceMode",
+            "hybrid" => "https://schema.org/MixedEventAttendanceMode",
+            _ => "https://schema.org/OfflineEventAttendanceMode",
+        },
+        "location": location,
+        "organizer": e.organisers.iter().map(|o| serde_json::json!({"@type": "Organization", "name": o.name})).collect::<Vec<_>>(),
+        "inLanguage": e.languages,
+    });
+    if let Some(end) = e.ends_at {
+        v["endDate"] = serde_json::json!(end.to_rfc3339());
+    }
+    if !e.registration_link.is_empty() {
+        v["offers"] = serde_json::json!({"@type": "Offer", "url": e.registration_link});
+    }
+    // "</script>" cannot end the element early.
+    v.to_string().replace('<', "\\u003c")
+}
+
+/// The public pages for search engines: home, about, accessibility, the
+/// API docs and every public event, in each language.
+async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
+    let base = if state.config.public_url.is_empty() {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        format!("http://{host}")
+    } else {
+        state.config.public_url.clone()
+    };
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut url = |path: &str, lastmod: Option<chrono::DateTime<chrono::Utc>>| {
+        for lang in Language::ALL {
+            xml.push_str(&format!(
+                "<url><loc>{}</loc>{}</url>\n",
+                msohub_exchange::document::xml_escape(&format!("{base}/{}{path}", lang.code())),
+                lastmod
+                    .map(|t| format!("<lastmod>{}</lastmod>", t.format("%Y-%m-%d")))
+                    .unwrap_or_default()
+            ));
+        }
+    };
+    for path in ["/", "/about", "/accessibility", "/api"] {
+        url(path, None);
+    }
+    for (id, changed) in state.services.public_event_ids().await? {
+        url(&format!("/events/{id}"), Some(changed));
+    }
+    xml.push_str("</urlset>\n");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/xml; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
+        ],
+        xml,
+    )
+        .into_response())
 }
 
 #[derive(Template)]
