@@ -10,7 +10,45 @@ use serde_json::{Value, json};
 on_both_databases!(
     the_school_year_2020_21_is_measured_from_the_records,
     the_report_states_the_seed_facts,
+    the_school_year_s_first_month_is_a_setting,
 );
+
+async fn the_school_year_s_first_month_is_a_setting(app: TestApp) {
+    app.sign_in("admin").await;
+    let r = app
+        .client
+        .put(app.url("/api/v1/settings"))
+        .json(&json!({"office_name": "KI Lindenau", "school_year_first_month": "13"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["errors"][0]["rule"],
+        "month-invalid"
+    );
+    let r = app
+        .post_form(
+            "/app/admin/settings",
+            &[
+                ("office_name", "KI Lindenau"),
+                ("school_year_first_month", "9"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let settings: Value = app.get("/api/v1/settings").await.json().await.unwrap();
+    assert_eq!(settings["school_year_first_month"], "9");
+    let p = post(
+        &app,
+        "/api/v1/periods",
+        json!({"kind": "school_year", "year": "2021"}),
+    )
+    .await;
+    assert_eq!(p["starts_on"], "2021-09-01");
+    assert_eq!(p["ends_on"], "2022-08-31");
+    assert_eq!(p["name"], "2021/22");
+}
 
 async fn the_report_states_the_seed_facts(app: TestApp) {
     app.sign_in("staff").await;

@@ -144,6 +144,7 @@ impl Services {
         let office = Office {
             name: "Kommunales Integrationszentrum Lindenau".to_owned(),
             city: "Lindenau".to_owned(),
+            ..Office::default()
         };
         self.put_office(&office).await?;
         let cli = crate::Actor::cli();

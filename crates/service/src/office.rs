@@ -13,6 +13,13 @@ pub struct Office {
     pub name: String,
     /// e.g. "Lindenau"
     pub city: String,
+    /// The month school years begin with (1–12; August by default).
+    #[serde(default = "august")]
+    pub school_year_first_month: u32,
+}
+
+fn august() -> u32 {
+    8
 }
 
 impl Default for Office {
@@ -20,6 +27,7 @@ impl Default for Office {
         Office {
             name: "Kommunales Integrationszentrum".to_owned(),
             city: String::new(),
+            school_year_first_month: august(),
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct GeocoderSettings {
 pub struct InstanceSettings {
     pub office_name: String,
     pub office_city: String,
+    /// The month school years begin with, 1–12 (default 8, August).
+    pub school_year_first_month: String,
     pub geocoder_url: String,
     /// The mail server for invitations; empty: no e-mail is sent.
     pub smtp_host: String,
@@ -72,6 +74,7 @@ impl Services {
         Ok(InstanceSettings {
             office_name: office.name,
             office_city: office.city,
+            school_year_first_month: office.school_year_first_month.to_string(),
             geocoder_url: self.geocoder().await?.url,
             smtp_host: smtp.host,
             smtp_port: if smtp.port == 0 {
@@ -128,6 +131,16 @@ impl Services {
                 rule: "too-long".into(),
             });
         }
+        let first_month = match input.school_year_first_month.trim() {
+            "" => 8,
+            raw => match raw.parse::<u32>() {
+                Ok(m) if (1..=12).contains(&m) => m,
+                _ => {
+                    errors.push(FieldError::new("school_year_first_month", "month-invalid"));
+                    8
+                }
+            },
+        };
         let url = check_url(&input.geocoder_url)
             .map_err(|e| errors.push(e))
             .unwrap_or_default();
@@ -166,6 +179,7 @@ impl Services {
         let after = InstanceSettings {
             office_name: name.clone(),
             office_city: city.clone(),
+            school_year_first_month: first_month.to_string(),
             geocoder_url: url.clone(),
             smtp_host: smtp.host.clone(),
             smtp_port: smtp.port.to_string(),
@@ -176,7 +190,12 @@ impl Services {
             smtp_password_set: !smtp.password.is_empty(),
         };
         let tx = self.store.begin().await?;
-        msohub_store::settings::put(&tx, "office", &serde_json::json!(Office { name, city }))
+        msohub_store::settings::put(&tx, "office", &serde_json::json!(Office {
+                name,
+                city,
+                school_year_first_month: first_month,
+            }),
+        )
             .await?;
         msohub_store::settings::put(
             &tx,

@@ -268,7 +268,7 @@ impl Services {
     pub async fn create_period(&self, actor: &Actor, input: &PeriodInput) -> Result<Period, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let mut errors = Vec::new();
-        let first_month = 8;
+        let first_month = self.office().await?.school_year_first_month.clamp(1, 12);
         let (name, starts, ends) = match input.kind.as_str() {
             "school_year" | "calendar_year" => {
                 let Some(year) = input

@@ -1066,3 +1066,6 @@ event-cancelled = abgesagt
 event-cancelled-notice = Diese Veranstaltung ist abgesagt.
 event-register = Zur Anmeldung
 content-untranslated = Dieser Text liegt nur auf Deutsch vor.
+field-school_year_first_month = Erster Monat des Schuljahres
+hint-school_year_first_month = Als Zahl von 1 bis 12; üblich ist 8 (August). Gilt für neu angelegte Schuljahre.
+rule-month-invalid = Bitte geben Sie einen Monat von 1 bis 12 an.

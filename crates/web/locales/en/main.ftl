@@ -1066,3 +1066,6 @@ event-cancelled = cancelled
 event-cancelled-notice = This event is cancelled.
 event-register = Register
 content-untranslated = This text is only available in German.
+field-school_year_first_month = First month of the school year
+hint-school_year_first_month = A number from 1 to 12; usually 8 (August). Applies to school years created from now on.
+rule-month-invalid = Please give a month from 1 to 12.
