@@ -190,13 +190,16 @@ impl Services {
             smtp_password_set: !smtp.password.is_empty(),
         };
         let tx = self.store.begin().await?;
-        msohub_store::settings::put(&tx, "office", &serde_json::json!(Office {
+        msohub_store::settings::put(
+            &tx,
+            "office",
+            &serde_json::json!(Office {
                 name,
                 city,
                 school_year_first_month: first_month,
             }),
         )
-            .await?;
+        .await?;
         msohub_store::settings::put(
             &tx,
             GEOCODER_KEY,
