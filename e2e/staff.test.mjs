@@ -237,7 +237,12 @@ describe('staff journey', { timeout: 10 * TIMEOUT }, () => {
     const seedYear = new URL(await page.locator('a[href^="/app/periods/"]', { hasText: '2020/21' }).first().getAttribute('href'), app.baseUrl).pathname;
     await page.goto(app.url(seedYear));
     const target = new URL(await page.locator('a[href^="/app/targets/"]:not([href*="new"])').first().getAttribute('href'), app.baseUrl).pathname;
+    const hsds = await (await page.request.get(app.url('/api/v1/hsds/services?per_page=1'))).json();
+    assert.ok(hsds.contents.length > 0, 'the demo has public offers');
+    const publicOffer = hsds.contents[0].id;
     const targets = [
+      `/de/offers/${publicOffer}`,
+      `/en/offers/${publicOffer}`,
       event,
       `${event}/edit`,
       '/app/events/new',

@@ -209,6 +209,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/calendar/bodies/{id}", Access::Public),
     ("GET", "/feeds/events.ics", Access::Public),
     ("GET", "/{lang}/events/{id}", Access::Public),
+    ("GET", "/{lang}/offers/{id}", Access::Public),
     ("GET", "/sitemap.xml", Access::Public),
     ("GET", "/api/v1/hsds/organizations", Access::Public),
     ("GET", "/api/v1/hsds/services", Access::Public),

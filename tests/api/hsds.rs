@@ -33,11 +33,11 @@ async fn the_hsds_export_holds_only_public_data(app: TestApp) {
     )
     .await;
     let lid = listed["id"].as_str().unwrap();
-    post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Elterncafé", "category": "parents", "languages": ["ar", "de"],
+    let cafe = post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Elterncafé", "category": "parents", "languages": ["ar", "de"],
         "cost_kind": "amount", "cost_text": "1 € pro Treffen", "location_kind": "other", "street": "Marktplatz 1", "postcode": "01067", "city": "Lindenau",
         "schedule_rrule": "FREQ=MONTHLY;BYDAY=1MO", "starts_time": "16:00", "ends_time": "18:00", "status": "active", "is_public": true})).await;
-    post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Vorstandsrunde GEHEIM", "category": "other", "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": false})).await;
-    post(&app, "/api/v1/offers", json!({"organisation_id": hidden["id"], "title": "Angebot GEHEIM", "category": "other", "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": true})).await;
+    let private = post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Vorstandsrunde GEHEIM", "category": "other", "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": false})).await;
+    let unlisted = post(&app, "/api/v1/offers", json!({"organisation_id": hidden["id"], "title": "Angebot GEHEIM", "category": "other", "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": true})).await;
 
     let anon = reqwest::Client::new();
     let get = |p: &str| anon.get(app.url(p)).send();
@@ -91,4 +91,29 @@ async fn the_hsds_export_holds_only_public_data(app: TestApp) {
     assert_eq!(p["last_page"], true);
     let r = get("/api/v1/hsds/services?page=zwei").await.unwrap();
     assert_eq!(r.status(), 422);
+
+    // The public offer page, with schema.org Service; nothing private.
+    let cid = cafe["id"].as_str().unwrap();
+    let r = get(&format!("/de/offers/{cid}")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let page = crate::helpers::Page::from_response(r).await;
+    assert_eq!(page.text("#offer-title"), "Elterncafé");
+    assert_eq!(page.text("#offer-provider"), "Elternverein Jasmin");
+    let facts = page.text("#offer-facts");
+    assert!(facts.contains("Marktplatz 1, 01067 Lindenau"), "{facts}");
+    assert!(facts.contains("1 € pro Treffen"), "{facts}");
+    assert!(facts.contains("16:00–18:00"), "{facts}");
+    let ld: Value = serde_json::from_str(&page.text("script[type='application/ld+json']")).unwrap();
+    assert_eq!(ld["@type"], "Service");
+    assert_eq!(ld["provider"]["name"], "Elternverein Jasmin");
+    for other in [&private, &unlisted] {
+        let r = get(&format!("/de/offers/{}", other["id"].as_str().unwrap()))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+    }
+    let sitemap = get("/sitemap.xml").await.unwrap().text().await.unwrap();
+    assert!(sitemap.contains(&format!("/de/offers/{cid}</loc>")));
+    assert!(!sitemap.contains(private["id"].as_str().unwrap()));
+    assert!(!sitemap.contains(unlisted["id"].as_str().unwrap()));
 }

@@ -2,7 +2,7 @@
 //! week (language cafés, homework help, a women's group, counselling in
 //! Arabic, Turkish, Russian and Ukrainian …). All invented.
 
-use crate::offers::{OfferInput, OfferTranslation};
+use crate::offers::{OfferInput, Translation};
 use crate::{Actor, Error, Services};
 use std::collections::BTreeMap;
 
@@ -353,13 +353,13 @@ const OFFICE_OFFERS: &[Demo] = &[
 fn input(d: &Demo, organisation_id: String, valid_from: &str) -> OfferInput {
     let s = |v: &str| v.to_owned();
     let list = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
-    let translations: BTreeMap<String, OfferTranslation> = d
+    let translations: BTreeMap<String, Translation> = d
         .translations
         .iter()
         .map(|(lang, title)| {
             (
                 (*lang).to_owned(),
-                OfferTranslation {
+                Translation {
                     title: (*title).to_owned(),
                     description: String::new(),
                 },

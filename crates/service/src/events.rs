@@ -18,13 +18,7 @@ use uuid::Uuid;
 /// What an event can be.
 pub const EVENT_STATUSES: &[&str] = &["planned", "held", "cancelled"];
 
-/// A title and description in another language.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-#[serde(default)]
-pub struct Translation {
-    pub title: String,
-    pub description: String,
-}
+pub use crate::offers::Translation;
 
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Event {

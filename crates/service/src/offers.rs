@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// An offer's title and description in another language.
+/// An offer's or event's title and description in another language.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(default)]
-pub struct OfferTranslation {
+pub struct Translation {
     pub title: String,
     /// Markdown.
     pub description: String,
@@ -71,7 +71,7 @@ pub struct Offer {
     /// In the public directory.
     pub is_public: bool,
     /// Language (en, tr, ar, ru, uk) → title and description.
-    pub translations: BTreeMap<String, OfferTranslation>,
+    pub translations: BTreeMap<String, Translation>,
     pub deleted: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -201,7 +201,7 @@ pub struct OfferInput {
     pub contact_person_id: String,
     pub is_public: bool,
     /// Language (en, tr, ar, ru, uk) → title and description.
-    pub translations: BTreeMap<String, OfferTranslation>,
+    pub translations: BTreeMap<String, Translation>,
     /// The version the change is based on (0 for a new record).
     pub version: i32,
 }
@@ -241,7 +241,7 @@ fn json_list(raw: &str) -> Vec<String> {
     serde_json::from_str(raw).unwrap_or_default()
 }
 
-fn json_translations(raw: &str) -> BTreeMap<String, OfferTranslation> {
+fn json_translations(raw: &str) -> BTreeMap<String, Translation> {
     serde_json::from_str(raw).unwrap_or_default()
 }
 
@@ -328,7 +328,7 @@ fn rule<T>(r: Result<T, msohub_domain::Error>, errors: &mut Vec<FieldError>) -> 
 }
 
 /// The text the title filter searches: the folded title and translated titles.
-fn search_text(title: &str, translations: &BTreeMap<String, OfferTranslation>) -> String {
+fn search_text(title: &str, translations: &BTreeMap<String, Translation>) -> String {
     std::iter::once(title)
         .chain(translations.values().map(|t| t.title.as_str()))
         .map(fold)
@@ -510,7 +510,7 @@ impl Services {
                 break;
             }
             if !title.is_empty() || !description.is_empty() {
-                translations.insert(lang, OfferTranslation { title, description });
+                translations.insert(lang, Translation { title, description });
             }
         }
         if !errors.is_empty() {
@@ -813,5 +813,130 @@ fn filter_of(q: &OfferQuery) -> OfferFilter {
         to: q.to.map(|t| (t, time::start_of_day(t + Duration::days(1)))),
         deleted: q.deleted,
         public_organisations_only: false,
+    }
+}
+
+/// An offer as the public directory shows it: public fields only, in the
+/// visitor's language where a translation exists. The contact person is
+/// never shown here.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicOffer {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    /// The text is the German original.
+    pub untranslated: bool,
+    pub organisation: Ref,
+    /// An `offer_category` code.
+    pub category: String,
+    pub languages: Vec<String>,
+    /// free, amount, on_request
+    pub cost_kind: String,
+    pub cost_text: String,
+    pub registration_required: bool,
+    pub registration_how: String,
+    pub accessibility: String,
+    /// Street, postcode and city, where the place is public.
+    pub address: Option<String>,
+    pub online_link: String,
+    pub schedule_text: String,
+    pub starts_time: Option<String>,
+    pub ends_time: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    /// active, paused, ended
+    pub status: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Services {
+    /// A public offer of an organisation listed in the directory; `None`
+    /// otherwise.
+    pub async fn public_offer_by_id(
+        &self,
+        id: Uuid,
+        lang: &str,
+    ) -> Result<Option<PublicOffer>, Error> {
+        let conn = self.store.conn();
+        let Some(row) = store::find_offer(conn, id).await? else {
+            return Ok(None);
+        };
+        if !row.is_public || row.deleted_at.is_some() {
+            return Ok(None);
+        }
+        let Some(org) = msohub_store::organisations::find(conn, row.organisation_id)
+            .await?
+            .filter(|o| o.is_public && o.deleted_at.is_none())
+        else {
+            return Ok(None);
+        };
+        let o = self.assemble_offer(row).await?;
+        let parts: Vec<String> = serde_json::from_str(&org.public_fields).unwrap_or_default();
+        let join = |street: &str, postcode: &str, city: &str| {
+            let place = format!("{postcode} {city}").trim().to_owned();
+            Some(
+                [street, place.as_str()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+            .filter(|a| !a.is_empty())
+        };
+        let address = match o.location_kind.as_str() {
+            "other" => join(&o.street, &o.postcode, &o.city),
+            "organisation" if parts.iter().any(|p| p == "address") => join(
+                org.street.as_deref().unwrap_or(""),
+                org.postcode.as_deref().unwrap_or(""),
+                org.city.as_deref().unwrap_or(""),
+            ),
+            _ => None,
+        };
+        let translated = o.translations.get(lang).filter(|t| !t.title.is_empty());
+        Ok(Some(PublicOffer {
+            id: o.id,
+            title: translated.map_or(o.title.clone(), |t| t.title.clone()),
+            description: translated
+                .map(|t| t.description.clone())
+                .filter(|d| !d.is_empty())
+                .unwrap_or(o.description.clone()),
+            untranslated: lang != "de" && translated.is_none(),
+            organisation: Ref {
+                id: org.id,
+                name: org.name,
+            },
+            category: o.category,
+            languages: o.languages,
+            cost_kind: o.cost_kind,
+            cost_text: o.cost_text,
+            registration_required: o.registration_required,
+            registration_how: o.registration_how,
+            accessibility: o.accessibility,
+            address,
+            online_link: if o.location_kind == "online" {
+                o.online_link
+            } else {
+                String::new()
+            },
+            schedule_text: o.schedule_text,
+            starts_time: o.starts_time,
+            ends_time: o.ends_time,
+            valid_from: o.valid_from,
+            valid_to: o.valid_to,
+            status: o.status,
+            updated_at: o.updated_at,
+        }))
+    }
+
+    /// Ids and change times of the public offers of listed organisations
+    /// (for the sitemap).
+    pub async fn public_offer_ids(&self) -> Result<Vec<(Uuid, DateTime<Utc>)>, Error> {
+        let filter = OfferFilter {
+            public: Some(true),
+            public_organisations_only: true,
+            ..Default::default()
+        };
+        let (rows, _) = store::list_offers(self.store.conn(), &filter, 0, 50_000).await?;
+        Ok(rows.into_iter().map(|r| (r.id, r.updated_at)).collect())
     }
 }

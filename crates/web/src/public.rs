@@ -23,6 +23,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/{lang}/accessibility", accessibility)
         .get("/{lang}/api", crate::api::docs::page)
         .get("/{lang}/events/{id}", event_page)
+        .get("/{lang}/offers/{id}", offer_page)
         .get("/sitemap.xml", sitemap)
 }
 
@@ -142,6 +143,80 @@ async fn event_page(
     ))
 }
 
+#[derive(Template)]
+#[template(path = "public/offer.html")]
+struct OfferTemplate {
+    page: PageContext,
+    offer: msohub_service::offers::PublicOffer,
+    category: String,
+    description_html: String,
+    json_ld: String,
+}
+
+/// A public offer: who offers it, when, where, in which languages, what it
+/// costs; schema.org `Service` as JSON-LD. The contact person is not shown.
+async fn offer_page(
+    State(state): State<AppState>,
+    Path((code, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let lang = language(&code)?;
+    let id = id.parse::<uuid::Uuid>().map_err(|_| WebError::NotFound)?;
+    let offer = state
+        .services
+        .public_offer_by_id(id, lang.code())
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let mut page = PageContext::public(
+        lang,
+        &format!("/offers/{id}"),
+        "offer-public-title",
+        office_name(&state).await,
+    );
+    page.title = offer.title.clone();
+    let category = state
+        .services
+        .terms("offer_category")
+        .await?
+        .into_iter()
+        .find(|t| t.code == offer.category)
+        .map(|t| {
+            if lang == Language::En {
+                t.label_en
+            } else {
+                t.label_de
+            }
+        })
+        .unwrap_or_default();
+    let mut ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Service",
+        "@id": format!("{}/{}/offers/{}", state.config.public_url, lang.code(), offer.id),
+        "name": offer.title,
+        "description": offer.description,
+        "serviceType": category,
+        "provider": {"@type": "Organization", "name": offer.organisation.name},
+        "availableLanguage": offer.languages,
+    });
+    if let Some(a) = &offer.address {
+        ld["areaServed"] = serde_json::json!({"@type": "Place", "address": a});
+    }
+    if offer.cost_kind == "free" {
+        ld["offers"] = serde_json::json!({"@type": "Offer", "price": "0", "priceCurrency": "EUR"});
+    } else if !offer.cost_text.is_empty() {
+        ld["offers"] = serde_json::json!({"@type": "Offer", "description": offer.cost_text});
+    }
+    Ok(render(
+        StatusCode::OK,
+        &OfferTemplate {
+            description_html: msohub_docs::markdown_to_html(&offer.description),
+            json_ld: ld.to_string().replace('<', "\\u003c"),
+            category,
+            page,
+            offer,
+        },
+    ))
+}
+
 /// schema.org `Event`, safe inside a `<script>` element.
 fn event_json_ld(e: &msohub_service::events::PublicEvent, base: &str, lang: Language) -> String {
     let location = match e.mode.as_str() {
@@ -210,6 +285,9 @@ async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Re
     }
     for (id, changed) in state.services.public_event_ids().await? {
         url(&format!("/events/{id}"), Some(changed));
+    }
+    for (id, changed) in state.services.public_offer_ids().await? {
+        url(&format!("/offers/{id}"), Some(changed));
     }
     xml.push_str("</urlset>\n");
     Ok((

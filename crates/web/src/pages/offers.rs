@@ -21,7 +21,7 @@ use msohub_domain::offers::{
 use msohub_domain::{Language, Permission};
 use msohub_service::Actor;
 use msohub_service::interactions::Ref;
-use msohub_service::offers::{Offer, OfferInput, OfferQuery, OfferTranslation};
+use msohub_service::offers::{Offer, OfferInput, OfferQuery, Translation};
 use msohub_service::organisations::Term;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -508,7 +508,7 @@ async fn form_page(
 /// The form's fields as an input; translations come as
 /// `translation_{lang}_title` and `translation_{lang}_description`.
 fn input_of(body: Vec<(String, String)>) -> OfferInput {
-    let mut translations: std::collections::BTreeMap<String, OfferTranslation> =
+    let mut translations: std::collections::BTreeMap<String, Translation> =
         std::collections::BTreeMap::new();
     for (k, v) in &body {
         let Some(rest) = k.strip_prefix("translation_") else {
