@@ -285,7 +285,7 @@ impl Services {
         let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
         let organisers = msohub_store::events::organisers_of(conn, &ids).await?;
         let org_ids: Vec<uuid::Uuid> = organisers.iter().map(|(_, o)| *o).collect();
-        let names = self.organisation_names_by_id(&org_ids).await?;
+        let names = msohub_store::organisations::names(conn, &org_ids).await?;
         let events: Vec<Event> = rows
             .iter()
             .map(|e| {

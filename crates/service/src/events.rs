@@ -348,7 +348,7 @@ impl Services {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let pairs = store::organisers_of(conn, &ids).await?;
         let org_ids: Vec<Uuid> = pairs.iter().map(|(_, o)| *o).collect();
-        let names = self.organisation_names_by_id(&org_ids).await?;
+        let names = msohub_store::organisations::names(conn, &org_ids).await?;
         Ok(rows
             .into_iter()
             .map(|r| Event {
@@ -529,7 +529,7 @@ impl Services {
     /// ids are left out).
     pub async fn organisation_refs(&self, actor: &Actor, ids: &[Uuid]) -> Result<Vec<Ref>, Error> {
         actor.require(Permission::ReadStaffArea)?;
-        let names = self.organisation_names_by_id(ids).await?;
+        let names = msohub_store::organisations::names(self.store.conn(), ids).await?;
         Ok(ids
             .iter()
             .filter_map(|id| {
@@ -539,23 +539,6 @@ impl Services {
                 })
             })
             .collect())
-    }
-
-    /// Names of organisations by id.
-    pub(crate) async fn organisation_names_by_id(
-        &self,
-        ids: &[Uuid],
-    ) -> Result<std::collections::HashMap<Uuid, String>, Error> {
-        let mut out = std::collections::HashMap::new();
-        for id in ids {
-            if out.contains_key(id) {
-                continue;
-            }
-            if let Some(o) = msohub_store::organisations::find(self.store.conn(), *id).await? {
-                out.insert(*id, o.name);
-            }
-        }
-        Ok(out)
     }
 
     /// The organisation record that stands for the office itself: the one
@@ -668,17 +651,18 @@ impl Services {
     }
 
     async fn listed_organisations(&self, events: &[Event]) -> Result<Vec<Uuid>, Error> {
-        let mut listed = Vec::new();
-        for o in events.iter().flat_map(|e| e.organisers.iter()) {
-            if !listed.contains(&o.id)
-                && msohub_store::organisations::find(self.store.conn(), o.id)
-                    .await?
-                    .is_some_and(|r| r.is_public && r.deleted_at.is_none())
-            {
-                listed.push(o.id);
-            }
-        }
-        Ok(listed)
+        let ids: Vec<Uuid> = events
+            .iter()
+            .flat_map(|e| e.organisers.iter().map(|o| o.id))
+            .collect();
+        Ok(
+            msohub_store::organisations::find_many(self.store.conn(), &ids)
+                .await?
+                .into_iter()
+                .filter(|r| r.is_public && r.deleted_at.is_none())
+                .map(|r| r.id)
+                .collect(),
+        )
     }
 
     /// Upcoming public events (from today, Berlin), soonest first.

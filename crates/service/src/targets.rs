@@ -614,14 +614,13 @@ impl Services {
                 } else {
                     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
                     let pairs = msohub_store::events::organisers_of(conn, &ids).await?;
-                    let mut kinds = std::collections::HashMap::new();
-                    for (_, o) in &pairs {
-                        if !kinds.contains_key(o)
-                            && let Some(org) = msohub_store::organisations::find(conn, *o).await?
-                        {
-                            kinds.insert(*o, org.kind);
-                        }
-                    }
+                    let org_ids: Vec<Uuid> = pairs.iter().map(|(_, o)| *o).collect();
+                    let kinds: std::collections::HashMap<Uuid, String> =
+                        msohub_store::organisations::find_many(conn, &org_ids)
+                            .await?
+                            .into_iter()
+                            .map(|o| (o.id, o.kind))
+                            .collect();
                     ids.iter()
                         .filter(|e| {
                             pairs.iter().any(|(event, o)| {
