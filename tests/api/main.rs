@@ -16,6 +16,7 @@ mod accounts;
 mod api_accounts;
 mod bodies;
 mod cli;
+mod directory;
 mod events;
 mod health;
 mod hsds;

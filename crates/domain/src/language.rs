@@ -15,6 +15,10 @@ use std::str::FromStr;
 pub enum Language {
     De,
     En,
+    Tr,
+    Ar,
+    Ru,
+    Uk,
 }
 
 /// Writing direction of a language, as HTML's `dir` attribute wants it.
@@ -35,7 +39,23 @@ impl Direction {
 
 impl Language {
     /// Every language the UI offers, in the order the language switcher lists them.
-    pub const ALL: &'static [Language] = &[Language::De, Language::En];
+    /// The public directory speaks all of them; the staff area only the
+    /// first two (see [`Language::STAFF`]).
+    pub const ALL: &'static [Language] = &[
+        Language::De,
+        Language::En,
+        Language::Tr,
+        Language::Ar,
+        Language::Ru,
+        Language::Uk,
+    ];
+
+    /// The languages of the staff area: German first, English second. The
+    /// office works in German; translating several hundred administrative
+    /// strings into four more languages would be a burden for each release
+    /// with little use, while the public directory is where residents need
+    /// their language.
+    pub const STAFF: &'static [Language] = &[Language::De, Language::En];
 
     /// The language used when nothing else is known.
     pub const DEFAULT: Language = Language::De;
@@ -45,6 +65,10 @@ impl Language {
         match self {
             Language::De => "de",
             Language::En => "en",
+            Language::Tr => "tr",
+            Language::Ar => "ar",
+            Language::Ru => "ru",
+            Language::Uk => "uk",
         }
     }
 
@@ -53,11 +77,28 @@ impl Language {
         match self {
             Language::De => "Deutsch",
             Language::En => "English",
+            Language::Tr => "Türkçe",
+            Language::Ar => "العربية",
+            Language::Ru => "Русский",
+            Language::Uk => "Українська",
         }
     }
 
     pub fn direction(self) -> Direction {
-        Direction::Ltr
+        match self {
+            Language::Ar => Direction::Rtl,
+            _ => Direction::Ltr,
+        }
+    }
+
+    /// The language the staff area uses for a visitor who reads `self`:
+    /// itself where the staff area speaks it, German otherwise.
+    pub fn staff(self) -> Language {
+        if Language::STAFF.contains(&self) {
+            self
+        } else {
+            Language::DEFAULT
+        }
     }
 
     /// Picks the best supported language from an HTTP `Accept-Language`
@@ -123,6 +164,15 @@ mod tests {
         assert_eq!(Language::negotiate(""), Language::De);
         assert_eq!(Language::negotiate("en;q=0"), Language::De);
         assert_eq!(Language::negotiate(";;;,,q=x"), Language::De);
+    }
+
+    #[test]
+    fn arabic_is_right_to_left_and_the_staff_area_falls_back_to_german() {
+        assert_eq!(Language::Ar.direction(), Direction::Rtl);
+        assert_eq!(Language::Uk.direction(), Direction::Ltr);
+        assert_eq!(Language::Tr.staff(), Language::De);
+        assert_eq!(Language::En.staff(), Language::En);
+        assert_eq!(Language::negotiate("ar-SY,ar;q=0.9,de;q=0.5"), Language::Ar);
     }
 
     #[test]

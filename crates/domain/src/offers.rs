@@ -70,6 +70,51 @@ pub const OFFER_LANGUAGES: &[(&str, &str, &str)] = &[
     ("kk", "Kasachisch", "Kazakh"),
 ];
 
+/// A language's name in itself (what a speaker looks for), for the codes
+/// of [`OFFER_LANGUAGES`]; the code itself for others.
+pub fn endonym(code: &str) -> &str {
+    match code {
+        "de" => "Deutsch",
+        "en" => "English",
+        "tr" => "Türkçe",
+        "ar" => "العربية",
+        "ru" => "Русский",
+        "uk" => "Українська",
+        "fa" => "فارسی",
+        "ku" => "Kurdî",
+        "pl" => "Polski",
+        "ro" => "Română",
+        "bg" => "Български",
+        "it" => "Italiano",
+        "el" => "Ελληνικά",
+        "es" => "Español",
+        "pt" => "Português",
+        "fr" => "Français",
+        "sq" => "Shqip",
+        "sr" => "Српски",
+        "hr" => "Hrvatski",
+        "bs" => "Bosanski",
+        "ti" => "ትግርኛ",
+        "am" => "አማርኛ",
+        "so" => "Soomaali",
+        "ps" => "پښتو",
+        "ur" => "اردو",
+        "hi" => "हिन्दी",
+        "ta" => "தமிழ்",
+        "vi" => "Tiếng Việt",
+        "zh" => "中文",
+        "hy" => "Հայերեն",
+        "ka" => "ქართული",
+        "kk" => "Қазақ тілі",
+        other => other,
+    }
+}
+
+/// Whether a language is written right to left (for `dir` attributes).
+pub fn is_rtl(code: &str) -> bool {
+    matches!(code, "ar" | "fa" | "ps" | "ur" | "he" | "yi")
+}
+
 /// The languages an offer's title and description are translated into
 /// (besides the German original).
 pub const TRANSLATION_LANGUAGES: &[&str] = &["en", "tr", "ar", "ru", "uk"];
@@ -279,6 +324,14 @@ pub fn parse_rrule(input: &str) -> Result<Option<String>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_offer_language_has_its_own_name() {
+        for (code, _, _) in OFFER_LANGUAGES {
+            assert_ne!(endonym(code), *code, "{code}");
+        }
+        assert!(is_rtl("ar") && !is_rtl("tr"));
+    }
 
     #[test]
     fn weekly_and_monthly_rules_are_accepted_and_normalised() {

@@ -344,7 +344,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let index = SearchIndex::in_memory()?;
     let started = Instant::now();
-    index.rebuild(docs.iter().cloned())?;
+    index.rebuild(docs.iter().cloned().map(msohub_search::Doc::from))?;
     let rebuild = started.elapsed();
     println!(
         "rebuild        {} organisations in {rebuild:.2?} ({:.0} docs/s), {} searchable",

@@ -18,7 +18,7 @@ use crate::analysis::{self, QueryAnalyzers};
 use crate::collector::{Collected, FacetedTopCollector};
 use crate::query::{self, Combine};
 use crate::schema::{self, FACET_COUNT, Facet, Fields};
-use crate::{Error, Hit, OrganisationDoc, Query, Results};
+use crate::{Doc, Error, Hit, OfferDoc, OrganisationDoc, Query, Results};
 
 /// Words beyond this many are ignored: enough for any real query, and it
 /// bounds the cost of pasted text.
@@ -93,6 +93,32 @@ impl SearchIndex {
         })
     }
 
+    /// Adds the offers, replacing any with the same id.
+    pub fn upsert_offers(&self, docs: &[OfferDoc]) -> Result<(), Error> {
+        if docs.is_empty() {
+            return Ok(());
+        }
+        let fields = &self.inner.fields;
+        self.write(|writer| {
+            for doc in docs {
+                writer.delete_term(id_term(fields, doc.id));
+                writer.add_document(fields.offer_document(doc))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Removes the documents with these ids, where there are any.
+    pub fn delete_many(&self, ids: &[uuid::Uuid]) -> Result<(), Error> {
+        let fields = &self.inner.fields;
+        self.write(|writer| {
+            for id in ids {
+                writer.delete_term(id_term(fields, *id));
+            }
+            Ok(())
+        })
+    }
+
     /// Removes the document with this id, if there is one.
     pub fn delete(&self, id: uuid::Uuid) -> Result<(), Error> {
         let fields = &self.inner.fields;
@@ -104,12 +130,15 @@ impl SearchIndex {
 
     /// Replaces the whole content with `docs` in one commit; searches see the
     /// old content until the new one is complete.
-    pub fn rebuild(&self, docs: impl Iterator<Item = OrganisationDoc>) -> Result<(), Error> {
+    pub fn rebuild(&self, docs: impl Iterator<Item = Doc>) -> Result<(), Error> {
         let fields = &self.inner.fields;
         self.write(|writer| {
             writer.delete_all_documents()?;
             for doc in docs {
-                writer.add_document(fields.document(&doc))?;
+                writer.add_document(match &doc {
+                    Doc::Organisation(o) => fields.document(o),
+                    Doc::Offer(o) => fields.offer_document(o),
+                })?;
             }
             Ok(())
         })
@@ -190,6 +219,11 @@ impl SearchIndex {
                 Facet::Language => &q.languages,
                 Facet::District => &q.districts,
                 Facet::Origin => &q.origins,
+                Facet::TargetGroup => &q.target_groups,
+                Facet::Entity => &q.entities,
+                Facet::Category => &q.categories,
+                Facet::Cost => &q.costs,
+                Facet::Mode => &q.modes,
             });
         }
         let collector = FacetedTopCollector {

@@ -50,6 +50,50 @@ pub struct OrganisationDoc {
     pub public: bool,
 }
 
+/// What the index needs to know about one offer of an organisation. It
+/// shares the index with the organisations: its title is searched like a
+/// name, the description, the offering organisation's name and the
+/// translations as text; `entity` is `offer`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OfferDoc {
+    pub id: uuid::Uuid,
+    pub title: String,
+    /// Translated titles (searched like the title).
+    pub alternate_titles: Vec<String>,
+    pub description: String,
+    /// Translated descriptions and other searchable text.
+    pub other_texts: Vec<String>,
+    pub organisation_name: String,
+    pub category: String,
+    pub languages: Vec<String>,
+    pub target_groups: Vec<String>,
+    /// The offering organisation's district.
+    pub district: Option<String>,
+    pub free: bool,
+    pub online: bool,
+    /// Shown in the public directory (the offer and its organisation are).
+    pub public: bool,
+}
+
+/// Either kind of document, for [`SearchIndex::rebuild`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Doc {
+    Organisation(OrganisationDoc),
+    Offer(OfferDoc),
+}
+
+impl From<OrganisationDoc> for Doc {
+    fn from(doc: OrganisationDoc) -> Doc {
+        Doc::Organisation(doc)
+    }
+}
+
+impl From<OfferDoc> for Doc {
+    fn from(doc: OfferDoc) -> Doc {
+        Doc::Offer(doc)
+    }
+}
+
 /// A search request. Empty `text` lists every document that passes the
 /// filters, sorted by name; a filter with several values matches any of
 /// them, and different filters must all match.
@@ -61,6 +105,14 @@ pub struct Query {
     pub languages: Vec<String>,
     pub districts: Vec<String>,
     pub origins: Vec<String>,
+    pub target_groups: Vec<String>,
+    /// `organisation`, `offer`; empty for both.
+    pub entities: Vec<String>,
+    pub categories: Vec<String>,
+    /// `free` for offers free of charge only.
+    pub costs: Vec<String>,
+    /// `online` for online offers only.
+    pub modes: Vec<String>,
     pub public_only: bool,
     pub limit: usize,
     pub offset: usize,
@@ -76,6 +128,11 @@ impl Default for Query {
             languages: Vec::new(),
             districts: Vec::new(),
             origins: Vec::new(),
+            target_groups: Vec::new(),
+            entities: Vec::new(),
+            categories: Vec::new(),
+            costs: Vec::new(),
+            modes: Vec::new(),
             public_only: false,
             limit: 20,
             offset: 0,
@@ -107,7 +164,8 @@ pub struct Results {
     pub hits: Vec<Hit>,
     /// All results, not just this page.
     pub total: usize,
-    /// Keys `kind`, `topic`, `language`, `district`, `origin`, always all
+    /// Keys `kind`, `topic`, `language`, `district`, `origin`,
+    /// `target_group`, `entity`, `category`, `cost`, `mode`, always all
     /// present; values sorted by count (descending), then value. Counts are
     /// disjunctive: a facet's counts ignore that facet's own filter but apply
     /// all others, so selecting a value never hides its siblings.

@@ -16,8 +16,8 @@ use tantivy::schema::{
 };
 use uuid::Uuid;
 
-use crate::OrganisationDoc;
 use crate::analysis::{self, NAME_EDGE, NAME_NGRAM, NAME_WORDS, TEXT_DE, TEXT_EN, TEXT_TR};
+use crate::{OfferDoc, OrganisationDoc};
 
 /// The filterable, countable dimensions, in the order used by every
 /// per-facet array in this crate.
@@ -28,9 +28,18 @@ pub(crate) enum Facet {
     Language,
     District,
     Origin,
+    TargetGroup,
+    /// `organisation` or `offer`: what a document is.
+    Entity,
+    /// An offer's category (`offer_category` code).
+    Category,
+    /// `free` for offers free of charge.
+    Cost,
+    /// `online` for offers held online.
+    Mode,
 }
 
-pub(crate) const FACET_COUNT: usize = 5;
+pub(crate) const FACET_COUNT: usize = 10;
 
 impl Facet {
     pub(crate) const ALL: [Facet; FACET_COUNT] = [
@@ -39,6 +48,11 @@ impl Facet {
         Facet::Language,
         Facet::District,
         Facet::Origin,
+        Facet::TargetGroup,
+        Facet::Entity,
+        Facet::Category,
+        Facet::Cost,
+        Facet::Mode,
     ];
 
     /// The key in [`crate::Results::facets`]; also the fast column name.
@@ -49,6 +63,11 @@ impl Facet {
             Facet::Language => "language",
             Facet::District => "district",
             Facet::Origin => "origin",
+            Facet::TargetGroup => "target_group",
+            Facet::Entity => "entity",
+            Facet::Category => "category",
+            Facet::Cost => "cost",
+            Facet::Mode => "mode",
         }
     }
 }
@@ -138,14 +157,80 @@ impl Fields {
     }
 
     pub(crate) fn document(&self, org: &OrganisationDoc) -> TantivyDocument {
+        let names: Vec<&String> = std::iter::once(&org.name)
+            .chain(&org.alternate_names)
+            .collect();
+        let entity = ["organisation".to_owned()];
+        self.assemble(
+            org.id,
+            org.public,
+            &names,
+            &[&org.description],
+            [
+                std::slice::from_ref(&org.kind),
+                &org.topics,
+                &org.languages,
+                org.district.as_slice(),
+                &org.origins,
+                &org.target_groups,
+                &entity,
+                &[],
+                &[],
+                &[],
+            ],
+        )
+    }
+
+    pub(crate) fn offer_document(&self, offer: &OfferDoc) -> TantivyDocument {
+        let names: Vec<&String> = std::iter::once(&offer.title)
+            .chain(&offer.alternate_titles)
+            .collect();
+        let mut texts: Vec<&String> = vec![&offer.description, &offer.organisation_name];
+        texts.extend(&offer.other_texts);
+        let flag = |on: bool, value: &str| {
+            if on {
+                vec![value.to_owned()]
+            } else {
+                Vec::new()
+            }
+        };
+        self.assemble(
+            offer.id,
+            offer.public,
+            &names,
+            &texts,
+            [
+                &[],
+                &[],
+                &offer.languages,
+                offer.district.as_slice(),
+                &[],
+                &offer.target_groups,
+                &["offer".to_owned()],
+                std::slice::from_ref(&offer.category),
+                &flag(offer.free, "free"),
+                &flag(offer.online, "online"),
+            ],
+        )
+    }
+
+    /// One document: names are matched word-wise, by prefix and by n-gram
+    /// and sort the list; texts only feed the full-text fields.
+    fn assemble(
+        &self,
+        id: Uuid,
+        public: bool,
+        names: &[&String],
+        texts: &[&String],
+        values: [&[String]; FACET_COUNT],
+    ) -> TantivyDocument {
         let mut doc = TantivyDocument::new();
-        doc.add_bytes(self.id, &id_bytes(org.id));
-        let (hi, lo) = org.id.as_u64_pair();
+        doc.add_bytes(self.id, &id_bytes(id));
+        let (hi, lo) = id.as_u64_pair();
         doc.add_u64(self.id_hi, hi);
         doc.add_u64(self.id_lo, lo);
-        doc.add_bool(self.public, org.public);
+        doc.add_bool(self.public, public);
 
-        let names = std::iter::once(&org.name).chain(&org.alternate_names);
         for name in names {
             for field in [
                 self.text_de,
@@ -158,20 +243,16 @@ impl Fields {
                 doc.add_text(field, name);
             }
         }
-        if !org.description.is_empty() {
+        for text in texts.iter().filter(|t| !t.is_empty()) {
             for field in [self.text_de, self.text_en, self.text_tr] {
-                doc.add_text(field, &org.description);
+                doc.add_text(field, text);
             }
         }
-        doc.add_text(self.name_sort, analysis::sort_key(&org.name));
+        doc.add_text(
+            self.name_sort,
+            analysis::sort_key(names.first().map_or("", |n| n.as_str())),
+        );
 
-        let values: [&[String]; FACET_COUNT] = [
-            std::slice::from_ref(&org.kind),
-            &org.topics,
-            &org.languages,
-            org.district.as_slice(),
-            &org.origins,
-        ];
         for (facet, values) in Facet::ALL.into_iter().zip(values) {
             // A repeated value would be counted twice in the facet column.
             let mut seen: Vec<&str> = Vec::with_capacity(values.len());

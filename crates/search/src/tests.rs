@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use crate::{OrganisationDoc, Query, Results, SearchIndex};
+use crate::{Doc, OfferDoc, OrganisationDoc, Query, Results, SearchIndex};
 
 fn org(name: &str, description: &str) -> OrganisationDoc {
     OrganisationDoc {
@@ -199,7 +199,7 @@ fn odd_input_never_fails() {
                 .search(&query)
                 .unwrap_or_else(|e| panic!("{text:?}: {e}"));
             assert!(results.hits.len() <= results.total);
-            assert_eq!(results.facets.len(), 5);
+            assert_eq!(results.facets.len(), 10);
         }
     }
     assert_eq!(find(&index, "\"Kultur verein\"").len(), 1);
@@ -395,7 +395,18 @@ fn facets_are_always_present_even_when_nothing_matches() {
     let keys: Vec<&str> = results.facets.keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        vec!["district", "kind", "language", "origin", "topic"]
+        vec![
+            "category",
+            "cost",
+            "district",
+            "entity",
+            "kind",
+            "language",
+            "mode",
+            "origin",
+            "target_group",
+            "topic"
+        ]
     );
     assert!(results.facets.values().all(Vec::is_empty));
 }
@@ -465,7 +476,9 @@ fn rebuild_replaces_everything_in_one_go() {
     let fresh: Vec<_> = (0..50)
         .map(|i| org(&format!("Neuer Verein {i}"), ""))
         .collect();
-    index.rebuild(fresh.clone().into_iter()).unwrap();
+    index
+        .rebuild(fresh.clone().into_iter().map(Doc::from))
+        .unwrap();
     assert_eq!(index.len(), 50);
     assert!(find(&index, "alter").is_empty());
     assert_eq!(index.search(&Query::text("neuer")).unwrap().total, 50);
@@ -480,4 +493,100 @@ fn hits_carry_scores_best_first() {
     assert_eq!(results.hits.len(), 2);
     assert!(results.hits[0].score > results.hits[1].score);
     assert!(results.hits[1].score > 0.0);
+}
+
+fn offer(title: &str, category: &str, free: bool, online: bool) -> OfferDoc {
+    OfferDoc {
+        id: Uuid::now_v7(),
+        title: title.to_owned(),
+        category: category.to_owned(),
+        languages: vec!["tr".to_owned()],
+        district: Some("Mitte".to_owned()),
+        free,
+        online,
+        public: true,
+        ..OfferDoc::default()
+    }
+}
+
+#[test]
+fn offers_share_the_index_with_their_own_facets() {
+    let index = SearchIndex::in_memory().unwrap();
+    index
+        .upsert(&[org("Deutsch-Türkischer Kulturverein", "")])
+        .unwrap();
+    let course = OfferDoc {
+        alternate_titles: vec!["Almanca kursu".to_owned()],
+        organisation_name: "Deutsch-Türkischer Kulturverein".to_owned(),
+        target_groups: vec!["women".to_owned()],
+        ..offer("Deutschkurs für Frauen", "language_course", true, false)
+    };
+    let private = OfferDoc {
+        public: false,
+        ..offer("Deutschkurs intern", "language_course", true, true)
+    };
+    index
+        .upsert_offers(&[
+            course.clone(),
+            private.clone(),
+            offer("Hausaufgabenhilfe online", "homework_help", false, true),
+        ])
+        .unwrap();
+    assert_eq!(index.len(), 4);
+
+    // Entity filter: the staff's organisation search sees no offers.
+    let orgs = index
+        .search(&Query {
+            entities: vec!["organisation".into()],
+            ..Query::text("Kulturverein")
+        })
+        .unwrap();
+    assert_eq!(orgs.total, 1);
+
+    // A public search finds the offer by its title, its translation and its
+    // organisation's name, never the private one.
+    for text in ["Deutschkurs", "Almanca", "Kulturverein"] {
+        let r = index
+            .search(&Query {
+                entities: vec!["offer".into()],
+                public_only: true,
+                ..Query::text(text)
+            })
+            .unwrap();
+        let ids: Vec<Uuid> = r.hits.iter().map(|h| h.id).collect();
+        assert_eq!(ids, vec![course.id], "{text}");
+    }
+
+    // Free and online are facets with disjunctive counts.
+    let free = index
+        .search(&Query {
+            costs: vec!["free".into()],
+            public_only: true,
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(free.total, 1);
+    assert_eq!(facet(&free, "entity"), counts(&[("offer", 1)]));
+    assert_eq!(facet(&free, "cost"), counts(&[("free", 1)]));
+    assert_eq!(facet(&free, "mode"), counts(&[]));
+    let online = index
+        .search(&Query {
+            modes: vec!["online".into()],
+            categories: vec!["homework_help".into()],
+            public_only: true,
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(online.total, 1);
+    assert_eq!(facet(&online, "category"), counts(&[("homework_help", 1)]));
+    let women = index
+        .search(&Query {
+            target_groups: vec!["women".into()],
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(women.total, 1);
+
+    index.delete_many(&[course.id, private.id]).unwrap();
+    assert_eq!(index.len(), 2);
 }

@@ -671,11 +671,30 @@ impl Services {
         lang: &str,
         limit: u64,
     ) -> Result<Vec<PublicEvent>, Error> {
+        self.public_events(
+            lang,
+            &EventFilter {
+                from: Some(time::start_of_day(time::today())),
+                ..Default::default()
+            },
+            limit,
+        )
+        .await
+    }
+
+    /// Public events that pass `filter` (its `public`, `deleted` and order
+    /// are set here), earliest first.
+    pub(crate) async fn public_events(
+        &self,
+        lang: &str,
+        filter: &EventFilter,
+        limit: u64,
+    ) -> Result<Vec<PublicEvent>, Error> {
         let filter = EventFilter {
             public: Some(true),
-            from: Some(time::start_of_day(time::today())),
+            deleted: false,
             ascending: true,
-            ..Default::default()
+            ..filter.clone()
         };
         let (rows, _) = store::list_events(self.store.conn(), &filter, 0, limit).await?;
         let events = self.assemble_events(rows).await?;

@@ -16,6 +16,7 @@ pub mod demo;
 mod demo_offers;
 mod demo_registry;
 mod demo_work;
+pub mod directory;
 mod error;
 pub mod events;
 pub mod geocode;

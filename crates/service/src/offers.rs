@@ -650,7 +650,9 @@ impl Services {
         )
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
-        self.assemble_offer(row).await
+        let offer = self.assemble_offer(row).await?;
+        self.index_offers(std::slice::from_ref(&offer)).await?;
+        Ok(offer)
     }
 
     /// Changes an offer; `input.version` must be the stored one (else
@@ -695,7 +697,9 @@ impl Services {
         )
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
-        self.assemble_offer(row).await
+        let offer = self.assemble_offer(row).await?;
+        self.index_offers(std::slice::from_ref(&offer)).await?;
+        Ok(offer)
     }
 
     /// Changes the fields a JSON object names; `version` is required.

@@ -643,9 +643,11 @@ impl Services {
                 languages: q.languages.clone(),
                 districts: q.districts.clone(),
                 origins: q.origins.clone(),
+                entities: vec!["organisation".to_owned()],
                 public_only: false,
                 limit: usize::try_from(limit).unwrap_or(50),
                 offset: usize::try_from(offset).unwrap_or(0),
+                ..msohub_search::Query::default()
             };
             let index = search.index.clone();
             let results = tokio::task::spawn_blocking(move || index.search(&query))

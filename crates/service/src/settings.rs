@@ -17,6 +17,56 @@ pub struct GeocoderSettings {
     pub url: String,
 }
 
+const MAP_KEY: &str = "map";
+
+/// The public directory's map: where its background tiles come from (an
+/// XYZ template such as `https://tiles.example/{z}/{x}/{y}.png`) and the
+/// attribution the tile provider asks for. Empty: no tiles; the map shows
+/// its markers on a plain background, and no visitor's browser contacts a
+/// third party.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct MapSettings {
+    pub tile_url: String,
+    pub attribution: String,
+}
+
+impl MapSettings {
+    /// The tile server's origin (`https://host[:port]`), for the page's
+    /// Content-Security-Policy; `None` without tiles.
+    pub fn tile_origin(&self) -> Option<String> {
+        let probe = self
+            .tile_url
+            .replace("{s}", "a")
+            .replace("{z}", "1")
+            .replace("{x}", "1")
+            .replace("{y}", "1")
+            .replace("{r}", "");
+        let u = url::Url::parse(&probe).ok()?;
+        Some(u.origin().ascii_serialization()).filter(|o| o != "null")
+    }
+}
+
+/// Checks a tile URL template: empty, or http(s) with a host and the
+/// `{z}`, `{x}` and `{y}` placeholders.
+fn check_tile_url(raw: &str) -> Result<String, FieldError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(String::new());
+    }
+    let settings = MapSettings {
+        tile_url: raw.to_owned(),
+        attribution: String::new(),
+    };
+    let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| raw.contains(p));
+    match settings.tile_origin() {
+        Some(o) if placeholders && (o.starts_with("https://") || o.starts_with("http://")) => {
+            Ok(raw.to_owned())
+        }
+        _ => Err(FieldError::new("map_tile_url", "tile-url-invalid")),
+    }
+}
+
 /// Everything the settings page edits.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -26,6 +76,9 @@ pub struct InstanceSettings {
     /// The month school years begin with, 1–12 (default 8, August).
     pub school_year_first_month: String,
     pub geocoder_url: String,
+    /// The public map's tile URL template (see [`MapSettings`]).
+    pub map_tile_url: String,
+    pub map_attribution: String,
     /// The mail server for invitations; empty: no e-mail is sent.
     pub smtp_host: String,
     pub smtp_port: String,
@@ -66,16 +119,30 @@ impl Services {
             .unwrap_or_default())
     }
 
+    /// The public map's settings (anyone may read them: they are in every
+    /// map page).
+    pub async fn map_settings(&self) -> Result<MapSettings, Error> {
+        Ok(self
+            .store
+            .get_setting(MAP_KEY)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
+    }
+
     /// The settings as the page shows them (admins).
     pub async fn instance_settings(&self, actor: &Actor) -> Result<InstanceSettings, Error> {
         actor.require(Permission::ManageUsers)?;
         let office = self.office().await?;
         let smtp = self.stored_smtp().await?;
+        let map = self.map_settings().await?;
         Ok(InstanceSettings {
             office_name: office.name,
             office_city: office.city,
             school_year_first_month: office.school_year_first_month.to_string(),
             geocoder_url: self.geocoder().await?.url,
+            map_tile_url: map.tile_url,
+            map_attribution: map.attribution,
             smtp_host: smtp.host,
             smtp_port: if smtp.port == 0 {
                 String::new()
@@ -144,6 +211,13 @@ impl Services {
         let url = check_url(&input.geocoder_url)
             .map_err(|e| errors.push(e))
             .unwrap_or_default();
+        let tile_url = check_tile_url(&input.map_tile_url)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
+        let attribution = input.map_attribution.trim().to_owned();
+        if attribution.chars().count() > 300 {
+            errors.push(FieldError::new("map_attribution", "too-long"));
+        }
         let stored = self.stored_smtp().await?;
         let port = match input.smtp_port.trim() {
             "" => 587,
@@ -181,6 +255,8 @@ impl Services {
             office_city: city.clone(),
             school_year_first_month: first_month.to_string(),
             geocoder_url: url.clone(),
+            map_tile_url: tile_url.clone(),
+            map_attribution: attribution.clone(),
             smtp_host: smtp.host.clone(),
             smtp_port: smtp.port.to_string(),
             smtp_security: smtp.security.clone(),
@@ -207,6 +283,15 @@ impl Services {
         )
         .await?;
         msohub_store::settings::put(&tx, SMTP_KEY, &serde_json::json!(smtp)).await?;
+        msohub_store::settings::put(
+            &tx,
+            MAP_KEY,
+            &serde_json::json!(MapSettings {
+                tile_url,
+                attribution,
+            }),
+        )
+        .await?;
         audit::record(
             &tx,
             actor,
@@ -224,7 +309,25 @@ impl Services {
 
 #[cfg(test)]
 mod tests {
-    use super::check_url;
+    use super::{check_tile_url, check_url};
+
+    #[test]
+    fn tile_urls_need_http_a_host_and_the_placeholders() {
+        assert_eq!(check_tile_url("").unwrap(), "");
+        let osm = "https://{s}.tile.example.org/{z}/{x}/{y}.png";
+        assert_eq!(check_tile_url(osm).unwrap(), osm);
+        assert!(check_tile_url("https://tile.example.org/{z}/{x}.png").is_err());
+        assert!(check_tile_url("javascript:{z}{x}{y}").is_err());
+        assert!(check_tile_url("tiles/{z}/{x}/{y}.png").is_err());
+        let settings = super::MapSettings {
+            tile_url: osm.to_owned(),
+            attribution: String::new(),
+        };
+        assert_eq!(
+            settings.tile_origin().unwrap(),
+            "https://a.tile.example.org"
+        );
+    }
 
     #[test]
     fn geocoder_urls_are_http_with_a_host_or_empty() {

@@ -157,3 +157,17 @@ pub async fn move_organisation(
         .await?
         .rows_affected)
 }
+
+/// The offers with these ids (in no particular order).
+pub async fn find_offers(c: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<OfferRow>, Error> {
+    let mut rows = Vec::new();
+    for chunk in crate::organisations::distinct_chunks(ids) {
+        rows.extend(
+            offer::Entity::find()
+                .filter(offer::Column::Id.is_in(chunk))
+                .all(c)
+                .await?,
+        );
+    }
+    Ok(rows)
+}

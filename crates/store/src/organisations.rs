@@ -168,12 +168,32 @@ pub async fn find_many(
     c: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> Result<Vec<OrganisationRow>, Error> {
-    let mut rows = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(ids.to_vec()))
-        .all(c)
-        .await?;
-    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id).unwrap_or(usize::MAX));
+    let mut rows = Vec::new();
+    for chunk in distinct_chunks(ids) {
+        rows.extend(
+            organisation::Entity::find()
+                .filter(organisation::Column::Id.is_in(chunk))
+                .all(c)
+                .await?,
+        );
+    }
+    let position: std::collections::HashMap<Uuid, usize> = ids
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, id)| (*id, i))
+        .collect();
+    rows.sort_by_key(|r| position.get(&r.id).copied().unwrap_or(usize::MAX));
     Ok(rows)
+}
+
+/// The distinct ids in chunks small enough for one `IN (…)` on every
+/// database (SQLite allows 32,766 bound values, PostgreSQL 65,535).
+pub(crate) fn distinct_chunks(ids: &[Uuid]) -> Vec<Vec<Uuid>> {
+    let mut distinct = ids.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.chunks(5_000).map(<[Uuid]>::to_vec).collect()
 }
 
 pub async fn insert(
@@ -247,15 +267,19 @@ pub async fn names(
     if ids.is_empty() {
         return Ok(std::collections::HashMap::new());
     }
-    let rows: Vec<(Uuid, String)> = organisation::Entity::find()
-        .select_only()
-        .column(organisation::Column::Id)
-        .column(organisation::Column::Name)
-        .filter(organisation::Column::Id.is_in(ids.to_vec()))
-        .into_tuple()
-        .all(c)
-        .await?;
-    Ok(rows.into_iter().collect())
+    let mut names = std::collections::HashMap::new();
+    for chunk in distinct_chunks(ids) {
+        let rows: Vec<(Uuid, String)> = organisation::Entity::find()
+            .select_only()
+            .column(organisation::Column::Id)
+            .column(organisation::Column::Name)
+            .filter(organisation::Column::Id.is_in(chunk))
+            .into_tuple()
+            .all(c)
+            .await?;
+        names.extend(rows);
+    }
+    Ok(names)
 }
 
 /// All terms of a vocabulary, in their order.

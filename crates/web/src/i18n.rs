@@ -27,6 +27,10 @@ fn langid(lang: Language) -> LanguageIdentifier {
     match lang {
         Language::De => unic_langid::langid!("de"),
         Language::En => unic_langid::langid!("en"),
+        Language::Tr => unic_langid::langid!("tr"),
+        Language::Ar => unic_langid::langid!("ar"),
+        Language::Ru => unic_langid::langid!("ru"),
+        Language::Uk => unic_langid::langid!("uk"),
     }
 }
 
@@ -47,6 +51,13 @@ impl Tr {
         LOCALES
             .try_lookup(&langid(self.lang), key)
             .unwrap_or_else(|| key.to_owned())
+    }
+
+    /// The string for `key` in this language itself or German; `None`
+    /// where neither has it (for optional strings such as translated
+    /// taxonomy labels).
+    pub fn own(&self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(&langid(self.lang), key)
     }
 
     /// The string for `key` with one named argument.
@@ -85,14 +96,20 @@ fn language_of(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Langua
         .split('/')
         .nth(1)
         .and_then(|seg| seg.parse::<Language>().ok());
-    from_path
-        .or_else(|| cookie(headers, LANG_COOKIE).and_then(|v| v.parse().ok()))
-        .unwrap_or_else(|| {
-            headers
-                .get(axum::http::header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map_or(Language::DEFAULT, Language::negotiate)
-        })
+    // Outside `/{lang}/` (staff area, API, error pages) only the staff
+    // languages apply: a visitor who reads the directory in Turkish gets the
+    // staff area in German.
+    from_path.unwrap_or_else(|| {
+        cookie(headers, LANG_COOKIE)
+            .and_then(|v| v.parse::<Language>().ok())
+            .unwrap_or_else(|| {
+                headers
+                    .get(axum::http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .map_or(Language::DEFAULT, Language::negotiate)
+            })
+            .staff()
+    })
 }
 
 /// The value of one cookie of a request.
@@ -107,51 +124,56 @@ pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a 
         .map(|(_, v)| v)
 }
 
-/// Whether `lang` itself (not the fallback) has a string for `key`.
-#[cfg(test)]
-fn has_own(lang: Language, key: &str) -> bool {
-    let path = format!(
-        "{}/locales/{}/main.ftl",
-        env!("CARGO_MANIFEST_DIR"),
-        lang.code()
-    );
-    std::fs::read_to_string(path)
-        .map(|s| {
-            s.lines()
-                .any(|l| l.split_once(" =").is_some_and(|(k, _)| k.trim() == key))
-        })
-        .unwrap_or(false)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn keys(lang: Language) -> Vec<String> {
+    /// The keys of one file of one language.
+    fn keys(lang: Language, file: &str) -> Vec<String> {
         let path = format!(
-            "{}/locales/{}/main.ftl",
+            "{}/locales/{}/{file}.ftl",
             env!("CARGO_MANIFEST_DIR"),
             lang.code()
         );
-        std::fs::read_to_string(path)
-            .unwrap()
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
             .lines()
             .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
             .map(|l| l.split(" =").next().unwrap().trim().to_owned())
             .collect()
     }
 
+    /// Each file has exactly German's keys in the languages it is for:
+    /// `public.ftl` in every language, `main.ftl` in the staff languages.
     #[test]
     fn every_language_has_every_key() {
-        let german = keys(Language::De);
-        assert!(german.len() > 10);
-        for lang in Language::ALL {
-            for key in &german {
-                assert!(has_own(*lang, key), "{lang} lacks {key}");
+        for (file, languages) in [("public", Language::ALL), ("main", Language::STAFF)] {
+            let german = keys(Language::De, file);
+            assert!(german.len() > 10);
+            for lang in languages {
+                let own = keys(*lang, file);
+                for key in &german {
+                    assert!(own.contains(key), "{lang}/{file}.ftl lacks {key}");
+                }
+                for key in &own {
+                    assert!(
+                        german.contains(key),
+                        "{lang}/{file}.ftl has {key}, German does not"
+                    );
+                }
+                let mut sorted = own.clone();
+                sorted.sort();
+                sorted.dedup();
+                assert_eq!(sorted.len(), own.len(), "{lang}/{file}.ftl repeats a key");
             }
-            for key in keys(*lang) {
-                assert!(german.contains(&key), "{lang} has {key}, German does not");
-            }
+        }
+        // A key lives in one file only, or one would silently win.
+        let public = keys(Language::De, "public");
+        for key in keys(Language::De, "main") {
+            assert!(
+                !public.contains(&key),
+                "{key} is in main.ftl and public.ftl"
+            );
         }
     }
 
@@ -163,5 +185,19 @@ mod tests {
         assert_eq!(en.t("nav-home"), "Home");
         assert!(en.t1("error-404-text", "path", "/x").contains("/x"));
         assert_eq!(de.t("no-such-key"), "no-such-key");
+        // Every directory language has its own strings, plural rules and
+        // the translated built-in taxonomy terms.
+        for lang in [Language::Tr, Language::Ar, Language::Ru, Language::Uk] {
+            let tr = Tr::new(lang);
+            assert_ne!(tr.t("nav-search"), de.t("nav-search"), "{lang}");
+            assert!(tr.t1("search-results", "count", 5).contains('5') || lang == Language::Ar);
+            assert!(
+                tr.own("term-offer_category-language_course").is_some(),
+                "{lang}"
+            );
+            // A staff string falls back to German.
+            assert_eq!(tr.t("nav-dashboard"), de.t("nav-dashboard"));
+        }
+        assert_eq!(de.own("term-offer_category-language_course"), None);
     }
 }

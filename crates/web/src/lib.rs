@@ -12,6 +12,7 @@ mod api_error;
 mod assets;
 mod auth;
 mod csrf;
+mod directory;
 mod error;
 mod forms;
 mod headers;
@@ -79,6 +80,7 @@ fn route_table() -> routes::Routes {
     let r = health::routes(r);
     let r = assets::routes(r);
     let r = public::routes(r);
+    let r = directory::routes(r);
     let r = pages::login::routes(r);
     let r = pages::dashboard::routes(r);
     let r = pages::account::routes(r);

@@ -56,6 +56,8 @@ impl PageContext {
         let tr = Tr::new(lang);
         let nav = [
             ("/", "nav-home"),
+            ("/search", "nav-search"),
+            ("/events", "nav-calendar"),
             ("/about", "nav-about"),
             ("/accessibility", "nav-accessibility"),
         ]
@@ -79,7 +81,7 @@ impl PageContext {
             title: tr.t(title_key),
             office_name,
             nav,
-            languages: language_links(lang, |code| format!("/{code}{rest}")),
+            languages: language_links(Language::ALL, lang, |code| format!("/{code}{rest}")),
             user: None,
             home: format!("/{}/", lang.code()),
             path: format!("/{}{}", lang.code(), rest),
@@ -153,7 +155,7 @@ impl PageContext {
             title,
             office_name,
             nav: Vec::new(),
-            languages: language_links(lang, |code| {
+            languages: language_links(Language::STAFF, lang, |code| {
                 format!("/lang/{code}?next={}", encode_query(path))
             }),
             user: None,
@@ -183,16 +185,18 @@ impl PageContext {
     pub fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         let local = at.with_timezone(&chrono_tz::Europe::Berlin);
         match self.lang {
-            Language::De => local.format("%d.%m.%Y").to_string(),
             Language::En => local.format("%Y-%m-%d").to_string(),
+            Language::Ar => local.format("%d/%m/%Y").to_string(),
+            _ => local.format("%d.%m.%Y").to_string(),
         }
     }
 
     /// A calendar day as the office reads it.
     pub fn day(&self, d: &chrono::NaiveDate) -> String {
         match self.lang {
-            Language::De => d.format("%d.%m.%Y").to_string(),
             Language::En => d.format("%Y-%m-%d").to_string(),
+            Language::Ar => d.format("%d/%m/%Y").to_string(),
+            _ => d.format("%d.%m.%Y").to_string(),
         }
     }
 
@@ -200,8 +204,9 @@ impl PageContext {
     pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         let local = at.with_timezone(&chrono_tz::Europe::Berlin);
         match self.lang {
-            Language::De => local.format("%d.%m.%Y %H:%M").to_string(),
             Language::En => local.format("%Y-%m-%d %H:%M").to_string(),
+            Language::Ar => local.format("%d/%m/%Y %H:%M").to_string(),
+            _ => local.format("%d.%m.%Y %H:%M").to_string(),
         }
     }
 
@@ -210,8 +215,12 @@ impl PageContext {
     }
 }
 
-fn language_links(current: Language, href: impl Fn(&str) -> String) -> Vec<LangLink> {
-    Language::ALL
+fn language_links(
+    offered: &[Language],
+    current: Language,
+    href: impl Fn(&str) -> String,
+) -> Vec<LangLink> {
+    offered
         .iter()
         .map(|l| LangLink {
             href: href(l.code()),

@@ -88,6 +88,8 @@ async fn office_name(state: &AppState) -> String {
 struct HomeTemplate {
     page: PageContext,
     events: Vec<msohub_service::events::PublicEvent>,
+    /// Offer categories (code, label) that are in use, for quick links.
+    categories: Vec<(String, String)>,
 }
 
 async fn home(
@@ -100,7 +102,34 @@ async fn home(
         .services
         .public_upcoming_events(lang.code(), 8)
         .await?;
-    Ok(render(StatusCode::OK, &HomeTemplate { page, events }))
+    let labels = crate::directory::Labels::load(&state, lang).await?;
+    let categories = state
+        .services
+        .search_directory(
+            &msohub_service::directory::DirectoryQuery {
+                entities: vec!["offer".to_owned()],
+                ..Default::default()
+            },
+            lang.code(),
+        )
+        .await?
+        .facets
+        .remove("category")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(code, _)| {
+            let label = labels.term("offer_category", &code);
+            (code, label)
+        })
+        .collect();
+    Ok(render(
+        StatusCode::OK,
+        &HomeTemplate {
+            page,
+            events,
+            categories,
+        },
+    ))
 }
 
 #[derive(Template)]
@@ -173,20 +202,9 @@ async fn offer_page(
         office_name(&state).await,
     );
     page.title = offer.title.clone();
-    let category = state
-        .services
-        .terms("offer_category")
+    let category = crate::directory::Labels::load(&state, lang)
         .await?
-        .into_iter()
-        .find(|t| t.code == offer.category)
-        .map(|t| {
-            if lang == Language::En {
-                t.label_en
-            } else {
-                t.label_de
-            }
-        })
-        .unwrap_or_default();
+        .term("offer_category", &offer.category);
     let mut ld = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "Service",
@@ -280,8 +298,18 @@ async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Re
             ));
         }
     };
-    for path in ["/", "/about", "/accessibility", "/api"] {
+    for path in [
+        "/",
+        "/search",
+        "/events",
+        "/about",
+        "/accessibility",
+        "/api",
+    ] {
         url(path, None);
+    }
+    for (id, changed) in state.services.public_organisation_ids().await? {
+        url(&format!("/organisations/{id}"), Some(changed));
     }
     for (id, changed) in state.services.public_event_ids().await? {
         url(&format!("/events/{id}"), Some(changed));

@@ -1,0 +1,183 @@
+# Strings of the public directory and the page layout. Every language
+# of the directory (de en tr ar ru uk) has every key of this file; a test
+# checks it. Staff-only strings live in main.ftl (German and English).
+
+skip-to-content = الانتقال إلى المحتوى
+nav-main = القائمة الرئيسية
+nav-languages = اختيار اللغة
+nav-home = الصفحة الرئيسية
+nav-about = عن msohub
+nav-accessibility = سهولة الوصول
+nav-staff = قسم الموظفين
+footer-about = يربط msohub مركز الاندماج البلدي بالمنظمات الذاتية للمهاجرين في المدينة. برمجية حرة بموجب ترخيص EUPL-1.2.
+home-title = الصفحة الرئيسية
+home-heading = الخدمات والمنظمات في مدينتكم
+home-lead = هنا تجدون المنظمات الذاتية للمهاجرين في المدينة، وخدماتها وفعالياتها – وكذلك خدمات مركز الاندماج البلدي.
+home-what-heading = ما الذي تجدونه هنا
+home-what-organisations = الجمعيات والمبادرات: من هي، وماذا تفعل، وكيف يمكنكم التواصل معها.
+home-what-offers = الخدمات: الاستشارات، ودورات اللغة، وأماكن اللقاء، والمساعدة في الواجبات المدرسية، وغير ذلك، بلغات كثيرة.
+home-what-events = الفعاليات: الاحتفالات، والأمسيات التعريفية، والجلسات، واللقاءات.
+home-staff-heading = لموظفي مركز الاندماج
+home-staff-text = في القسم الداخلي تديرون الدليل، وتوثّقون الزيارات والاتصالات، وترافقون اللجان والمجالس، وتُعدّون تقرير الأنشطة.
+about-title = عن msohub
+about-lead = msohub هو البرنامج الذي يستخدمه مركز الاندماج البلدي (KI) لتنسيق تعاونه مع المنظمات الذاتية للمهاجرين (MSO) في مدينته.
+about-who-heading = لمن هو؟
+about-who-text = لموظفي مركز الاندماج، ولممثلات وممثلي المنظمات الذاتية للمهاجرين الذين يحدّثون بياناتهم بأنفسهم، ولكل من يبحث عن خدمات وفعاليات – بلغته.
+about-licence-heading = الترخيص
+about-licence-text = msohub برمجية حرة بموجب رخصة الاتحاد الأوروبي العامة (EUPL-1.2). يحق لكل بلدية استخدامها وتعديلها ومشاركتها.
+accessibility-title = بيان سهولة الوصول
+accessibility-intro = نريد أن يتمكن الجميع من استخدام هذه الصفحات. تهدف الصفحات العامة إلى استيفاء متطلبات اللائحة الألمانية لتقنية المعلومات الخالية من العوائق (BITV 2.0) ومعايير WCAG 2.1 على المستوى AA.
+accessibility-status-heading = حالة التوافق
+accessibility-status-text = عند كل تغيير في البرنامج، تُفحص كل صفحة عامة تلقائيًا باستخدام axe-core بحثًا عن مخالفات لمعايير WCAG 2.1 AA، ويُختبر استخدامها بلوحة المفاتيح وحدها.
+accessibility-feedback-heading = الإبلاغ عن عائق
+accessibility-feedback-text = إذا لاحظتم عائقًا، يُرجى مراسلة مركز الاندماج البلدي. نردّ خلال أسبوعين.
+error-code = رمز الخطأ
+error-back-home = العودة إلى الصفحة الرئيسية
+error-400-title = طلب غير صالح
+error-400-text = تعذّرت معالجة الطلب.
+error-403-title = الوصول غير مسموح
+error-403-text = ليس لديكم إذن بالوصول إلى هذه الصفحة.
+error-404-title = الصفحة غير موجودة
+error-404-text = لا توجد صفحة على العنوان { $path }. ربما نُقلت، أو يحتوي العنوان على خطأ مطبعي.
+error-409-title = تعارض
+error-409-text = قام شخص آخر بتغيير هذا السجل في هذه الأثناء.
+error-422-title = البيانات غير مكتملة
+error-422-text = بعض البيانات المُدخلة غير صالحة.
+error-500-title = خطأ داخلي
+error-500-text = حدث خطأ ما. تم تسجيل الخطأ؛ يُرجى المحاولة مرة أخرى لاحقًا.
+error-503-title = غير متاح مؤقتًا
+error-503-text = لا يمكن الوصول إلى الخدمة حاليًا. يُرجى المحاولة مرة أخرى بعد بضع دقائق.
+logout = تسجيل الخروج
+error-401-title = يلزم تسجيل الدخول
+error-401-text = يُرجى تسجيل الدخول.
+error-429-title = طلبات كثيرة جدًا
+error-429-text = يُرجى الانتظار قليلًا ثم المحاولة مرة أخرى.
+error-csrf-text = رُفض الطلب لأنه جاء من موقع آخر. افتحوا msohub مباشرةً وحاولوا مرة أخرى.
+field-languages = اللغات
+api-docs-title = توثيق واجهة البرمجة (API)
+field-mode = طريقة المشاركة
+field-category = الفئة
+mode-digital = رقمي
+mode-hybrid = هجين
+field-place = المكان
+event-organisers = الجهة المنظِّمة
+event-when = الموعد
+event-registration = التسجيل
+event-online = عبر الإنترنت
+offer-public-column = عام
+offer-public-only = العامة فقط
+field-accessibility = سهولة الوصول
+home-events-heading = الفعاليات القادمة
+home-events-none = لا توجد فعاليات معلنة حاليًا.
+home-events-feed = الاشتراك في جميع الفعاليات كتقويم (iCal)
+event-public-title = فعالية
+event-cancelled = ملغاة
+event-cancelled-notice = هذه الفعالية ملغاة.
+event-register = الانتقال إلى التسجيل
+content-untranslated = هذا النص متوفر باللغة الألمانية فقط.
+offer-public-title = خدمة
+offer-public-when = الموعد
+offer-public-cost = التكلفة
+offer-public-free = مجانًا
+offer-public-on-request = عند الطلب
+offer-public-registration-needed = التسجيل مطلوب
+offer-public-status-paused = هذه الخدمة متوقفة مؤقتًا حاليًا.
+offer-public-status-ended = انتهت هذه الخدمة.
+mode-in_person = حضوري
+kind-mso = منظمة ذاتية للمهاجرين
+kind-welfare = منظمة رعاية اجتماعية
+kind-public_body = جهة حكومية
+kind-research = بحث علمي
+kind-faith_community = جماعة دينية
+kind-other = أخرى
+
+## Search
+nav-search = البحث
+nav-calendar = التقويم
+search-title = البحث عن خدمات ومنظمات
+search-label = كلمة البحث
+search-submit = بحث
+search-results = { $count ->
+    [zero] لا توجد نتائج
+    [one] نتيجة واحدة
+    [two] نتيجتان
+    [few] { $count } نتائج
+    [many] { $count } نتيجة
+   *[other] { $count } نتيجة
+}
+search-none = لا توجد نتائج. جرّبوا كلمة بحث أخرى أو أزيلوا عوامل التصفية.
+search-filters = عوامل التصفية
+search-apply = تطبيق عوامل التصفية
+search-reset = إزالة جميع عوامل التصفية
+search-truncated = كانت كلمة البحث طويلة جدًا؛ تم البحث عن أول 200 حرف منها.
+search-list-heading = قائمة النتائج
+search-map-heading = الخريطة
+search-map-note = تعرض الخريطة نتائج هذه الصفحة التي يُعرف مكانها. تحتوي القائمة على جميع النتائج.
+search-map-none = لا توجد في هذه الصفحة أي نتيجة لها مكان يمكن عرضه على الخريطة.
+search-page-next = الصفحة التالية
+search-page-prev = الصفحة السابقة
+search-page-of = الصفحة { $page }
+search-events-heading = فعاليات مطابقة
+search-by = الجهة المقدِّمة
+facet-entity = النوع
+facet-category = الفئة
+facet-offer-language = لغة الخدمة
+facet-area = الحي
+facet-target-group = الفئة المستهدفة
+facet-free = الخدمات المجانية فقط
+facet-online = الخدمات عبر الإنترنت فقط
+facet-more = خيارات أخرى
+entity-organisation = منظمة
+entity-offer = خدمة
+
+## Organisation pages
+org-public-title = منظمة
+org-public-offers = الخدمات
+org-public-no-offers = لا توجد خدمات عامة حاليًا.
+org-public-events = الفعاليات القادمة
+org-public-contact = التواصل
+org-public-address = العنوان
+org-public-website = الموقع الإلكتروني
+org-public-email = البريد الإلكتروني
+org-public-phone = الهاتف
+org-public-languages = اللغات
+org-public-topics = المواضيع
+org-public-target-groups = الفئات المستهدفة
+org-public-district = الحي
+org-public-feed = الاشتراك في فعاليات هذه المنظمة كتقويم (iCal)
+
+## Calendar
+events-calendar-title = تقويم الفعاليات
+calendar-heading = فعاليات { $month }
+calendar-prev = الشهر السابق
+calendar-next = الشهر التالي
+events-calendar-none = لا توجد فعاليات مسجّلة في هذا الشهر.
+calendar-feed = الاشتراك في جميع الفعاليات كتقويم (iCal)
+calendar-grid = نظرة عامة على الشهر
+calendar-list = جميع فعاليات الشهر
+month-1 = يناير
+month-2 = فبراير
+month-3 = مارس
+month-4 = أبريل
+month-5 = مايو
+month-6 = يونيو
+month-7 = يوليو
+month-8 = أغسطس
+month-9 = سبتمبر
+month-10 = أكتوبر
+month-11 = نوفمبر
+month-12 = ديسمبر
+weekday-1 = إثنين
+weekday-2 = ثلاثاء
+weekday-3 = أربعاء
+weekday-4 = خميس
+weekday-5 = جمعة
+weekday-6 = سبت
+weekday-7 = أحد
+weekday-long-1 = الاثنين
+weekday-long-2 = الثلاثاء
+weekday-long-3 = الأربعاء
+weekday-long-4 = الخميس
+weekday-long-5 = الجمعة
+weekday-long-6 = السبت
+weekday-long-7 = الأحد

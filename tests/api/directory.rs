@@ -1,0 +1,311 @@
+//! The public directory: search with facets across organisations, offers
+//! and events, organisation pages, the calendar, the six languages; only
+//! public data, whatever is asked.
+
+use crate::helpers::TestApp;
+use crate::on_both_databases;
+use serde_json::{Value, json};
+
+on_both_databases!(
+    the_directory_finds_only_what_is_public,
+    the_directory_speaks_six_languages_and_survives_odd_input
+);
+
+async fn post(app: &TestApp, path: &str, body: Value) -> Value {
+    let r = app
+        .client
+        .post(app.url(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let v: Value = r.json().await.unwrap_or(Value::Null);
+    assert!(status.is_success(), "{path}: {status} {v}");
+    v
+}
+
+async fn public(app: &TestApp, path: &str) -> (u16, String) {
+    let r = reqwest::Client::new()
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// The titles in the result list, in order.
+fn titles(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("#result-list .result__title a").unwrap();
+    doc.select(&sel)
+        .map(|a| a.text().collect::<String>().trim().to_owned())
+        .collect()
+}
+
+async fn the_directory_finds_only_what_is_public(app: TestApp) {
+    app.sign_in("staff").await;
+    let listed = post(&app, "/api/v1/organisations", json!({"name": "Elternverein Jasmin", "kind": "mso", "is_public": true,
+        "public_parts": ["description", "address", "languages"], "description": "Wir beraten Eltern in Lindenau.",
+        "street": "Lindenstraße 4", "postcode": "01067", "city": "Lindenau", "district": "Altstadt",
+        "email": "vorstand-privat@jasmin.example", "phone": "0351 123456", "languages": ["ar", "de"],
+        "latitude": 51.05, "longitude": 13.74, "topics": ["education"], "target_groups": ["families"],
+        "internal_notes": "Notiz GEHEIM"})).await;
+    // Listed, but shows neither description nor address.
+    let quiet = post(
+        &app,
+        "/api/v1/organisations",
+        json!({"name": "Ruhiger Verein", "kind": "mso", "is_public": true,
+        "public_parts": [], "description": "Zauberwort steht nur intern", "district": "Nordstadt",
+        "latitude": 51.0, "longitude": 13.0}),
+    )
+    .await;
+    let hidden = post(
+        &app,
+        "/api/v1/organisations",
+        json!({"name": "Stiller Kreis GEHEIM", "kind": "mso", "is_public": false}),
+    )
+    .await;
+    let lid = listed["id"].as_str().unwrap();
+    let cafe = post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Elterncafé", "category": "parents",
+        "description": "Austausch bei Tee.", "languages": ["ar", "de"], "target_groups": ["families"],
+        "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": true,
+        "translations": {"tr": {"title": "Veli kafesi", "description": "Çay eşliğinde sohbet."}}})).await;
+    let online = post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Hausaufgabenhilfe digital", "category": "homework_help",
+        "languages": ["de"], "cost_kind": "amount", "cost_text": "2 €", "location_kind": "online",
+        "online_link": "https://meet.example/hausaufgaben", "status": "active", "is_public": true})).await;
+    post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Vorstandsrunde GEHEIM", "category": "other",
+        "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": false})).await;
+    post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Altkurs GEHEIM", "category": "other",
+        "cost_kind": "free", "location_kind": "organisation", "status": "ended", "is_public": true})).await;
+    post(&app, "/api/v1/offers", json!({"organisation_id": hidden["id"], "title": "Angebot GEHEIM", "category": "other",
+        "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": true})).await;
+    post(&app, "/api/v1/events", json!({"title": "Elternabend im Frühling", "starts_at": "2031-03-14T18:00",
+        "mode": "in_person", "place": "Lindenstraße 4", "organisers": [lid], "languages": ["de", "ar"], "is_public": true})).await;
+    post(
+        &app,
+        "/api/v1/events",
+        json!({"title": "Klausur GEHEIM", "starts_at": "2031-03-20T18:00",
+        "mode": "in_person", "place": "Büro", "organisers": [lid], "is_public": false}),
+    )
+    .await;
+
+    // Everything listed, nothing else; the quiet one's description is not
+    // searched, its district and place are not shown.
+    let (status, all) = public(&app, "/de/search").await;
+    assert_eq!(status, 200);
+    assert!(!all.contains("GEHEIM"), "{all}");
+    assert!(!all.contains("Zauberwort") && !all.contains("Nordstadt"));
+    assert!(!all.contains("vorstand-privat") && !all.contains("0351"));
+    let mut found = titles(&all);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            "Elterncafé",
+            "Elternverein Jasmin",
+            "Hausaufgabenhilfe digital",
+            "Ruhiger Verein"
+        ]
+    );
+    for q in ["GEHEIM", "Zauberwort", "Notiz", "vorstand"] {
+        let (_, html) = public(&app, &format!("/de/search?q={q}")).await;
+        assert!(titles(&html).is_empty(), "{q}: {:?}", titles(&html));
+        assert!(html.contains("id=\"no-results\""));
+    }
+
+    // Text, facets and the events that match.
+    let (_, html) = public(&app, "/de/search?q=eltern").await;
+    let hits = titles(&html);
+    assert!(
+        hits.contains(&"Elterncafé".to_owned()) && hits.contains(&"Elternverein Jasmin".to_owned()),
+        "{hits:?}"
+    );
+    assert!(
+        html.contains("Elternabend im Frühling"),
+        "matching event listed"
+    );
+    let (_, html) = public(&app, "/de/search?free=1").await;
+    assert_eq!(titles(&html), vec!["Elterncafé"]);
+    let (_, html) = public(&app, "/de/search?online=1").await;
+    assert_eq!(titles(&html), vec!["Hausaufgabenhilfe digital"]);
+    let (_, html) = public(&app, "/de/search?type=organisation").await;
+    assert_eq!(titles(&html).len(), 2);
+    let (_, html) = public(&app, "/de/search?language=ar&type=offer").await;
+    assert_eq!(titles(&html), vec!["Elterncafé"]);
+    let (_, html) = public(&app, "/de/search?category=homework_help").await;
+    assert_eq!(titles(&html), vec!["Hausaufgabenhilfe digital"]);
+    let (_, html) = public(&app, "/de/search?district=Altstadt&target_group=families").await;
+    let mut hits = titles(&html);
+    hits.sort();
+    assert_eq!(hits, vec!["Elterncafé", "Elternverein Jasmin"]);
+    // The facet form lists values with their counts; the selected one stays.
+    let page = crate::helpers::Page::from_response(
+        reqwest::Client::new()
+            .get(app.url("/de/search?category=parents"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        page.text("#facet-category")
+            .contains("Eltern und Familie (1)")
+    );
+    assert!(
+        page.text("#facet-category")
+            .contains("Hausaufgabenhilfe (1)")
+    );
+    // The map gets the coordinates of public places only.
+    assert!(html.contains("\"lat\":51.05"));
+    assert!(
+        !all.contains("\"lat\":51.0,"),
+        "the quiet one's place is private"
+    );
+
+    // Translations are found and shown; the rest says it is German.
+    let (_, html) = public(&app, "/tr/search?q=kafesi").await;
+    assert_eq!(titles(&html), vec!["Veli kafesi"]);
+    assert!(html.contains("<html lang=\"tr\" dir=\"ltr\">"));
+
+    // The organisation page: public parts, public offers, upcoming events,
+    // JSON-LD; never the contact it does not show or its private offers.
+    let (status, org) = public(&app, &format!("/de/organisations/{lid}")).await;
+    assert_eq!(status, 200);
+    assert!(org.contains("Elternverein Jasmin") && org.contains("Lindenstraße 4, 01067 Lindenau"));
+    assert!(org.contains("Elterncafé") && org.contains("Hausaufgabenhilfe digital"));
+    assert!(org.contains("Elternabend im Frühling"));
+    assert!(org.contains("\"@type\":\"Organization\""));
+    assert!(!org.contains("GEHEIM") && !org.contains("vorstand-privat") && !org.contains("0351"));
+    let (_, quiet_page) = public(
+        &app,
+        &format!("/de/organisations/{}", quiet["id"].as_str().unwrap()),
+    )
+    .await;
+    assert!(!quiet_page.contains("Zauberwort") && !quiet_page.contains("Nordstadt"));
+    let (status, _) = public(
+        &app,
+        &format!("/de/organisations/{}", hidden["id"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = public(&app, "/de/organisations/not-a-uuid").await;
+    assert_eq!(status, 404);
+
+    // The calendar of the month: the public event, not the private one.
+    let (status, cal) = public(&app, "/de/events?month=2031-03").await;
+    assert_eq!(status, 200);
+    assert!(cal.contains("März 2031") && cal.contains("Elternabend im Frühling"));
+    assert!(!cal.contains("GEHEIM"));
+    let (_, empty) = public(&app, "/de/events?month=2031-04").await;
+    assert!(empty.contains("id=\"calendar-none\""));
+
+    // The sitemap lists the listed organisations only.
+    let (_, sitemap) = public(&app, "/sitemap.xml").await;
+    assert!(sitemap.contains(&format!("/de/organisations/{lid}")));
+    assert!(!sitemap.contains(hidden["id"].as_str().unwrap()));
+
+    // Unlisting the organisation takes it and its offers out of the
+    // directory at once.
+    let r = app
+        .client
+        .patch(app.url(&format!("/api/v1/organisations/{lid}")))
+        .json(&json!({"version": listed["version"], "is_public": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (_, html) = public(&app, "/de/search?q=eltern").await;
+    assert!(titles(&html).is_empty(), "{:?}", titles(&html));
+    let (status, _) = public(
+        &app,
+        &format!("/de/offers/{}", cafe["id"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(status, 404);
+    // Deleting an offer takes it out too.
+    let _ = online;
+}
+
+async fn the_directory_speaks_six_languages_and_survives_odd_input(app: TestApp) {
+    for (lang, dir, search) in [
+        ("de", "ltr", "Suche"),
+        ("en", "ltr", "Search"),
+        ("tr", "ltr", "Ara"),
+        ("ar", "rtl", "بحث"),
+        ("ru", "ltr", "Поиск"),
+        ("uk", "ltr", "Пошук"),
+    ] {
+        for path in ["/", "/search", "/events", "/about"] {
+            let (status, html) = public(&app, &format!("/{lang}{path}")).await;
+            assert_eq!(status, 200, "/{lang}{path}");
+            assert!(
+                html.contains(&format!("<html lang=\"{lang}\" dir=\"{dir}\">")),
+                "/{lang}{path}"
+            );
+            assert!(html.contains(search), "/{lang}{path} lacks {search}");
+        }
+    }
+    // The staff area stays German or English whatever the directory spoke.
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(app.url("/login"))
+        .header("cookie", "msohub_lang=ar")
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<html lang=\"de\" dir=\"ltr\">"), "{html}");
+    let (status, _) = public(&app, "/xx/search").await;
+    assert_eq!(status, 404);
+
+    // Quotes, operators, markup, 5 KB: a page, never an error.
+    let long = "Kultur ".repeat(800);
+    for q in [
+        "\"Kultur",
+        "a AND OR NOT b",
+        "title:x^3 ~2",
+        "*",
+        "<script>alert(1)</script>",
+        "%00",
+        long.as_str(),
+    ] {
+        let url = format!("/de/search?q={}", msohub_web_encode(q));
+        let (status, html) = public(&app, &url).await;
+        assert_eq!(status, 200, "{q:.40}");
+        assert!(!html.contains("<script>alert(1)"));
+        if q.len() > 1000 {
+            assert!(html.contains("id=\"search-truncated\""));
+        }
+    }
+    for odd in [
+        "page=0",
+        "page=-1",
+        "page=999999",
+        "page=x",
+        "free=yes",
+        "language=",
+        "type=nonsense",
+    ] {
+        let (status, _) = public(&app, &format!("/de/search?{odd}")).await;
+        assert_eq!(status, 200, "{odd}");
+    }
+    for month in ["x", "2031-13", "1800-01", "99999-01", ""] {
+        let (status, _) = public(&app, &format!("/ar/events?month={month}")).await;
+        assert_eq!(status, 200, "{month}");
+    }
+}
+
+fn msohub_web_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
