@@ -206,7 +206,8 @@ async fn the_directory_finds_only_what_is_public(app: TestApp) {
     assert!(!sitemap.contains(hidden["id"].as_str().unwrap()));
 
     // Unlisting the organisation takes it and its offers out of the
-    // directory at once.
+    // directory as soon as the change feed has it (public pages are cached
+    // until then, about a second).
     let r = app
         .client
         .patch(app.url(&format!("/api/v1/organisations/{lid}")))
@@ -215,8 +216,16 @@ async fn the_directory_finds_only_what_is_public(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let (_, html) = public(&app, "/de/search?q=eltern").await;
-    assert!(titles(&html).is_empty(), "{:?}", titles(&html));
+    let mut gone = false;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (_, html) = public(&app, "/de/search?q=eltern").await;
+        if titles(&html).is_empty() {
+            gone = true;
+            break;
+        }
+    }
+    assert!(gone, "the unlisted organisation stayed in the directory");
     let (status, _) = public(
         &app,
         &format!("/de/offers/{}", cafe["id"].as_str().unwrap()),
@@ -308,4 +317,77 @@ fn msohub_web_encode(s: &str) -> String {
             }
         })
         .collect()
+}
+
+on_both_databases!(public_pages_come_from_a_cache_that_the_change_feed_empties);
+
+/// Public pages are kept with their compressed bytes and served from the
+/// cache until a change reaches the feed; then the next request renders
+/// the new state.
+async fn public_pages_come_from_a_cache_that_the_change_feed_empties(app: TestApp) {
+    app.sign_in("staff").await;
+    let org = post(
+        &app,
+        "/api/v1/organisations",
+        json!({"name": "Cafeteria Sonnenblume", "kind": "mso", "is_public": true}),
+    )
+    .await;
+    // Let the follower apply the write, so the next render is the one kept.
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let anon = reqwest::Client::builder().gzip(false).build().unwrap();
+    let fetch = |path: &'static str| {
+        anon.get(app.url(path))
+            .header("accept-encoding", "gzip")
+            .send()
+    };
+    let first = fetch("/de/search?q=Sonnenblume").await.unwrap();
+    assert_eq!(first.headers()["x-cache"], "miss");
+    let second = fetch("/de/search?q=Sonnenblume").await.unwrap();
+    assert_eq!(second.headers()["x-cache"], "hit");
+    assert_eq!(second.headers()["content-encoding"], "gzip");
+    let etag = second.headers()["etag"].clone();
+    let gz = second.bytes().await.unwrap();
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut html).unwrap();
+    assert!(html.contains("Cafeteria Sonnenblume"));
+    // A conditional request gets 304 without a body.
+    let r = anon
+        .get(app.url("/de/search?q=Sonnenblume"))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 304);
+    // Signed-in requests bypass the cache.
+    let r = app
+        .client
+        .get(app.url("/de/search?q=Sonnenblume"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("x-cache").is_none());
+
+    // A change: within a second or two the public page shows it.
+    let r = app
+        .client
+        .patch(app.url(&format!(
+            "/api/v1/organisations/{}",
+            org["id"].as_str().unwrap()
+        )))
+        .json(&json!({"version": org["version"], "name": "Cafeteria Mondblume"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let mut seen = false;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (_, html) = public(&app, "/de/search?q=Mondblume").await;
+        let (_, old) = public(&app, "/de/search?q=Sonnenblume").await;
+        if html.contains("Cafeteria Mondblume") && !old.contains("Cafeteria Sonnenblume") {
+            seen = true;
+            break;
+        }
+    }
+    assert!(seen, "the change never reached the public page");
 }

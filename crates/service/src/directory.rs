@@ -180,7 +180,9 @@ fn position(row: &OrganisationRow, shown: &Shown) -> Option<(f64, f64)> {
     }
 }
 
-fn organisation_hit(row: &OrganisationRow) -> DirectoryHit {
+/// `lang`: organisations' texts exist in German only, so their summary is
+/// marked untranslated in every other language.
+fn organisation_hit(row: &OrganisationRow, lang: &str) -> DirectoryHit {
     let shown = Shown::of(row);
     let address = shown.has("address");
     DirectoryHit {
@@ -192,7 +194,7 @@ fn organisation_hit(row: &OrganisationRow) -> DirectoryHit {
         } else {
             String::new()
         },
-        untranslated: false,
+        untranslated: lang != "de",
         organisation: None,
         kind: row.kind.clone(),
         district: row.district.clone().filter(|_| address),
@@ -338,7 +340,9 @@ impl Services {
                     let org = orgs.get(&o.organisation.id)?;
                     offer_is_public(o, org).then(|| offer_hit(o, org, lang))
                 } else {
-                    orgs.get(id).filter(|r| listed(r)).map(organisation_hit)
+                    orgs.get(id)
+                        .filter(|r| listed(r))
+                        .map(|r| organisation_hit(r, lang))
                 }
             })
             .collect();

@@ -190,6 +190,15 @@ impl Services {
         Ok(count)
     }
 
+    /// How far into the change feed the search indexes have read (and
+    /// applied); `None` without indexes. Caches of public pages are valid
+    /// while this stays the same.
+    pub fn feed_position(&self) -> Option<i64> {
+        self.search
+            .as_ref()
+            .map(|s| s.position.load(Ordering::Acquire))
+    }
+
     /// Applies the changes after the index's feed position; returns how
     /// many records were re-indexed.
     pub async fn follow_search_feed(&self) -> Result<usize, Error> {

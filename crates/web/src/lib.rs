@@ -22,6 +22,7 @@ mod metrics;
 mod page;
 mod pages;
 mod public;
+pub mod public_cache;
 mod ratelimit;
 mod report_file;
 pub use report_file::{FORMATS as REPORT_FORMATS, ReportFile, render as render_report};
@@ -58,6 +59,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub config: Arc<WebConfig>,
     login_limiter: Arc<RateLimiter>,
+    /// Rendered public pages and feeds, with their compressed bytes.
+    pub public_cache: public_cache::PublicCache,
 }
 
 impl AppState {
@@ -66,6 +69,7 @@ impl AppState {
             services,
             metrics: Arc::new(Metrics::new()),
             config: Arc::new(config),
+            public_cache: public_cache::PublicCache::default(),
             // Ten sign-in attempts at once per address, then one every six
             // seconds: plenty for an office behind one NAT address, far too
             // slow for guessing.
@@ -130,6 +134,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
+        ))
+        // Outside authentication: a cached public page costs no session
+        // lookup (requests with a session bypass the cache).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            public_cache::serve,
         ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
