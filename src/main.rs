@@ -6,6 +6,13 @@ use clap::Parser;
 use msohub::cli::{Cli, run};
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: glibc's malloc keeps what a
+/// bulk load (the search indexes at start, an import) freed, so a server
+/// that peaked at 1.3 GB while indexing 200,000 offers stayed at 1.5 GB
+/// resident; with mimalloc the freed memory goes back to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli.log);

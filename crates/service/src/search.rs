@@ -119,14 +119,11 @@ pub(crate) fn offer_doc(o: &Offer, org: Option<&OrganisationRow>) -> Option<Offe
 }
 
 impl Services {
-    /// The live offers (of one organisation, or all) as public index
-    /// documents (`None` for those not public), with their ids.
-    async fn offer_docs(
-        &self,
-        organisation: Option<Uuid>,
-    ) -> Result<Vec<(Uuid, Option<OfferDoc>)>, Error> {
+    /// The live offers of one organisation as public index documents
+    /// (`None` for those not public), with their ids.
+    async fn offer_docs(&self, organisation: Uuid) -> Result<Vec<(Uuid, Option<OfferDoc>)>, Error> {
         let filter = OfferFilter {
-            organisation,
+            organisation: Some(organisation),
             ..OfferFilter::default()
         };
         let (rows, _) =
@@ -167,12 +164,23 @@ impl Services {
             .collect();
         let docs: Vec<Doc> = orgs.iter().map(|o| Doc::from(doc(o))).collect();
         let mut public_docs: Vec<Doc> = orgs.iter().filter_map(public_doc).map(Doc::from).collect();
-        public_docs.extend(
-            self.offer_docs(None)
-                .await?
-                .into_iter()
-                .filter_map(|(_, d)| d.map(Doc::from)),
-        );
+        // Offers in pages: 200,000 of them assembled at once would need
+        // several times the memory their index documents do.
+        let mut after = None;
+        loop {
+            let rows = offer_store::live_offers_after(self.store.conn(), after, 10_000).await?;
+            let Some(last) = rows.last().map(|r| r.id) else {
+                break;
+            };
+            after = Some(last);
+            let offers = self.assemble_offers(rows).await?;
+            public_docs.extend(
+                self.offer_docs_of(&offers)
+                    .await?
+                    .into_iter()
+                    .filter_map(|(_, d)| d.map(Doc::from)),
+            );
+        }
         let count = (docs.len() + public_docs.len()) as u64;
         let (build, build_public) = (index.clone(), public.clone());
         tokio::task::spawn_blocking(move || {
@@ -252,7 +260,7 @@ impl Services {
         let Some(search) = &self.search else {
             return Ok(());
         };
-        let offers = self.offer_docs(Some(org.id)).await?;
+        let offers = self.offer_docs(org.id).await?;
         let (index, public) = (search.index.clone(), search.public.clone());
         let (id, deleted, doc, public_doc) = (org.id, org.deleted, doc(org), public_doc(org));
         tokio::task::spawn_blocking(move || {

@@ -171,3 +171,20 @@ pub async fn find_offers(c: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<O
     }
     Ok(rows)
 }
+
+/// Live offers in id order after `after`, at most `limit`: for walking all
+/// of them in pages without holding them all at once.
+pub async fn live_offers_after(
+    c: &impl ConnectionTrait,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<OfferRow>, Error> {
+    let mut q = offer::Entity::find().filter(offer::Column::DeletedAt.is_null());
+    if let Some(after) = after {
+        q = q.filter(offer::Column::Id.gt(after));
+    }
+    Ok(q.order_by_asc(offer::Column::Id)
+        .limit(limit)
+        .all(c)
+        .await?)
+}

@@ -33,7 +33,7 @@ const MAX_AGE: Duration = Duration::from_secs(60);
 const MAX_BODY: usize = 8 * 1024 * 1024;
 /// All kept bytes together (identity + gzip); beyond this nothing new is
 /// kept until the next invalidation.
-const MAX_TOTAL: usize = 256 * 1024 * 1024;
+const MAX_TOTAL: usize = 64 * 1024 * 1024;
 
 struct Entry {
     position: Option<i64>,
@@ -56,6 +56,10 @@ struct Inner {
 #[derive(Clone, Default)]
 pub struct PublicCache {
     inner: Arc<RwLock<Inner>>,
+    /// One lock per page being rendered: when many visitors ask for a page
+    /// that is not kept (after a change, or at start), one renders it and
+    /// the others wait for that instead of rendering it too.
+    rendering: Arc<std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 impl PublicCache {
@@ -82,6 +86,26 @@ impl PublicCache {
         inner.bytes += size;
         if let Some(old) = inner.entries.insert(key, Arc::new(entry)) {
             inner.bytes -= old.identity.len() + old.gzip.as_ref().map_or(0, Bytes::len);
+        }
+    }
+
+    fn render_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut map = self
+            .rendering
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.entry(key.to_owned()).or_default().clone()
+    }
+
+    fn render_done(&self, key: &str) {
+        let mut map = self
+            .rendering
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Only when nobody else holds or waits for it (the map's own
+        // reference is the one left).
+        if map.get(key).is_some_and(|l| Arc::strong_count(l) == 1) {
+            map.remove(key);
         }
     }
 
@@ -185,7 +209,38 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     if let Some(entry) = state.public_cache.get(&key, position) {
         return respond(&entry, &request_headers, true);
     }
+    let lock = state.public_cache.render_lock(&key);
+    let guard = lock.lock().await;
+    if let Some(entry) = state.public_cache.get(&key, position) {
+        drop(guard);
+        drop(lock);
+        state.public_cache.render_done(&key);
+        return respond(&entry, &request_headers, true);
+    }
+    let response = render(
+        &state,
+        key.clone(),
+        position,
+        &request_headers,
+        next,
+        request,
+    )
+    .await;
+    drop(guard);
+    drop(lock);
+    state.public_cache.render_done(&key);
+    response
+}
 
+/// Renders a page that is not kept, keeps it (if it may be) and answers.
+async fn render(
+    state: &AppState,
+    key: String,
+    position: Option<i64>,
+    request_headers: &HeaderMap,
+    next: Next,
+    request: Request,
+) -> Response {
     let response = next.run(request).await;
     if response.status() != StatusCode::OK
         || response.headers().contains_key(header::SET_COOKIE)
@@ -213,7 +268,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         headers,
         identity,
     };
-    let response = respond(&entry, &request_headers, false);
+    let response = respond(&entry, request_headers, false);
     state.public_cache.put(key, entry);
     response
 }
