@@ -2,6 +2,7 @@
 //! an `MSOHUB_*` environment variable; `msohub --help` lists them.
 
 mod demo;
+mod export;
 mod migrate;
 mod oparl;
 mod report;
@@ -53,6 +54,8 @@ pub enum Command {
     Token(token::TokenCommand),
     /// Write the yearly report of a period.
     Report(report::ReportArgs),
+    /// Export every record of one type as CSV, XLSX or JSON.
+    Export(export::ExportArgs),
     /// Import from a council information system (OParl).
     #[command(subcommand)]
     Oparl(oparl::OparlCommand),
@@ -68,6 +71,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(command) => token::run(&cli.database_url, command).await,
         Command::Oparl(command) => oparl::run(&cli.database_url, command).await,
         Command::Report(args) => report::run(&cli.database_url, args).await,
+        Command::Export(args) => export::run(&cli.database_url, args).await,
     }
 }
 

@@ -211,6 +211,9 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/{lang}/events/{id}", Access::Public),
     ("GET", "/{lang}/offers/{id}", Access::Public),
     ("GET", "/{lang}/search", Access::Public),
+    ("GET", "/api/v1/export/{entity}", Access::StaffArea),
+    ("GET", "/app/export", Access::StaffArea),
+    ("GET", "/app/export/{entity}", Access::StaffArea),
     ("GET", "/{lang}/organisations/{id}", Access::Public),
     ("GET", "/{lang}/events", Access::Public),
     ("GET", "/sitemap.xml", Access::Public),
@@ -373,6 +376,7 @@ fn concrete(template: &str, user_id: &str) -> String {
         .replace("{secret}", &"ab".repeat(24))
         .replace("{vocabulary}", "topic")
         .replace("{number}", "1")
+        .replace("{entity}", "organisations")
         .replace("{code}", "culture")
         .replace("{id}", &unknown)
 }

@@ -170,6 +170,36 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
         assert!(stdout.contains("written to"), "{stdout}");
         let md = std::fs::read_to_string(&file).unwrap();
         assert!(md.starts_with(&format!("# Sachbericht {period}")), "{md}");
+        // Every organisation out, as JSON and as CSV for German Excel.
+        let json_file = dir.path().join("orgs.json");
+        let (ok, _, stderr) = run(msohub().args([
+            "export",
+            "organisations",
+            "--format",
+            "json",
+            "--output",
+            json_file.to_str().unwrap(),
+            "--database-url",
+            &url,
+        ]));
+        assert!(ok, "{stderr}");
+        assert!(stderr.contains("written to"), "{stderr}");
+        let orgs: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json_file).unwrap()).unwrap();
+        assert!(orgs.as_array().unwrap().len() >= 60, "the demo's organisations");
+        let (ok, csv, stderr) = run(msohub().args([
+            "export", "offers", "--format", "csv", "--database-url", &url,
+        ]));
+        assert!(ok, "{stderr}");
+        assert!(csv.starts_with("\u{feff}id;"), "{csv:.200}");
+        assert_clear_failure(
+            msohub().args(["export", "users", "--database-url", &url]),
+            "cannot export \"users\"",
+        );
+        assert_clear_failure(
+            msohub().args(["export", "events", "--format", "xlsx", "--database-url", &url]),
+            "give --output FILE",
+        );
         assert!(
             md.contains("### Ziel 1: Mindestens sechs Besuche bei Migrantenorganisationen"),
             "{md}"

@@ -18,6 +18,7 @@ mod bodies;
 mod cli;
 mod directory;
 mod events;
+mod export;
 mod health;
 mod hsds;
 mod logos;

@@ -13,7 +13,7 @@ mod xlsx;
 pub use xlsx::{Cell, xlsx_table};
 
 /// How a CSV file is written.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CsvOptions {
     /// `;` is what German Excel expects; `,` for everything else.
     pub separator: u8,

@@ -19,6 +19,7 @@ mod demo_work;
 pub mod directory;
 mod error;
 pub mod events;
+pub mod export;
 pub mod geocode;
 pub mod hsds;
 pub mod interactions;

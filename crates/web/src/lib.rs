@@ -92,6 +92,7 @@ fn route_table() -> routes::Routes {
     let r = pages::admin_settings::routes(r);
     let r = pages::admin_taxonomies::routes(r);
     let r = pages::audit::routes(r);
+    let r = pages::export::routes(r);
     let r = pages::organisations::routes(r);
     let r = pages::organisation_logo::routes(r);
     let r = pages::persons::routes(r);

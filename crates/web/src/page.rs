@@ -110,6 +110,7 @@ impl PageContext {
             items.push(("/app/offers", "offer-nav"));
             items.push(("/app/events", "nav-events"));
             items.push(("/app/targets", "nav-targets"));
+            items.push(("/app/export", "nav-export"));
         }
         if actor.can(Permission::ManageUsers) {
             items.push(("/app/admin/users", "nav-users"));

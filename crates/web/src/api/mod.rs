@@ -12,6 +12,7 @@ mod accounts;
 mod audit;
 mod bodies;
 mod events;
+pub(crate) mod export;
 mod hsds;
 pub(crate) use events::event_query;
 pub mod docs;
@@ -49,6 +50,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = hsds::routes(r);
     let r = offers::routes(r);
     let r = targets::routes(r);
+    let r = export::routes(r);
     audit::routes(r)
 }
 
@@ -186,7 +188,7 @@ pub(crate) struct AuditPage {
         persons::list, persons::create, persons::get, persons::patch, persons::delete,
         persons::add_affiliation, persons::add_consent,
         offers::list_offers, offers::create_offer, offers::get_offer, offers::patch_offer, offers::delete_offer,
-        audit::audit_log, openapi_json,
+        audit::audit_log, export::export, openapi_json,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&Common),
@@ -206,6 +208,7 @@ pub(crate) struct AuditPage {
         (name = "taxonomies", description = "Vocabularies: topics, target groups, need categories"),
         (name = "accounts", description = "The caller, user accounts, API tokens and settings"),
         (name = "audit", description = "Who changed what, and the change feed"),
+        (name = "export", description = "Every record of one type as CSV, XLSX or JSON"),
     )
 )]
 pub struct ApiDoc;

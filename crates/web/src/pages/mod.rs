@@ -9,6 +9,7 @@ pub mod audit;
 pub mod bodies;
 pub mod dashboard;
 pub mod events;
+pub mod export;
 pub mod interactions;
 pub mod login;
 pub mod needs;
