@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand. Every setting is both a flag and
 //! an `MSOHUB_*` environment variable; `msohub --help` lists them.
 
+mod backup;
 mod demo;
 mod export;
 mod migrate;
@@ -56,6 +57,10 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Export every record of one type as CSV, XLSX or JSON.
     Export(export::ExportArgs),
+    /// Write the whole database as a portable archive (while the app runs).
+    Backup(backup::BackupArgs),
+    /// Restore an archive into a new, empty database.
+    Restore(backup::RestoreArgs),
     /// Import from a council information system (OParl).
     #[command(subcommand)]
     Oparl(oparl::OparlCommand),
@@ -72,6 +77,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Oparl(command) => oparl::run(&cli.database_url, command).await,
         Command::Report(args) => report::run(&cli.database_url, args).await,
         Command::Export(args) => export::run(&cli.database_url, args).await,
+        Command::Backup(args) => backup::backup(&cli.database_url, args).await,
+        Command::Restore(args) => backup::restore(&cli.database_url, args).await,
     }
 }
 

@@ -200,6 +200,34 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
             msohub().args(["export", "events", "--format", "xlsx", "--database-url", &url]),
             "give --output FILE",
         );
+        // Backup and restore into a new SQLite file; a second restore into
+        // the same (now filled) database is refused.
+        let archive = dir.path().join("backup.zip");
+        let (ok, stdout, stderr) = run(msohub().args([
+            "backup",
+            archive.to_str().unwrap(),
+            "--database-url",
+            &url,
+        ]));
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("backup of 34 tables"), "{stdout}");
+        let target = format!("sqlite://{}/restored.db", dir.path().display());
+        let (ok, stdout, stderr) = run(msohub().args([
+            "restore",
+            archive.to_str().unwrap(),
+            "--database-url",
+            &target,
+        ]));
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("every table matches its checksum"), "{stdout}");
+        assert_clear_failure(
+            msohub().args(["restore", archive.to_str().unwrap(), "--database-url", &target]),
+            "the database is not empty",
+        );
+        assert_clear_failure(
+            msohub().args(["backup", archive.to_str().unwrap(), "--database-url", &url]),
+            "cannot create",
+        );
         assert!(
             md.contains("### Ziel 1: Mindestens sechs Besuche bei Migrantenorganisationen"),
             "{md}"

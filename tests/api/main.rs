@@ -14,6 +14,7 @@ mod helpers;
 mod access;
 mod accounts;
 mod api_accounts;
+mod backup;
 mod bodies;
 mod cli;
 mod directory;

@@ -371,7 +371,7 @@ mod tests {
         let csv = String::from_utf8(csv).unwrap();
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains("'=HYPERLINK"), "formula neutralised: {csv}");
-        assert!(csv.contains(";01067;"), "{csv}");
+        assert!(csv.contains(";01067\n"), "postcode kept as text: {csv}");
     }
 
     #[test]

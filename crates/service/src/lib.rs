@@ -9,6 +9,7 @@ pub mod accounts;
 mod actor;
 pub mod attachments;
 pub mod audit;
+pub mod backup;
 pub mod bodies;
 pub mod calendar;
 pub mod dashboard;

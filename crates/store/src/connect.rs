@@ -212,6 +212,25 @@ impl Store {
         Ok(self.conn.begin().await?)
     }
 
+    /// Starts a read-only transaction that sees one state of the whole
+    /// database (PostgreSQL: repeatable read; SQLite: one transaction
+    /// reads one state of the file), for consistent backups while the
+    /// application writes.
+    pub async fn begin_snapshot(&self) -> Result<crate::Tx, Error> {
+        use sea_orm::{AccessMode, IsolationLevel, TransactionTrait};
+        Ok(match self.backend {
+            Backend::Postgres => {
+                self.conn
+                    .begin_with_config(
+                        Some(IsolationLevel::RepeatableRead),
+                        Some(AccessMode::ReadOnly),
+                    )
+                    .await?
+            }
+            Backend::Sqlite => self.conn.begin().await?,
+        })
+    }
+
     /// Asks the database a trivial question; `Ok` means it answers.
     pub async fn ping(&self) -> Result<(), sea_orm::DbErr> {
         self.conn.ping().await

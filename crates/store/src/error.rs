@@ -27,6 +27,9 @@ pub enum Error {
     /// A unique constraint refused the value of a field.
     #[error("the value of {0} is already taken")]
     Taken(&'static str),
+    /// A backup could not be written or read back.
+    #[error("backup: {0}")]
+    Backup(String),
     /// Any other database failure.
     #[error("database error: {0}")]
     Db(#[from] sea_orm::DbErr),

@@ -7,6 +7,7 @@
 //! errors.
 
 pub mod audit;
+pub mod backup;
 pub mod bodies;
 mod connect;
 mod entity;

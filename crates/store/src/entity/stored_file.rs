@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "stored_file")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -11,6 +11,7 @@ pub struct Model {
     pub content_type: String,
     pub file_name: String,
     pub size: i64,
+    #[serde(with = "crate::backup::hex_bytes")]
     pub data: Vec<u8>,
     pub created_at: ChronoDateTimeUtc,
 }
