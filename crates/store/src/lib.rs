@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod backup;
 pub mod bodies;
+pub mod classification;
 mod connect;
 mod entity;
 mod error;

@@ -1,0 +1,271 @@
+//! What every column holds in terms of the GDPR (DSGVO): the register of
+//! processing needs it, erasure and subject access follow it, and a test
+//! fails when a column is added without being classified here (or a table
+//! without being in the backup).
+
+/// How a column relates to personal data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Describes or identifies a natural person (name, contact, role,
+    /// dates of a membership, IP address, …).
+    Personal,
+    /// Free text or a file that may mention people (notes, minutes,
+    /// descriptions, audit snapshots).
+    Free,
+    /// Points to a person or a user account: links records to them.
+    Reference,
+    /// A secret or credential (hashes, TOTP secrets, stored settings with
+    /// passwords); never exported, never shown.
+    Secret,
+    /// No personal data.
+    None,
+}
+
+impl Class {
+    fn parse(code: u8) -> Class {
+        match code {
+            b'P' => Class::Personal,
+            b'F' => Class::Free,
+            b'R' => Class::Reference,
+            b'S' => Class::Secret,
+            _ => Class::None,
+        }
+    }
+}
+
+/// Per table: `column:class` with P, F, R, S or N (see [`Class`]).
+const REGISTER: &[(&str, &str)] = &[
+    (
+        "affiliation",
+        "id:N person_id:R organisation_id:N role:P from_date:P to_date:P created_at:N",
+    ),
+    (
+        "agenda_item",
+        "id:N meeting_id:N position:N title:F outcome:F oparl_id:N created_at:N",
+    ),
+    (
+        "api_token",
+        "id:N user_id:R name:N token_hash:S prefix:N created_at:N last_used_at:P revoked_at:N",
+    ),
+    (
+        "app_user",
+        "id:N email:P display_name:P role:P organisation_id:N password_hash:S must_change_password:N \
+         disabled_at:P failed_logins:P locked_until:P last_login_at:P totp_secret:S totp_enabled_at:P \
+         version:N created_at:N updated_at:N",
+    ),
+    (
+        "attachment",
+        "id:N owner_type:N owner_id:N file_id:N created_by:R created_at:N",
+    ),
+    (
+        "attendance",
+        "meeting_id:N attendee:R person_id:R user_id:R on_behalf_of:N status:P mode:P updated_at:N",
+    ),
+    (
+        "audit_log",
+        "position:N at:N actor_id:R actor_label:P entity_type:N entity_id:N action:N before:F after:F ip:P",
+    ),
+    (
+        "body",
+        "id:N kind:N name:N purpose:F founded_on:N dissolved_on:N organiser_id:N is_public:N \
+         feed_secret_hash:S oparl_id:N version:N deleted_at:N created_at:N updated_at:N",
+    ),
+    (
+        "calendar_token",
+        "id:N user_id:R token_hash:S created_at:N revoked_at:N",
+    ),
+    (
+        "consent",
+        "id:N person_id:R purpose:P given_on:P source:P expires_on:P withdrawn_on:P created_at:N",
+    ),
+    (
+        "event",
+        "id:N title:N description:F category:N starts_at:N ends_at:N mode:N place:N online_link:N \
+         registration_link:N languages:N status:N cancel_reason:F is_public:N translations:F version:N \
+         deleted_at:N created_at:N updated_at:N",
+    ),
+    ("event_organiser", "event_id:N organisation_id:N position:N"),
+    (
+        "interaction",
+        "id:N kind:N mode:N status:N subject:F starts_at:N duration_minutes:N cancel_reason:N \
+         cancel_note:F topics:N interfaces:N notes:F version:N deleted_at:N created_by:R created_at:N \
+         updated_at:N",
+    ),
+    (
+        "interaction_organisation",
+        "interaction_id:N organisation_id:N",
+    ),
+    ("interaction_person", "interaction_id:N person_id:R"),
+    ("interaction_staff", "interaction_id:N user_id:R"),
+    (
+        "meeting",
+        "id:N body_id:N title:N starts_at:N ends_at:N mode:N place:N video_link:N status:N \
+         cancel_reason:N minutes:F minutes_status:N oparl_id:N sequence:N version:N deleted_at:N \
+         created_at:N updated_at:N",
+    ),
+    (
+        "membership",
+        "id:N body_id:N person_id:R user_id:R on_behalf_of:N role:P from_date:P to_date:P created_at:N",
+    ),
+    (
+        "need",
+        "id:N organisation_id:N category:N description:F source:N source_interaction_id:N status:N \
+         outcome:F version:N deleted_at:N created_at:N updated_at:N",
+    ),
+    (
+        "offer",
+        "id:N organisation_id:N title:N description:F category:N target_groups:N age_min:N age_max:N \
+         languages:N cost_kind:N cost_text:N registration_required:N registration_how:F accessibility:N \
+         location_kind:N street:N postcode:N city:N online_link:N schedule_rrule:N schedule_text:N \
+         starts_time:N ends_time:N valid_from:N valid_to:N status:N contact_person_id:R is_public:N \
+         translations:F search_text:N version:N deleted_at:N created_at:N updated_at:N",
+    ),
+    (
+        "organisation",
+        "id:N name:N alternate_names:N kind:N legal_status:N register_court:N register_number:N \
+         founding_year:N member_count:N origins:N languages:N topics:N target_groups:N street:N \
+         postcode:N city:N district:N latitude:N longitude:N website:N email:P phone:P description:F \
+         internal_notes:F public_fields:N is_public:N is_own_office:N assured_at:N search_text:N \
+         name_sort:N version:N deleted_at:N merged_into:N created_at:N updated_at:N logo_file_id:N",
+    ),
+    (
+        "outbox",
+        "id:N meeting_id:N to_address:P subject:N body_text:F ics:F status:N attempts:N last_error:N \
+         next_attempt_at:N sent_at:N created_at:N",
+    ),
+    (
+        "period",
+        "id:N name:N kind:N starts_on:N ends_on:N version:N created_at:N updated_at:N",
+    ),
+    (
+        "person",
+        "id:N given_name:P family_name:P email:P phone:P languages:P notes:F search_text:P name_sort:P \
+         version:N deleted_at:N created_at:N updated_at:N",
+    ),
+    ("recovery_code", "id:N user_id:R code_hash:S used_at:N"),
+    (
+        "report_text",
+        "period_id:N title:N introduction:F outlook:F place:N author:P narratives:F version:N updated_at:N",
+    ),
+    (
+        "report_version",
+        "id:N period_id:N number:N note:F snapshot:F created_at:N created_by:R",
+    ),
+    (
+        "session",
+        "id:S user_id:R second_factor_pending:N created_at:P last_seen_at:P expires_at:N ip:P user_agent:P",
+    ),
+    ("setting", "key:N value:S updated_at:N"),
+    (
+        "stored_file",
+        "id:N sha256:N content_type:N file_name:F size:N data:F created_at:N",
+    ),
+    (
+        "target",
+        "id:N period_id:N number:N title:N description:F metric:N params:N wanted:N manual_value:N \
+         met_at:N partly_at:N override_status:N override_reason:F deviation_reason:F \
+         substitute_measures:F version:N created_at:N updated_at:N",
+    ),
+    (
+        "target_link",
+        "target_id:N record_type:N record_id:N position:N",
+    ),
+    (
+        "task",
+        "id:N title:F notes:F due_on:N assignee_id:R link_type:N link_id:N done_at:N version:N \
+         deleted_at:N created_by:R created_at:N updated_at:N",
+    ),
+    (
+        "taxonomy_term",
+        "id:N vocabulary:N code:N label_de:N label_en:N position:N created_at:N version:N retired_at:N",
+    ),
+];
+
+/// Every classified column: (table, column, class).
+pub fn columns() -> Vec<(&'static str, &'static str, Class)> {
+    REGISTER
+        .iter()
+        .flat_map(|(table, spec)| {
+            spec.split_whitespace().filter_map(move |pair| {
+                let (column, class) = pair.split_once(':')?;
+                Some((*table, column, Class::parse(class.as_bytes()[0])))
+            })
+        })
+        .collect()
+}
+
+/// The classification of one column; `None` for an unknown column.
+pub fn class_of(table: &str, column: &str) -> Option<Class> {
+    columns()
+        .into_iter()
+        .find(|(t, c, _)| *t == table && *c == column)
+        .map(|(_, _, class)| class)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DatabaseUrl, Store};
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    use std::collections::BTreeSet;
+
+    /// The schema as the migrations make it (SQLite; the migrations are
+    /// one portable set, so PostgreSQL has the same tables and columns).
+    async fn schema() -> Vec<(String, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::parse(&format!("sqlite://{}/c.db", dir.path().display())).unwrap();
+        let store = Store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        let rows = store
+            .conn()
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name != 'seaql_migrations'",
+            ))
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|r| (r.try_get("", "t").unwrap(), r.try_get("", "c").unwrap()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn every_column_is_classified_and_every_table_is_backed_up() {
+        let schema = schema().await;
+        assert!(schema.len() > 300);
+        let mut missing = Vec::new();
+        for (t, c) in &schema {
+            if class_of(t, c).is_none() {
+                missing.push(format!("{t}.{c}"));
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "classify these columns in store/src/classification.rs: {}",
+            missing.join(", ")
+        );
+        for (t, c, _) in columns() {
+            assert!(
+                schema.iter().any(|(st, sc)| st == t && sc == c),
+                "{t}.{c} is classified but does not exist"
+            );
+        }
+        let tables: BTreeSet<&str> = schema.iter().map(|(t, _)| t.as_str()).collect();
+        let backed_up: BTreeSet<&str> = crate::backup::TABLES.iter().copied().collect();
+        assert_eq!(tables, backed_up, "backup::TABLES must list every table");
+    }
+
+    #[test]
+    fn people_s_names_and_secrets_are_what_they_are() {
+        assert_eq!(class_of("person", "family_name"), Some(Class::Personal));
+        assert_eq!(class_of("app_user", "password_hash"), Some(Class::Secret));
+        assert_eq!(class_of("interaction", "notes"), Some(Class::Free));
+        assert_eq!(
+            class_of("offer", "contact_person_id"),
+            Some(Class::Reference)
+        );
+        assert_eq!(class_of("organisation", "name"), Some(Class::None));
+        assert_eq!(class_of("person", "shoe_size"), None);
+    }
+}
