@@ -27,19 +27,23 @@ fn explain(e: msohub_service::Error) -> anyhow::Error {
 }
 
 pub async fn backup(database_url: &str, args: BackupArgs) -> anyhow::Result<()> {
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&args.file)
-        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.file.display()))?;
+    let file = super::private_file(&args.file)?;
     let services = Services::open(&DatabaseUrl::parse(database_url)?, false).await?;
     let result = services.backup(std::io::BufWriter::new(file)).await;
     services.close().await;
-    let manifest = match result {
+    let written = result.map_err(explain).and_then(|(manifest, writer)| {
+        // Every byte on the disk before success is reported.
+        let file = writer
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+        file.sync_all()?;
+        Ok(manifest)
+    });
+    let manifest = match written {
         Ok(m) => m,
         Err(e) => {
             let _ = std::fs::remove_file(&args.file);
-            return Err(explain(e));
+            return Err(e);
         }
     };
     let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);

@@ -57,7 +57,10 @@ pub async fn run(database_url: &str, args: ExportArgs) -> anyhow::Result<()> {
     let bytes = result?;
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &bytes)?;
+            use std::io::Write;
+            let mut file = super::private_file(path)?;
+            file.write_all(&bytes)?;
+            file.sync_all()?;
             eprintln!(
                 "{} written to {} ({} bytes)",
                 entity.as_str(),

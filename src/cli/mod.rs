@@ -82,6 +82,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// Creates a new file only its owner can read (backups and exports hold
+/// personal data and secrets); an existing file is not replaced.
+pub(crate) fn private_file(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))
+}
+
 /// A service error as one line for the operator.
 pub(crate) fn describe(err: msohub_service::Error) -> anyhow::Error {
     match err {

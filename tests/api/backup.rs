@@ -59,7 +59,7 @@ async fn a_backup_restores_identically_across_databases(db: TestDb) {
 
     // Backup while the app runs (the running app's own connection pool).
     let mut archive = std::io::Cursor::new(Vec::new());
-    let manifest = app.services.backup(&mut archive).await.unwrap();
+    let (manifest, _) = app.services.backup(&mut archive).await.unwrap();
     assert_eq!(manifest.tables, before);
     let archive = archive.into_inner();
 

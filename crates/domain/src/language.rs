@@ -104,6 +104,12 @@ impl Language {
     /// Picks the best supported language from an HTTP `Accept-Language`
     /// header, honouring q-values; falls back to [`Language::DEFAULT`].
     pub fn negotiate(accept_language: &str) -> Language {
+        Language::negotiate_among(accept_language, Language::ALL)
+    }
+
+    /// [`Language::negotiate`] among `offered` only (e.g. the staff
+    /// languages: `ar, en;q=0.9` gives English there, not German).
+    pub fn negotiate_among(accept_language: &str, offered: &[Language]) -> Language {
         let mut best: Option<(Language, f32)> = None;
         for part in accept_language.split(',') {
             let mut pieces = part.trim().split(';');
@@ -114,6 +120,7 @@ impl Language {
                 .unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or("");
             if let Ok(lang) = primary.parse::<Language>()
+                && offered.contains(&lang)
                 && q > 0.0
                 && best.is_none_or(|(_, bq)| q > bq)
             {
@@ -173,6 +180,10 @@ mod tests {
         assert_eq!(Language::Tr.staff(), Language::De);
         assert_eq!(Language::En.staff(), Language::En);
         assert_eq!(Language::negotiate("ar-SY,ar;q=0.9,de;q=0.5"), Language::Ar);
+        assert_eq!(
+            Language::negotiate_among("ar, en;q=0.9", Language::STAFF),
+            Language::En
+        );
     }
 
     #[test]

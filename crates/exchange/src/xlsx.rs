@@ -28,6 +28,9 @@ impl From<Option<i32>> for Cell {
     }
 }
 
+/// Excel's limit for the characters in one cell.
+const MAX_CELL_CHARS: usize = 32_767;
+
 /// Writes one sheet with a header row and data rows.
 pub fn xlsx_table(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
@@ -44,7 +47,15 @@ pub fn xlsx_table(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<V
                 // Text cells are written as strings: Excel never evaluates
                 // them as formulas, so no neutralising is needed here.
                 Cell::Text(s) => {
-                    ws.write_string(r, col(c), s)?;
+                    // Excel holds at most 32,767 characters in a cell; a
+                    // longer text (minutes, say) is cut with a visible mark
+                    // rather than failing the whole file.
+                    if s.chars().count() > MAX_CELL_CHARS {
+                        let cut: String = s.chars().take(MAX_CELL_CHARS - 20).collect();
+                        ws.write_string(r, col(c), format!("{cut} […gekürzt]"))?;
+                    } else {
+                        ws.write_string(r, col(c), s)?;
+                    }
                 }
                 Cell::Number(n) => {
                     ws.write_number(r, col(c), *n)?;
@@ -84,5 +95,17 @@ mod tests {
         .unwrap();
         assert_eq!(&bytes[..2], b"PK");
         assert!(bytes.len() > 1000);
+    }
+}
+
+#[cfg(test)]
+mod long_text_tests {
+    use super::*;
+
+    #[test]
+    fn a_text_longer_than_excel_allows_is_cut_not_refused() {
+        let long = "x".repeat(40_000);
+        let file = xlsx_table("t", &["a"], &[vec![Cell::Text(long)]]).unwrap();
+        assert_eq!(&file[..2], b"PK");
     }
 }

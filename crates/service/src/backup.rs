@@ -64,8 +64,10 @@ fn lines(rows: &[serde_json::Value]) -> (Vec<u8>, String) {
 }
 
 impl Services {
-    /// Writes the whole database as an archive; returns its manifest.
-    pub async fn backup(&self, out: impl Write + std::io::Seek) -> Result<Manifest, Error> {
+    /// Writes the whole database as an archive; returns its manifest and
+    /// the writer (to flush and sync: a write error at the end must not go
+    /// unnoticed).
+    pub async fn backup<W: Write + std::io::Seek>(&self, out: W) -> Result<(Manifest, W), Error> {
         // One snapshot for all tables.
         let tx = self.store.begin_snapshot().await?;
         let mut zip = zip::ZipWriter::new(out);
@@ -101,8 +103,9 @@ impl Services {
                 .as_bytes(),
         )
         .map_err(|e| fail(e.to_string()))?;
-        zip.finish().map_err(|e| fail(e.to_string()))?;
-        Ok(manifest)
+        let mut out = zip.finish().map_err(|e| fail(e.to_string()))?;
+        out.flush().map_err(|e| fail(e.to_string()))?;
+        Ok((manifest, out))
     }
 
     /// Restores an archive into this (new, migrated) database; returns the

@@ -43,7 +43,13 @@ impl MapSettings {
             .replace("{y}", "1")
             .replace("{r}", "");
         let u = url::Url::parse(&probe).ok()?;
-        Some(u.origin().ascii_serialization()).filter(|o| o != "null")
+        let origin = Some(u.origin().ascii_serialization()).filter(|o| o != "null")?;
+        // `{s}` stands for subdomains (a, b, c): allow them all.
+        let host = self.tile_url.split("://").nth(1)?.split('/').next()?;
+        if host.starts_with("{s}.") {
+            return Some(origin.replacen("://a.", "://*.", 1));
+        }
+        Some(origin)
     }
 }
 
@@ -325,7 +331,15 @@ mod tests {
         };
         assert_eq!(
             settings.tile_origin().unwrap(),
-            "https://a.tile.example.org"
+            "https://*.tile.example.org"
+        );
+        let plain = super::MapSettings {
+            tile_url: "https://tiles.example.org:8443/{z}/{x}/{y}.png".to_owned(),
+            attribution: String::new(),
+        };
+        assert_eq!(
+            plain.tile_origin().unwrap(),
+            "https://tiles.example.org:8443"
         );
     }
 

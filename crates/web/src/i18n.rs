@@ -102,13 +102,15 @@ fn language_of(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Langua
     from_path.unwrap_or_else(|| {
         cookie(headers, LANG_COOKIE)
             .and_then(|v| v.parse::<Language>().ok())
+            .map(Language::staff)
             .unwrap_or_else(|| {
                 headers
                     .get(axum::http::header::ACCEPT_LANGUAGE)
                     .and_then(|v| v.to_str().ok())
-                    .map_or(Language::DEFAULT, Language::negotiate)
+                    .map_or(Language::DEFAULT, |h| {
+                        Language::negotiate_among(h, Language::STAFF)
+                    })
             })
-            .staff()
     })
 }
 

@@ -79,14 +79,26 @@ impl PublicCache {
             inner.bytes = 0;
             inner.position = entry.position;
         }
-        let size = entry.identity.len() + entry.gzip.as_ref().map_or(0, Bytes::len);
-        if inner.bytes + size > MAX_TOTAL {
+        let size = entry_size(&entry);
+        if size > MAX_TOTAL {
             return;
         }
-        inner.bytes += size;
-        if let Some(old) = inner.entries.insert(key, Arc::new(entry)) {
-            inner.bytes -= old.identity.len() + old.gzip.as_ref().map_or(0, Bytes::len);
+        if let Some(old) = inner.entries.remove(&key) {
+            inner.bytes -= entry_size(&old);
         }
+        if inner.bytes + size > MAX_TOTAL {
+            // Full: drop what has expired; if that is not enough (many
+            // distinct addresses, e.g. a crawler or random queries), start
+            // afresh rather than stop keeping pages.
+            inner.entries.retain(|_, e| e.at.elapsed() < MAX_AGE);
+            inner.bytes = inner.entries.values().map(|e| entry_size(e)).sum();
+            if inner.bytes + size > MAX_TOTAL {
+                inner.entries.clear();
+                inner.bytes = 0;
+            }
+        }
+        inner.bytes += size;
+        inner.entries.insert(key, Arc::new(entry));
     }
 
     fn render_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
@@ -103,9 +115,13 @@ impl PublicCache {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         // Only when nobody else holds or waits for it (the map's own
-        // reference is the one left).
+        // reference is the one left); locks abandoned by cancelled
+        // requests go with the next one done.
         if map.get(key).is_some_and(|l| Arc::strong_count(l) == 1) {
             map.remove(key);
+        }
+        if map.len() > 1024 {
+            map.retain(|_, l| Arc::strong_count(l) > 1);
         }
     }
 
@@ -116,6 +132,25 @@ impl PublicCache {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+fn entry_size(e: &Entry) -> usize {
+    e.identity.len() + e.gzip.as_ref().map_or(0, Bytes::len)
+}
+
+/// Holds a page's render lock and releases it however the request ends
+/// (also when the client goes away or the timeout cancels it).
+struct Rendering<'a> {
+    cache: &'a PublicCache,
+    key: &'a str,
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Drop for Rendering<'_> {
+    fn drop(&mut self) {
+        drop(self.guard.take());
+        self.cache.render_done(self.key);
     }
 }
 
@@ -209,12 +244,13 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     if let Some(entry) = state.public_cache.get(&key, position) {
         return respond(&entry, &request_headers, true);
     }
-    let lock = state.public_cache.render_lock(&key);
-    let guard = lock.lock().await;
+    let mut rendering = Rendering {
+        cache: &state.public_cache,
+        key: &key,
+        guard: None,
+    };
+    rendering.guard = Some(state.public_cache.render_lock(&key).lock_owned().await);
     if let Some(entry) = state.public_cache.get(&key, position) {
-        drop(guard);
-        drop(lock);
-        state.public_cache.render_done(&key);
         return respond(&entry, &request_headers, true);
     }
     let response = render(
@@ -226,9 +262,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         request,
     )
     .await;
-    drop(guard);
-    drop(lock);
-    state.public_cache.render_done(&key);
+    drop(rendering);
     response
 }
 
@@ -249,8 +283,13 @@ async fn render(
         return response;
     }
     let (parts, body) = response.into_parts();
+    // Only bodies of a known, keepable size are buffered; others (a very
+    // large sitemap, a stream) pass through untouched.
+    use axum::body::HttpBody;
+    if body.size_hint().upper().is_none_or(|n| n > MAX_BODY as u64) {
+        return Response::from_parts(parts, body);
+    }
     let Ok(identity) = axum::body::to_bytes(body, MAX_BODY).await else {
-        // Too large to keep (or broken): the body is gone, so say so.
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let digest = {
