@@ -197,13 +197,30 @@ fn gzip(bytes: &[u8]) -> Option<Bytes> {
 }
 
 fn respond(entry: &Entry, request_headers: &HeaderMap, hit: bool) -> Response {
+    let gzipped = entry.gzip.is_some() && accepts_gzip(request_headers);
+    // The gzip bytes are another representation: another strong ETag.
+    let etag = if gzipped {
+        HeaderValue::from_str(&format!(
+            "{}-gz\"",
+            entry.etag.to_str().unwrap_or("\"0").trim_end_matches('"')
+        ))
+        .unwrap_or_else(|_| entry.etag.clone())
+    } else {
+        entry.etag.clone()
+    };
     let fresh = request_headers
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| v == entry.etag);
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| {
+            let tag = tag.trim();
+            tag == "*" || tag.trim_start_matches("W/") == etag.to_str().unwrap_or("")
+        });
     let mut response = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        match (&entry.gzip, accepts_gzip(request_headers)) {
+        match (&entry.gzip, gzipped) {
             (Some(gz), true) => {
                 let mut r = Response::new(Body::from(gz.clone()));
                 r.headers_mut()
@@ -219,7 +236,7 @@ fn respond(entry: &Entry, request_headers: &HeaderMap, hit: bool) -> Response {
             headers.insert(name, value.clone());
         }
     }
-    headers.insert(header::ETAG, entry.etag.clone());
+    headers.insert(header::ETAG, etag);
     headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     headers.insert(
         "x-cache",

@@ -53,6 +53,8 @@ pub(crate) fn file(entity: ExportEntity, format: ExportFormat, bytes: Vec<u8>) -
     if let Ok(v) = HeaderValue::from_str(&name) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
+    // Personal data: not for shared or browser caches.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
