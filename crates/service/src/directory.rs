@@ -10,7 +10,7 @@
 
 use crate::events::PublicEvent;
 use crate::interactions::Ref;
-use crate::offers::Offer;
+use crate::offers::{Offer, json_list};
 use crate::{Error, Services};
 use chrono::{DateTime, NaiveDate, Utc};
 use msohub_store::events::EventFilter;
@@ -152,10 +152,6 @@ fn listed(row: &OrganisationRow) -> bool {
     row.is_public && row.deleted_at.is_none()
 }
 
-fn json_list(raw: &str) -> Vec<String> {
-    serde_json::from_str(raw).unwrap_or_default()
-}
-
 /// The first paragraph's words, up to about 180 characters, as plain text.
 fn summary(markdown: &str) -> String {
     let plain: String = markdown
@@ -218,6 +214,20 @@ fn organisation_hit(row: &OrganisationRow, lang: &str) -> DirectoryHit {
     }
 }
 
+/// Where an offer takes place, as the public may see it: its own place,
+/// or its organisation's address where the organisation shows it.
+pub(crate) fn offer_address(o: &Offer, org: &OrganisationRow) -> Option<String> {
+    match o.location_kind.as_str() {
+        "other" => join_address(&o.street, &o.postcode, &o.city),
+        "organisation" if Shown::of(org).has("address") => join_address(
+            org.street.as_deref().unwrap_or(""),
+            org.postcode.as_deref().unwrap_or(""),
+            org.city.as_deref().unwrap_or(""),
+        ),
+        _ => None,
+    }
+}
+
 fn offer_hit(o: &Offer, org: &OrganisationRow, lang: &str) -> DirectoryHit {
     let shown = Shown::of(org);
     let translated = o.translations.get(lang).filter(|t| !t.title.is_empty());
@@ -239,15 +249,7 @@ fn offer_hit(o: &Offer, org: &OrganisationRow, lang: &str) -> DirectoryHit {
         }),
         kind: o.category.clone(),
         district: org.district.clone().filter(|_| shown.has("address")),
-        address: match o.location_kind.as_str() {
-            "other" => join_address(&o.street, &o.postcode, &o.city),
-            "organisation" if at_organisation => join_address(
-                org.street.as_deref().unwrap_or(""),
-                org.postcode.as_deref().unwrap_or(""),
-                org.city.as_deref().unwrap_or(""),
-            ),
-            _ => None,
-        },
+        address: offer_address(o, org),
         languages: o.languages.clone(),
         free: o.cost_kind == "free",
         online: o.location_kind == "online",

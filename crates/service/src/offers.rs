@@ -237,7 +237,7 @@ fn stale() -> Error {
     Error::Conflict("the offer was changed by someone else".to_owned())
 }
 
-fn json_list(raw: &str) -> Vec<String> {
+pub(crate) fn json_list(raw: &str) -> Vec<String> {
     serde_json::from_str(raw).unwrap_or_default()
 }
 
@@ -875,27 +875,7 @@ impl Services {
             return Ok(None);
         };
         let o = self.assemble_offer(row).await?;
-        let parts: Vec<String> = serde_json::from_str(&org.public_fields).unwrap_or_default();
-        let join = |street: &str, postcode: &str, city: &str| {
-            let place = format!("{postcode} {city}").trim().to_owned();
-            Some(
-                [street, place.as_str()]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )
-            .filter(|a| !a.is_empty())
-        };
-        let address = match o.location_kind.as_str() {
-            "other" => join(&o.street, &o.postcode, &o.city),
-            "organisation" if parts.iter().any(|p| p == "address") => join(
-                org.street.as_deref().unwrap_or(""),
-                org.postcode.as_deref().unwrap_or(""),
-                org.city.as_deref().unwrap_or(""),
-            ),
-            _ => None,
-        };
+        let address = crate::directory::offer_address(&o, &org);
         let translated = o.translations.get(lang).filter(|t| !t.title.is_empty());
         Ok(Some(PublicOffer {
             id: o.id,

@@ -9,6 +9,7 @@
 use crate::AppState;
 use crate::error::WebError;
 use crate::page::{PageContext, encode_query, render};
+use crate::public::{language, office_name};
 use crate::routes::Routes;
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
@@ -26,19 +27,6 @@ pub fn routes(r: Routes) -> Routes {
     r.get("/{lang}/search", search)
         .get("/{lang}/organisations/{id}", organisation)
         .get("/{lang}/events", calendar)
-}
-
-fn language(code: &str) -> Result<Language, WebError> {
-    code.parse().map_err(|_| WebError::NotFound)
-}
-
-async fn office_name(state: &AppState) -> String {
-    state
-        .services
-        .office()
-        .await
-        .map(|o| o.name)
-        .unwrap_or_default()
 }
 
 /// Taxonomy labels in the page's language: the office's own labels in

@@ -28,7 +28,7 @@ pub fn routes(r: Routes) -> Routes {
 }
 
 /// Parses the `{lang}` path segment; an unknown code is a 404.
-fn language(code: &str) -> Result<Language, WebError> {
+pub(crate) fn language(code: &str) -> Result<Language, WebError> {
     code.parse().map_err(|_| WebError::NotFound)
 }
 
@@ -74,7 +74,7 @@ async fn switch_language(
     Ok(response)
 }
 
-async fn office_name(state: &AppState) -> String {
+pub(crate) async fn office_name(state: &AppState) -> String {
     state
         .services
         .office()
