@@ -4,6 +4,7 @@
 mod backup;
 mod demo;
 mod export;
+mod import;
 mod migrate;
 mod oparl;
 mod report;
@@ -57,6 +58,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Export every record of one type as CSV, XLSX or JSON.
     Export(export::ExportArgs),
+    /// Import organisations, persons, offers or events from CSV, XLSX or ODS.
+    Import(import::ImportArgs),
     /// Write the whole database as a portable archive (while the app runs).
     Backup(backup::BackupArgs),
     /// Restore an archive into a new, empty database.
@@ -77,6 +80,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Oparl(command) => oparl::run(&cli.database_url, command).await,
         Command::Report(args) => report::run(&cli.database_url, args).await,
         Command::Export(args) => export::run(&cli.database_url, args).await,
+        Command::Import(args) => import::run(&cli.database_url, args).await,
         Command::Backup(args) => backup::backup(&cli.database_url, args).await,
         Command::Restore(args) => backup::restore(&cli.database_url, args).await,
     }

@@ -214,6 +214,30 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/export/{entity}", Access::StaffArea),
     ("GET", "/app/export", Access::StaffArea),
     ("GET", "/app/export/{entity}", Access::StaffArea),
+    ("POST", "/api/v1/import/{entity}", Access::Write),
+    ("GET", "/api/v1/import/{entity}/fields", Access::StaffArea),
+    ("GET", "/api/v1/import/{entity}/profiles", Access::StaffArea),
+    (
+        "PUT",
+        "/api/v1/import/{entity}/profiles/{name}",
+        Access::Write,
+    ),
+    (
+        "DELETE",
+        "/api/v1/import/{entity}/profiles/{name}",
+        Access::Write,
+    ),
+    ("GET", "/app/import", Access::Write),
+    ("POST", "/app/import", Access::Write),
+    ("GET", "/app/import/{id}", Access::Write),
+    ("POST", "/app/import/{id}/commit", Access::Write),
+    ("POST", "/app/import/{id}/profile", Access::Write),
+    ("POST", "/app/import/{id}/discard", Access::Write),
+    (
+        "POST",
+        "/app/import/profiles/{entity}/{name}/delete",
+        Access::Write,
+    ),
     ("GET", "/{lang}/organisations/{id}", Access::Public),
     ("GET", "/{lang}/events", Access::Public),
     ("GET", "/sitemap.xml", Access::Public),
@@ -377,6 +401,7 @@ fn concrete(template: &str, user_id: &str) -> String {
         .replace("{vocabulary}", "topic")
         .replace("{number}", "1")
         .replace("{entity}", "organisations")
+        .replace("{name}", "Profil")
         .replace("{code}", "culture")
         .replace("{id}", &unknown)
 }

@@ -200,6 +200,38 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
             msohub().args(["export", "events", "--format", "xlsx", "--database-url", &url]),
             "give --output FILE",
         );
+        // Import: a dry run writes nothing; the commit adds the rows; a file
+        // with an error imports nothing and names the row.
+        let list = dir.path().join("neue-vereine.csv");
+        std::fs::write(&list, "Vereinsname;PLZ;Ort\nCLI-Verein Eins;01067;Dresden\nCLI-Verein Zwei;04109;Leipzig\n").unwrap();
+        let (ok, _, stderr) = run(msohub().args([
+            "import", "organisations", list.to_str().unwrap(), "--dry-run", "--database-url", &url,
+        ]));
+        assert!(ok, "{stderr}");
+        assert!(stderr.contains("dry run, nothing written: 2 would be created"), "{stderr}");
+        assert!(stderr.contains("Vereinsname → name"), "{stderr}");
+        let (ok, _, stderr) = run(msohub().args([
+            "import", "organisations", list.to_str().unwrap(), "--database-url", &url,
+        ]));
+        assert!(ok, "{stderr}");
+        assert!(stderr.contains("imported organisations: 2 created, 0 updated"), "{stderr}");
+        let (ok, _, stderr) = run(msohub().args([
+            "import", "organisations", list.to_str().unwrap(), "--on-match", "skip", "--database-url", &url,
+        ]));
+        assert!(ok, "{stderr}");
+        assert!(stderr.contains("0 created, 0 updated, 2 skipped"), "{stderr}");
+        std::fs::write(&list, "Vereinsname;PLZ\nGuter Verein;01067\nSchlechter Verein;1067\n").unwrap();
+        let (ok, _, stderr) = run(msohub().args([
+            "import", "organisations", list.to_str().unwrap(), "--database-url", &url,
+        ]));
+        assert!(!ok);
+        assert!(stderr.contains("row 3, column B (PLZ): error: Eine Postleitzahl hat fünf Ziffern."), "{stderr}");
+        assert!(stderr.contains("1 errors in neue-vereine.csv: nothing was imported"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_clear_failure(
+            msohub().args(["import", "users", list.to_str().unwrap(), "--database-url", &url]),
+            "cannot import \"users\"",
+        );
         // Backup and restore into a new SQLite file; a second restore into
         // the same (now filled) database is refused.
         let archive = dir.path().join("backup.zip");
@@ -210,7 +242,7 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
             &url,
         ]));
         assert!(ok, "{stderr}");
-        assert!(stdout.contains("backup of 34 tables"), "{stdout}");
+        assert!(stdout.contains("backup of 36 tables"), "{stdout}");
         let target = format!("sqlite://{}/restored.db", dir.path().display());
         let (ok, stdout, stderr) = run(msohub().args([
             "restore",

@@ -22,6 +22,7 @@ mod events;
 mod export;
 mod health;
 mod hsds;
+mod import;
 mod logos;
 mod offers;
 mod oparl;

@@ -1,5 +1,5 @@
-//! Data in and out of msohub. For now: CSV and XLSX tables as Excel expects
-//! them.
+//! Data in and out of msohub: CSV and XLSX tables as Excel expects them
+//! (and CSV, XLSX and ODS read back in, see [`read`]).
 //!
 //! Invariants: every cell is quoted when it must be (RFC 4180); a cell that
 //! a spreadsheet would run as a formula (`= + - @`, tab, carriage return at
@@ -8,6 +8,7 @@
 
 pub mod document;
 pub mod ical;
+pub mod read;
 mod xlsx;
 
 pub use xlsx::{Cell, xlsx_table};

@@ -179,7 +179,7 @@ fn audit_view(r: &EventRow, organisers: &[Uuid]) -> serde_json::Value {
 }
 
 impl Services {
-    async fn validate_event(
+    pub(crate) async fn validate_event(
         &self,
         input: &EventInput,
         current: Option<&EventRow>,
@@ -422,18 +422,7 @@ impl Services {
         actor.require(Permission::WriteStaffArea)?;
         let (row, organisers) = self.validate_event(input, None).await?;
         let tx = self.store.begin().await?;
-        let row = store::insert_event(&tx, row).await?;
-        store::set_organisers(&tx, row.id, &organisers).await?;
-        audit::record(
-            &tx,
-            actor,
-            "event",
-            row.id,
-            "create",
-            None,
-            Some(audit_view(&row, &organisers)),
-        )
-        .await?;
+        let row = insert_event_in(&tx, actor, row, &organisers).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         self.get_event(actor, row.id).await
     }
@@ -460,21 +449,7 @@ impl Services {
             .collect();
         let (row, organisers) = self.validate_event(input, Some(&current)).await?;
         let tx = self.store.begin().await?;
-        let row = store::update_event(&tx, row).await.map_err(|e| match e {
-            msohub_store::Error::Stale => stale(),
-            e => e.into(),
-        })?;
-        store::set_organisers(&tx, id, &organisers).await?;
-        audit::record(
-            &tx,
-            actor,
-            "event",
-            id,
-            "update",
-            Some(audit_view(&current, &before)),
-            Some(audit_view(&row, &organisers)),
-        )
-        .await?;
+        update_event_in(&tx, actor, &current, &before, row, &organisers).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         self.get_event(actor, id).await
     }
@@ -735,4 +710,56 @@ impl Services {
         let (rows, _) = store::list_events(self.store.conn(), &filter, 0, 50_000).await?;
         Ok(rows.into_iter().map(|r| (r.id, r.updated_at)).collect())
     }
+}
+
+/// Inserts a checked event with its organisers and records it, inside the
+/// caller's transaction.
+pub(crate) async fn insert_event_in(
+    tx: &msohub_store::Tx,
+    actor: &Actor,
+    row: EventRow,
+    organisers: &[Uuid],
+) -> Result<EventRow, Error> {
+    let row = store::insert_event(tx, row).await?;
+    store::set_organisers(tx, row.id, organisers).await?;
+    audit::record(
+        tx,
+        actor,
+        "event",
+        row.id,
+        "create",
+        None,
+        Some(audit_view(&row, organisers)),
+    )
+    .await?;
+    Ok(row)
+}
+
+/// Stores a checked event over `current` (same version) with its
+/// organisers, and records the change.
+pub(crate) async fn update_event_in(
+    tx: &msohub_store::Tx,
+    actor: &Actor,
+    current: &EventRow,
+    organisers_before: &[Uuid],
+    row: EventRow,
+    organisers: &[Uuid],
+) -> Result<EventRow, Error> {
+    let id = current.id;
+    let row = store::update_event(tx, row).await.map_err(|e| match e {
+        msohub_store::Error::Stale => stale(),
+        e => e.into(),
+    })?;
+    store::set_organisers(tx, id, organisers).await?;
+    audit::record(
+        tx,
+        actor,
+        "event",
+        id,
+        "update",
+        Some(audit_view(current, organisers_before)),
+        Some(audit_view(&row, organisers)),
+    )
+    .await?;
+    Ok(row)
 }

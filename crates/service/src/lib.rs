@@ -23,6 +23,7 @@ pub mod events;
 pub mod export;
 pub mod geocode;
 pub mod hsds;
+pub mod import;
 pub mod interactions;
 pub mod mail;
 pub mod meetings;

@@ -338,7 +338,7 @@ fn search_text(title: &str, translations: &BTreeMap<String, Translation>) -> Str
 }
 
 impl Services {
-    async fn validate_offer(
+    pub(crate) async fn validate_offer(
         &self,
         input: &OfferInput,
         current: Option<&OfferRow>,
@@ -638,17 +638,7 @@ impl Services {
         actor.require(Permission::WriteStaffArea)?;
         let row = self.validate_offer(input, None).await?;
         let tx = self.store.begin().await?;
-        let row = store::insert_offer(&tx, row).await?;
-        audit::record(
-            &tx,
-            actor,
-            "offer",
-            row.id,
-            "create",
-            None,
-            Some(audit_view(&row)),
-        )
-        .await?;
+        let row = insert_offer_in(&tx, actor, row).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         let offer = self.assemble_offer(row).await?;
         self.index_offers(std::slice::from_ref(&offer)).await?;
@@ -682,20 +672,7 @@ impl Services {
         action: &str,
     ) -> Result<Offer, Error> {
         let tx = self.store.begin().await?;
-        let row = store::update_offer(&tx, row).await.map_err(|e| match e {
-            msohub_store::Error::Stale => stale(),
-            e => e.into(),
-        })?;
-        audit::record(
-            &tx,
-            actor,
-            "offer",
-            row.id,
-            action,
-            Some(audit_view(before)),
-            Some(audit_view(&row)),
-        )
-        .await?;
+        let row = update_offer_in(&tx, actor, before, row, action).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         let offer = self.assemble_offer(row).await?;
         self.index_offers(std::slice::from_ref(&offer)).await?;
@@ -923,4 +900,49 @@ impl Services {
         let (rows, _) = store::list_offers(self.store.conn(), &filter, 0, 50_000).await?;
         Ok(rows.into_iter().map(|r| (r.id, r.updated_at)).collect())
     }
+}
+
+/// Inserts a checked offer and records it, inside the caller's transaction.
+pub(crate) async fn insert_offer_in(
+    tx: &msohub_store::Tx,
+    actor: &Actor,
+    row: OfferRow,
+) -> Result<OfferRow, Error> {
+    let row = store::insert_offer(tx, row).await?;
+    audit::record(
+        tx,
+        actor,
+        "offer",
+        row.id,
+        "create",
+        None,
+        Some(audit_view(&row)),
+    )
+    .await?;
+    Ok(row)
+}
+
+/// Stores a checked offer over `before` (same version) and records it.
+pub(crate) async fn update_offer_in(
+    tx: &msohub_store::Tx,
+    actor: &Actor,
+    before: &OfferRow,
+    row: OfferRow,
+    action: &str,
+) -> Result<OfferRow, Error> {
+    let row = store::update_offer(tx, row).await.map_err(|e| match e {
+        msohub_store::Error::Stale => stale(),
+        e => e.into(),
+    })?;
+    audit::record(
+        tx,
+        actor,
+        "offer",
+        row.id,
+        action,
+        Some(audit_view(before)),
+        Some(audit_view(&row)),
+    )
+    .await?;
+    Ok(row)
 }

@@ -257,7 +257,7 @@ pub struct OrganisationInput {
 }
 
 /// Checks every field; returns the row's values or all field errors.
-fn validate(
+pub(crate) fn validate(
     input: &OrganisationInput,
     topics: &[String],
     groups: &[String],
@@ -459,6 +459,63 @@ fn validate(
     })
 }
 
+/// Inserts a checked row and records it in the audit log, inside the
+/// caller's transaction.
+pub(crate) async fn insert_in(
+    tx: &msohub_store::Tx,
+    actor: &Actor,
+    row: OrganisationRow,
+) -> Result<Organisation, Error> {
+    let row = store::insert(tx, row).await?;
+    let org = Organisation::from(&row);
+    audit::record(
+        tx,
+        actor,
+        "organisation",
+        org.id,
+        "create",
+        None,
+        Some(org.audit_view()),
+    )
+    .await?;
+    Ok(org)
+}
+
+/// Replaces the editable fields of `current` by those of `fresh` (a checked
+/// row) when `current` is still the stored version, and records the change.
+pub(crate) async fn update_in(
+    tx: &msohub_store::Tx,
+    actor: &Actor,
+    current: OrganisationRow,
+    fresh: OrganisationRow,
+) -> Result<Organisation, Error> {
+    let before = Organisation::from(&current);
+    let row = OrganisationRow {
+        id: current.id,
+        is_own_office: current.is_own_office,
+        assured_at: current.assured_at,
+        version: current.version,
+        deleted_at: current.deleted_at,
+        merged_into: current.merged_into,
+        logo_file_id: current.logo_file_id,
+        created_at: current.created_at,
+        ..fresh
+    };
+    let row = store::update(tx, row).await.map_err(store_err)?;
+    let after = Organisation::from(&row);
+    audit::record(
+        tx,
+        actor,
+        "organisation",
+        after.id,
+        "update",
+        Some(before.audit_view()),
+        Some(after.audit_view()),
+    )
+    .await?;
+    Ok(after)
+}
+
 /// Lower-case ASCII letters and digits of a name (for demo addresses).
 pub fn slug(name: &str) -> String {
     rules::fold(name)
@@ -613,7 +670,7 @@ impl Services {
         Ok(store::districts(self.store.conn()).await?)
     }
 
-    async fn term_codes(&self) -> Result<(Vec<String>, Vec<String>), Error> {
+    pub(crate) async fn term_codes(&self) -> Result<(Vec<String>, Vec<String>), Error> {
         let codes = |t: Vec<Term>| t.into_iter().map(|t| t.code).collect::<Vec<_>>();
         Ok((
             codes(self.terms("topic").await?),
@@ -709,18 +766,7 @@ impl Services {
         let (topics, groups) = self.term_codes().await?;
         let row = validate(input, &topics, &groups)?;
         let tx = self.store.begin().await?;
-        let row = store::insert(&tx, row).await?;
-        let org = Organisation::from(&row);
-        audit::record(
-            &tx,
-            actor,
-            "organisation",
-            org.id,
-            "create",
-            None,
-            Some(org.audit_view()),
-        )
-        .await?;
+        let org = insert_in(&tx, actor, row).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         self.index_organisation(&org).await?;
         Ok(org)
@@ -744,19 +790,7 @@ impl Services {
             row.is_own_office = own_office && i == 0;
             row.assured_at =
                 (!i.is_multiple_of(3)).then(|| Utc::now() - Duration::days((i as i64 * 11) % 500));
-            let row = store::insert(&tx, row).await?;
-            let org = Organisation::from(&row);
-            audit::record(
-                &tx,
-                actor,
-                "organisation",
-                org.id,
-                "create",
-                None,
-                Some(org.audit_view()),
-            )
-            .await?;
-            created.push(org);
+            created.push(insert_in(&tx, actor, row).await?);
         }
         tx.commit().await.map_err(msohub_store::Error::from)?;
         self.index_organisations(created).await?;
@@ -778,30 +812,7 @@ impl Services {
         if current.version != input.version {
             return Err(stale());
         }
-        let before = Organisation::from(&current);
-        let row = OrganisationRow {
-            id: current.id,
-            is_own_office: current.is_own_office,
-            assured_at: current.assured_at,
-            version: current.version,
-            deleted_at: current.deleted_at,
-            merged_into: current.merged_into,
-            logo_file_id: current.logo_file_id,
-            created_at: current.created_at,
-            ..fresh
-        };
-        let row = store::update(&tx, row).await.map_err(store_err)?;
-        let after = Organisation::from(&row);
-        audit::record(
-            &tx,
-            actor,
-            "organisation",
-            id,
-            "update",
-            Some(before.audit_view()),
-            Some(after.audit_view()),
-        )
-        .await?;
+        let after = update_in(&tx, actor, current, fresh).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         self.index_organisation(&after).await?;
         Ok(after)

@@ -129,7 +129,7 @@ fn push(errors: &mut Vec<FieldError>, field: &str, rule: &str) {
     });
 }
 
-fn validate(input: &PersonInput) -> Result<PersonRow, Error> {
+pub(crate) fn validate(input: &PersonInput) -> Result<PersonRow, Error> {
     let mut errors = Vec::new();
     macro_rules! take {
         ($r:expr) => {
@@ -290,10 +290,22 @@ impl Services {
         actor.require(Permission::WriteStaffArea)?;
         let row = validate(input)?;
         let tx = self.store.begin().await?;
-        let row = store::insert_person(&tx, row).await?;
+        let person = self.insert_person_in(&tx, actor, row).await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(person)
+    }
+
+    /// Inserts a checked row and records it, inside the caller's transaction.
+    pub(crate) async fn insert_person_in(
+        &self,
+        tx: &msohub_store::Tx,
+        actor: &Actor,
+        row: PersonRow,
+    ) -> Result<Person, Error> {
+        let row = store::insert_person(tx, row).await?;
         let person = self.assemble_in(&row);
         audit::record(
-            &tx,
+            tx,
             actor,
             "person",
             row.id,
@@ -302,8 +314,42 @@ impl Services {
             Some(person.audit_view()),
         )
         .await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
         Ok(person)
+    }
+
+    /// Replaces the editable fields of `current` by those of `fresh` when
+    /// `current` is still the stored version, and records the change.
+    pub(crate) async fn update_person_in(
+        &self,
+        tx: &msohub_store::Tx,
+        actor: &Actor,
+        current: PersonRow,
+        fresh: PersonRow,
+    ) -> Result<(), Error> {
+        let before = self.assemble_in(&current);
+        let id = current.id;
+        let row = PersonRow {
+            id,
+            version: current.version,
+            deleted_at: current.deleted_at,
+            created_at: current.created_at,
+            ..fresh
+        };
+        let row = store::update_person(tx, row).await.map_err(|e| match e {
+            msohub_store::Error::Stale => stale(),
+            other => other.into(),
+        })?;
+        audit::record(
+            tx,
+            actor,
+            "person",
+            id,
+            "update",
+            Some(before.audit_view()),
+            Some(self.assemble_in(&row).audit_view()),
+        )
+        .await?;
+        Ok(())
     }
 
     fn assemble_in(&self, row: &PersonRow) -> Person {
@@ -335,28 +381,7 @@ impl Services {
         if current.version != input.version {
             return Err(stale());
         }
-        let before = self.assemble_in(&current);
-        let row = PersonRow {
-            id,
-            version: current.version,
-            deleted_at: current.deleted_at,
-            created_at: current.created_at,
-            ..fresh
-        };
-        let row = store::update_person(&tx, row).await.map_err(|e| match e {
-            msohub_store::Error::Stale => stale(),
-            other => other.into(),
-        })?;
-        audit::record(
-            &tx,
-            actor,
-            "person",
-            id,
-            "update",
-            Some(before.audit_view()),
-            Some(self.assemble_in(&row).audit_view()),
-        )
-        .await?;
+        self.update_person_in(&tx, actor, current, fresh).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         self.get_person(actor, id).await
     }
@@ -406,42 +431,7 @@ impl Services {
             return Err(Error::Validation(errors));
         }
         let tx = self.store.begin().await?;
-        store::find_person(&tx, person_id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        org_store::find(&tx, organisation_id)
-            .await?
-            .ok_or_else(|| {
-                Error::Validation(vec![FieldError {
-                    field: "organisation_id".into(),
-                    rule: "not-found".into(),
-                }])
-            })?;
-        let id = Uuid::now_v7();
-        store::insert_affiliation(
-            &tx,
-            AffiliationRow {
-                id,
-                person_id,
-                organisation_id,
-                role: role.clone(),
-                from_date: from,
-                to_date: to,
-                created_at: Utc::now(),
-            },
-        )
-        .await?;
-        audit::record(&tx, actor, "person", person_id, "affiliation_add", None, Some(serde_json::json!({ "organisation_id": organisation_id, "role": role, "from": from, "to": to }))).await?;
-        audit::record(
-            &tx,
-            actor,
-            "organisation",
-            organisation_id,
-            "affiliation_add",
-            None,
-            Some(serde_json::json!({ "person_id": person_id, "role": role })),
-        )
-        .await?;
+        let id = add_affiliation_in(&tx, actor, person_id, organisation_id, role, from, to).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         Ok(id)
     }
@@ -595,4 +585,52 @@ fn affiliation_view(
         from: a.from_date,
         to: a.to_date,
     }
+}
+
+/// Links a person to an organisation inside the caller's transaction (the
+/// values are checked).
+pub(crate) async fn add_affiliation_in(
+    tx: &msohub_store::Tx,
+    actor: &Actor,
+    person_id: Uuid,
+    organisation_id: Uuid,
+    role: String,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Uuid, Error> {
+    store::find_person(tx, person_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    org_store::find(tx, organisation_id).await?.ok_or_else(|| {
+        Error::Validation(vec![FieldError {
+            field: "organisation_id".into(),
+            rule: "not-found".into(),
+        }])
+    })?;
+    let id = Uuid::now_v7();
+    store::insert_affiliation(
+        tx,
+        AffiliationRow {
+            id,
+            person_id,
+            organisation_id,
+            role: role.clone(),
+            from_date: from,
+            to_date: to,
+            created_at: Utc::now(),
+        },
+    )
+    .await?;
+    audit::record(tx, actor, "person", person_id, "affiliation_add", None, Some(serde_json::json!({ "organisation_id": organisation_id, "role": role, "from": from, "to": to }))).await?;
+    audit::record(
+        tx,
+        actor,
+        "organisation",
+        organisation_id,
+        "affiliation_add",
+        None,
+        Some(serde_json::json!({ "person_id": person_id, "role": role })),
+    )
+    .await?;
+    Ok(id)
 }

@@ -122,6 +122,8 @@ tables! {
     "event" => event,
     "event_organiser" => event_organiser,
     "offer" => offer,
+    "import_profile" => import_profile,
+    "import_upload" => import_upload,
     "audit_log" => audit_log,
 }
 

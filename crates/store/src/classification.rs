@@ -86,6 +86,14 @@ const REGISTER: &[(&str, &str)] = &[
     ),
     ("event_organiser", "event_id:N organisation_id:N position:N"),
     (
+        "import_profile",
+        "id:N entity:N name:N mapping:N on_match:N version:N created_at:N updated_at:N",
+    ),
+    (
+        "import_upload",
+        "id:N entity:N file_name:F size:N data:P user_id:R created_at:N",
+    ),
+    (
         "interaction",
         "id:N kind:N mode:N status:N subject:F starts_at:N duration_minutes:N cancel_reason:N \
          cancel_note:F topics:N interfaces:N notes:F version:N deleted_at:N created_by:R created_at:N \

@@ -15,6 +15,7 @@ mod entity;
 mod error;
 pub mod events;
 pub mod files;
+pub mod imports;
 pub mod migration;
 pub mod offers;
 pub mod organisations;

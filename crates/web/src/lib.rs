@@ -29,6 +29,11 @@ pub use report_file::{FORMATS as REPORT_FORMATS, ReportFile, render as render_re
 pub mod routes;
 
 pub use error::WebError;
+
+/// An import problem as a sentence in German (for the command line).
+pub fn import_problem_text(problem: &msohub_service::import::Problem) -> String {
+    pages::import::message(&i18n::Tr::new(msohub_domain::Language::De), problem)
+}
 pub use metrics::Metrics;
 
 use axum::Router;
@@ -93,6 +98,7 @@ fn route_table() -> routes::Routes {
     let r = pages::admin_taxonomies::routes(r);
     let r = pages::audit::routes(r);
     let r = pages::export::routes(r);
+    let r = pages::import::routes(r);
     let r = pages::organisations::routes(r);
     let r = pages::organisation_logo::routes(r);
     let r = pages::persons::routes(r);

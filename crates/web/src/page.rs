@@ -112,6 +112,9 @@ impl PageContext {
             items.push(("/app/targets", "nav-targets"));
             items.push(("/app/export", "nav-export"));
         }
+        if actor.can(Permission::WriteStaffArea) {
+            items.push(("/app/import", "nav-import"));
+        }
         if actor.can(Permission::ManageUsers) {
             items.push(("/app/admin/users", "nav-users"));
             items.push(("/app/admin/taxonomies", "nav-taxonomies"));

@@ -12,6 +12,8 @@ pub mod calendar_token;
 pub mod consent;
 pub mod event;
 pub mod event_organiser;
+pub mod import_profile;
+pub mod import_upload;
 pub mod interaction;
 pub mod interaction_organisation;
 pub mod interaction_person;

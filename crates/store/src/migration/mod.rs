@@ -19,6 +19,7 @@ mod m0010_report_texts;
 mod m0011_report_versions;
 mod m0012_events;
 mod m0013_offers;
+mod m0014_imports;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_report_versions::Migration),
             Box::new(m0012_events::Migration),
             Box::new(m0013_offers::Migration),
+            Box::new(m0014_imports::Migration),
         ]
     }
 }

@@ -1009,3 +1009,99 @@ rule-export-entity-unknown = Diese Art von Daten lässt sich nicht exportieren.
 rule-separator-unknown = Unbekanntes Trennzeichen (möglich: semicolon, comma, tab).
 rule-bom-invalid = bom muss 1 oder 0 sein.
 rule-format-unknown = Unbekanntes Format.
+
+# Import
+nav-import = Import
+import-title = Daten importieren
+import-lead = Organisationen, Personen (mit ihrer Funktion in einer Organisation), Angebote und Veranstaltungen aus einer Excel-, LibreOffice- oder CSV-Datei übernehmen. Sie ordnen die Spalten zu, sehen jede Zeile mit ihren Problemen und übernehmen dann alle Zeilen oder keine.
+import-entity = Art der Daten
+import-entity-missing = Bitte wählen Sie die Art der Daten.
+import-file = Datei
+import-file-hint = CSV (Komma, Semikolon oder Tabulator; UTF-8 oder Windows-1252), Excel (XLSX) oder LibreOffice (ODS), höchstens 64 MB. Die erste Zeile enthält die Spaltenüberschriften.
+import-file-too-large = Die Datei ist zu groß; höchstens 64 MB.
+import-profile = Gespeicherte Zuordnung
+import-profile-hint = Ein Profil ordnet die Spalten so zu wie beim letzten Mal; ohne Profil wird die Zuordnung aus den Überschriften erraten.
+import-profile-guess = Aus den Überschriften erraten
+import-upload = Hochladen und prüfen
+import-profiles = Gespeicherte Zuordnungen (Profile)
+import-profiles-none = Noch keine Profile gespeichert.
+import-profile-name = Name des Profils
+import-profile-columns = Spalten
+import-profile-delete = Löschen
+import-profile-save = Zuordnung als Profil speichern
+import-profile-save-hint = Ein Profil gleichen Namens wird ersetzt.
+import-profile-saved = Das Profil „{ $name }“ ist gespeichert.
+import-check-title = Import prüfen
+import-separator = Trennzeichen
+import-sheet = Tabellenblatt
+import-count-rows = { $count ->
+    [one] { $count } Zeile
+   *[other] { $count } Zeilen
+}
+import-count-errors = { $count ->
+    [one] { $count } Fehler
+   *[other] { $count } Fehler
+}
+import-count-warnings = { $count ->
+    [one] { $count } Hinweis
+   *[other] { $count } Hinweise
+}
+import-count-create = { $count ->
+    [one] { $count } neuer Datensatz
+   *[other] { $count } neue Datensätze
+}
+import-count-update = { $count ->
+    [one] { $count } Datensatz wird aktualisiert
+   *[other] { $count } Datensätze werden aktualisiert
+}
+import-count-skip = { $count ->
+    [one] { $count } vorhandener Datensatz bleibt unverändert
+   *[other] { $count } vorhandene Datensätze bleiben unverändert
+}
+import-refused = Nichts wurde importiert: die Datei hat noch Fehler.
+import-errors-hint = Solange eine Zeile Fehler hat, wird keine Zeile übernommen. Korrigieren Sie die Datei und laden Sie sie neu hoch, oder ändern Sie die Zuordnung.
+import-ready = Die Datei kann importiert werden.
+import-mapping = Zuordnung der Spalten
+import-mapping-hint = Jedem Feld kann eine Spalte der Datei zugeordnet werden; Felder ohne Spalte bleiben bei vorhandenen Datensätzen, wie sie sind. Mit * markierte Felder sind Pflicht.
+import-field = Feld
+import-column = Spalte
+import-sample = Wert in der ersten Zeile
+import-required = Pflichtfeld
+import-not-mapped = – nicht übernehmen –
+import-on-match = Wenn eine Zeile zu einem vorhandenen Datensatz passt
+import-on-match-hint = Organisationen passen über die Registernummer, sonst über Name und Postleitzahl; Personen über die E-Mail-Adresse, sonst über Vor- und Nachname; Angebote über Organisation und Titel; Veranstaltungen über Titel und Beginn.
+import-on-match-update = vorhandenen Datensatz mit den Werten der Datei aktualisieren
+import-on-match-skip = vorhandenen Datensatz unverändert lassen, Zeile überspringen
+import-on-match-create = trotzdem einen neuen Datensatz anlegen
+import-recheck = Zuordnung übernehmen und neu prüfen
+import-problems = Probleme
+import-no-problems = Keine Probleme gefunden.
+import-problems-cut = Die ersten { $count } Probleme:
+import-row = Zeile
+import-problem = Problem
+import-warning = Hinweis
+import-preview = Vorschau der ersten Zeilen
+import-action = Aktion
+import-action-create = neu
+import-action-update = aktualisieren
+import-action-skip = überspringen
+import-action-invalid = fehlerhaft
+import-commit = { $count ->
+    [one] { $count } Datensatz importieren
+   *[other] { $count } Datensätze importieren
+}
+import-discard = Abbrechen und Datei verwerfen
+import-done-title = Import abgeschlossen
+import-to-list = Zur Liste
+import-another = Weitere Datei importieren
+import-file-unreadable = Die Datei kann nicht gelesen werden:
+import-match-repeated = Doppelte Zeile:
+import-cells-extra = Zu viele Zellen:
+import-header-empty = Spaltenüberschrift fehlt:
+import-header-duplicate = Doppelte Spaltenüberschrift:
+import-column-missing = Spalte fehlt:
+import-mapping-required = Pflichtfeld nicht zugeordnet:
+import-field-unknown = Unbekanntes Feld:
+import-phone-number-cell = Telefonnummer als Zahl:
+import-conflict = Während des Imports geändert:
+rule-bool-invalid = Bitte „ja“ oder „nein“ angeben.

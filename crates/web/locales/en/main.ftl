@@ -1009,3 +1009,99 @@ rule-export-entity-unknown = This kind of data cannot be exported.
 rule-separator-unknown = Unknown separator (possible: semicolon, comma, tab).
 rule-bom-invalid = bom must be 1 or 0.
 rule-format-unknown = Unknown format.
+
+# Import
+nav-import = Import
+import-title = Import data
+import-lead = Take organisations, persons (with their role in an organisation), offers and events from an Excel, LibreOffice or CSV file. You map the columns, see every row with its problems, and then import all rows or none.
+import-entity = Kind of data
+import-entity-missing = Please choose the kind of data.
+import-file = File
+import-file-hint = CSV (comma, semicolon or tab; UTF-8 or Windows-1252), Excel (XLSX) or LibreOffice (ODS), at most 64 MB. The first row holds the column headers.
+import-file-too-large = The file is too large; at most 64 MB.
+import-profile = Saved mapping
+import-profile-hint = A profile maps the columns as last time; without one the mapping is guessed from the headers.
+import-profile-guess = Guess from the headers
+import-upload = Upload and check
+import-profiles = Saved mappings (profiles)
+import-profiles-none = No profiles saved yet.
+import-profile-name = Profile name
+import-profile-columns = Columns
+import-profile-delete = Delete
+import-profile-save = Save mapping as a profile
+import-profile-save-hint = A profile of the same name is replaced.
+import-profile-saved = The profile “{ $name }” is saved.
+import-check-title = Check import
+import-separator = Separator
+import-sheet = Sheet
+import-count-rows = { $count ->
+    [one] { $count } row
+   *[other] { $count } rows
+}
+import-count-errors = { $count ->
+    [one] { $count } error
+   *[other] { $count } errors
+}
+import-count-warnings = { $count ->
+    [one] { $count } note
+   *[other] { $count } notes
+}
+import-count-create = { $count ->
+    [one] { $count } new record
+   *[other] { $count } new records
+}
+import-count-update = { $count ->
+    [one] { $count } record is updated
+   *[other] { $count } records are updated
+}
+import-count-skip = { $count ->
+    [one] { $count } existing record stays unchanged
+   *[other] { $count } existing records stay unchanged
+}
+import-refused = Nothing was imported: the file still has errors.
+import-errors-hint = While any row has errors, no row is imported. Correct the file and upload it again, or change the mapping.
+import-ready = The file can be imported.
+import-mapping = Column mapping
+import-mapping-hint = Each field can take one column of the file; fields without a column stay as they are in existing records. Fields marked * are required.
+import-field = Field
+import-column = Column
+import-sample = Value in the first row
+import-required = required
+import-not-mapped = – do not import –
+import-on-match = When a row matches an existing record
+import-on-match-hint = Organisations match by register number, else by name and postcode; persons by e-mail address, else by given and family name; offers by organisation and title; events by title and start.
+import-on-match-update = update the existing record with the file's values
+import-on-match-skip = leave the existing record as it is and skip the row
+import-on-match-create = create a new record anyway
+import-recheck = Apply mapping and check again
+import-problems = Problems
+import-no-problems = No problems found.
+import-problems-cut = The first { $count } problems:
+import-row = Row
+import-problem = Problem
+import-warning = Note
+import-preview = Preview of the first rows
+import-action = Action
+import-action-create = new
+import-action-update = update
+import-action-skip = skip
+import-action-invalid = has errors
+import-commit = { $count ->
+    [one] Import { $count } record
+   *[other] Import { $count } records
+}
+import-discard = Cancel and discard the file
+import-done-title = Import complete
+import-to-list = To the list
+import-another = Import another file
+import-file-unreadable = The file cannot be read:
+import-match-repeated = Repeated row:
+import-cells-extra = Too many cells:
+import-header-empty = Column header missing:
+import-header-duplicate = Repeated column header:
+import-column-missing = Column missing:
+import-mapping-required = Required field not mapped:
+import-field-unknown = Unknown field:
+import-phone-number-cell = Phone number stored as a number:
+import-conflict = Changed during the import:
+rule-bool-invalid = Please give “yes” or “no”.

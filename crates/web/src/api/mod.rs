@@ -14,6 +14,7 @@ mod bodies;
 mod events;
 pub(crate) mod export;
 mod hsds;
+pub(crate) mod import;
 pub(crate) use events::event_query;
 pub mod docs;
 mod offers;
@@ -51,6 +52,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = offers::routes(r);
     let r = targets::routes(r);
     let r = export::routes(r);
+    let r = import::routes(r);
     audit::routes(r)
 }
 
@@ -189,6 +191,7 @@ pub(crate) struct AuditPage {
         persons::add_affiliation, persons::add_consent,
         offers::list_offers, offers::create_offer, offers::get_offer, offers::patch_offer, offers::delete_offer,
         audit::audit_log, export::export, openapi_json,
+        import::import, import::fields, import::profiles, import::put_profile, import::delete_profile,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&Common),
@@ -209,6 +212,7 @@ pub(crate) struct AuditPage {
         (name = "accounts", description = "The caller, user accounts, API tokens and settings"),
         (name = "audit", description = "Who changed what, and the change feed"),
         (name = "export", description = "Every record of one type as CSV, XLSX or JSON"),
+        (name = "import", description = "Organisations, persons, offers and events from CSV, XLSX or ODS files: checked row by row, imported all or nothing"),
     )
 )]
 pub struct ApiDoc;

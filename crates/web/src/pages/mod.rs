@@ -10,6 +10,7 @@ pub mod bodies;
 pub mod dashboard;
 pub mod events;
 pub mod export;
+pub mod import;
 pub mod interactions;
 pub mod login;
 pub mod needs;
