@@ -30,6 +30,7 @@ mod openapi;
 mod organisations;
 mod pages;
 mod persons;
+mod privacy;
 mod settings;
 mod smtp;
 mod targets;

@@ -481,10 +481,7 @@ fn read_ods(bytes: &[u8], limits: Limits) -> Result<(String, Grid), ReadError> {
 
 /// Header and data rows from a grid: the header is the first row that is
 /// not empty; blank rows are skipped; trailing empty cells are dropped.
-fn shape(
-    grid: Grid,
-    limits: Limits,
-) -> Result<Shaped, ReadError> {
+fn shape(grid: Grid, limits: Limits) -> Result<Shaped, ReadError> {
     let mut rows = grid
         .into_iter()
         .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));

@@ -34,6 +34,7 @@ pub mod oparl;
 pub mod organisations;
 mod patch;
 pub mod people;
+pub mod privacy;
 pub mod report;
 pub mod search;
 mod secrets;

@@ -99,6 +99,7 @@ fn route_table() -> routes::Routes {
     let r = pages::audit::routes(r);
     let r = pages::export::routes(r);
     let r = pages::import::routes(r);
+    let r = pages::privacy::routes(r);
     let r = pages::organisations::routes(r);
     let r = pages::organisation_logo::routes(r);
     let r = pages::persons::routes(r);

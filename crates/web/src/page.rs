@@ -114,6 +114,7 @@ impl PageContext {
         }
         if actor.can(Permission::WriteStaffArea) {
             items.push(("/app/import", "nav-import"));
+            items.push(("/app/privacy", "nav-privacy"));
         }
         if actor.can(Permission::ManageUsers) {
             items.push(("/app/admin/users", "nav-users"));

@@ -1105,3 +1105,56 @@ import-field-unknown = Unbekanntes Feld:
 import-phone-number-cell = Telefonnummer als Zahl:
 import-conflict = Während des Imports geändert:
 rule-bool-invalid = Bitte „ja“ oder „nein“ angeben.
+
+# Data protection
+nav-privacy = Datenschutz
+privacy-title = Datenschutz: Fristen und Löschung
+privacy-lead = Einwilligungen, die bald enden, und Personen, mit denen seit langem nichts mehr verbunden ist. Die Zeiträume lassen sich anpassen.
+privacy-days = Einwilligungen, die in so vielen Tagen enden
+privacy-months = Personen ohne Funktion, Einwilligung und Aktivität seit so vielen Monaten
+privacy-apply = Anzeigen
+privacy-expiring = Einwilligungen, die bald enden
+privacy-expiring-none = Keine Einwilligung endet in diesem Zeitraum.
+privacy-person = Person
+privacy-purpose = Zweck
+privacy-expires = endet am
+privacy-follow-up = Wiedervorlage
+privacy-follow-up-yes = angelegt
+privacy-follow-up-no = noch keine
+privacy-remind = Wiedervorlagen für diese Einwilligungen anlegen
+privacy-reminders-created = { $count ->
+    [one] { $count } Wiedervorlage angelegt.
+   *[other] { $count } Wiedervorlagen angelegt.
+}
+privacy-candidates = Zur Löschung vorgeschlagen
+privacy-candidates-lead = Personen ohne aktuelle Funktion in einer Organisation, ohne gültige Einwilligung, ohne Gremienmitgliedschaft und ohne Kontakt, Sitzung oder Änderung seit { $months } Monaten.
+privacy-candidates-none = Niemand erfüllt diese Bedingungen.
+privacy-last-change = zuletzt geändert
+privacy-person-link = Datenschutz
+privacy-person-title = Datenschutz
+privacy-back-to-person = Zurück zur Person
+privacy-access = Auskunft (Art. 15 DSGVO)
+privacy-access-lead = Alles, was msohub zu dieser Person speichert, als PDF zum Versand oder als JSON. Jede Auskunft wird im Protokoll vermerkt.
+privacy-stored = Gespeichert
+privacy-count = Anzahl
+privacy-affiliations = Funktionen in Organisationen
+privacy-consents = Einwilligungen
+privacy-contacts = Kontakte
+privacy-memberships = Gremienmitgliedschaften
+privacy-attendance = Teilnahmen an Sitzungen
+privacy-offers = Angebote (als Ansprechperson)
+privacy-follow-ups = Wiedervorlagen
+privacy-history = Änderungen am Datensatz
+privacy-download-pdf = Auskunft als PDF
+privacy-download-json = Auskunft als JSON
+privacy-erase = Löschen (Art. 17 DSGVO)
+privacy-erase-lead = Name, Kontaktdaten, Notizen, Funktionen und Erwähnungen von Name, E-Mail-Adresse und Telefonnummer in Notizen, Protokollen und Verlauf werden überall entfernt. Verknüpfungen, die nur gezählt werden (Kontakte, Sitzungsteilnahmen, Einwilligungsdaten), bleiben, damit Zahlen und abgeschlossene Berichte stimmen. Das lässt sich nicht rückgängig machen.
+privacy-erase-reason = Grund
+privacy-erase-reason-hint = Zum Beispiel „Antrag nach Art. 17 vom 3. November 2026“. Der Grund steht im Protokoll, die gelöschten Daten nicht.
+privacy-erase-confirm = Ich habe geprüft, dass die Daten gelöscht werden dürfen.
+privacy-erase-button = Person endgültig löschen
+privacy-erase-confirm-missing = Bitte bestätigen Sie, dass die Daten gelöscht werden dürfen.
+privacy-erase-reason-missing = Bitte geben Sie einen Grund an.
+privacy-erase-admins = Nur Administratorinnen und Administratoren können Personen löschen.
+privacy-erase-deleted = Diese Person ist gelöscht.
+privacy-erased = Die Person ist gelöscht; erhalten bleiben nur Verknüpfungen, die gezählt werden.

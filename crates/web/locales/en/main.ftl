@@ -1105,3 +1105,56 @@ import-field-unknown = Unknown field:
 import-phone-number-cell = Phone number stored as a number:
 import-conflict = Changed during the import:
 rule-bool-invalid = Please give “yes” or “no”.
+
+# Data protection
+nav-privacy = Data protection
+privacy-title = Data protection: deadlines and deletion
+privacy-lead = Consents that end soon, and people nothing has tied to the office for a long time. The periods can be adjusted.
+privacy-days = Consents ending within this many days
+privacy-months = People without role, consent or activity for this many months
+privacy-apply = Show
+privacy-expiring = Consents ending soon
+privacy-expiring-none = No consent ends in this period.
+privacy-person = Person
+privacy-purpose = Purpose
+privacy-expires = ends on
+privacy-follow-up = Follow-up
+privacy-follow-up-yes = created
+privacy-follow-up-no = none yet
+privacy-remind = Create follow-ups for these consents
+privacy-reminders-created = { $count ->
+    [one] { $count } follow-up created.
+   *[other] { $count } follow-ups created.
+}
+privacy-candidates = Proposed for deletion
+privacy-candidates-lead = People with no current role in an organisation, no valid consent, no body membership and no contact, meeting or change for { $months } months.
+privacy-candidates-none = Nobody meets these conditions.
+privacy-last-change = last changed
+privacy-person-link = Data protection
+privacy-person-title = Data protection
+privacy-back-to-person = Back to the person
+privacy-access = Subject access (GDPR Art. 15)
+privacy-access-lead = Everything msohub stores about this person, as a PDF to send or as JSON. Every subject access is recorded in the audit log.
+privacy-stored = Stored
+privacy-count = Count
+privacy-affiliations = Roles in organisations
+privacy-consents = Consents
+privacy-contacts = Contacts
+privacy-memberships = Body memberships
+privacy-attendance = Meeting attendance
+privacy-offers = Offers (as contact)
+privacy-follow-ups = Follow-ups
+privacy-history = Changes to the record
+privacy-download-pdf = Subject access as PDF
+privacy-download-json = Subject access as JSON
+privacy-erase = Erase (GDPR Art. 17)
+privacy-erase-lead = Name, contact data, notes, roles, and mentions of the name, e-mail address and phone number in notes, minutes and history are removed everywhere. Links that are only counted (contacts, meeting attendance, consent dates) stay, so figures and finalised reports remain correct. This cannot be undone.
+privacy-erase-reason = Reason
+privacy-erase-reason-hint = For example “request under Art. 17 of 3 November 2026”. The reason is kept in the audit log, the erased data is not.
+privacy-erase-confirm = I have checked that the data may be erased.
+privacy-erase-button = Erase the person for good
+privacy-erase-confirm-missing = Please confirm that the data may be erased.
+privacy-erase-reason-missing = Please give a reason.
+privacy-erase-admins = Only administrators can erase persons.
+privacy-erase-deleted = This person is erased.
+privacy-erased = The person is erased; only links that are counted remain.

@@ -20,6 +20,7 @@ pub mod docs;
 mod offers;
 mod organisations;
 mod persons;
+pub(crate) mod privacy;
 mod settings;
 mod targets;
 pub use targets::document as targets_document;
@@ -53,6 +54,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = targets::routes(r);
     let r = export::routes(r);
     let r = import::routes(r);
+    let r = privacy::routes(r);
     audit::routes(r)
 }
 
@@ -192,6 +194,7 @@ pub(crate) struct AuditPage {
         offers::list_offers, offers::create_offer, offers::get_offer, offers::patch_offer, offers::delete_offer,
         audit::audit_log, export::export, openapi_json,
         import::import, import::fields, import::profiles, import::put_profile, import::delete_profile,
+        privacy::subject_access, privacy::erase, privacy::retention, privacy::remind,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&Common),

@@ -18,6 +18,7 @@ pub mod offers;
 pub mod organisation_logo;
 pub mod organisations;
 pub mod persons;
+pub mod privacy;
 pub mod report;
 pub mod targets;
 pub mod tasks;
