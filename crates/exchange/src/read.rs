@@ -199,8 +199,9 @@ pub fn read_table(bytes: &[u8], name: &str, limits: Limits) -> Result<Table, Rea
                 text
             };
             let separator = sniff_separator(&text);
-            let grid = read_csv(&text, separator, limits)?;
-            (Format::Csv, encoding, Some(separator as char), None, grid)
+            // A header without any separator: one column, never split.
+            let grid = read_csv(&text, separator.unwrap_or(0x1f), limits)?;
+            (Format::Csv, encoding, separator.map(char::from), None, grid)
         }
         Format::Xlsx => {
             let (sheet, grid) = read_xlsx(bytes, limits)?;
@@ -264,8 +265,9 @@ fn decode(bytes: &[u8]) -> (String, &'static str) {
 }
 
 /// The separator of the header line: whichever of `;`, `,` and tab occurs
-/// most outside quotes (semicolon wins a tie: German Excel).
-fn sniff_separator(text: &str) -> u8 {
+/// most outside quotes (semicolon wins a tie: German Excel); `None` when
+/// the header has none (a table of one column).
+fn sniff_separator(text: &str) -> Option<u8> {
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for c in text.chars().take(64 * 1024) {
@@ -279,7 +281,7 @@ fn sniff_separator(text: &str) -> u8 {
         }
     }
     let best = (0..3).max_by_key(|i| (counts[*i], 3 - i)).unwrap_or(0);
-    [b';', b',', b'\t'][best]
+    (counts[best] > 0).then_some([b';', b',', b'\t'][best])
 }
 
 type Grid = Vec<(usize, Vec<Value>)>;
@@ -702,6 +704,73 @@ mod tests {
             table(&bytes, "liste.csv"),
             Err(ReadError::NameMismatch { .. })
         ));
+    }
+
+    /// A minimal OpenDocument spreadsheet, as LibreOffice writes one: a
+    /// number cell for the postcode, a merged-looking empty header cell.
+    fn ods(rows: &[&[(&str, &str)]]) -> Vec<u8> {
+        use std::io::Write;
+        let mut body = String::new();
+        for row in rows {
+            body.push_str("<table:table-row>");
+            for (kind, v) in *row {
+                match *kind {
+                    "n" => body.push_str(&format!(
+                        r#"<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>"#
+                    )),
+                    "e" => body.push_str("<table:table-cell/>"),
+                    _ => body.push_str(&format!(
+                        r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+                    )),
+                }
+            }
+            body.push_str("</table:table-row>");
+        }
+        let content = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Vereine">{body}</table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("mimetype", stored).unwrap();
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+        zip.start_file("META-INF/manifest.xml", stored).unwrap();
+        zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+        zip.start_file("content.xml", stored).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn ods_is_read() {
+        let bytes = ods(&[
+            &[("s", "Name"), ("s", "PLZ"), ("e", "")],
+            &[("s", "Verein Ost"), ("n", "1067"), ("s", "x")],
+            &[("s", "Verein West"), ("s", "04109")],
+        ]);
+        let t = table(&bytes, "vereine.ods").unwrap();
+        assert_eq!(t.format, Format::Ods);
+        assert_eq!(t.sheet.as_deref(), Some("Vereine"));
+        assert_eq!(t.headers, ["Name", "PLZ"]);
+        assert_eq!(t.rows[0].cells[1], Value::Number("1067".into()));
+        assert_eq!(t.rows[1].cells[1], Value::Text("04109".into()));
+        assert_eq!(t.rows[1].number, 3);
+        assert!(t.problems.iter().any(|p| p.code == "cells-extra" && p.row == 2));
+        assert!(matches!(
+            table(&bytes, "vereine.xlsx"),
+            Err(ReadError::NameMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn a_single_column_is_never_split() {
+        let t = table(b"Name
+Verein; e.V.
+A, B
+", "x.csv").unwrap();
+        assert_eq!(t.separator, None);
+        assert_eq!(t.rows[0].cells[0].as_str(), "Verein; e.V.");
+        assert_eq!(t.rows[1].cells[0].as_str(), "A, B");
     }
 
     #[test]
