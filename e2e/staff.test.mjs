@@ -279,6 +279,40 @@ describe('staff journey', { timeout: 10 * TIMEOUT }, () => {
     }
   });
 
+  test('the import wizard (upload, check page with problems, result) and a person\'s data-protection page pass axe', { timeout: 3 * TIMEOUT }, async () => {
+    await page.goto(app.url('/app/import'));
+    await page.check('#entity-organisations');
+    await page.setInputFiles('#file', {
+      name: 'vereine.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Vereinsname;PLZ;Ort\nE2E-Verein Eins;04109;Leipzig\nE2E-Verein Zwei;4109;Leipzig\n'),
+    });
+    await page.locator('#import-upload button[type=submit]').click();
+    await page.waitForURL(/\/app\/import\/[0-9a-f-]{36}/);
+    await assertH1('import check');
+    assert.match(await page.locator('#problem-table').innerText(), /\b3\b/, 'the bad postcode is in row 3');
+    assert.ok(await page.locator('#commit button').isDisabled(), 'errors block the commit');
+    await shoot();
+    await assertNoAxeViolations('import check with problems');
+    // Leave the row out by mapping nothing else: map the postcode away and
+    // check again, then import.
+    await page.selectOption('#m-postcode', '');
+    await page.locator('#mapping button[type=submit]').click();
+    await page.waitForSelector('#ready');
+    await page.locator('#commit button').click();
+    await page.waitForSelector('#import-result');
+    await assertH1('import done');
+    await assertNoAxeViolations('import done');
+    // A person's data-protection page (the admin sees the erase form).
+    await page.goto(app.url('/app/persons'));
+    const person = new URL(await page.locator('#persons a.person-name').first().getAttribute('href'), app.baseUrl).pathname;
+    await page.goto(app.url(`${person}/privacy`));
+    await assertH1('person privacy');
+    assert.equal(await page.locator('#erase-form').count(), 1);
+    await shoot();
+    await assertNoAxeViolations('person privacy');
+  });
+
   for (const start of ['/de/', '/en/']) {
     test(`${start}: an upcoming event's public page passes axe (keyboard: Tab to the link, Enter)`, { timeout: TIMEOUT }, async () => {
       await page.goto(app.url(start));
