@@ -176,3 +176,65 @@ async fn every_record_type_exports_as_csv_xlsx_and_json(app: TestApp) {
     );
     assert!(!text.contains("HYPERLINK"), "{text}");
 }
+
+on_both_databases!(lists_export_with_their_current_filters);
+
+async fn lists_export_with_their_current_filters(app: TestApp) {
+    app.sign_in("staff").await;
+    let post = |path: &'static str, body: Value| {
+        let client = app.client.clone();
+        let url = app.url(path);
+        async move {
+            let r = client.post(url).json(&body).send().await.unwrap();
+            assert!(r.status().is_success(), "{path}: {}", r.status());
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let org = post(
+        "/api/v1/organisations",
+        json!({"name": "Verein Filter", "kind": "mso"}),
+    )
+    .await;
+    for (title, status) in [
+        ("Läuft", "active"),
+        ("Pausiert", "paused"),
+        ("Auch aktiv", "active"),
+    ] {
+        post("/api/v1/offers", json!({"organisation_id": org["id"], "title": title, "category": "parents", "status": status})).await;
+    }
+    post("/api/v1/events", json!({"title": "Fest", "starts_at": "2031-07-04T15:00", "mode": "in_person", "place": "Park", "organisers": [org["id"]]})).await;
+    post("/api/v1/events", json!({"title": "Lesung", "starts_at": "2031-08-04T15:00", "mode": "in_person", "place": "Bibliothek", "organisers": [org["id"]]})).await;
+    // The offer list shows its export links with the filters it has.
+    let page = app.get_page("/app/offers?status=active").await;
+    let href = page.attr("#export-csv", "href");
+    assert!(
+        href.starts_with("/app/offers/export?format=csv&") && href.contains("status=active"),
+        "{href}"
+    );
+    let csv = app.get(&href).await.text().await.unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        3,
+        "header and the two active offers: {csv}"
+    );
+    assert!(!csv.contains("Pausiert"), "{csv}");
+    let json: Value = app
+        .get("/app/offers/export?format=json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 3);
+    let events: Value = app
+        .get("/app/events/export?format=json&q=Lesung")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(events.as_array().unwrap().len(), 1, "{events}");
+    let r = app.get("/app/interactions/export?format=xlsx").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
+    let r = app.get("/app/offers/export?format=pdf").await;
+    assert_eq!(r.status(), 422);
+}

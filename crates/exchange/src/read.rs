@@ -733,7 +733,8 @@ mod tests {
         let stored = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Stored);
         zip.start_file("mimetype", stored).unwrap();
-        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
         zip.start_file("META-INF/manifest.xml", stored).unwrap();
         zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
         zip.start_file("content.xml", stored).unwrap();
@@ -755,7 +756,11 @@ mod tests {
         assert_eq!(t.rows[0].cells[1], Value::Number("1067".into()));
         assert_eq!(t.rows[1].cells[1], Value::Text("04109".into()));
         assert_eq!(t.rows[1].number, 3);
-        assert!(t.problems.iter().any(|p| p.code == "cells-extra" && p.row == 2));
+        assert!(
+            t.problems
+                .iter()
+                .any(|p| p.code == "cells-extra" && p.row == 2)
+        );
         assert!(matches!(
             table(&bytes, "vereine.xlsx"),
             Err(ReadError::NameMismatch { .. })
@@ -764,10 +769,14 @@ mod tests {
 
     #[test]
     fn a_single_column_is_never_split() {
-        let t = table(b"Name
+        let t = table(
+            b"Name
 Verein; e.V.
 A, B
-", "x.csv").unwrap();
+",
+            "x.csv",
+        )
+        .unwrap();
         assert_eq!(t.separator, None);
         assert_eq!(t.rows[0].cells[0].as_str(), "Verein; e.V.");
         assert_eq!(t.rows[1].cells[0].as_str(), "A, B");

@@ -1158,3 +1158,4 @@ privacy-erase-reason-missing = Bitte geben Sie einen Grund an.
 privacy-erase-admins = Nur Administratorinnen und Administratoren können Personen löschen.
 privacy-erase-deleted = Diese Person ist gelöscht.
 privacy-erased = Die Person ist gelöscht; erhalten bleiben nur Verknüpfungen, die gezählt werden.
+list-export = Diese Liste herunterladen

@@ -1158,3 +1158,4 @@ privacy-erase-reason-missing = Please give a reason.
 privacy-erase-admins = Only administrators can erase persons.
 privacy-erase-deleted = This person is erased.
 privacy-erased = The person is erased; only links that are counted remain.
+list-export = Download this list

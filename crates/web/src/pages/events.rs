@@ -80,6 +80,8 @@ const FLAGS: &[&str] = &["is_public"];
 #[template(path = "events/list.html")]
 struct ListTemplate {
     page: PageContext,
+    /// The filters for the export links.
+    export_query: String,
     events: Vec<Event>,
     total: u64,
     statuses: Vec<(&'static str, String, bool)>,
@@ -112,6 +114,7 @@ async fn list(
     Ok(render(
         StatusCode::OK,
         &ListTemplate {
+            export_query: super::export::export_query(raw),
             statuses,
             public: q.public.map(|p| p.to_string()).unwrap_or_default(),
             text: q.text.clone().unwrap_or_default(),

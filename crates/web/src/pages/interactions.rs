@@ -55,6 +55,8 @@ struct Row {
 #[template(path = "interactions/list.html")]
 struct ListTemplate {
     page: PageContext,
+    /// The filters for the export links.
+    export_query: String,
     rows: Vec<Row>,
     total: u64,
     next_page: Option<String>,
@@ -176,6 +178,7 @@ async fn list(
     Ok(render(
         StatusCode::OK,
         &ListTemplate {
+            export_query: super::export::export_query(raw.as_deref()),
             page,
             rows: result.items.into_iter().map(|item| Row { item }).collect(),
             total: result.total,

@@ -131,6 +131,8 @@ fn with_choose(mut options: Options, tr: Tr, key: &str) -> Options {
 #[template(path = "offers/list.html")]
 struct ListTemplate {
     page: PageContext,
+    /// The filters for the export links.
+    export_query: String,
     items: Vec<Offer>,
     total: u64,
     next_page: Option<String>,
@@ -248,6 +250,7 @@ async fn list(
     Ok(render(
         StatusCode::OK,
         &ListTemplate {
+            export_query: super::export::export_query(raw.as_deref()),
             page,
             items: result.items,
             total: result.total,
