@@ -152,7 +152,7 @@ async fn organisations_import_all_or_nothing_and_match_existing(app: TestApp) {
     assert_eq!(turk["street"], "Hauptstraße 1", "unmapped columns are kept");
     assert_eq!(turk["internal_notes"], "erste Zeile");
     // Skip leaves it alone; create makes a second record.
-    let csv3 = "Name;VR-Nummer;Telefon\nGanz anders;VR 1234;0000\n"
+    let csv3 = "Name;VR-Nummer;Telefon\nGanz anders;VR 1234;0341 1\n"
         .as_bytes()
         .to_vec();
     let (_, report) = post_file(
@@ -176,6 +176,7 @@ async fn organisations_import_all_or_nothing_and_match_existing(app: TestApp) {
         status, 422,
         "a second record with a taken register number: {report}"
     );
+    assert_eq!(rules(&report), vec![(2, "B".into(), "taken".into())]);
 
     // One bad row: nothing of the file is written, every problem is named
     // by row and column.

@@ -1519,6 +1519,21 @@ impl Services {
                 .as_ref()
                 .and_then(|k| ctx.existing.get(k))
                 .copied();
+            // A second organisation with a register number that is taken
+            // would fail at the commit; say so at the row instead.
+            if existing.is_some()
+                && on_match == OnMatch::Create
+                && match_key.as_deref().is_some_and(|k| k.starts_with("reg:"))
+            {
+                let col = columns.get("register_number");
+                problems.push(err(
+                    row.number,
+                    col,
+                    Some("register_number"),
+                    "taken",
+                    cell_text(col, row),
+                ));
+            }
             let action = match (existing, on_match) {
                 (Some(_), OnMatch::Skip) => RowAction::Skip,
                 (Some(_), OnMatch::Update) => RowAction::Update,
