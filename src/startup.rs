@@ -171,6 +171,7 @@ impl Application {
         let purge = tokio::spawn(purge_sessions(self.services.clone()));
         let mail = tokio::spawn(send_mail(self.services.clone(), self.mail_retry));
         let oparl = tokio::spawn(sync_oparl(self.services.clone()));
+        let housekeeping = tokio::spawn(hourly(self.services.clone()));
         // Half a second: a change made on another node is findable here
         // within a second, at the cost of one indexed query per tick.
         let follow = tokio::spawn(msohub_service::search::follow(
@@ -187,6 +188,7 @@ impl Application {
         follow.abort();
         mail.abort();
         oparl.abort();
+        housekeeping.abort();
         self.services.close().await;
         result
     }
@@ -221,6 +223,28 @@ async fn sync_oparl(services: Services) {
 }
 
 /// Removes timed-out sessions every ten minutes.
+/// Every hour: follow-ups for consents that end soon (data protection) and
+/// removal of import uploads nobody finished.
+async fn hourly(services: Services) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match services.remind_expiring_consents_automatically().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                follow_ups = n,
+                "follow-ups created for consents that end soon"
+            ),
+            Err(err) => {
+                tracing::warn!(error = %err, "creating follow-ups for expiring consents failed")
+            }
+        }
+        if let Err(err) = services.purge_stale_imports().await {
+            tracing::warn!(error = %err, "removing old import uploads failed");
+        }
+    }
+}
+
 async fn purge_sessions(services: Services) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {

@@ -316,6 +316,32 @@ async fn the_data_protection_pages(app: TestApp) {
         .get_page(r.headers()["location"].to_str().unwrap())
         .await;
     assert!(page.text("#created").contains('1'), "{}", page.text("main"));
+    assert!(page.text("#expiring").contains("angelegt"));
+    // The server's hourly run finds nothing left to do; for a new consent
+    // it creates the follow-up itself, for the administrator.
+    assert_eq!(
+        app.services
+            .remind_expiring_consents_automatically()
+            .await
+            .unwrap(),
+        0
+    );
+    let q = post(
+        &app,
+        "/api/v1/persons",
+        json!({"given_name": "Karim", "family_name": "Said"}),
+    )
+    .await;
+    post(&app, &format!("/api/v1/persons/{}/consents", q["id"].as_str().unwrap()), json!({"purpose": "contact", "given_on": day(-30), "source": "Formular", "expires_on": day(20)})).await;
+    assert_eq!(
+        app.services
+            .remind_expiring_consents_automatically()
+            .await
+            .unwrap(),
+        1
+    );
+    let tasks = get(&app, "/api/v1/tasks?link_type=person").await;
+    assert!(tasks.to_string().contains("läuft am"), "{tasks}");
     // Erasing needs the confirmation, then works.
     let r = app
         .post_form(&format!("/app/persons/{id}/erase"), &[("reason", "Antrag")])

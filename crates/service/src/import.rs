@@ -1356,6 +1356,14 @@ impl Services {
         Ok(id)
     }
 
+    /// Removes wizard uploads older than a day (run by the server hourly).
+    pub async fn purge_stale_imports(&self) -> Result<u64, Error> {
+        Ok(
+            store::delete_uploads_before(self.store.conn(), Utc::now() - chrono::Duration::days(1))
+                .await?,
+        )
+    }
+
     /// A staged file; only its uploader (or an administrator) gets it.
     pub async fn staged_import(&self, actor: &Actor, id: Uuid) -> Result<StagedFile, Error> {
         actor.require(Permission::WriteStaffArea)?;

@@ -374,6 +374,22 @@ impl Services {
         })
     }
 
+    /// What the server runs every hour: follow-ups for the consents ending
+    /// within the default days, for the longest-standing active
+    /// administrator (none without one). Returns how many were created.
+    pub async fn remind_expiring_consents_automatically(&self) -> Result<usize, Error> {
+        let users = msohub_store::users::list_users(self.store.conn()).await?;
+        let Some(admin) = users
+            .iter()
+            .filter(|u| u.role == "admin" && u.disabled_at.is_none())
+            .min_by_key(|u| u.created_at)
+        else {
+            return Ok(0);
+        };
+        self.remind_expiring_consents(&Actor::cli(), admin.id, DEFAULT_DAYS)
+            .await
+    }
+
     /// Creates a follow-up for every consent ending within `days` that has
     /// none yet, due a week before it ends (today at the earliest), for
     /// `assignee`. Returns how many were created.
