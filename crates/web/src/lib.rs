@@ -43,7 +43,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
-use tower_http::timeout::TimeoutLayer;
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone, Default)]
@@ -121,6 +120,26 @@ pub fn route_list() -> Vec<routes::RouteSpec> {
     list
 }
 
+/// Requests get 30 seconds, imports (reading, checking and writing up to
+/// 200,000 rows) ten minutes; past the limit the answer is 503.
+async fn time_limit(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let limit = if path.starts_with("/app/import") || path.starts_with("/api/v1/import") {
+        Duration::from_secs(600)
+    } else {
+        Duration::from_secs(30)
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            axum::response::IntoResponse::into_response(axum::http::StatusCode::SERVICE_UNAVAILABLE)
+        }
+    }
+}
+
 /// The whole application as one axum router.
 pub fn router(state: AppState) -> Router {
     let (routes, _) = route_table().into_parts();
@@ -149,10 +168,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             public_cache::serve,
         ))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(30),
-        ))
+        .layer(axum::middleware::from_fn(time_limit))
         // Fastest level: on a 2-core machine, CPU spent compressing is CPU not
         // spent answering; the fastest level still shrinks HTML by ~75 %.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
