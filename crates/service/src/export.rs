@@ -235,6 +235,21 @@ impl Services {
     ) -> Result<Vec<u8>, Error> {
         let records = self.export_records(actor, entity).await?;
         let bytes = render(entity, format, &records)?;
+        self.record_export(actor, entity, format, records.len(), false)
+            .await?;
+        Ok(bytes)
+    }
+
+    /// The audit entry of an export: type, format, rows, whether filtered
+    /// (never the data).
+    async fn record_export(
+        &self,
+        actor: &Actor,
+        entity: ExportEntity,
+        format: ExportFormat,
+        rows: usize,
+        filtered: bool,
+    ) -> Result<(), Error> {
         let tx = self.store.begin().await?;
         audit::record(
             &tx,
@@ -245,12 +260,13 @@ impl Services {
             None,
             Some(serde_json::json!({
                 "format": format.extension(),
-                "rows": records.len(),
+                "rows": rows,
+                "filtered": filtered,
             })),
         )
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
-        Ok(bytes)
+        Ok(())
     }
 }
 
@@ -310,22 +326,8 @@ impl Services {
             }
         };
         let bytes = render(entity, format, &records)?;
-        let tx = self.store.begin().await?;
-        audit::record(
-            &tx,
-            actor,
-            "export",
-            entity.as_str(),
-            "export",
-            None,
-            Some(serde_json::json!({
-                "format": format.extension(),
-                "rows": records.len(),
-                "filtered": true,
-            })),
-        )
-        .await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
+        self.record_export(actor, entity, format, records.len(), true)
+            .await?;
         Ok(bytes)
     }
 }

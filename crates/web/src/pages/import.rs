@@ -507,9 +507,13 @@ async fn commit(
             &|_| {},
         )
         .await;
-    let report = match result {
-        Ok(report) => report,
+    // Refused: the check page again, with what stands in the way.
+    let outcome = match result {
+        Ok(report) if report.committed => Ok(report),
+        Ok(report) => Err(report),
         Err(msohub_service::Error::Conflict(msg)) => {
+            // A record changed between the check and the commit: check
+            // again and say so at the top.
             let mut report = state
                 .services
                 .import(
@@ -537,6 +541,13 @@ async fn commit(
                     severity: Severity::Error,
                 },
             );
+            Err(report)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let report = match outcome {
+        Ok(report) => report,
+        Err(report) => {
             return check_page(
                 &state,
                 &parts,
@@ -551,23 +562,7 @@ async fn commit(
             )
             .await;
         }
-        Err(e) => return Err(e.into()),
     };
-    if !report.committed {
-        return check_page(
-            &state,
-            &parts,
-            &actor,
-            id,
-            staged.entity,
-            &staged.bytes,
-            report,
-            true,
-            None,
-            options.profile.unwrap_or_default(),
-        )
-        .await;
-    }
     state.services.discard_staged_import(&actor, id).await?;
     let page = super::staff_page(&state, &parts, &actor, "import-done-title").await;
     Ok(render(
