@@ -217,6 +217,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/app/offers/export", Access::StaffArea),
     ("GET", "/app/events/export", Access::StaffArea),
     ("GET", "/app/interactions/export", Access::StaffArea),
+    ("GET", "/app/persons/export", Access::StaffArea),
     ("POST", "/api/v1/import/{entity}", Access::Write),
     ("GET", "/api/v1/import/{entity}/fields", Access::StaffArea),
     ("GET", "/api/v1/import/{entity}/profiles", Access::StaffArea),

@@ -235,6 +235,24 @@ async fn lists_export_with_their_current_filters(app: TestApp) {
     let r = app.get("/app/interactions/export?format=xlsx").await;
     assert_eq!(r.status(), 200);
     assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
+    // The person list's search.
+    post(
+        "/api/v1/persons",
+        json!({"given_name": "Rana", "family_name": "Haddad"}),
+    )
+    .await;
+    post(
+        "/api/v1/persons",
+        json!({"given_name": "Oleh", "family_name": "Kovalenko"}),
+    )
+    .await;
+    let page = app.get_page("/app/persons?q=hadd").await;
+    let href = page.attr("#export-csv", "href");
+    let csv = app.get(&href).await.text().await.unwrap();
+    assert!(
+        csv.contains("Haddad") && !csv.contains("Kovalenko"),
+        "{csv}"
+    );
     let r = app.get("/app/offers/export?format=pdf").await;
     assert_eq!(r.status(), 422);
 }

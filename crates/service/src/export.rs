@@ -276,6 +276,8 @@ pub enum ListQuery {
     Offers(crate::offers::OfferQuery),
     Events(crate::events::EventQuery),
     Contacts(crate::interactions::InteractionQuery),
+    /// Persons whose name or e-mail contains these words.
+    Persons(String),
 }
 
 impl Services {
@@ -310,6 +312,21 @@ impl Services {
                     |q| self.list_interactions(actor, q)
                 ),
             ),
+            ListQuery::Persons(text) => {
+                let mut out = Vec::new();
+                let mut cursor: Option<String> = None;
+                loop {
+                    let page = self
+                        .list_persons(actor, &text, cursor.as_deref(), PAGE)
+                        .await?;
+                    out.extend(json(page.items)?);
+                    match page.next_cursor {
+                        Some(c) => cursor = Some(c),
+                        None => break,
+                    }
+                }
+                (ExportEntity::Persons, out)
+            }
             ListQuery::Events(q) => {
                 let mut out = Vec::new();
                 let mut offset = 0;

@@ -20,6 +20,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/app/offers/export", offers)
         .get("/app/events/export", events)
         .get("/app/interactions/export", contacts)
+        .get("/app/persons/export", persons)
 }
 
 /// A list's query for its export links: the filters, without paging,
@@ -148,4 +149,21 @@ async fn download(
     let (entity, format) = crate::api::export::request(&entity, raw.as_deref())?;
     let bytes = state.services.export(&actor, entity, format).await?;
     Ok(crate::api::export::file(entity, format, bytes))
+}
+
+/// The person list with its current search as a file.
+async fn persons(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let text = crate::pages::organisations::query_param(raw.as_deref(), "q").unwrap_or_default();
+    list_file(
+        &state,
+        &actor,
+        ExportEntity::Persons,
+        ListQuery::Persons(text),
+        raw.as_deref(),
+    )
+    .await
 }

@@ -45,6 +45,8 @@ struct ListQuery {
 #[template(path = "persons/list.html")]
 struct ListTemplate {
     page: PageContext,
+    /// The search for the export links.
+    export_query: String,
     q: String,
     items: Vec<Person>,
     total: u64,
@@ -70,6 +72,7 @@ async fn list(
         StatusCode::OK,
         &ListTemplate {
             page,
+            export_query: format!("q={}", encode_query(&q.q)),
             q: q.q,
             items: page_of.items,
             total: page_of.total,
