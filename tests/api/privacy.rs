@@ -180,7 +180,7 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
     let erased = post(
         &app,
         &format!("/api/v1/persons/{id}/erase"),
-        json!({"reason": "Antrag nach Art. 17 vom 3.11.2026"}),
+        json!({"reason": "Antrag von Ayşe Yılmaz nach Art. 17 vom 3.11.2026"}),
     )
     .await;
     assert!(erased["mentions"].as_u64().unwrap() >= 3, "{erased}");

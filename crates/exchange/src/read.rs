@@ -559,7 +559,7 @@ fn shape(grid: Grid, limits: Limits) -> Result<Shaped, ReadError> {
                 column: Some(column_letter(i)),
                 code: "header-duplicate",
                 detail: format!(
-                    "„{}“ steht schon in Spalte {}; Spalte {} wird nur übernommen, wenn sie eigens zugeordnet wird",
+                    "„{}“ steht schon in Spalte {}; Spalte {} wird nicht übernommen (bitte die Überschrift ändern)",
                     headers[i],
                     column_letter(first),
                     column_letter(i)

@@ -301,6 +301,9 @@ impl Services {
         ] {
             mentions += store::scrub(&tx, table, key, columns, &needles, "[gelöscht]").await?;
         }
+        // The reason is kept, but not the name or address it may mention.
+        let lower: Vec<String> = needles.iter().map(|n| n.trim().to_lowercase()).collect();
+        let reason = store::replace_all(&reason, &lower, "[gelöscht]");
         audit::record(
             &tx,
             actor,

@@ -186,7 +186,7 @@ pub async fn scrub(
 }
 
 /// Case-insensitive replacement of every needle (already lower case).
-fn replace_all(text: &str, needles: &[String], replacement: &str) -> String {
+pub fn replace_all(text: &str, needles: &[String], replacement: &str) -> String {
     let mut out = text.to_owned();
     for n in needles {
         loop {
