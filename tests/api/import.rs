@@ -447,8 +447,9 @@ async fn spreadsheets_profiles_and_other_record_types_import(app: TestApp) {
             .any(|(r, _, rule)| *r == 2 && rule == "cells-extra"),
         "{report}"
     );
-    let events = "Veranstaltung;Beginn;Ende;Ort;Veranstalter\n\
-                  Sommerfest;04.07.2031 15:00;04.07.2031 20:00;Stadtpark;\"Ukrainischer Verein; Elternnetzwerk Sachsen\"\n";
+    // "Status" is read as an event's status (not an offer's): abgesagt.
+    let events = "Veranstaltung;Beginn;Ende;Ort;Veranstalter;Status;Absagegrund\n\
+                  Sommerfest;04.07.2031 15:00;04.07.2031 20:00;Stadtpark;\"Ukrainischer Verein; Elternnetzwerk Sachsen\";abgesagt;Unwetter\n";
     let (status, report) = post_file(
         &app,
         "/api/v1/import/events?file_name=v.csv",
@@ -467,6 +468,8 @@ async fn spreadsheets_profiles_and_other_record_types_import(app: TestApp) {
         .unwrap();
     let fest = &list["items"][0];
     assert_eq!(fest["title"], "Sommerfest");
+    assert_eq!(fest["status"], "cancelled");
+    assert_eq!(fest["cancel_reason"], "Unwetter");
     assert_eq!(fest["organisers"].as_array().unwrap().len(), 2);
     assert_eq!(
         fest["starts_at"], "2031-07-04T13:00:00Z",
@@ -633,6 +636,11 @@ async fn the_wizard_maps_previews_and_commits(app: TestApp) {
     assert!(check_url.starts_with("/app/import/"), "{check_url}");
     let page = app.get_page(&check_url).await;
     assert_eq!(page.attr("#m-name option[selected]", "value"), "Verein");
+    assert_eq!(
+        page.text("tr[data-field=name] td:last-child"),
+        "Nachbarschaftsverein",
+        "the first row's value beside the mapping"
+    );
     assert_eq!(page.count("#m-district option[selected]"), 0);
     assert!(
         page.text("#problem-table").contains("postcode")

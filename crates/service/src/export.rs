@@ -190,38 +190,13 @@ impl Services {
                 },
                 |q| self.list_meetings(actor, q)
             ),
-            ExportEntity::Persons => {
-                let mut out = Vec::new();
-                let mut cursor: Option<String> = None;
-                loop {
-                    let page = self
-                        .list_persons(actor, "", cursor.as_deref(), PAGE)
-                        .await?;
-                    out.extend(json(page.items)?);
-                    match page.next_cursor {
-                        Some(c) => cursor = Some(c),
-                        None => break,
-                    }
-                }
-                out
-            }
+            ExportEntity::Persons => self.all_persons(actor, "").await?,
             ExportEntity::Events => {
                 let q = crate::events::EventQuery {
                     ascending: true,
                     ..Default::default()
                 };
-                let mut out = Vec::new();
-                let mut offset = 0;
-                loop {
-                    let (items, total) = self.list_events(actor, &q, offset, PAGE).await?;
-                    offset += items.len() as u64;
-                    let done = items.is_empty() || offset >= total;
-                    out.extend(json(items)?);
-                    if done {
-                        break;
-                    }
-                }
-                out
+                self.all_events(actor, &q).await?
             }
         })
     }
@@ -238,6 +213,43 @@ impl Services {
         self.record_export(actor, entity, format, records.len(), false)
             .await?;
         Ok(bytes)
+    }
+
+    /// Every person whose name or e-mail contains `text`, all pages.
+    async fn all_persons(&self, actor: &Actor, text: &str) -> Result<Vec<Value>, Error> {
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = self
+                .list_persons(actor, text, cursor.as_deref(), PAGE)
+                .await?;
+            out.extend(json(page.items)?);
+            match page.next_cursor {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every event the query matches, all pages.
+    async fn all_events(
+        &self,
+        actor: &Actor,
+        q: &crate::events::EventQuery,
+    ) -> Result<Vec<Value>, Error> {
+        let mut out = Vec::new();
+        let mut offset = 0;
+        loop {
+            let (items, total) = self.list_events(actor, q, offset, PAGE).await?;
+            offset += items.len() as u64;
+            let done = items.is_empty() || offset >= total;
+            out.extend(json(items)?);
+            if done {
+                break;
+            }
+        }
+        Ok(out)
     }
 
     /// The audit entry of an export: type, format, rows, whether filtered
@@ -313,34 +325,9 @@ impl Services {
                 ),
             ),
             ListQuery::Persons(text) => {
-                let mut out = Vec::new();
-                let mut cursor: Option<String> = None;
-                loop {
-                    let page = self
-                        .list_persons(actor, &text, cursor.as_deref(), PAGE)
-                        .await?;
-                    out.extend(json(page.items)?);
-                    match page.next_cursor {
-                        Some(c) => cursor = Some(c),
-                        None => break,
-                    }
-                }
-                (ExportEntity::Persons, out)
+                (ExportEntity::Persons, self.all_persons(actor, &text).await?)
             }
-            ListQuery::Events(q) => {
-                let mut out = Vec::new();
-                let mut offset = 0;
-                loop {
-                    let (items, total) = self.list_events(actor, &q, offset, PAGE).await?;
-                    let n = items.len() as u64;
-                    out.extend(json(items)?);
-                    offset += n;
-                    if n == 0 || offset >= total {
-                        break;
-                    }
-                }
-                (ExportEntity::Events, out)
-            }
+            ListQuery::Events(q) => (ExportEntity::Events, self.all_events(actor, &q).await?),
         };
         let bytes = render(entity, format, &records)?;
         self.record_export(actor, entity, format, records.len(), true)

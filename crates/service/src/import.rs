@@ -983,6 +983,8 @@ pub struct ImportReport {
     pub problems: Vec<Problem>,
     /// The first rows, as mapped.
     pub preview: Vec<PreviewRow>,
+    /// The first data row's cells, by column (samples beside the mapping).
+    pub first_row: Vec<String>,
     /// Whether the rows were written.
     pub committed: bool,
 }
@@ -1072,6 +1074,8 @@ impl Problems {
 struct Column {
     index: usize,
     header: String,
+    /// The field it is mapped to (its kind says how cells are read).
+    spec: &'static FieldSpec,
 }
 
 /// Everything a row is checked against, loaded once.
@@ -1430,6 +1434,7 @@ impl Services {
             warnings: 0,
             problems: Vec::new(),
             preview: Vec::new(),
+            first_row: Vec::new(),
             committed: false,
         };
         if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -1470,6 +1475,9 @@ impl Services {
         report.sheet.clone_from(&table.sheet);
         report.headers.clone_from(&table.headers);
         report.rows = table.rows.len();
+        report.first_row = table.rows.first().map_or_else(Vec::new, |r| {
+            r.cells.iter().map(|c| c.as_str().to_owned()).collect()
+        });
         let mapping = options
             .mapping
             .clone()
@@ -1496,7 +1504,7 @@ impl Services {
         }
         let columns = map_columns(entity, &table, &mapping, &mut problems);
         let Some(columns) = columns else {
-            return Ok(finish(report, problems, Vec::new()));
+            return Ok(finish(report, problems));
         };
         let ctx = self.import_context(entity).await?;
         let mut planned: Vec<Planned> = Vec::with_capacity(table.rows.len());
@@ -1606,13 +1614,12 @@ impl Services {
         progress(Progress::Checking { done: total, total });
         report.preview = preview;
         if problems.errors > 0 || options.dry_run {
-            return Ok(finish(report, problems, Vec::new()));
+            return Ok(finish(report, problems));
         }
-        let written = self
-            .write_import(actor, entity, &report, planned, progress)
+        self.write_import(actor, entity, &report, planned, progress)
             .await?;
         report.committed = true;
-        Ok(finish(report, problems, written))
+        Ok(finish(report, problems))
     }
 
     async fn import_context(&self, entity: ImportEntity) -> Result<Context, Error> {
@@ -1834,7 +1841,7 @@ impl Services {
     }
 
     /// Writes the checked rows in one transaction, then updates the search
-    /// indexes. Returns the ids written.
+    /// indexes.
     async fn write_import(
         &self,
         actor: &Actor,
@@ -1842,12 +1849,11 @@ impl Services {
         report: &ImportReport,
         planned: Vec<Planned>,
         progress: &(dyn Fn(Progress) + Send + Sync),
-    ) -> Result<Vec<Uuid>, Error> {
+    ) -> Result<(), Error> {
         let total = planned.len();
         let tx = self.store.begin().await?;
         let mut organisations = Vec::new();
         let mut offers = Vec::new();
-        let mut ids = Vec::with_capacity(total);
         for (i, p) in planned.into_iter().enumerate() {
             if i % 500 == 0 {
                 progress(Progress::Writing { done: i, total });
@@ -1876,7 +1882,6 @@ impl Services {
                                 .map_err(conflict(p.row))?
                         }
                     };
-                    ids.push(org.id);
                     organisations.push(org);
                 }
                 Ready::Person(row, affiliation) => {
@@ -1906,7 +1911,6 @@ impl Services {
                             .await?;
                         }
                     }
-                    ids.push(id);
                 }
                 Ready::Offer(row) => {
                     let row = match p.existing {
@@ -1920,11 +1924,10 @@ impl Services {
                                 .map_err(conflict(p.row))?
                         }
                     };
-                    ids.push(row.id);
                     offers.push(row);
                 }
                 Ready::Event(row, organisers) => {
-                    let row = match p.existing {
+                    match p.existing {
                         None => {
                             crate::events::insert_event_in(&tx, actor, row, &organisers).await?
                         }
@@ -1949,7 +1952,6 @@ impl Services {
                             .map_err(conflict(p.row))?
                         }
                     };
-                    ids.push(row.id);
                 }
             }
         }
@@ -1982,7 +1984,7 @@ impl Services {
                 self.index_offers(&assembled).await?;
             }
         }
-        Ok(ids)
+        Ok(())
     }
 
     async fn person_in(&self, id: Uuid) -> Result<crate::people::Person, Error> {
@@ -2010,7 +2012,7 @@ fn profile_conflict() -> Error {
     Error::Conflict("the profile was changed by someone else".to_owned())
 }
 
-fn finish(mut report: ImportReport, problems: Problems, _written: Vec<Uuid>) -> ImportReport {
+fn finish(mut report: ImportReport, problems: Problems) -> ImportReport {
     report.errors = problems.errors;
     report.warnings = problems.warnings;
     let mut list = problems.list;
@@ -2097,6 +2099,7 @@ fn map_columns(
             Column {
                 index,
                 header: header.clone(),
+                spec,
             },
         );
     }
@@ -2130,15 +2133,7 @@ fn row_values(
     for (field, col) in columns {
         let cell = row.cells.get(col.index).cloned().unwrap_or(Value::Empty);
         let raw = cell.as_str().trim();
-        let Some(spec) = ORGANISATION_FIELDS
-            .iter()
-            .chain(PERSON_FIELDS)
-            .chain(OFFER_FIELDS)
-            .chain(EVENT_FIELDS)
-            .find(|s| s.key == *field)
-        else {
-            continue;
-        };
+        let spec = col.spec;
         let mut bad = |rule: &str| {
             problems.push(err(
                 row.number,

@@ -322,20 +322,11 @@ impl Services {
         })
     }
 
-    /// Consents ending within `days` and people nothing has tied to the
-    /// office for `months`.
-    pub async fn retention(
-        &self,
-        actor: &Actor,
-        days: i64,
-        months: i64,
-    ) -> Result<Retention, Error> {
-        actor.require(Permission::WriteStaffArea)?;
+    /// Consents ending within `days` (at least 1, at most 365), each with
+    /// whether an open follow-up for it exists.
+    async fn expiring_consents(&self, days: i64) -> Result<Vec<ExpiringConsent>, Error> {
         if !(1..=365).contains(&days) {
             return Err(Error::field("days", "number-invalid"));
-        }
-        if !(1..=120).contains(&months) {
-            return Err(Error::field("months", "number-invalid"));
         }
         let conn = self.store.conn();
         let today = time::today();
@@ -357,6 +348,24 @@ impl Services {
                 has_follow_up,
             });
         }
+        Ok(expiring)
+    }
+
+    /// Consents ending within `days` and people nothing has tied to the
+    /// office for `months`.
+    pub async fn retention(
+        &self,
+        actor: &Actor,
+        days: i64,
+        months: i64,
+    ) -> Result<Retention, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let expiring = self.expiring_consents(days).await?;
+        if !(1..=120).contains(&months) {
+            return Err(Error::field("months", "number-invalid"));
+        }
+        let conn = self.store.conn();
+        let today = time::today();
         let since = Utc::now() - Duration::days(months * 30);
         let candidates = store::retention_candidates(conn, today, since)
             .await?
@@ -402,10 +411,12 @@ impl Services {
         assignee: Uuid,
         days: i64,
     ) -> Result<usize, Error> {
-        let retention = self.retention(actor, days, DEFAULT_MONTHS).await?;
+        // Only the consents: the deletion candidates are not needed here.
+        actor.require(Permission::WriteStaffArea)?;
+        let expiring = self.expiring_consents(days).await?;
         let today = time::today();
         let mut created = 0;
-        for c in retention.expiring.iter().filter(|c| !c.has_follow_up) {
+        for c in expiring.iter().filter(|c| !c.has_follow_up) {
             let due = (c.expires_on - Duration::days(7)).max(today);
             self.create_task(
                 actor,

@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use msohub_domain::Permission;
 use msohub_service::import::{
     ImportEntity, ImportOptions, ImportProfile, ImportReport, Mapping, OnMatch, Problem, RowAction,
-    Severity,
+    Severity, StagedFile,
 };
 use uuid::Uuid;
 
@@ -302,14 +302,32 @@ pub(crate) fn message(tr: &Tr, p: &Problem) -> String {
     }
 }
 
+/// Reads, maps and checks (or imports) a staged file.
+async fn run(
+    state: &AppState,
+    actor: &msohub_service::Actor,
+    staged: &StagedFile,
+    options: &ImportOptions,
+) -> Result<ImportReport, msohub_service::Error> {
+    state
+        .services
+        .import(
+            actor,
+            staged.entity,
+            &staged.file_name,
+            &staged.bytes,
+            options,
+            &|_| {},
+        )
+        .await
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn check_page(
     state: &AppState,
     parts: &Parts,
     actor: &msohub_service::Actor,
-    id: Uuid,
-    entity: ImportEntity,
-    file_bytes: &[u8],
+    staged: &StagedFile,
     report: ImportReport,
     refused: bool,
     notice: Option<String>,
@@ -317,17 +335,7 @@ async fn check_page(
 ) -> Result<Response, WebError> {
     let page = super::staff_page(state, parts, actor, "import-check-title").await;
     let english = page.lang == msohub_domain::Language::En;
-    // The first data row, for the samples next to the mapping.
-    let first = msohub_exchange::read::read_table(
-        file_bytes,
-        &report.file_name,
-        msohub_exchange::read::Limits {
-            max_rows: 1,
-            ..Default::default()
-        },
-    )
-    .ok()
-    .and_then(|t| t.rows.into_iter().next());
+    let (id, entity) = (staged.id, staged.entity);
     let fields = entity
         .fields()
         .iter()
@@ -337,8 +345,8 @@ async fn check_page(
                 .headers
                 .iter()
                 .position(|h| *h == header)
-                .and_then(|i| first.as_ref()?.cells.get(i))
-                .map(|v| v.as_str().chars().take(60).collect())
+                .and_then(|i| report.first_row.get(i))
+                .map(|v| v.chars().take(60).collect())
                 .unwrap_or_default();
             FieldRow {
                 key: f.key,
@@ -443,17 +451,7 @@ async fn check(
     let staged = state.services.staged_import(&actor, id).await?;
     let pairs = pairs(raw.as_deref());
     let options = options_of(&pairs, true);
-    let report = state
-        .services
-        .import(
-            &actor,
-            staged.entity,
-            &staged.file_name,
-            &staged.bytes,
-            &options,
-            &|_| {},
-        )
-        .await?;
+    let report = run(&state, &actor, &staged, &options).await?;
     let notice = query_param(raw.as_deref(), "saved").map(|name| {
         Tr::new(crate::i18n::request_language_parts(&parts)).t1(
             "import-profile-saved",
@@ -466,9 +464,7 @@ async fn check(
         &state,
         &parts,
         &actor,
-        id,
-        staged.entity,
-        &staged.bytes,
+        &staged,
         report,
         false,
         notice,
@@ -496,17 +492,7 @@ async fn commit(
     let staged = state.services.staged_import(&actor, id).await?;
     let pairs = pairs(std::str::from_utf8(&form).ok());
     let options = options_of(&pairs, false);
-    let result = state
-        .services
-        .import(
-            &actor,
-            staged.entity,
-            &staged.file_name,
-            &staged.bytes,
-            &options,
-            &|_| {},
-        )
-        .await;
+    let result = run(&state, &actor, &staged, &options).await;
     // Refused: the check page again, with what stands in the way.
     let outcome = match result {
         Ok(report) if report.committed => Ok(report),
@@ -514,20 +500,16 @@ async fn commit(
         Err(msohub_service::Error::Conflict(msg)) => {
             // A record changed between the check and the commit: check
             // again and say so at the top.
-            let mut report = state
-                .services
-                .import(
-                    &actor,
-                    staged.entity,
-                    &staged.file_name,
-                    &staged.bytes,
-                    &ImportOptions {
-                        dry_run: true,
-                        ..options.clone()
-                    },
-                    &|_| {},
-                )
-                .await?;
+            let mut report = run(
+                &state,
+                &actor,
+                &staged,
+                &ImportOptions {
+                    dry_run: true,
+                    ..options.clone()
+                },
+            )
+            .await?;
             report.errors += 1;
             report.problems.insert(
                 0,
@@ -552,9 +534,7 @@ async fn commit(
                 &state,
                 &parts,
                 &actor,
-                id,
-                staged.entity,
-                &staged.bytes,
+                &staged,
                 report,
                 true,
                 None,
@@ -621,17 +601,7 @@ async fn save_profile(
         }
         Err(msohub_service::Error::Validation(errors)) => {
             let tr = Tr::new(crate::i18n::request_language_parts(&parts));
-            let report = state
-                .services
-                .import(
-                    &actor,
-                    staged.entity,
-                    &staged.file_name,
-                    &staged.bytes,
-                    &options,
-                    &|_| {},
-                )
-                .await?;
+            let report = run(&state, &actor, &staged, &options).await?;
             let notice = errors.first().map(|e| {
                 format!(
                     "{} {}",
@@ -639,19 +609,7 @@ async fn save_profile(
                     tr.t(&format!("rule-{}", e.rule))
                 )
             });
-            check_page(
-                &state,
-                &parts,
-                &actor,
-                id,
-                staged.entity,
-                &staged.bytes,
-                report,
-                false,
-                notice,
-                name,
-            )
-            .await
+            check_page(&state, &parts, &actor, &staged, report, false, notice, name).await
         }
         Err(e) => Err(e.into()),
     }

@@ -38,7 +38,6 @@ struct PersonTemplate {
     erased: bool,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn render_person(
     state: &AppState,
     parts: &Parts,
