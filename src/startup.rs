@@ -23,6 +23,12 @@ pub struct Settings {
     /// The first pause before a failed e-mail is tried again (then
     /// doubling, five attempts in all).
     pub mail_retry_seconds: u64,
+    /// Internal hosts and networks outbound requests may reach anyway.
+    pub outbound_allow: String,
+    /// A second listener serving `/metrics` without sign-in (for
+    /// Prometheus on an internal address); `None`: only admins read
+    /// `/metrics` on the main listener.
+    pub metrics_bind: Option<String>,
 }
 
 impl Settings {
@@ -37,6 +43,8 @@ impl Settings {
             session_idle_minutes: 120,
             session_max_hours: 12,
             mail_retry_seconds: 60,
+            outbound_allow: String::new(),
+            metrics_bind: None,
         }
     }
 }
@@ -55,6 +63,8 @@ pub enum StartupError {
     },
     #[error(transparent)]
     Store(#[from] msohub_store::Error),
+    #[error("--outbound-allow: not a host name, address or network: {0}")]
+    OutboundAllow(String),
     #[error("preparing the database failed: {0}")]
     Demo(#[source] msohub_service::Error),
 }
@@ -62,6 +72,7 @@ pub enum StartupError {
 /// A built application: the socket is bound, the database migrated.
 pub struct Application {
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     addr: SocketAddr,
     database: DatabaseUrl,
     services: Services,
@@ -90,12 +101,34 @@ impl Application {
                 addr: settings.bind.clone(),
                 source,
             })?;
+        let metrics_listener = match &settings.metrics_bind {
+            None => None,
+            Some(raw) => {
+                let addr: SocketAddr = raw
+                    .parse()
+                    .map_err(|_| StartupError::InvalidBind(raw.clone()))?;
+                Some(
+                    TcpListener::bind(addr)
+                        .await
+                        .map_err(|source| StartupError::Listen {
+                            addr: raw.clone(),
+                            source,
+                        })?,
+                )
+            }
+        };
         let policy = AuthPolicy {
             idle_timeout: chrono::Duration::minutes(i64::from(settings.session_idle_minutes)),
             absolute_timeout: chrono::Duration::hours(i64::from(settings.session_max_hours)),
             ..AuthPolicy::default()
         };
-        let mut services = Services::open(&database, true).await?.with_policy(policy);
+        let outbound_allow =
+            msohub_service::outbound::AllowList::parse(&settings.outbound_allow)
+                .map_err(|bad| StartupError::OutboundAllow(bad.join(", ")))?;
+        let mut services = Services::open(&database, true)
+            .await?
+            .with_policy(policy)
+            .with_outbound_allow(outbound_allow);
         let mut notices = Vec::new();
         if settings.demo {
             if services.has_data().await.map_err(StartupError::Demo)? {
@@ -134,6 +167,7 @@ impl Application {
         };
         Ok(Application {
             listener,
+            metrics_listener,
             addr,
             database,
             services,
@@ -167,6 +201,14 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let state = msohub_web::AppState::new(self.services.clone(), self.web);
+        let metrics = self.metrics_listener.map(|listener| {
+            let router = msohub_web::metrics_router(state.clone());
+            tokio::spawn(async move {
+                if let Err(err) = axum::serve(listener, router).await {
+                    tracing::warn!(error = %err, "the metrics listener stopped");
+                }
+            })
+        });
         let router = msohub_web::router(state);
         let purge = tokio::spawn(purge_sessions(self.services.clone()));
         let mail = tokio::spawn(send_mail(self.services.clone(), self.mail_retry));
@@ -189,6 +231,9 @@ impl Application {
         mail.abort();
         oparl.abort();
         housekeeping.abort();
+        if let Some(m) = metrics {
+            m.abort();
+        }
         self.services.close().await;
         result
     }

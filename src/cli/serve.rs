@@ -37,6 +37,19 @@ pub struct ServeArgs {
     /// five attempts in all).
     #[arg(long, env = "MSOHUB_MAIL_RETRY_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub mail_retry_seconds: u64,
+
+    /// Internal hosts or networks that the OParl import and the geocoder
+    /// may reach although they are not public (comma-separated, e.g.
+    /// `ris.intern.example,10.1.0.0/16`); admins can add more in the
+    /// settings.
+    #[arg(long, env = "MSOHUB_OUTBOUND_ALLOW", default_value = "")]
+    pub outbound_allow: String,
+
+    /// Also serve `/metrics` without sign-in on this address (e.g.
+    /// `10.0.0.5:9090`, reachable only by the monitoring system). Without
+    /// it, `/metrics` on the main address answers admins only.
+    #[arg(long, env = "MSOHUB_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
 }
 
 pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
@@ -49,6 +62,8 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         session_idle_minutes: args.session_idle_minutes,
         session_max_hours: args.session_max_hours,
         mail_retry_seconds: args.mail_retry_seconds,
+        outbound_allow: args.outbound_allow,
+        metrics_bind: args.metrics_bind,
     };
     let app = Application::build(&settings).await?;
     for line in app.notices() {

@@ -39,7 +39,7 @@ fn allowed(access: Access, role: &str) -> bool {
 /// (method, route template, who may use it)
 const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/healthz", Access::Public),
-    ("GET", "/metrics", Access::Public),
+    ("GET", "/metrics", Access::Admin),
     ("GET", "/static/{*path}", Access::Public),
     ("GET", "/", Access::Public),
     ("GET", "/lang/{code}", Access::Public),
@@ -362,6 +362,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("PATCH", "/api/v1/organisations/{id}", Access::Write),
     ("DELETE", "/api/v1/organisations/{id}", Access::Write),
     ("GET", "/api/v1/me", Access::SignedIn),
+    ("POST", "/api/v1/account/password", Access::SignedIn),
     ("GET", "/api/v1/users", Access::Admin),
     ("POST", "/api/v1/users", Access::Admin),
     ("GET", "/api/v1/users/{id}", Access::Admin),

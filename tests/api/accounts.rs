@@ -681,10 +681,16 @@ async fn users_change_their_own_password(app: TestApp) {
 }
 
 fn current_code(secret: &str) -> String {
+    code_in_steps(secret, 0)
+}
+
+/// The code `steps` time steps from now (the server accepts one step of
+/// drift either way, and each step once).
+pub(crate) fn code_in_steps(secret: &str, steps: i64) -> String {
     let bytes = msohub_service::totp::base32_decode(secret).unwrap();
     format!(
         "{:06}",
-        msohub_service::totp::code_at(&bytes, chrono::Utc::now().timestamp() / 30)
+        msohub_service::totp::code_at(&bytes, chrono::Utc::now().timestamp() / 30 + steps)
     )
 }
 
@@ -741,7 +747,9 @@ async fn second_factor_enrolment_and_sign_in(app: TestApp) {
     assert_eq!(bad.status(), 401);
     let good = client
         .post(app.url("/login/totp"))
-        .form(&[("code", current_code(&secret).as_str())])
+        // The enrolment used this step's code; a code works once, so the
+        // sign-in takes the next step's (within the allowed drift).
+        .form(&[("code", code_in_steps(&secret, 1).as_str())])
         .send()
         .await
         .unwrap();

@@ -27,6 +27,13 @@ async fn metrics_count_requests_by_route(app: TestApp) {
         assert_eq!(app.get("/healthz").await.status(), 200);
     }
     assert_eq!(app.get("/de/no-such-page").await.status(), 404);
+    // Route names and rates are for operators: not for the public, not for
+    // staff.
+    assert_eq!(app.get("/metrics").await.status(), 401);
+    let (staff, _) = app.signed_in("staff").await;
+    let refused = staff.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    app.sign_in("admin").await;
     let response = app.get("/metrics").await;
     assert_eq!(response.status(), 200);
     assert!(

@@ -211,6 +211,16 @@ impl TestApp {
         (client, email)
     }
 
+    /// Lets the server's outbound requests reach loopback (where the tests'
+    /// stand-ins for council systems and geocoders listen), as an admin
+    /// would allow an internal host in the settings.
+    pub async fn allow_outbound_to_loopback(&self) {
+        let cli = msohub_service::Actor::cli();
+        let mut settings = self.services.instance_settings(&cli).await.unwrap();
+        settings.outbound_allow = "127.0.0.1".to_owned();
+        self.services.change_settings(&cli, &settings).await.unwrap();
+    }
+
     /// Signs the app's own client in as a new account of `role`.
     pub async fn sign_in(&self, role: &str) -> String {
         let email = self.create_user(role).await;

@@ -65,6 +65,7 @@ async fn start_broken() -> String {
 
 async fn a_broken_council_system_gives_a_clear_message_and_loses_nothing(app: TestApp) {
     app.sign_in("admin").await;
+    app.allow_outbound_to_loopback().await;
     let base = start_broken().await;
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -246,7 +247,10 @@ async fn start_ris() -> Ris {
 }
 
 async fn the_integration_council_is_mirrored_incrementally(app: TestApp) {
-    app.sign_in("staff").await;
+    // An admin sets the council system up (its address is on the internal
+    // network here: loopback, allowed in the settings).
+    app.sign_in("admin").await;
+    app.allow_outbound_to_loopback().await;
     let ris = start_ris().await;
     // An unknown organisation: a clear message, nothing imported.
     let r = app.client.post(app.url("/api/v1/oparl/sync")).json(&json!({"system_url": format!("{}/system", ris.base), "organisation": "Jugendhilfeausschuss"})).send().await.unwrap();
@@ -324,10 +328,26 @@ async fn the_integration_council_is_mirrored_incrementally(app: TestApp) {
     );
     assert_eq!(m["minutes"], "Eigene Notizen des KI");
 
+    // Staff run the configured import, but may not point it elsewhere;
+    // such a request fetches nothing.
+    let (staff, _) = app.signed_in("staff").await;
+    let asked = ris.log.lock().unwrap().len();
+    let r = staff
+        .post(app.url("/api/v1/oparl/sync"))
+        .json(&json!({"system_url": format!("{}/other/system", ris.base)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["errors"][0]["rule"],
+        "oparl-url-admin-only"
+    );
+    assert_eq!(ris.log.lock().unwrap().len(), asked, "nothing was fetched");
+
     // The second run asks only for changes and applies them.
     *ris.changed.lock().unwrap() = true;
-    let r = app
-        .client
+    let r = staff
         .post(app.url("/api/v1/oparl/sync"))
         .json(&json!({}))
         .send()

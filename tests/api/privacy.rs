@@ -287,7 +287,7 @@ async fn the_data_protection_pages(app: TestApp) {
         .await;
     assert_eq!(
         r.headers()["content-disposition"],
-        format!("attachment; filename=\"auskunft-{id}.json\"")
+        format!("attachment; filename=\"auskunft-{id}.json\"; filename*=UTF-8''auskunft-{id}.json")
     );
     let r = app
         .get(&format!("/app/persons/{id}/privacy/export.pdf"))

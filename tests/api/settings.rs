@@ -147,7 +147,7 @@ async fn organisations_are_geocoded_through_the_configured_geocoder(app: TestApp
     let r = app
         .client
         .put(app.url("/api/v1/settings"))
-        .json(&serde_json::json!({"office_name": "KI Lindenau", "office_city": "Lindenau", "geocoder_url": url}))
+        .json(&serde_json::json!({"office_name": "KI Lindenau", "office_city": "Lindenau", "geocoder_url": url, "outbound_allow": "127.0.0.1"}))
         .send()
         .await
         .unwrap();
@@ -196,7 +196,7 @@ async fn organisations_are_geocoded_through_the_configured_geocoder(app: TestApp
     let r = app
         .client
         .put(app.url("/api/v1/settings"))
-        .json(&serde_json::json!({"office_name": "KI Lindenau", "geocoder_url": format!("http://{closed}/search")}))
+        .json(&serde_json::json!({"office_name": "KI Lindenau", "geocoder_url": format!("http://{closed}/search"), "outbound_allow": "127.0.0.1"}))
         .send()
         .await
         .unwrap();

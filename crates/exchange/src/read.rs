@@ -24,7 +24,10 @@ pub struct Limits {
     pub max_rows: usize,
     /// Columns.
     pub max_columns: usize,
-    /// Bytes of one unpacked spreadsheet part (the sheet's XML).
+    /// Cells with a value, all rows together.
+    pub max_cells: usize,
+    /// Bytes of one unpacked spreadsheet part (the sheet's XML, the shared
+    /// strings): sized to the cell limit at about 64 bytes a cell.
     pub max_unpacked: u64,
 }
 
@@ -33,7 +36,8 @@ impl Default for Limits {
         Limits {
             max_rows: 200_000,
             max_columns: 200,
-            max_unpacked: 1 << 30,
+            max_cells: 4_000_000,
+            max_unpacked: 256 << 20,
         }
     }
 }
@@ -138,6 +142,8 @@ pub enum ReadError {
     TooManyColumns { max: usize },
     #[error("Die Tabelle ist entpackt größer als {max_mb} MB.")]
     TooLarge { max_mb: u64 },
+    #[error("Die Datei hat mehr als {max} gefüllte Zellen; bitte in kleinere Dateien teilen.")]
+    TooManyCells { max: usize },
     #[error(
         "Zeile {row}: ein Anführungszeichen wird nicht geschlossen; die Zeile geht bis ans Dateiende."
     )]
@@ -297,6 +303,7 @@ fn read_csv(text: &str, separator: u8, limits: Limits) -> Result<Grid, ReadError
         .from_reader(text.as_bytes());
     let mut grid = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut filled = 0usize;
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -320,6 +327,12 @@ fn read_csv(text: &str, separator: u8, limits: Limits) -> Result<Grid, ReadError
                 }
             })
             .collect();
+        filled += cells.iter().filter(|c| **c != Value::Empty).count();
+        if filled > limits.max_cells {
+            return Err(ReadError::TooManyCells {
+                max: limits.max_cells,
+            });
+        }
         grid.push((number, cells));
         if grid.len() > limits.max_rows + 1 {
             return Err(ReadError::TooManyRows {
@@ -354,6 +367,134 @@ fn check_unpacked(bytes: &[u8], limits: Limits) -> Result<(), ReadError> {
         }
     }
     Ok(())
+}
+
+/// Refuses a sheet of more rows (with the header), columns or cells than
+/// the limits allow.
+fn check_extent(rows: u64, columns: u64, limits: Limits) -> Result<(), ReadError> {
+    if columns > limits.max_columns as u64 {
+        return Err(ReadError::TooManyColumns {
+            max: limits.max_columns,
+        });
+    }
+    if rows > limits.max_rows as u64 + 1 {
+        return Err(ReadError::TooManyRows {
+            max: limits.max_rows,
+        });
+    }
+    if rows.saturating_mul(columns) > limits.max_cells as u64 {
+        return Err(ReadError::TooManyCells {
+            max: limits.max_cells,
+        });
+    }
+    Ok(())
+}
+
+/// The extent of an ODS file's first table as its reader would build it:
+/// rows up to the last one with a value (repeats counted), columns up to
+/// the last cell with a value. Streams `content.xml`; nothing is built.
+fn ods_extent(bytes: &[u8]) -> Result<(u64, u64), ReadError> {
+    use quick_xml::events::{BytesStart, Event};
+    let damaged = |e: &dyn std::fmt::Display| ReadError::Damaged(e.to_string());
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
+    let content = archive.by_name("content.xml").map_err(|e| damaged(&e))?;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let repeats = |e: &BytesStart, name: &str| -> u64 {
+        e.try_get_attribute(name)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.trim().parse().ok())
+            .unwrap_or(1u64)
+            .max(1)
+    };
+    let is_cell = |n: &str| n == "table:table-cell" || n == "table:covered-table-cell";
+    let (mut rows, mut columns, mut empty_rows) = (0u64, 0u64, 0u64);
+    let (mut in_table, mut depth) = (false, 0usize);
+    // The row being read: its repeats, the next column, the last filled
+    // column; the cell being read: its repeats and whether it has a value.
+    let (mut row_repeats, mut col, mut row_extent) = (1u64, 0u64, 0u64);
+    let mut cell: Option<(u64, bool)> = None;
+    let mut buf = Vec::new();
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(|e| damaged(&e))?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(event, Event::Empty(_));
+                let name = e.name();
+                let name = name.as_ref();
+                if name == "table:table" {
+                    if in_table {
+                        depth += 1;
+                    } else {
+                        in_table = true;
+                    }
+                } else if in_table && depth == 0 && name == "table:table-row" {
+                    (row_repeats, col, row_extent) = (repeats(e, "table:number-rows-repeated"), 0, 0);
+                    if empty {
+                        empty_rows = empty_rows.saturating_add(row_repeats);
+                    }
+                } else if in_table && depth == 0 && is_cell(name) {
+                    let n = repeats(e, "table:number-columns-repeated");
+                    let valued = e
+                        .try_get_attribute("office:value-type")
+                        .ok()
+                        .flatten()
+                        .is_some();
+                    if empty {
+                        col = col.saturating_add(n);
+                        if valued {
+                            row_extent = col;
+                        }
+                    } else {
+                        cell = Some((n, valued));
+                    }
+                }
+            }
+            Event::GeneralRef(_) | Event::CData(_) if cell.is_some() => {
+                if let Some((_, valued)) = cell.as_mut() {
+                    *valued = true;
+                }
+            }
+            Event::Text(ref t) if cell.is_some() => {
+                if !t.as_ref().trim().is_empty() {
+                    if let Some((_, valued)) = cell.as_mut() {
+                        *valued = true;
+                    }
+                }
+            }
+            Event::End(ref e) => {
+                let name = e.name();
+                let name = name.as_ref();
+                if name == "table:table" {
+                    if depth == 0 && in_table {
+                        break;
+                    }
+                    depth = depth.saturating_sub(1);
+                } else if in_table && depth == 0 && is_cell(name) {
+                    if let Some((n, valued)) = cell.take() {
+                        col = col.saturating_add(n);
+                        if valued {
+                            row_extent = col;
+                        }
+                    }
+                } else if in_table && depth == 0 && name == "table:table-row" {
+                    if row_extent > 0 {
+                        rows = rows
+                            .saturating_add(empty_rows)
+                            .saturating_add(row_repeats);
+                        empty_rows = 0;
+                        columns = columns.max(row_extent);
+                    } else {
+                        empty_rows = empty_rows.saturating_add(row_repeats);
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok((rows, columns))
 }
 
 fn number_text(f: f64) -> String {
@@ -410,6 +551,17 @@ fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<(String, Grid), ReadError> 
     let mut cells = book
         .worksheet_cells_reader(&sheet)
         .map_err(|e| ReadError::Damaged(e.to_string()))?;
+    // The sheet's own declaration of its extent refuses an oversized sheet
+    // before any cell is read; the counts below hold when it lies.
+    let declared = cells.dimensions();
+    if declared.end != (0, 0) {
+        check_extent(
+            declared.end.0 as u64 + 1,
+            declared.end.1 as u64 + 1,
+            limits,
+        )?;
+    }
+    let mut filled = 0usize;
     let mut grid: Grid = Vec::new();
     while let Some(cell) = cells
         .next_cell()
@@ -425,6 +577,12 @@ fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<(String, Grid), ReadError> 
         let value = value_of_data(&calamine::Data::from(cell.get_value().clone()));
         if value == Value::Empty {
             continue;
+        }
+        filled += 1;
+        if filled > limits.max_cells {
+            return Err(ReadError::TooManyCells {
+                max: limits.max_cells,
+            });
         }
         let number = r + 1;
         if grid.last().is_none_or(|(n, _)| *n != number) {
@@ -448,6 +606,10 @@ fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<(String, Grid), ReadError> 
 fn read_ods(bytes: &[u8], limits: Limits) -> Result<(String, Grid), ReadError> {
     use calamine::Reader;
     check_unpacked(bytes, limits)?;
+    // ODS repeats rows and cells by attribute: a few bytes can declare a
+    // million rows, which the reader would build in memory. Count first.
+    let (rows, columns) = ods_extent(bytes)?;
+    check_extent(rows, columns, limits)?;
     let mut book =
         calamine::Ods::new(Cursor::new(bytes)).map_err(|e| ReadError::Damaged(e.to_string()))?;
     let sheet = book
@@ -709,7 +871,6 @@ mod tests {
     /// A minimal OpenDocument spreadsheet, as LibreOffice writes one: a
     /// number cell for the postcode, a merged-looking empty header cell.
     fn ods(rows: &[&[(&str, &str)]]) -> Vec<u8> {
-        use std::io::Write;
         let mut body = String::new();
         for row in rows {
             body.push_str("<table:table-row>");
@@ -726,6 +887,12 @@ mod tests {
             }
             body.push_str("</table:table-row>");
         }
+        ods_of(&body)
+    }
+
+    /// An ODS file whose table is `body` (raw rows).
+    fn ods_of(body: &str) -> Vec<u8> {
+        use std::io::Write;
         let content = format!(
             r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Vereine">{body}</table:table></office:spreadsheet></office:body></office:document-content>"#
         );
@@ -740,6 +907,40 @@ mod tests {
         zip.start_file("content.xml", stored).unwrap();
         zip.write_all(content.as_bytes()).unwrap();
         zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_tiny_ods_declaring_a_huge_table_is_refused_before_it_is_built() {
+        let row = |n: u64, cols: u64| {
+            format!(
+                r#"<table:table-row table:number-rows-repeated="{n}"><table:table-cell table:number-columns-repeated="{cols}" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
+            )
+        };
+        let header = row(1, 3);
+        // A million rows of three cells: about 600 bytes of XML.
+        let bytes = ods_of(&format!("{header}{}", row(1_000_000, 3)));
+        assert!(bytes.len() < 4096);
+        assert_eq!(
+            table(&bytes, "x.ods"),
+            Err(ReadError::TooManyRows { max: 200_000 })
+        );
+        // 16,384 filled columns in one row.
+        let bytes = ods_of(&format!("{header}{}", row(1, 16_384)));
+        assert_eq!(
+            table(&bytes, "x.ods"),
+            Err(ReadError::TooManyColumns { max: 200 })
+        );
+        // 150,000 rows of 100 cells each: within rows and columns, not cells.
+        let bytes = ods_of(&format!("{}{}", row(1, 100), row(150_000, 100)));
+        assert_eq!(
+            table(&bytes, "x.ods"),
+            Err(ReadError::TooManyCells { max: 4_000_000 })
+        );
+        // LibreOffice's trailing empty rows (a million, repeated) are fine.
+        let trailing = r#"<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#;
+        let bytes = ods_of(&format!("{header}{}{trailing}", row(2, 3)));
+        let t = table(&bytes, "x.ods").unwrap();
+        assert_eq!(t.rows.len(), 2);
     }
 
     #[test]

@@ -45,9 +45,11 @@ impl Actor {
         self.role.can(permission)
     }
 
-    /// `Err(Forbidden)` unless the actor has the permission.
+    /// `Err(Forbidden)` unless the actor has the permission. An account
+    /// that must change its one-time password may do nothing else first,
+    /// through any door (pages, API, tokens).
     pub fn require(&self, permission: Permission) -> Result<(), Error> {
-        if self.can(permission) {
+        if self.can(permission) && !self.must_change_password {
             Ok(())
         } else {
             Err(Error::Forbidden)

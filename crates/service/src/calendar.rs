@@ -61,7 +61,13 @@ impl Services {
         let Some(user) = msohub_store::users::find_user(conn, user_id).await? else {
             return Ok(None);
         };
-        if user.disabled_at.is_some() {
+        // Checked on every request: a disabled account, or one whose role
+        // no longer reads the staff area, gets nothing from its old link.
+        let role: msohub_domain::Role = user
+            .role
+            .parse()
+            .unwrap_or(msohub_domain::Role::Representative);
+        if user.disabled_at.is_some() || !role.can(Permission::ReadStaffArea) {
             return Ok(None);
         }
         let now = chrono::Utc::now();
@@ -198,7 +204,9 @@ impl Services {
     /// The feed of an internal body, for whoever holds its secret.
     pub async fn secret_body_feed(&self, secret: &str) -> Result<Option<String>, Error> {
         let Some(b) =
-            msohub_store::bodies::find_body_by_feed_hash(self.store.conn(), &hash(secret)).await?
+            msohub_store::bodies::find_body_by_feed_hash(self.store.conn(), &hash(secret))
+                .await?
+                .filter(|b| b.deleted_at.is_none())
         else {
             return Ok(None);
         };
@@ -259,12 +267,12 @@ impl Services {
         let name = match which {
             PublicEvents::All => format!("Veranstaltungen – {}", office.name),
             PublicEvents::Organisation(id) => {
-                let Some(o) = msohub_store::organisations::find(conn, *id).await? else {
+                let Some(o) = msohub_store::organisations::find(conn, *id)
+                    .await?
+                    .filter(crate::publication::row_listed)
+                else {
                     return Ok(None);
                 };
-                if !o.is_public || o.deleted_at.is_some() {
-                    return Ok(None);
-                }
                 filter.organisation = Some(*id);
                 format!("Veranstaltungen – {}", o.name)
             }
@@ -285,7 +293,8 @@ impl Services {
         let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
         let organisers = msohub_store::events::organisers_of(conn, &ids).await?;
         let org_ids: Vec<uuid::Uuid> = organisers.iter().map(|(_, o)| *o).collect();
-        let names = msohub_store::organisations::names(conn, &org_ids).await?;
+        // Only organisations listed in the directory are named.
+        let names = crate::publication::listed_names(conn, &org_ids).await?;
         let events: Vec<Event> = rows
             .iter()
             .map(|e| {

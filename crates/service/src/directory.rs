@@ -10,12 +10,13 @@
 
 use crate::events::PublicEvent;
 use crate::interactions::Ref;
-use crate::offers::{Offer, json_list};
+use crate::offers::Offer;
+use crate::publication::{Published, join_address, offer_address, offer_visible};
 use crate::{Error, Services};
 use chrono::{DateTime, NaiveDate, Utc};
 use msohub_store::events::EventFilter;
 use msohub_store::offers::{self as offer_store, OfferFilter};
-use msohub_store::organisations::{self as org_store, OrganisationRow};
+use msohub_store::organisations as org_store;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -125,33 +126,6 @@ impl PublicOrganisation {
     }
 }
 
-fn join_address(street: &str, postcode: &str, city: &str) -> Option<String> {
-    let place = format!("{postcode} {city}").trim().to_owned();
-    let joined = [street, place.as_str()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
-    (!joined.is_empty()).then_some(joined)
-}
-
-/// The parts of an organisation it shows publicly.
-struct Shown(Vec<String>);
-
-impl Shown {
-    fn of(row: &OrganisationRow) -> Shown {
-        Shown(serde_json::from_str(&row.public_fields).unwrap_or_default())
-    }
-
-    fn has(&self, part: &str) -> bool {
-        self.0.iter().any(|p| p == part)
-    }
-}
-
-fn listed(row: &OrganisationRow) -> bool {
-    row.is_public && row.deleted_at.is_none()
-}
-
 /// The first paragraph's words, up to about 180 characters, as plain text.
 fn summary(markdown: &str) -> String {
     let plain: String = markdown
@@ -169,69 +143,28 @@ fn summary(markdown: &str) -> String {
     format!("{cut} …")
 }
 
-fn position(row: &OrganisationRow, shown: &Shown) -> Option<(f64, f64)> {
-    match (row.latitude, row.longitude) {
-        (Some(lat), Some(lon)) if shown.has("address") => Some((lat, lon)),
-        _ => None,
-    }
-}
-
 /// `lang`: organisations' texts exist in German only, so their summary is
 /// marked untranslated in every other language.
-fn organisation_hit(row: &OrganisationRow, lang: &str) -> DirectoryHit {
-    let shown = Shown::of(row);
-    let address = shown.has("address");
+fn organisation_hit(org: &Published, lang: &str) -> DirectoryHit {
     DirectoryHit {
         entity: "organisation",
-        id: row.id,
-        title: row.name.clone(),
-        summary: if shown.has("description") {
-            summary(&row.description)
-        } else {
-            String::new()
-        },
+        id: org.id,
+        title: org.name.clone(),
+        summary: summary(&org.description),
         untranslated: lang != "de",
         organisation: None,
-        kind: row.kind.clone(),
-        district: row.district.clone().filter(|_| address),
-        address: if address {
-            join_address(
-                row.street.as_deref().unwrap_or(""),
-                row.postcode.as_deref().unwrap_or(""),
-                row.city.as_deref().unwrap_or(""),
-            )
-        } else {
-            None
-        },
-        languages: if shown.has("languages") {
-            json_list(&row.languages)
-        } else {
-            Vec::new()
-        },
+        kind: org.kind.clone(),
+        district: org.district.clone(),
+        address: org.address(),
+        languages: org.languages.clone(),
         free: false,
         online: false,
-        position: position(row, &shown),
+        position: org.position,
     }
 }
 
-/// Where an offer takes place, as the public may see it: its own place,
-/// or its organisation's address where the organisation shows it.
-pub(crate) fn offer_address(o: &Offer, org: &OrganisationRow) -> Option<String> {
-    match o.location_kind.as_str() {
-        "other" => join_address(&o.street, &o.postcode, &o.city),
-        "organisation" if Shown::of(org).has("address") => join_address(
-            org.street.as_deref().unwrap_or(""),
-            org.postcode.as_deref().unwrap_or(""),
-            org.city.as_deref().unwrap_or(""),
-        ),
-        _ => None,
-    }
-}
-
-fn offer_hit(o: &Offer, org: &OrganisationRow, lang: &str) -> DirectoryHit {
-    let shown = Shown::of(org);
+fn offer_hit(o: &Offer, org: &Published, lang: &str) -> DirectoryHit {
     let translated = o.translations.get(lang).filter(|t| !t.title.is_empty());
-    let at_organisation = o.location_kind == "organisation" && shown.has("address");
     DirectoryHit {
         entity: "offer",
         id: o.id,
@@ -248,21 +181,17 @@ fn offer_hit(o: &Offer, org: &OrganisationRow, lang: &str) -> DirectoryHit {
             name: org.name.clone(),
         }),
         kind: o.category.clone(),
-        district: org.district.clone().filter(|_| shown.has("address")),
+        district: org.district.clone(),
         address: offer_address(o, org),
         languages: o.languages.clone(),
         free: o.cost_kind == "free",
         online: o.location_kind == "online",
-        position: if at_organisation {
-            position(org, &shown)
+        position: if o.location_kind == "organisation" {
+            org.position
         } else {
             None
         },
     }
-}
-
-fn offer_is_public(o: &Offer, org: &OrganisationRow) -> bool {
-    listed(org) && o.is_public && !o.deleted && o.status != "ended"
 }
 
 /// Every word of `words` is in the folded text.
@@ -327,10 +256,11 @@ impl Services {
             .await?;
         let mut org_ids = ids.clone();
         org_ids.extend(offers.iter().map(|o| o.organisation.id));
-        let orgs: HashMap<Uuid, OrganisationRow> = org_store::find_many(conn, &org_ids)
+        let orgs: HashMap<Uuid, Published> = org_store::find_many(conn, &org_ids)
             .await?
-            .into_iter()
-            .map(|r| (r.id, r))
+            .iter()
+            .filter_map(Published::of_row)
+            .map(|p| (p.id, p))
             .collect();
         let offers: HashMap<Uuid, &Offer> = offers.iter().map(|o| (o.id, o)).collect();
         // In the index's order; a record that stopped being public since it
@@ -340,11 +270,10 @@ impl Services {
             .filter_map(|id| {
                 if let Some(o) = offers.get(id) {
                     let org = orgs.get(&o.organisation.id)?;
-                    offer_is_public(o, org).then(|| offer_hit(o, org, lang))
+                    offer_visible(o.is_public, o.deleted, &o.status, true)
+                        .then(|| offer_hit(o, org, lang))
                 } else {
-                    orgs.get(id)
-                        .filter(|r| listed(r))
-                        .map(|r| organisation_hit(r, lang))
+                    orgs.get(id).map(|org| organisation_hit(org, lang))
                 }
             })
             .collect();
@@ -408,10 +337,13 @@ impl Services {
         lang: &str,
     ) -> Result<Option<PublicOrganisation>, Error> {
         let conn = self.store.conn();
-        let Some(row) = org_store::find(conn, id).await?.filter(listed) else {
+        let Some(org) = org_store::find(conn, id)
+            .await?
+            .as_ref()
+            .and_then(Published::of_row)
+        else {
             return Ok(None);
         };
-        let shown = Shown::of(&row);
         let filter = OfferFilter {
             organisation: Some(id),
             public: Some(true),
@@ -422,8 +354,8 @@ impl Services {
             .assemble_offers(offer_rows)
             .await?
             .iter()
-            .filter(|o| offer_is_public(o, &row))
-            .map(|o| offer_hit(o, &row, lang))
+            .filter(|o| offer_visible(o.is_public, o.deleted, &o.status, true))
+            .map(|o| offer_hit(o, &org, lang))
             .collect();
         let events = self
             .public_events(
@@ -436,39 +368,28 @@ impl Services {
                 20,
             )
             .await?;
-        let address = shown.has("address");
-        let contact = shown.has("contact");
-        let details = shown.has("details");
         Ok(Some(PublicOrganisation {
-            id: row.id,
-            position: position(&row, &shown),
-            alternate_names: json_list(&row.alternate_names),
-            kind: row.kind.clone(),
-            description: if shown.has("description") {
-                row.description.clone()
-            } else {
-                String::new()
-            },
-            street: row.street.clone().filter(|_| address),
-            postcode: row.postcode.clone().filter(|_| address),
-            city: row.city.clone().filter(|_| address),
-            district: row.district.clone().filter(|_| address),
-            website: row.website.clone().filter(|_| contact),
-            email: row.email.clone().filter(|_| contact),
-            phone: row.phone.clone().filter(|_| contact),
-            founding_year: row.founding_year.filter(|_| details),
-            legal_status: row.legal_status.clone().filter(|_| details),
-            languages: if shown.has("languages") {
-                json_list(&row.languages)
-            } else {
-                Vec::new()
-            },
-            topics: json_list(&row.topics),
-            target_groups: json_list(&row.target_groups),
+            id: org.id,
+            position: org.position,
+            alternate_names: org.alternate_names,
+            kind: org.kind,
+            description: org.description,
+            street: org.street,
+            postcode: org.postcode,
+            city: org.city,
+            district: org.district,
+            website: org.website,
+            email: org.email,
+            phone: org.phone,
+            founding_year: org.founding_year,
+            legal_status: org.legal_status,
+            languages: org.languages,
+            topics: org.topics,
+            target_groups: org.target_groups,
             offers,
             events,
-            updated_at: row.updated_at,
-            name: row.name,
+            updated_at: org.updated_at,
+            name: org.name,
         }))
     }
 

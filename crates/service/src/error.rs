@@ -41,6 +41,10 @@ pub enum Error {
     Conflict(String),
     #[error("invalid input: {}", FieldList(.0))]
     Validation(Vec<FieldError>),
+    /// Too many failed attempts (sign-in, second factor, password change);
+    /// try again after this many seconds.
+    #[error("too many attempts; try again in {0} s")]
+    TooManyAttempts(i64),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

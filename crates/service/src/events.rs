@@ -631,11 +631,9 @@ impl Services {
             .flat_map(|e| e.organisers.iter().map(|o| o.id))
             .collect();
         Ok(
-            msohub_store::organisations::find_many(self.store.conn(), &ids)
+            crate::publication::listed_names(self.store.conn(), &ids)
                 .await?
-                .into_iter()
-                .filter(|r| r.is_public && r.deleted_at.is_none())
-                .map(|r| r.id)
+                .into_keys()
                 .collect(),
         )
     }

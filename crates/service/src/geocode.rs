@@ -4,7 +4,7 @@
 
 use crate::{Actor, Error, FieldError, Services};
 use msohub_domain::Permission;
-use std::time::Duration;
+use crate::outbound::{Limits, Outbound, OutboundError};
 use uuid::Uuid;
 
 fn problem(rule: &str) -> Error {
@@ -52,35 +52,24 @@ impl Services {
             return Err(problem("address-missing"));
         }
         let query = parts.join(", ");
-        let (lat, lon) = lookup(&endpoint, &query).await?;
+        let http = self.outbound(Limits::GEOCODER, "geocoder").await?;
+        let (lat, lon) = lookup(&http, &endpoint, &query).await?;
         self.set_organisation_coordinates(actor, id, version, lat, lon)
             .await
     }
 }
 
-async fn lookup(endpoint: &str, query: &str) -> Result<(f64, f64), Error> {
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(8))
-        .user_agent(concat!("msohub/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| Error::Internal(Box::new(e)))?;
-    let response = client
-        .get(endpoint)
-        .query(&[("q", query), ("format", "jsonv2"), ("limit", "1")])
-        .send()
+async fn lookup(http: &Outbound, endpoint: &str, query: &str) -> Result<(f64, f64), Error> {
+    let places: Vec<Place> = http
+        .get_json(endpoint, &[("q", query), ("format", "jsonv2"), ("limit", "1")])
         .await
         .map_err(|e| {
-            tracing::warn!(error = %e, "geocoder unreachable");
-            problem("geocoder-unreachable")
+            tracing::warn!(error = %e, "geocoder request failed");
+            problem(match e {
+                OutboundError::Refused => "outbound-refused",
+                _ => "geocoder-unreachable",
+            })
         })?;
-    if !response.status().is_success() {
-        tracing::warn!(status = %response.status(), "geocoder answered with an error");
-        return Err(problem("geocoder-unreachable"));
-    }
-    let places: Vec<Place> = response.json().await.map_err(|e| {
-        tracing::warn!(error = %e, "geocoder answer not understood");
-        problem("geocoder-unreachable")
-    })?;
     let place = places.first().ok_or_else(|| problem("address-not-found"))?;
     match (place.lat.parse::<f64>(), place.lon.parse::<f64>()) {
         (Ok(lat), Ok(lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {

@@ -5,6 +5,7 @@
 //! they chose to show (description, address, contact, languages), and their
 //! public offers. No contact persons (they would need consent checks).
 
+use crate::publication::{Published, offer_online_link};
 use crate::{Error, Services};
 use serde::Serialize;
 use uuid::Uuid;
@@ -162,10 +163,11 @@ fn page_of(page: u64, per_page: u64, total: u64) -> (u64, u64, bool, bool) {
     (pages, page, page <= 1, page >= pages)
 }
 
-/// The page and page size asked for: page from 1, 1–500 per page.
+/// The page and page size asked for: page from 1 (at most 1,000,000, so
+/// the offset cannot overflow), 1–500 per page.
 pub fn paging(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
     (
-        page.unwrap_or(1).max(1),
+        page.unwrap_or(1).clamp(1, 1_000_000),
         per_page.unwrap_or(100).clamp(1, 500),
     )
 }
@@ -191,25 +193,21 @@ impl Services {
         .await?;
         let contents: Vec<HsdsOrganization> = rows
             .into_iter()
+            .filter_map(|r| Published::of_row(&r))
             .map(|r| {
-                let parts: Vec<String> = serde_json::from_str(&r.public_fields).unwrap_or_default();
-                let shows = |p: &str| parts.iter().any(|x| x == p);
-                let alternate: Vec<String> =
-                    serde_json::from_str(&r.alternate_names).unwrap_or_default();
-                let languages: Vec<String> = serde_json::from_str(&r.languages).unwrap_or_default();
                 let mut locations = Vec::new();
-                if shows("address") && r.city.is_some() {
+                if let Some(city) = r.city.clone() {
                     locations.push(HsdsLocation {
                         id: format!("loc-{}", r.id),
                         location_type: "physical".into(),
                         name: r.name.clone(),
                         url: None,
-                        latitude: r.latitude,
-                        longitude: r.longitude,
+                        latitude: r.position.map(|p| p.0),
+                        longitude: r.position.map(|p| p.1),
                         addresses: vec![HsdsAddress {
                             id: format!("addr-{}", r.id),
                             address_1: r.street.clone().unwrap_or_default(),
-                            city: r.city.clone().unwrap_or_default(),
+                            city,
                             region: r.district.clone(),
                             state_province: String::new(),
                             postal_code: r.postcode.clone().unwrap_or_default(),
@@ -220,20 +218,15 @@ impl Services {
                 }
                 HsdsOrganization {
                     id: r.id,
-                    alternate_name: alternate.into_iter().next(),
-                    description: if shows("description") {
-                        r.description.clone()
-                    } else {
-                        String::new()
-                    },
-                    email: r.email.clone().filter(|_| shows("contact")),
-                    website: r.website.clone().filter(|_| shows("contact")),
-                    year_incorporated: r.founding_year.filter(|_| shows("details")),
-                    legal_status: r.legal_status.clone().filter(|_| shows("details")),
+                    alternate_name: r.alternate_names.first().cloned(),
+                    description: r.description.clone(),
+                    email: r.email.clone(),
+                    website: r.website.clone(),
+                    year_incorporated: r.founding_year,
+                    legal_status: r.legal_status.clone(),
                     phones: r
                         .phone
                         .clone()
-                        .filter(|_| shows("contact"))
                         .map(|n| {
                             vec![HsdsPhone {
                                 id: format!("phone-{}", r.id),
@@ -241,11 +234,7 @@ impl Services {
                             }]
                         })
                         .unwrap_or_default(),
-                    languages: if shows("languages") {
-                        languages.iter().map(|l| language(l)).collect()
-                    } else {
-                        Vec::new()
-                    },
+                    languages: r.languages.iter().map(|l| language(l)).collect(),
                     locations,
                     name: r.name,
                 }
@@ -266,11 +255,7 @@ impl Services {
 
     /// Public offers of public organisations, as HSDS services.
     pub async fn hsds_services(&self, page: u64, per_page: u64) -> Result<HsdsServicePage, Error> {
-        let filter = msohub_store::offers::OfferFilter {
-            public: Some(true),
-            public_organisations_only: true,
-            ..Default::default()
-        };
+        let filter = crate::publication::published_offers();
         let (rows, total) = msohub_store::offers::list_offers(
             self.store.conn(),
             &filter,
@@ -289,7 +274,7 @@ impl Services {
                         id: format!("loc-{}", o.id),
                         location_type: "virtual".into(),
                         name: o.title.clone(),
-                        url: Some(o.online_link.clone()).filter(|l| !l.is_empty()),
+                        url: offer_online_link(&o),
                         latitude: None,
                         longitude: None,
                         addresses: Vec::new(),
@@ -333,7 +318,7 @@ impl Services {
                     organization_id: o.organisation.id,
                     name: o.title.clone(),
                     description: o.description.clone(),
-                    url: Some(o.online_link.clone()).filter(|l| !l.is_empty()),
+                    url: offer_online_link(&o),
                     status: match o.status.as_str() {
                         "active" => "active",
                         "paused" => "inactive",

@@ -31,10 +31,12 @@ pub mod needs;
 pub mod offers;
 pub mod office;
 pub mod oparl;
+pub mod outbound;
 pub mod organisations;
 mod patch;
 pub mod people;
 pub mod privacy;
+mod publication;
 pub mod report;
 pub mod search;
 mod secrets;
@@ -60,6 +62,9 @@ pub struct Services {
     /// The full-text index; `None` until [`Services::start_search`] ran
     /// (the CLI does without one).
     search: Option<std::sync::Arc<search::Search>>,
+    /// Hosts and networks outbound requests may reach although internal,
+    /// from the `serve` flag (the admin setting adds to it).
+    outbound_allow: std::sync::Arc<outbound::AllowList>,
 }
 
 /// What `/healthz` reports.
@@ -80,12 +85,20 @@ impl Services {
             store,
             policy: std::sync::Arc::new(AuthPolicy::default()),
             search: None,
+            outbound_allow: std::sync::Arc::default(),
         })
     }
 
     /// Replaces the session and login policy (from the settings).
     pub fn with_policy(mut self, policy: AuthPolicy) -> Services {
         self.policy = std::sync::Arc::new(policy);
+        self
+    }
+
+    /// Adds hosts or networks that outbound requests may reach although
+    /// they are internal (the `serve` flag; admins add more in the settings).
+    pub fn with_outbound_allow(mut self, allow: outbound::AllowList) -> Services {
+        self.outbound_allow = std::sync::Arc::new(allow);
         self
     }
 

@@ -842,17 +842,24 @@ impl Services {
         let Some(row) = store::find_offer(conn, id).await? else {
             return Ok(None);
         };
-        if !row.is_public || row.deleted_at.is_some() {
-            return Ok(None);
-        }
         let Some(org) = msohub_store::organisations::find(conn, row.organisation_id)
             .await?
-            .filter(|o| o.is_public && o.deleted_at.is_none())
+            .as_ref()
+            .and_then(crate::publication::Published::of_row)
         else {
             return Ok(None);
         };
+        if !crate::publication::offer_visible(
+            row.is_public,
+            row.deleted_at.is_some(),
+            &row.status,
+            true,
+        ) {
+            return Ok(None);
+        }
         let o = self.assemble_offer(row).await?;
-        let address = crate::directory::offer_address(&o, &org);
+        let address = crate::publication::offer_address(&o, &org);
+        let online_link = crate::publication::offer_online_link(&o).unwrap_or_default();
         let translated = o.translations.get(lang).filter(|t| !t.title.is_empty());
         Ok(Some(PublicOffer {
             id: o.id,
@@ -874,11 +881,7 @@ impl Services {
             registration_how: o.registration_how,
             accessibility: o.accessibility,
             address,
-            online_link: if o.location_kind == "online" {
-                o.online_link
-            } else {
-                String::new()
-            },
+            online_link,
             schedule_text: o.schedule_text,
             starts_time: o.starts_time,
             ends_time: o.ends_time,
@@ -892,11 +895,7 @@ impl Services {
     /// Ids and change times of the public offers of listed organisations
     /// (for the sitemap).
     pub async fn public_offer_ids(&self) -> Result<Vec<(Uuid, DateTime<Utc>)>, Error> {
-        let filter = OfferFilter {
-            public: Some(true),
-            public_organisations_only: true,
-            ..Default::default()
-        };
+        let filter = crate::publication::published_offers();
         let (rows, _) = store::list_offers(self.store.conn(), &filter, 0, 50_000).await?;
         Ok(rows.into_iter().map(|r| (r.id, r.updated_at)).collect())
     }

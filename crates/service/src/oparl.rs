@@ -7,13 +7,13 @@
 //! office adds its own attendance and minutes. A malformed object is
 //! skipped with a warning, a deleted one is deleted here too.
 
-use crate::{Actor, Error, FieldError, Services, audit};
+use crate::outbound::{Limits, Outbound, OutboundError};
+use crate::{Actor, Error, FieldError, Services, Via, audit};
 use chrono::{DateTime, Utc};
 use msohub_domain::Permission;
 use msohub_store::bodies::{self as store, BodyRow, MeetingRow};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::time::Duration;
 use uuid::Uuid;
 
 const KEY: &str = "oparl";
@@ -46,36 +46,15 @@ pub struct OparlReport {
 }
 
 struct Client {
-    http: reqwest::Client,
+    http: Outbound,
 }
 
 impl Client {
-    fn new() -> Result<Client, Error> {
-        Ok(Client {
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .user_agent(concat!(
-                    "msohub/",
-                    env!("CARGO_PKG_VERSION"),
-                    " (OParl import)"
-                ))
-                .build()
-                .map_err(|e| Error::Internal(Box::new(e)))?,
-        })
-    }
-
     async fn get(&self, url: &str) -> Result<Value, Error> {
-        let r = self.http.get(url).send().await.map_err(|e| {
-            tracing::warn!(%url, error = %e, "OParl server unreachable");
-            Error::field("system_url", "oparl-unreachable")
-        })?;
-        if !r.status().is_success() {
-            tracing::warn!(%url, status = %r.status(), "OParl server answered with an error");
-            return Err(Error::field("system_url", "oparl-unreachable"));
-        }
-        r.json()
-            .await
-            .map_err(|_| Error::field("system_url", "oparl-invalid"))
+        self.http.get_json(url, &[]).await.map_err(|e| {
+            tracing::warn!(%url, error = %e, "OParl request failed");
+            Error::field("system_url", oparl_rule(&e))
+        })
     }
 
     /// Every object of an external list, page after page.
@@ -104,6 +83,21 @@ impl Client {
             next = page["links"]["next"].as_str().map(str::to_owned);
         }
         Ok(out)
+    }
+}
+
+/// The message a failed request gives: an internal address that is not
+/// allowed, an answer too large, an answer that is not OParl, or no answer
+/// (connection refused and timeout alike, so ports cannot be probed).
+fn oparl_rule(e: &OutboundError) -> &'static str {
+    match e {
+        OutboundError::Refused => "outbound-refused",
+        OutboundError::InvalidUrl => "url-invalid",
+        OutboundError::TooLarge(_) => "oparl-too-large",
+        OutboundError::NotJson => "oparl-invalid",
+        OutboundError::TooManyRedirects
+        | OutboundError::Unreachable
+        | OutboundError::Status(_) => "oparl-unreachable",
     }
 }
 
@@ -238,7 +232,10 @@ impl Services {
 
     /// Imports (or updates) the chosen organisation and its meetings. With
     /// `system_url`/`organisation` given they become the configuration;
-    /// otherwise the stored ones are used.
+    /// otherwise the stored ones are used. Only admins may name another
+    /// system URL than the configured one (staff sync what an admin set);
+    /// the operator at the command line may name any URL and reach any
+    /// address.
     pub async fn oparl_sync(
         &self,
         actor: &Actor,
@@ -280,7 +277,14 @@ impl Services {
     ) -> Result<OparlReport, Error> {
         let mut config = self.stored_oparl().await?;
         let mut changed_target = false;
-        if let Some(u) = system_url.map(str::trim).filter(|u| !u.is_empty()) {
+        let system_url = system_url.map(str::trim).filter(|u| !u.is_empty());
+        if let Some(u) = system_url
+            && u != config.system_url
+            && !actor.can(Permission::ManageUsers)
+        {
+            return Err(Error::field("system_url", "oparl-url-admin-only"));
+        }
+        if let Some(u) = system_url {
             changed_target |= u != config.system_url;
             config.system_url = u.to_owned();
         }
@@ -304,7 +308,16 @@ impl Services {
             config.last_sync = None;
         }
         let started = Utc::now();
-        let client = Client::new()?;
+        // The operator naming a URL at the command line is trusted with any
+        // address; everything the server does on its own or for a user is
+        // guarded.
+        let http = if actor.via == Via::Cli && system_url.is_some() {
+            Outbound::unrestricted(Limits::OPARL, "OParl import")
+                .map_err(|e| Error::Internal(e.into()))?
+        } else {
+            self.outbound(Limits::OPARL, "OParl import").await?
+        };
+        let client = Client { http };
         let system = client.get(&config.system_url).await?;
         let bodies_url = system["body"]
             .as_str()

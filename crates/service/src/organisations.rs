@@ -565,12 +565,18 @@ pub struct OrgPage {
 pub const MAX_PAGE: u64 = 500;
 
 /// Cursors are opaque to clients; inside they are an offset.
+/// The largest offset a cursor may name.
+pub(crate) const MAX_OFFSET: u64 = 1_000_000_000;
+
 pub(crate) fn decode_cursor(cursor: Option<&str>) -> Result<u64, Error> {
     match cursor.filter(|c| !c.is_empty()) {
         None => Ok(0),
         Some(c) => c
             .strip_prefix("o")
-            .and_then(|n| n.parse().ok())
+            .and_then(|n| n.parse::<u64>().ok())
+            // Far beyond any list; keeps `offset + limit` and the SQL
+            // OFFSET (a signed 64-bit number) from overflowing.
+            .filter(|n| *n <= MAX_OFFSET)
             .ok_or_else(|| {
                 Error::Validation(vec![FieldError {
                     field: "cursor".into(),

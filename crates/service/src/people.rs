@@ -255,18 +255,7 @@ impl Services {
         limit: u64,
     ) -> Result<PersonPage, Error> {
         actor.require(Permission::ReadStaffArea)?;
-        let offset = match cursor.filter(|c| !c.is_empty()) {
-            None => 0,
-            Some(c) => c
-                .strip_prefix('o')
-                .and_then(|n| n.parse().ok())
-                .ok_or_else(|| {
-                    Error::Validation(vec![FieldError {
-                        field: "cursor".into(),
-                        rule: "cursor-invalid".into(),
-                    }])
-                })?,
-        };
+        let offset = crate::organisations::decode_cursor(cursor)?;
         let limit = limit.clamp(1, 500);
         let words: Vec<String> = rules::fold(&text.chars().take(200).collect::<String>())
             .split(' ')

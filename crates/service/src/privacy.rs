@@ -16,6 +16,7 @@
 //! - The audit log records the erasure with the reason and counts, never
 //!   the erased values.
 
+use msohub_store::classification::{ERASURE, Erasure as ClassErasure};
 use crate::people::{Affiliation, Consent};
 use crate::{Actor, Error, Services, audit, time};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -285,21 +286,34 @@ impl Services {
                 .filter(|p| p.chars().filter(char::is_ascii_digit).count() >= 6),
         );
         let records = store::anonymise_person(&tx, id, Utc::now()).await?;
+        if let Some(email) = &person.email {
+            store::cancel_mail_to(&tx, email).await?;
+        }
+        // Every personal or free-text column is treated as the
+        // classification register says (see `classification::ERASURE`).
         let mut mentions = 0;
-        for (table, key, columns) in [
-            (
-                "interaction",
-                "id",
-                &["subject", "notes", "cancel_note"][..],
-            ),
-            ("need", "id", &["description", "outcome"][..]),
-            ("task", "id", &["title", "notes"][..]),
-            ("meeting", "id", &["minutes"][..]),
-            ("agenda_item", "id", &["title", "outcome"][..]),
-            ("organisation", "id", &["description", "internal_notes"][..]),
-            ("audit_log", "position", &["before", "after"][..]),
-        ] {
-            mentions += store::scrub(&tx, table, key, columns, &needles, "[gelöscht]").await?;
+        for (table, key, columns) in ERASURE {
+            let scrubbed: Vec<&str> = columns
+                .iter()
+                .filter(|(_, e)| *e == ClassErasure::Scrub)
+                .map(|(c, _)| *c)
+                .collect();
+            if !scrubbed.is_empty() {
+                let keys = store::scrub(&tx, table, key, &scrubbed, &needles, "[gelöscht]").await?;
+                mentions += keys.len() as u64;
+                // Records of the public directory go into the change feed,
+                // so the search indexes and caches drop the mention too.
+                if matches!(*table, "organisation" | "offer" | "event") {
+                    for id in keys.iter().collect::<std::collections::BTreeSet<_>>() {
+                        audit::record(&tx, actor, table, id.as_str(), "erase_mention", None, None)
+                            .await?;
+                    }
+                }
+            }
+            if columns.iter().any(|(_, e)| *e == ClassErasure::DeleteRow) {
+                debug_assert_eq!(*table, "import_upload");
+                mentions += store::delete_uploads_mentioning(&tx, &needles).await?;
+            }
         }
         // The reason is kept, but not the name or address it may mention.
         let lower: Vec<String> = needles.iter().map(|n| n.trim().to_lowercase()).collect();
@@ -315,6 +329,11 @@ impl Services {
         )
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
+        // This node's indexes (and with them its public cache) follow at
+        // once, not at the next tick; other nodes within a second.
+        if let Err(err) = self.follow_search_feed().await {
+            tracing::warn!(error = %err, "the search index did not follow the erasure yet");
+        }
         Ok(Erasure {
             person_id: id,
             records,

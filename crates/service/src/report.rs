@@ -1099,43 +1099,42 @@ impl Services {
             Some(n) => self.report_version(actor, period_id, n, lang).await?,
             None => self.report(actor, period_id, lang).await?,
         });
-        Ok(diff_lines(&old, &new))
+        // Off the async workers: a large diff must not stall other requests.
+        tokio::task::spawn_blocking(move || diff_lines(&old, &new))
+            .await
+            .map_err(|e| Error::Internal(Box::new(e)))?
+            .ok_or_else(|| Error::field("versions", "diff-too-large"))
     }
 }
 
-/// A line diff (longest common subsequence; reports are a few hundred
-/// lines, so the quadratic table is small).
-pub fn diff_lines(old: &str, new: &str) -> Vec<DiffLine> {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let (n, m) = (a.len(), b.len());
-    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
+/// The longest texts compared, in lines and bytes (each side); past this
+/// the diff is refused with a message instead of tying up a worker.
+pub const MAX_DIFF_LINES: usize = 20_000;
+pub const MAX_DIFF_BYTES: usize = 4 * 1024 * 1024;
+
+/// A line diff (Myers' algorithm in linear space, from the `similar`
+/// crate, with a deadline); `None` when a side is larger than the limits.
+pub fn diff_lines(old: &str, new: &str) -> Option<Vec<DiffLine>> {
+    let too_large =
+        |s: &str| s.len() > MAX_DIFF_BYTES || s.lines().count() > MAX_DIFF_LINES;
+    if too_large(old) || too_large(new) {
+        return None;
     }
-    let line = |change: &str, text: &str| DiffLine {
-        change: change.to_owned(),
-        text: text.to_owned(),
-    };
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < n || j < m {
-        if i < n && j < m && a[i] == b[j] {
-            out.push(line("same", a[i]));
-            i += 1;
-            j += 1;
-        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push(line("added", b[j]));
-            j += 1;
-        } else {
-            out.push(line("removed", a[i]));
-            i += 1;
-        }
-    }
-    out
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .timeout(std::time::Duration::from_secs(5))
+        .diff_lines(old, new);
+    Some(
+        diff.iter_all_changes()
+            .map(|c| DiffLine {
+                change: match c.tag() {
+                    similar::ChangeTag::Equal => "same",
+                    similar::ChangeTag::Insert => "added",
+                    similar::ChangeTag::Delete => "removed",
+                }
+                .to_owned(),
+                text: c.value().trim_end_matches(['\n', '\r']).to_owned(),
+            })
+            .collect(),
+    )
 }

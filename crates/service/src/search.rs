@@ -58,23 +58,12 @@ pub(crate) fn doc(o: &Organisation) -> OrganisationDoc {
 /// is listed; its description, languages and district only where it shows
 /// them; never its members' origins.
 pub(crate) fn public_doc(o: &Organisation) -> Option<OrganisationDoc> {
-    if !o.is_public || o.deleted {
-        return None;
-    }
-    let shows = |part: &str| o.public_parts.iter().any(|p| p == part);
+    let p = crate::publication::Published::of(o)?;
     Some(OrganisationDoc {
-        description: if shows("description") {
-            o.description.clone()
-        } else {
-            String::new()
-        },
-        languages: if shows("languages") {
-            o.languages.clone()
-        } else {
-            Vec::new()
-        },
-        district: o.district.clone().filter(|_| shows("address")),
-        city: o.city.clone().filter(|_| shows("address")),
+        description: p.description,
+        languages: p.languages,
+        district: p.district,
+        city: p.city,
         origins: Vec::new(),
         ..doc(o)
     })
@@ -85,12 +74,10 @@ pub(crate) fn public_doc(o: &Organisation) -> Option<OrganisationDoc> {
 /// is found under its translations and its organisation's name too; its
 /// district is the organisation's, where that shows its address.
 pub(crate) fn offer_doc(o: &Offer, org: Option<&OrganisationRow>) -> Option<OfferDoc> {
-    let org = org.filter(|org| org.is_public && org.deleted_at.is_none())?;
-    if !o.is_public || o.deleted || o.status == "ended" {
+    let org = crate::publication::Published::of_row(org?)?;
+    if !crate::publication::offer_visible(o.is_public, o.deleted, &o.status, true) {
         return None;
     }
-    let parts: Vec<String> = serde_json::from_str(&org.public_fields).unwrap_or_default();
-    let shows_address = parts.iter().any(|p| p == "address");
     Some(OfferDoc {
         id: o.id,
         title: o.title.clone(),
@@ -111,7 +98,7 @@ pub(crate) fn offer_doc(o: &Offer, org: Option<&OrganisationRow>) -> Option<Offe
         category: o.category.clone(),
         languages: o.languages.clone(),
         target_groups: o.target_groups.clone(),
-        district: org.district.clone().filter(|_| shows_address),
+        district: org.district,
         free: o.cost_kind == "free",
         online: o.location_kind == "online",
         public: true,

@@ -18,6 +18,15 @@ pub struct GeocoderSettings {
 }
 
 const MAP_KEY: &str = "map";
+const OUTBOUND_KEY: &str = "outbound";
+
+/// Internal hosts and networks the server may fetch from anyway (see
+/// [`crate::outbound`]); one entry per line or comma-separated.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct OutboundSettings {
+    pub allow: String,
+}
 
 /// The public directory's map: where its background tiles come from (an
 /// XYZ template such as `https://tiles.example/{z}/{x}/{y}.png`) and the
@@ -98,6 +107,11 @@ pub struct InstanceSettings {
     /// Whether a password is stored (read-only; ignored when sent).
     #[schema(read_only)]
     pub smtp_password_set: bool,
+    /// Internal hosts or networks (e.g. `ris.intern.example`,
+    /// `10.1.0.0/16`) that the OParl import and the geocoder may reach
+    /// although they are not on the public internet; one per line or
+    /// comma-separated. Empty: only public addresses.
+    pub outbound_allow: String,
 }
 
 /// Checks a geocoder URL: empty, or http(s) with a host.
@@ -164,7 +178,33 @@ impl Services {
             smtp_password: String::new(),
             smtp_from: smtp.from,
             smtp_password_set: !smtp.password.is_empty(),
+            outbound_allow: self.outbound_settings().await?.allow,
         })
+    }
+
+    async fn outbound_settings(&self) -> Result<OutboundSettings, Error> {
+        Ok(self
+            .store
+            .get_setting(OUTBOUND_KEY)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default())
+    }
+
+    /// A client for requests to other machines, allowed to reach public
+    /// addresses and those of the allow-list (flag and setting).
+    pub(crate) async fn outbound(
+        &self,
+        limits: crate::outbound::Limits,
+        purpose: &str,
+    ) -> Result<crate::outbound::Outbound, Error> {
+        let stored = crate::outbound::AllowList::parse(&self.outbound_settings().await?.allow)
+            .unwrap_or_else(|bad| {
+                tracing::warn!(entries = ?bad, "stored outbound allow-list entries ignored");
+                crate::outbound::AllowList::default()
+            });
+        crate::outbound::Outbound::guarded(stored.merged(&self.outbound_allow), limits, purpose)
+            .map_err(|e| Error::Internal(e.into()))
     }
 
     async fn stored_smtp(&self) -> Result<SmtpSettings, Error> {
@@ -252,6 +292,16 @@ impl Services {
         {
             errors.push(FieldError::new("smtp_from", "required"));
         }
+        let outbound_allow = input
+            .outbound_allow
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        if crate::outbound::AllowList::parse(&outbound_allow).is_err() {
+            errors.push(FieldError::new("outbound_allow", "allow-list-invalid"));
+        }
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
@@ -270,6 +320,7 @@ impl Services {
             smtp_password: String::new(),
             smtp_from: smtp.from.clone(),
             smtp_password_set: !smtp.password.is_empty(),
+            outbound_allow: outbound_allow.clone(),
         };
         let tx = self.store.begin().await?;
         msohub_store::settings::put(
@@ -295,6 +346,14 @@ impl Services {
             &serde_json::json!(MapSettings {
                 tile_url,
                 attribution,
+            }),
+        )
+        .await?;
+        msohub_store::settings::put(
+            &tx,
+            OUTBOUND_KEY,
+            &serde_json::json!(OutboundSettings {
+                allow: outbound_allow
             }),
         )
         .await?;

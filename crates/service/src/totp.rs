@@ -61,15 +61,23 @@ pub fn code_at(secret: &[u8], step: i64) -> u32 {
 
 /// Whether `code` is valid at `unix_time`, allowing one step of clock drift.
 pub fn verify(secret_b32: &str, code: &str, unix_time: i64) -> bool {
+    matched_step(secret_b32, code, unix_time).is_some()
+}
+
+/// The time step whose code `code` is (within one step of clock drift), so
+/// the caller can accept each step only once.
+pub fn matched_step(secret_b32: &str, code: &str, unix_time: i64) -> Option<i64> {
     let code = code.trim().replace(' ', "");
     let (Some(secret), Ok(n)) = (base32_decode(secret_b32), code.parse::<u32>()) else {
-        return false;
+        return None;
     };
     if code.len() != 6 {
-        return false;
+        return None;
     }
     let step = unix_time.div_euclid(STEP);
-    (-1..=1).any(|d| code_at(&secret, step + d) == n)
+    (-1..=1)
+        .map(|d| step + d)
+        .find(|s| code_at(&secret, *s) == n)
 }
 
 /// The `otpauth://` URI an authenticator app reads from the QR code.

@@ -124,6 +124,7 @@ tables! {
     "offer" => offer,
     "import_profile" => import_profile,
     "import_upload" => import_upload,
+    "auth_throttle" => auth_throttle,
     "audit_log" => audit_log,
 }
 

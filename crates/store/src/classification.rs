@@ -50,7 +50,7 @@ const REGISTER: &[(&str, &str)] = &[
     (
         "app_user",
         "id:N email:P display_name:P role:P organisation_id:N password_hash:S must_change_password:N \
-         disabled_at:P failed_logins:P locked_until:P last_login_at:P totp_secret:S totp_enabled_at:P \
+         disabled_at:P last_login_at:P totp_secret:S totp_enabled_at:P \
          version:N created_at:N updated_at:N",
     ),
     (
@@ -64,6 +64,10 @@ const REGISTER: &[(&str, &str)] = &[
     (
         "audit_log",
         "position:N at:N actor_id:R actor_label:P entity_type:N entity_id:N action:N before:F after:F ip:P",
+    ),
+    (
+        "auth_throttle",
+        "key:P failures:N locked_until:N last_step:N updated_at:N",
     ),
     (
         "body",
@@ -202,6 +206,221 @@ pub fn columns() -> Vec<(&'static str, &'static str, Class)> {
         .collect()
 }
 
+/// What erasure (GDPR Art. 17) does with a personal or free-text column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Erasure {
+    /// Every mention of the person (the name both ways round, the e-mail
+    /// address, the phone number) is replaced, in every row.
+    Scrub,
+    /// Rows that mention the person are deleted (transient data: staged
+    /// import uploads).
+    DeleteRow,
+    /// The person's own record or their link rows: made anonymous or
+    /// removed by `privacy::anonymise_person`.
+    Anonymised,
+    /// Kept as it is, for the reason given.
+    Kept(&'static str),
+}
+
+/// Per table: the key column (for scrubbing) and how each personal or
+/// free-text column is erased. A test fails when a `P` or `F` column of
+/// the register is missing here, so a new column cannot escape erasure
+/// without a written reason.
+pub const ERASURE: &[(&str, &str, &[(&str, Erasure)])] = {
+    use Erasure::*;
+    const ACCOUNT: Erasure = Kept(
+        "user accounts are the office's own staff and the portal's sign-ins, not registry \
+         records; an account ends by being disabled, and its sessions and tokens with it",
+    );
+    const LINK: Erasure = Kept(
+        "the link stays so that counts (attendance, members) stay as reported; it points to \
+         the anonymised person and holds no name",
+    );
+    &[
+        (
+            "affiliation",
+            "id",
+            &[("role", Anonymised), ("from_date", Anonymised), ("to_date", Anonymised)],
+        ),
+        ("agenda_item", "id", &[("title", Scrub), ("outcome", Scrub)]),
+        ("api_token", "id", &[("last_used_at", ACCOUNT)]),
+        (
+            "app_user",
+            "id",
+            &[
+                ("email", ACCOUNT),
+                ("display_name", ACCOUNT),
+                ("role", ACCOUNT),
+                ("disabled_at", ACCOUNT),
+                ("last_login_at", ACCOUNT),
+                ("totp_enabled_at", ACCOUNT),
+            ],
+        ),
+        ("attendance", "meeting_id", &[("status", LINK), ("mode", LINK)]),
+        (
+            "audit_log",
+            "position",
+            &[
+                ("actor_label", Scrub),
+                ("before", Scrub),
+                ("after", Scrub),
+                (
+                    "ip",
+                    Kept("the address an account acted from, not the erased person's"),
+                ),
+            ],
+        ),
+        (
+            "auth_throttle",
+            "key",
+            &[(
+                "key",
+                Kept(
+                    "a one-way hash of a typed e-mail or client address, holding no name; \
+                     removed a day after the last attempt",
+                ),
+            )],
+        ),
+        ("body", "id", &[("purpose", Scrub)]),
+        (
+            "consent",
+            "id",
+            &[
+                ("purpose", LINK),
+                ("given_on", LINK),
+                ("source", Anonymised),
+                ("expires_on", LINK),
+                ("withdrawn_on", LINK),
+            ],
+        ),
+        (
+            "event",
+            "id",
+            &[("description", Scrub), ("cancel_reason", Scrub), ("translations", Scrub)],
+        ),
+        (
+            "import_upload",
+            "id",
+            &[("file_name", DeleteRow), ("data", DeleteRow)],
+        ),
+        (
+            "interaction",
+            "id",
+            &[("subject", Scrub), ("cancel_note", Scrub), ("notes", Scrub)],
+        ),
+        ("meeting", "id", &[("minutes", Scrub)]),
+        (
+            "membership",
+            "id",
+            &[("role", Anonymised), ("from_date", LINK), ("to_date", LINK)],
+        ),
+        ("need", "id", &[("description", Scrub), ("outcome", Scrub)]),
+        (
+            "offer",
+            "id",
+            &[("description", Scrub), ("registration_how", Scrub), ("translations", Scrub)],
+        ),
+        (
+            "organisation",
+            "id",
+            &[
+                ("email", Scrub),
+                ("phone", Scrub),
+                ("description", Scrub),
+                ("internal_notes", Scrub),
+            ],
+        ),
+        (
+            "outbox",
+            "id",
+            &[("to_address", Scrub), ("body_text", Scrub), ("ics", Scrub)],
+        ),
+        (
+            "person",
+            "id",
+            &[
+                ("given_name", Anonymised),
+                ("family_name", Anonymised),
+                ("email", Anonymised),
+                ("phone", Anonymised),
+                ("languages", Anonymised),
+                ("notes", Anonymised),
+                ("search_text", Anonymised),
+                ("name_sort", Anonymised),
+            ],
+        ),
+        (
+            "report_text",
+            "period_id",
+            &[
+                ("introduction", Scrub),
+                ("outlook", Scrub),
+                ("author", Scrub),
+                ("narratives", Scrub),
+            ],
+        ),
+        (
+            "report_version",
+            "id",
+            &[
+                (
+                    "note",
+                    Kept("part of a finalised report version: an official record, frozen"),
+                ),
+                (
+                    "snapshot",
+                    Kept("a finalised report version: an official record, frozen"),
+                ),
+            ],
+        ),
+        (
+            "session",
+            "id",
+            &[
+                ("created_at", ACCOUNT),
+                ("last_seen_at", ACCOUNT),
+                ("ip", ACCOUNT),
+                ("user_agent", ACCOUNT),
+            ],
+        ),
+        (
+            "stored_file",
+            "id",
+            &[
+                ("file_name", Scrub),
+                (
+                    "data",
+                    Kept(
+                        "binary files (logos, attachments) cannot be searched or changed in \
+                         place; the subject access lists the files of the person's records",
+                    ),
+                ),
+            ],
+        ),
+        (
+            "target",
+            "id",
+            &[
+                ("description", Scrub),
+                ("override_reason", Scrub),
+                ("deviation_reason", Scrub),
+                ("substitute_measures", Scrub),
+            ],
+        ),
+        ("task", "id", &[("title", Scrub), ("notes", Scrub)]),
+    ]
+};
+
+/// How erasure treats one column; `None` for a column not listed.
+pub fn erasure_of(table: &str, column: &str) -> Option<Erasure> {
+    ERASURE
+        .iter()
+        .filter(|(t, _, _)| *t == table)
+        .flat_map(|(_, _, cols)| cols.iter())
+        .find(|(c, _)| *c == column)
+        .map(|(_, e)| *e)
+}
+
 /// The classification of one column; `None` for an unknown column.
 pub fn class_of(table: &str, column: &str) -> Option<Class> {
     columns()
@@ -262,6 +481,32 @@ mod tests {
         let tables: BTreeSet<&str> = schema.iter().map(|(t, _)| t.as_str()).collect();
         let backed_up: BTreeSet<&str> = crate::backup::TABLES.iter().copied().collect();
         assert_eq!(tables, backed_up, "backup::TABLES must list every table");
+    }
+
+    #[test]
+    fn every_personal_or_free_column_is_erased_or_kept_for_a_reason() {
+        let mut missing = Vec::new();
+        for (t, c, class) in columns() {
+            if matches!(class, Class::Personal | Class::Free) && erasure_of(t, c).is_none() {
+                missing.push(format!("{t}.{c}"));
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "say in classification::ERASURE how erasure treats: {}",
+            missing.join(", ")
+        );
+        for (t, _, cols) in ERASURE {
+            for (c, e) in *cols {
+                assert!(
+                    matches!(class_of(t, c), Some(Class::Personal | Class::Free)),
+                    "{t}.{c} is in ERASURE but not classified personal or free text"
+                );
+                if let Erasure::Kept(reason) = e {
+                    assert!(reason.len() > 20, "{t}.{c}: a real reason, please");
+                }
+            }
+        }
     }
 
     #[test]

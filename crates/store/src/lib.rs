@@ -24,6 +24,7 @@ pub mod privacy;
 pub mod settings;
 pub mod targets;
 pub mod taxonomies;
+pub mod throttle;
 pub mod users;
 mod versioned;
 pub mod work;

@@ -123,7 +123,7 @@ pub async fn audit_of(c: &impl ConnectionTrait, person_id: Uuid) -> Result<Vec<A
 /// Replaces every occurrence of each needle (case-insensitively) in the
 /// given text columns of a table by `replacement`; rows are found with
 /// `lower(column) LIKE %needle%` on either database, the replacing is done
-/// here. Returns how many rows changed.
+/// here. Returns the keys of the rows that changed (once per column).
 pub async fn scrub(
     c: &impl ConnectionTrait,
     table: &str,
@@ -131,16 +131,16 @@ pub async fn scrub(
     columns: &[&str],
     needles: &[String],
     replacement: &str,
-) -> Result<u64, Error> {
+) -> Result<Vec<String>, Error> {
     let needles: Vec<String> = needles
         .iter()
         .map(|n| n.trim().to_lowercase())
         .filter(|n| n.chars().count() >= 3)
         .collect();
     if needles.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
-    let mut changed = 0;
+    let mut changed = Vec::new();
     for column in columns {
         let mut any = sea_orm::sea_query::Condition::any();
         for n in &needles {
@@ -163,9 +163,12 @@ pub async fn scrub(
             .to_owned();
         let rows = c.query_all(&select).await?;
         for row in rows {
-            let id: Value = match row.try_get::<Uuid>("", key) {
-                Ok(u) => u.into(),
-                Err(_) => row.try_get::<i64>("", key)?.into(),
+            let (id, label): (Value, String) = match row.try_get::<Uuid>("", key) {
+                Ok(u) => (u.into(), u.to_string()),
+                Err(_) => {
+                    let n = row.try_get::<i64>("", key)?;
+                    (n.into(), n.to_string())
+                }
             };
             let Some(text) = row.try_get::<Option<String>>("", column)? else {
                 continue;
@@ -178,11 +181,77 @@ pub async fn scrub(
                     .and_where(Expr::col(Alias::new(key)).eq(id))
                     .to_owned();
                 c.execute(&update).await?;
-                changed += 1;
+                changed.push(label);
             }
         }
     }
     Ok(changed)
+}
+
+/// Deletes the staged import uploads whose file name or contents mention a
+/// needle (any encoding the import reads: UTF-8 or Windows-1252, case
+/// folded); returns how many. Uploads are transient, so a whole file is
+/// dropped rather than edited.
+pub async fn delete_uploads_mentioning(
+    c: &impl ConnectionTrait,
+    needles: &[String],
+) -> Result<u64, Error> {
+    use crate::entity::import_upload;
+    let needles: Vec<String> = needles
+        .iter()
+        .map(|n| n.trim().to_lowercase())
+        .filter(|n| n.chars().count() >= 3)
+        .collect();
+    if needles.is_empty() {
+        return Ok(0);
+    }
+    let rows = import_upload::Entity::find()
+        .select_only()
+        .column(import_upload::Column::Id)
+        .column(import_upload::Column::FileName)
+        .column(import_upload::Column::Data)
+        .into_tuple::<(Uuid, String, Vec<u8>)>()
+        .all(c)
+        .await?;
+    let mut deleted = 0;
+    for (id, name, data) in rows {
+        let utf8 = String::from_utf8_lossy(&data).to_lowercase();
+        let latin: String = data
+            .iter()
+            .map(|&b| char::from(b))
+            .collect::<String>()
+            .to_lowercase();
+        let name = name.to_lowercase();
+        // Windows-1252 keeps ä, ö, ü, ß where Latin-1 does; the names that
+        // matter are found by either reading.
+        if needles
+            .iter()
+            .any(|n| utf8.contains(n) || latin.contains(n) || name.contains(n))
+        {
+            deleted += import_upload::Entity::delete_by_id(id)
+                .exec(c)
+                .await?
+                .rows_affected;
+        }
+    }
+    Ok(deleted)
+}
+
+/// Gives up the messages still waiting in the outbox for an address (the
+/// erased person's), so nothing is sent to them after the erasure.
+pub async fn cancel_mail_to(c: &impl ConnectionTrait, address: &str) -> Result<u64, Error> {
+    use crate::entity::outbox;
+    Ok(outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("failed"))
+        .col_expr(
+            outbox::Column::LastError,
+            Expr::value("Empfänger gelöscht (DSGVO Art. 17)"),
+        )
+        .filter(outbox::Column::Status.eq("pending"))
+        .filter(Expr::expr(Func::lower(Expr::col(outbox::Column::ToAddress))).eq(address.trim().to_lowercase()))
+        .exec(c)
+        .await?
+        .rows_affected)
 }
 
 /// Case-insensitive replacement of every needle (already lower case).

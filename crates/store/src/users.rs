@@ -67,21 +67,16 @@ pub async fn update_user(c: &impl ConnectionTrait, row: UserRow) -> Result<UserR
 
 /// Login bookkeeping that must not bump the version (it is not an edit and
 /// must not make an admin's open form stale).
-pub async fn set_login_state(
+pub async fn set_last_login(
     c: &impl ConnectionTrait,
     id: Uuid,
-    failed_logins: i32,
-    locked_until: Option<DateTime<Utc>>,
-    last_login_at: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let mut update = app_user::Entity::update_many()
-        .col_expr(app_user::Column::FailedLogins, Expr::value(failed_logins))
-        .col_expr(app_user::Column::LockedUntil, Expr::value(locked_until))
-        .filter(app_user::Column::Id.eq(id));
-    if let Some(at) = last_login_at {
-        update = update.col_expr(app_user::Column::LastLoginAt, Expr::value(at));
-    }
-    update.exec(c).await?;
+    app_user::Entity::update_many()
+        .col_expr(app_user::Column::LastLoginAt, Expr::value(at))
+        .filter(app_user::Column::Id.eq(id))
+        .exec(c)
+        .await?;
     Ok(())
 }
 

@@ -53,6 +53,13 @@ impl From<Error> for ApiError {
                     retry_after: None,
                 }
             }
+            Error::TooManyAttempts(seconds) => ApiError {
+                retry_after: Some(seconds.max(1) as u64),
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!("too many failed attempts; try again in {} s", seconds.max(1)),
+                )
+            },
             Error::Internal(cause) => {
                 crate::error::log_internal(cause.as_ref());
                 ApiError::new(

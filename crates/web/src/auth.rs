@@ -123,12 +123,18 @@ impl FromRequestParts<AppState> for CurrentUser {
         let path = parts.uri.path();
         match auth.actor {
             Some(actor) => {
-                if actor.must_change_password
-                    && !is_api(parts)
-                    && path != "/app/account/password"
-                    && path != "/logout"
-                {
-                    return Err(Redirect::to("/app/account/password").into_response());
+                if actor.must_change_password {
+                    if is_api(parts) && path != "/api/v1/account/password" {
+                        return Err(ApiError::new(
+                            axum::http::StatusCode::FORBIDDEN,
+                            "the account's one-time password must be changed first: \
+                             POST /api/v1/account/password with current_password and new_password",
+                        )
+                        .into_response());
+                    }
+                    if !is_api(parts) && path != "/app/account/password" && path != "/logout" {
+                        return Err(Redirect::to("/app/account/password").into_response());
+                    }
                 }
                 Ok(CurrentUser(actor))
             }

@@ -53,6 +53,7 @@ impl IntoResponse for WebError {
             WebError::Forbidden | WebError::Service(S::Forbidden) => StatusCode::FORBIDDEN,
             WebError::Service(S::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Service(S::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Service(S::TooManyAttempts(_)) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Service(S::Internal(cause)) => {
                 log_internal(cause.as_ref());
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -46,6 +46,11 @@ impl FormErrors {
         match err {
             Error::Validation(fields) => Ok(FormErrors::fields(tr, fields)),
             Error::Conflict(_) => Ok(FormErrors::general(tr, "form-conflict")),
+            Error::TooManyAttempts(seconds) => {
+                let mut errors = FormErrors::none(tr);
+                errors.general = Some(tr.t1("login-locked", "seconds", seconds.max(1)));
+                Ok(errors)
+            }
             other => Err(other),
         }
     }

@@ -34,7 +34,7 @@ pub use error::WebError;
 pub fn import_problem_text(problem: &msohub_service::import::Problem) -> String {
     pages::import::message(&i18n::Tr::new(msohub_domain::Language::De), problem)
 }
-pub use metrics::Metrics;
+pub use metrics::{Metrics, metrics_router};
 
 use axum::Router;
 use msohub_service::Services;

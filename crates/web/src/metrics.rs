@@ -198,9 +198,40 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     response
 }
 
-/// `GET /metrics`
-pub async fn metrics(State(state): State<AppState>) -> Response {
-    let body = state.metrics.render(&state);
+/// `GET /metrics` on the main listener: for admins (a session or an
+/// admin's token) only, since route names, rates and pool use tell an
+/// outsider how the office works. Prometheus scrapes the separate
+/// `--metrics-bind` listener instead (see [`metrics_router`]).
+pub async fn metrics(
+    State(state): State<AppState>,
+    crate::auth::MaybeUser(actor): crate::auth::MaybeUser,
+) -> Response {
+    match actor {
+        None => crate::api_error::ApiError::unauthorized(
+            "sign in as an admin, send an admin's API token, or scrape the --metrics-bind listener",
+        )
+        .into_response(),
+        Some(a) if a.require(msohub_domain::Permission::ManageUsers).is_err() => {
+            crate::api_error::ApiError::from(msohub_service::Error::Forbidden).into_response()
+        }
+        Some(_) => exposition(&state),
+    }
+}
+
+/// A router with `/metrics` alone and no sign-in, for a listener that only
+/// the monitoring system reaches (`--metrics-bind`, e.g. an internal
+/// address).
+pub fn metrics_router(state: AppState) -> axum::Router {
+    axum::Router::new()
+        .route(
+            "/metrics",
+            axum::routing::get(|State(state): State<AppState>| async move { exposition(&state) }),
+        )
+        .with_state(state)
+}
+
+fn exposition(state: &AppState) -> Response {
+    let body = state.metrics.render(state);
     let mut response = body.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -274,16 +274,10 @@ fn event_json_ld(e: &msohub_service::events::PublicEvent, base: &str, lang: Lang
 
 /// The public pages for search engines: home, about, accessibility, the
 /// API docs and every public event, in each language.
-async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
-    let base = if state.config.public_url.is_empty() {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        format!("http://{host}")
-    } else {
-        state.config.public_url.clone()
-    };
+/// The sitemap names only the configured public URL, never the request's
+/// `Host` (which anyone can set, and which the public cache would keep).
+async fn sitemap(State(state): State<AppState>) -> Result<Response, WebError> {
+    let base = state.config.public_url.clone();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );

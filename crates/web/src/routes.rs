@@ -7,6 +7,7 @@ use crate::AppState;
 use axum::Router;
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, delete, get, patch, post, put};
+use msohub_domain::Permission;
 
 /// One registered route.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,12 +61,15 @@ impl Routes {
     /// A POST/PUT route whose body may be up to `bytes` long (uploads); the
     /// default limit elsewhere is 2 MiB. Within the limit a too-large file
     /// is read and refused with a message instead of a reset connection.
+    /// Who lacks `permission` is refused before a byte of the body is read,
+    /// so nobody without the right can make the server take in megabytes.
     pub fn upload<H, T>(
         self,
         method: &'static str,
         path: &'static str,
         handler: H,
         bytes: usize,
+        permission: Permission,
     ) -> Routes
     where
         H: Handler<T, AppState>,
@@ -78,12 +82,49 @@ impl Routes {
         self.add(
             method,
             path,
-            route.layer(axum::extract::DefaultBodyLimit::max(bytes)),
+            route
+                .layer(axum::extract::DefaultBodyLimit::max(bytes))
+                .layer(axum::middleware::from_fn(move |request, next| {
+                    refuse_unless(permission, request, next)
+                })),
         )
     }
 
     pub fn into_parts(self) -> (Router<AppState>, Vec<RouteSpec>) {
         (self.router, self.list)
+    }
+}
+
+/// Lets the request through only for an actor with `permission` (body
+/// unread); otherwise the answer an API or a page gives to the anonymous
+/// (sign in) or to the wrong role (403).
+async fn refuse_unless(
+    permission: Permission,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let actor = request
+        .extensions()
+        .get::<crate::auth::Auth>()
+        .and_then(|a| a.actor.clone());
+    if actor.as_ref().is_some_and(|a| a.require(permission).is_ok()) {
+        return next.run(request).await;
+    }
+    let api = request.uri().path().starts_with("/api/");
+    match (actor, api) {
+        (None, true) => crate::api_error::ApiError::unauthorized(
+            "sign in, or send an API token as Authorization: Bearer …",
+        )
+        .into_response(),
+        (Some(_), true) => crate::api_error::ApiError::from(msohub_service::Error::Forbidden)
+            .into_response(),
+        (None, false) => axum::response::Redirect::to(&format!(
+            "/login?next={}",
+            crate::page::encode_query(request.uri().path())
+        ))
+        .into_response(),
+        (Some(_), false) => crate::WebError::Forbidden.into_response(),
     }
 }
 

@@ -5,6 +5,13 @@
 // view; the map only adds where things are.
 (function () {
   "use strict";
+  // Leaflet puts the attribution in as HTML; the office's setting is text,
+  // so it is escaped here and never runs as markup.
+  function asText(s) {
+    var d = document.createElement("div");
+    d.textContent = s;
+    return d.innerHTML;
+  }
   function draw() {
     var box = document.getElementById("map");
     if (!box || typeof L === "undefined") return;
@@ -17,7 +24,7 @@
     if (tiles) {
       L.tileLayer(tiles, {
         maxZoom: 18,
-        attribution: box.getAttribute("data-attribution") || ""
+        attribution: asText(box.getAttribute("data-attribution") || "")
       }).addTo(map);
     }
     var points = [];

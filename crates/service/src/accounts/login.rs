@@ -6,6 +6,7 @@ use crate::secrets::{DUMMY_HASH, digest, random_token, verify_password};
 use crate::{Actor, Error, Services, Via, audit, totp};
 use chrono::{Duration, Utc};
 use msohub_domain::Role;
+use msohub_store::throttle;
 use msohub_store::users::{self, SessionRow, UserRow};
 
 /// The result of a sign-in attempt.
@@ -68,6 +69,13 @@ fn anonymous(email: &str, ip: Option<String>) -> Actor {
 
 impl Services {
     /// Checks e-mail and password. Failed and successful attempts are audited.
+    ///
+    /// Failures are counted per typed address (whether or not an account
+    /// has it) and per client address, so unknown and known addresses get
+    /// the same answers, work and slow-down. A typed address that is held
+    /// back refuses only clients that have failed recently themselves: the
+    /// right password from a clean address still signs in, so nobody can
+    /// lock another person out by guessing wrong on purpose.
     pub async fn login(
         &self,
         email: &str,
@@ -77,43 +85,50 @@ impl Services {
     ) -> Result<LoginOutcome, Error> {
         let now = Utc::now();
         let normalised = email.trim().to_lowercase();
-        let row = users::find_user_by_email(self.store.conn(), &normalised).await?;
-        let Some(row) = row else {
-            // Same work as for a real account, so timing reveals nothing.
-            let _ = verify_password(password.to_owned(), DUMMY_HASH.clone()).await;
-            self.audit_login(
-                &anonymous(&normalised, ip),
-                "unknown",
-                "login_failed",
-                "unknown account",
-            )
-            .await?;
-            return Ok(LoginOutcome::WrongCredentials);
+        let email_key = throttle_key("email", &normalised);
+        let client_key = throttle_key("ip", ip.as_deref().unwrap_or("unknown"));
+        let conn = self.store.conn();
+        let row = users::find_user_by_email(conn, &normalised).await?;
+        let audit_as = |row: &Option<UserRow>| match row {
+            Some(r) => (actor_of(r, Via::Session, ip.clone()), r.id.to_string()),
+            None => (anonymous(&normalised, ip.clone()), "unknown".to_owned()),
         };
-        if let Some(until) = row.locked_until
-            && until > now
+        if let Some(until) = throttle::find(conn, &email_key)
+            .await?
+            .and_then(|t| t.locked_until)
+            .filter(|u| *u > now)
+            && self.client_failed_recently(&client_key, now).await?
         {
-            let actor = actor_of(&row, Via::Session, ip);
-            self.audit_login(&actor, &row.id.to_string(), "login_refused", "locked")
+            let (actor, id) = audit_as(&row);
+            self.audit_login(&actor, &id, "login_refused", "held back")
                 .await?;
             return Ok(LoginOutcome::LockedOut {
                 retry_after_seconds: (until - now).num_seconds().max(1),
             });
         }
-        let actor = actor_of(&row, Via::Session, ip.clone());
-        if !verify_password(password.to_owned(), row.password_hash.clone()).await? {
-            let failures = row.failed_logins.saturating_add(1);
-            let locked_until = self.policy.lockout_after(failures).map(|d| now + d);
-            users::set_login_state(self.store.conn(), row.id, failures, locked_until, None).await?;
-            self.audit_login(
-                &actor,
-                &row.id.to_string(),
-                "login_failed",
-                "wrong password",
-            )
-            .await?;
+        // The same work for an unknown address as for a real account.
+        let hash = row
+            .as_ref()
+            .map_or_else(|| DUMMY_HASH.clone(), |r| r.password_hash.clone());
+        let right = verify_password(password.to_owned(), hash).await? && row.is_some();
+        let row = match row {
+            Some(r) if right => r,
+            row => {
+            let tx = self.store.begin().await?;
+            self.count_failure(&tx, &email_key, now).await?;
+            throttle::add_failure(&tx, &client_key, now).await?;
+            tx.commit().await.map_err(msohub_store::Error::from)?;
+            let (actor, id) = audit_as(&row);
+            let reason = if row.is_some() {
+                "wrong password"
+            } else {
+                "unknown account"
+            };
+            self.audit_login(&actor, &id, "login_failed", reason).await?;
             return Ok(LoginOutcome::WrongCredentials);
-        }
+            }
+        };
+        let actor = actor_of(&row, Via::Session, ip.clone());
         if row.disabled_at.is_some() {
             self.audit_login(&actor, &row.id.to_string(), "login_refused", "disabled")
                 .await?;
@@ -122,7 +137,11 @@ impl Services {
         let pending = row.totp_enabled_at.is_some();
         let token = random_token(32);
         let tx = self.store.begin().await?;
-        users::set_login_state(&tx, row.id, 0, None, (!pending).then_some(now)).await?;
+        throttle::clear(&tx, &email_key, now).await?;
+        throttle::clear(&tx, &client_key, now).await?;
+        if !pending {
+            users::set_last_login(&tx, row.id, now).await?;
+        }
         users::insert_session(
             &tx,
             SessionRow {
@@ -154,6 +173,42 @@ impl Services {
         })
     }
 
+    /// Whether this client failed to sign in within the last hour.
+    async fn client_failed_recently(
+        &self,
+        client_key: &str,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<bool, Error> {
+        Ok(throttle::find(self.store.conn(), client_key)
+            .await?
+            .is_some_and(|t| t.failures > 0 && t.updated_at > now - Duration::hours(1)))
+    }
+
+    /// Counts a failure for `key` and holds it back as the policy says.
+    pub(crate) async fn count_failure(
+        &self,
+        c: &impl msohub_store::sea_orm_connection::ConnectionTrait,
+        key: &str,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let failures = throttle::add_failure(c, key, now).await?;
+        throttle::lock(c, key, self.policy.lockout_after(failures).map(|d| now + d)).await?;
+        Ok(())
+    }
+
+    /// `Err(TooManyAttempts)` while `key` is held back.
+    pub(crate) async fn refuse_if_held_back(&self, key: &str) -> Result<(), Error> {
+        let now = Utc::now();
+        match throttle::find(self.store.conn(), key)
+            .await?
+            .and_then(|t| t.locked_until)
+            .filter(|u| *u > now)
+        {
+            Some(until) => Err(Error::TooManyAttempts((until - now).num_seconds().max(1))),
+            None => Ok(()),
+        }
+    }
+
     async fn audit_login(
         &self,
         actor: &Actor,
@@ -175,7 +230,9 @@ impl Services {
     }
 
     /// Completes a pending sign-in with a TOTP code or a recovery code.
-    /// Wrong codes count like wrong passwords.
+    /// Wrong codes have their own counter and slow-down, which a right
+    /// password does not reset (`TooManyAttempts` while held back); each
+    /// TOTP code is accepted once, each recovery code too.
     pub async fn verify_second_factor(&self, token: &str, code: &str) -> Result<bool, Error> {
         let now = Utc::now();
         let id = digest(token);
@@ -188,23 +245,25 @@ impl Services {
         if !session.second_factor_pending || session.expires_at < now || row.disabled_at.is_some() {
             return Ok(false);
         }
-        if let Some(until) = row.locked_until
-            && until > now
-        {
-            return Ok(false);
-        }
+        let key = throttle_key("totp", &row.id.to_string());
+        self.refuse_if_held_back(&key).await?;
         let actor = actor_of(&row, Via::Session, session.ip.clone());
-        let totp_ok = row
+        let step = row
             .totp_secret
             .as_deref()
-            .is_some_and(|s| totp::verify(s, code, now.timestamp()));
+            .and_then(|s| totp::matched_step(s, code, now.timestamp()));
         let tx = self.store.begin().await?;
+        let totp_ok = match step {
+            Some(step) => throttle::use_step(&tx, &key, step, now).await?,
+            None => false,
+        };
         let ok = totp_ok
             || users::use_recovery_code(&tx, row.id, &digest(&normalise_recovery(code)), now)
                 .await?;
         if ok {
             users::complete_second_factor(&tx, &id).await?;
-            users::set_login_state(&tx, row.id, 0, None, Some(now)).await?;
+            users::set_last_login(&tx, row.id, now).await?;
+            throttle::clear(&tx, &key, now).await?;
             let how = if totp_ok { "totp" } else { "recovery_code" };
             audit::record(
                 &tx,
@@ -217,15 +276,7 @@ impl Services {
             )
             .await?;
         } else {
-            let failures = row.failed_logins.saturating_add(1);
-            users::set_login_state(
-                &tx,
-                row.id,
-                failures,
-                self.policy.lockout_after(failures).map(|d| now + d),
-                None,
-            )
-            .await?;
+            self.count_failure(&tx, &key, now).await?;
             audit::record(
                 &tx,
                 &actor,
@@ -233,7 +284,7 @@ impl Services {
                 row.id,
                 "login_failed",
                 None,
-                Some(serde_json::json!({ "reason": "wrong second factor" })),
+                Some(serde_json::json!({ "reason": if step.is_some() { "second factor code used before" } else { "wrong second factor" } })),
             )
             .await?;
         }
@@ -285,14 +336,22 @@ impl Services {
         Ok(())
     }
 
-    /// Removes timed-out sessions (run periodically).
+    /// Removes timed-out sessions, and attempt counters untouched for a day
+    /// (run periodically).
     pub async fn purge_expired_sessions(&self) -> Result<u64, Error> {
         let now = Utc::now();
+        throttle::purge(self.store.conn(), now - Duration::days(1), now).await?;
         Ok(
             users::delete_expired_sessions(self.store.conn(), now, now - self.policy.idle_timeout)
                 .await?,
         )
     }
+}
+
+/// The throttle key of a kind of attempt and what it is about: a hash, so
+/// the table holds no typed addresses.
+pub(crate) fn throttle_key(kind: &str, value: &str) -> String {
+    format!("{kind}:{}", digest(&format!("{kind}:{value}")))
 }
 
 /// Recovery codes are shown as `abcde-fghij`; accept them with or without

@@ -56,6 +56,10 @@ impl Services {
         if actor.user_id != Some(owner) {
             actor.require(msohub_domain::Permission::ManageUsers)?;
         }
+        // A token would outlive the one-time password it was made with.
+        if actor.must_change_password {
+            return Err(Error::Forbidden);
+        }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(Error::Validation(vec![FieldError {
@@ -80,7 +84,10 @@ impl Services {
             revoked_at: None,
         };
         let tx = self.store.begin().await?;
-        users::find_user(&tx, owner).await?.ok_or(Error::NotFound)?;
+        let owner_row = users::find_user(&tx, owner).await?.ok_or(Error::NotFound)?;
+        if owner_row.must_change_password {
+            return Err(Error::field("owner", "password-change-required"));
+        }
         users::insert_token(&tx, row.clone()).await?;
         let token = ApiToken::from(&row);
         audit::record(

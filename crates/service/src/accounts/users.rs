@@ -2,7 +2,7 @@
 //! their own account: password and second factor.
 
 use super::User;
-use super::login::normalise_recovery;
+use super::login::{normalise_recovery, throttle_key};
 use crate::secrets::{digest, hash_password, random_password, random_token, verify_password};
 use crate::{Actor, Error, FieldError, Services, audit, totp};
 use chrono::Utc;
@@ -142,8 +142,6 @@ impl Services {
             password_hash: hash_password(plain).await?,
             must_change_password: one_time.is_some(),
             disabled_at: None,
-            failed_logins: 0,
-            locked_until: None,
             last_login_at: None,
             totp_secret: None,
             totp_enabled_at: None,
@@ -250,8 +248,12 @@ impl Services {
         let mut row = users::find_user(&tx, id).await?.ok_or(Error::NotFound)?;
         row.password_hash = hash;
         row.must_change_password = true;
-        row.failed_logins = 0;
-        row.locked_until = None;
+        // A reset lifts every hold on the account.
+        let now = Utc::now();
+        for kind in ["password", "totp"] {
+            msohub_store::throttle::clear(&tx, &throttle_key(kind, &id.to_string()), now).await?;
+        }
+        msohub_store::throttle::clear(&tx, &throttle_key("email", &row.email), now).await?;
         let row = users::update_user(&tx, row).await.map_err(taken)?;
         users::delete_sessions_of(&tx, id).await?;
         audit::record(
@@ -281,7 +283,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         let mut errors = Vec::new();
-        if !verify_password(current.to_owned(), row.password_hash.clone()).await? {
+        if !self.check_own_password(id, &row.password_hash, current).await? {
             errors.push(field("current_password", "password-wrong"));
         }
         let new = NewPassword::parse(new)
@@ -388,9 +390,12 @@ impl Services {
         else {
             return Err(Error::Conflict("no enrolment in progress".to_owned()));
         };
-        if !totp::verify(&secret, code, Utc::now().timestamp()) {
-            return Err(Error::Validation(vec![field("code", "totp-wrong")]));
-        }
+        let now = Utc::now();
+        let step = totp::matched_step(&secret, code, now.timestamp())
+            .ok_or_else(|| Error::Validation(vec![field("code", "totp-wrong")]))?;
+        // The enrolment's code counts as used: it cannot sign in again.
+        msohub_store::throttle::use_step(&tx, &throttle_key("totp", &id.to_string()), step, now)
+            .await?;
         row.totp_enabled_at = Some(Utc::now());
         let row = users::update_user(&tx, row).await.map_err(taken)?;
         let codes: Vec<String> = (0..10)
@@ -456,7 +461,7 @@ impl Services {
         let row = users::find_user(self.store.conn(), id)
             .await?
             .ok_or(Error::NotFound)?;
-        if !verify_password(password.to_owned(), row.password_hash.clone()).await? {
+        if !self.check_own_password(id, &row.password_hash, password).await? {
             return Err(Error::Validation(vec![field("password", "password-wrong")]));
         }
         let tx = self.store.begin().await?;
@@ -477,6 +482,22 @@ impl Services {
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         Ok(())
+    }
+
+    /// Checks a signed-in user's own password before a change that needs
+    /// it (new password, second factor off), throttled like signing in: a
+    /// stolen session cannot be used to guess the password.
+    async fn check_own_password(&self, id: Uuid, hash: &str, given: &str) -> Result<bool, Error> {
+        let key = throttle_key("password", &id.to_string());
+        self.refuse_if_held_back(&key).await?;
+        let now = Utc::now();
+        if verify_password(given.to_owned(), hash.to_owned()).await? {
+            msohub_store::throttle::clear(self.store.conn(), &key, now).await?;
+            Ok(true)
+        } else {
+            self.count_failure(self.store.conn(), &key, now).await?;
+            Ok(false)
+        }
     }
 
     /// Unused recovery codes left (shown on the account page).

@@ -14,8 +14,6 @@ pub struct Model {
     pub password_hash: String,
     pub must_change_password: bool,
     pub disabled_at: Option<ChronoDateTimeUtc>,
-    pub failed_logins: i32,
-    pub locked_until: Option<ChronoDateTimeUtc>,
     pub last_login_at: Option<ChronoDateTimeUtc>,
     pub totp_secret: Option<String>,
     pub totp_enabled_at: Option<ChronoDateTimeUtc>,

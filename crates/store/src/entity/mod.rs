@@ -6,6 +6,7 @@ pub mod api_token;
 pub mod app_user;
 pub mod attachment;
 pub mod attendance;
+pub mod auth_throttle;
 pub mod audit_log;
 pub mod body;
 pub mod calendar_token;

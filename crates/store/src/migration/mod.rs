@@ -20,6 +20,7 @@ mod m0011_report_versions;
 mod m0012_events;
 mod m0013_offers;
 mod m0014_imports;
+mod m0015_auth_throttle;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_events::Migration),
             Box::new(m0013_offers::Migration),
             Box::new(m0014_imports::Migration),
+            Box::new(m0015_auth_throttle::Migration),
         ]
     }
 }

@@ -1159,3 +1159,13 @@ privacy-erase-admins = Nur Administratorinnen und Administratoren können Person
 privacy-erase-deleted = Diese Person ist gelöscht.
 privacy-erased = Die Person ist gelöscht; erhalten bleiben nur Verknüpfungen, die gezählt werden.
 list-export = Diese Liste herunterladen
+
+settings-outbound = Interne Dienste
+field-outbound_allow = Erlaubte interne Adressen
+hint-outbound_allow = msohub ruft von sich aus nur Adressen im öffentlichen Internet ab (Ratsinformationssystem, Geocoder), damit niemand über den Server an interne Systeme gelangt. Steht Ihr Ratsinformationssystem im Netz der Stadtverwaltung, tragen Sie hier seinen Namen oder sein Netz ein, eine Angabe pro Zeile, z. B. ris.intern.stadt.de oder 10.1.0.0/16.
+rule-allow-list-invalid = Jede Zeile muss ein Rechnername (z. B. ris.intern.stadt.de), eine IP-Adresse oder ein Netz (z. B. 10.1.0.0/16) sein.
+rule-outbound-refused = Diese Adresse liegt in einem internen Netz und ist nicht freigegeben. Eine Administratorin kann sie unter Einstellungen → Interne Dienste erlauben.
+rule-oparl-too-large = Die OParl-Schnittstelle hat eine zu große Antwort geschickt (mehr als 20 MB je Seite).
+rule-oparl-url-admin-only = Nur Administratorinnen und Administratoren können die Adresse des Ratsinformationssystems ändern. Der Abgleich läuft mit der eingerichteten Adresse.
+rule-diff-too-large = Die Fassungen sind zu lang, um sie Zeile für Zeile zu vergleichen. Bitte die Dateien herunterladen und vergleichen.
+rule-password-change-required = Dieses Konto muss zuerst sein Einmalpasswort ändern.

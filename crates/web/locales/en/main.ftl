@@ -1159,3 +1159,13 @@ privacy-erase-admins = Only administrators can erase persons.
 privacy-erase-deleted = This person is erased.
 privacy-erased = The person is erased; only links that are counted remain.
 list-export = Download this list
+
+settings-outbound = Internal services
+field-outbound_allow = Allowed internal addresses
+hint-outbound_allow = On its own, msohub fetches only from addresses on the public internet (council information system, geocoder), so nobody can use the server to reach internal systems. If your council information system runs on the city's network, enter its host name or network here, one per line, e.g. ris.intern.city.example or 10.1.0.0/16.
+rule-allow-list-invalid = Each line must be a host name (e.g. ris.intern.city.example), an IP address or a network (e.g. 10.1.0.0/16).
+rule-outbound-refused = This address is on an internal network and not allowed. An administrator can allow it under Settings → Internal services.
+rule-oparl-too-large = The OParl interface sent an answer that is too large (more than 20 MB per page).
+rule-oparl-url-admin-only = Only administrators can change the council information system's address. The import runs with the configured address.
+rule-diff-too-large = The versions are too long to compare line by line. Please download the files and compare them.
+rule-password-change-required = This account must change its one-time password first.

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/api/v1/me", me)
+        .post("/api/v1/account/password", change_password)
         .get("/api/v1/users", list_users)
         .post("/api/v1/users", create_user)
         .get("/api/v1/users/{id}", get_user)
@@ -37,6 +38,42 @@ pub(super) async fn me(CurrentUser(actor): CurrentUser) -> Json<serde_json::Valu
         "role": actor.role,
         "organisation_id": actor.organisation_id,
     }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct ChangePassword {
+    current_password: String,
+    new_password: String,
+}
+
+/// Change one's own password
+///
+/// The caller's new password (at least 12 characters). The only operation an
+/// account that must change its one-time password may use; the caller's
+/// other sessions end.
+#[utoipa::path(post, operation_id = "changeOwnPassword", path = "/api/v1/account/password", tag = "accounts",
+    request_body = ChangePassword,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 422, description = "Current password wrong or new one too weak", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords; wait", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn change_password(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    auth: axum::Extension<crate::auth::Auth>,
+    ApiJson(body): ApiJson<ChangePassword>,
+) -> Result<Response, ApiError> {
+    state
+        .services
+        .change_own_password(
+            &actor,
+            &body.current_password,
+            &body.new_password,
+            auth.session_token.as_deref(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// List users

@@ -39,7 +39,7 @@ pub(crate) fn request(
 /// The file as a download named after the type and the day.
 pub(crate) fn file(entity: ExportEntity, format: ExportFormat, bytes: Vec<u8>) -> Response {
     let name = format!(
-        "attachment; filename=\"msohub-{}-{}.{}\"",
+        "msohub-{}-{}.{}",
         entity.as_str(),
         msohub_service::time::today(),
         format.extension()
@@ -50,9 +50,10 @@ pub(crate) fn file(entity: ExportEntity, format: ExportFormat, bytes: Vec<u8>) -
         header::CONTENT_TYPE,
         HeaderValue::from_static(format.content_type()),
     );
-    if let Ok(v) = HeaderValue::from_str(&name) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        crate::headers::disposition("attachment", &name),
+    );
     // Personal data: not for shared or browser caches.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response

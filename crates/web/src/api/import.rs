@@ -24,7 +24,13 @@ use serde::{Deserialize, Serialize};
 pub const BODY_LIMIT: usize = 65 * 1024 * 1024;
 
 pub fn routes(r: Routes) -> Routes {
-    r.upload("POST", "/api/v1/import/{entity}", import, BODY_LIMIT)
+    r.upload(
+        "POST",
+        "/api/v1/import/{entity}",
+        import,
+        BODY_LIMIT,
+        msohub_domain::Permission::WriteStaffArea,
+    )
         .get("/api/v1/import/{entity}/fields", fields)
         .get("/api/v1/import/{entity}/profiles", profiles)
         .put("/api/v1/import/{entity}/profiles/{name}", put_profile)

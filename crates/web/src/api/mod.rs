@@ -166,7 +166,7 @@ pub(crate) struct AuditPage {
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
     paths(
-        accounts::me, accounts::list_users, accounts::create_user, accounts::get_user,
+        accounts::me, accounts::change_password, accounts::list_users, accounts::create_user, accounts::get_user,
         accounts::update_user, accounts::list_tokens, accounts::create_token, accounts::revoke_token,
         organisations::list, organisations::create, organisations::get, organisations::patch,
         organisations::delete, organisations::merge,

@@ -113,10 +113,13 @@ pub(crate) async fn report_response(report: Report, format: String) -> Result<Re
     };
     Ok((
         [
-            (header::CONTENT_TYPE, file.content_type.to_owned()),
+            (
+                header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static(file.content_type),
+            ),
             (
                 header::CONTENT_DISPOSITION,
-                format!("{disposition}; filename=\"{}\"", file.file_name),
+                crate::headers::disposition(disposition, &file.file_name),
             ),
         ],
         file.bytes,

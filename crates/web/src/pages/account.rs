@@ -404,15 +404,5 @@ async fn calendar_feed(
         .calendar_feed(secret)
         .await?
         .ok_or(WebError::NotFound)?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8",
-            ),
-            (axum::http::header::CACHE_CONTROL, "private, max-age=300"),
-        ],
-        ics,
-    )
-        .into_response())
+    Ok(super::bodies::private_ics(ics))
 }

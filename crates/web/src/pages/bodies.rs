@@ -50,14 +50,25 @@ pub fn routes(r: Routes) -> Routes {
         .get("/calendar/bodies/s/{secret}", secret_feed)
 }
 
+/// A public calendar: shared caches may keep it for five minutes.
 pub(crate) fn ics(body: String) -> Response {
+    calendar_response(body, "public, max-age=300")
+}
+
+/// A calendar behind a secret address: only the subscriber's own client
+/// may keep it, never a shared cache (which would hand it to others).
+pub(crate) fn private_ics(body: String) -> Response {
+    calendar_response(body, "private, max-age=300")
+}
+
+fn calendar_response(body: String, cache: &'static str) -> Response {
     (
         [
             (
                 axum::http::header::CONTENT_TYPE,
                 "text/calendar; charset=utf-8",
             ),
-            (axum::http::header::CACHE_CONTROL, "public, max-age=300"),
+            (axum::http::header::CACHE_CONTROL, cache),
         ],
         body,
     )
@@ -89,7 +100,7 @@ async fn secret_feed(
     if secret.len() != 48 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(WebError::NotFound);
     }
-    Ok(ics(state
+    Ok(private_ics(state
         .services
         .secret_body_feed(secret)
         .await?

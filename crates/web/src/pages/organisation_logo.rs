@@ -14,7 +14,13 @@ use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/app/organisations/{id}/logo", show)
-        .upload("POST", "/app/organisations/{id}/logo", upload, UPLOAD_LIMIT)
+        .upload(
+            "POST",
+            "/app/organisations/{id}/logo",
+            upload,
+            UPLOAD_LIMIT,
+            msohub_domain::Permission::WriteStaffArea,
+        )
         .post("/app/organisations/{id}/logo/delete", remove)
 }
 
@@ -44,31 +50,14 @@ pub fn image_response(file: StoredFile, requested: Option<Uuid>) -> Response {
 /// Files never change, but access may be withdrawn: not cached.
 pub fn file_response(file: StoredFile, disposition: &str) -> Response {
     let cache = "private, no-cache";
-    let ascii: String = file
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = format!(
-        "{disposition}; filename=\"{}\"; filename*=UTF-8''{}",
-        ascii.replace(['"', '\\'], "_"),
-        crate::page::encode_query(&file.file_name)
-    );
+    let disposition = crate::headers::disposition(disposition, &file.file_name);
     let mut response = file.data.into_response();
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&file.content_type) {
         headers.insert(header::CONTENT_TYPE, v);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
+    headers.insert(header::CONTENT_DISPOSITION, disposition);
     response
 }
 
