@@ -122,9 +122,8 @@ impl Application {
             absolute_timeout: chrono::Duration::hours(i64::from(settings.session_max_hours)),
             ..AuthPolicy::default()
         };
-        let outbound_allow =
-            msohub_service::outbound::AllowList::parse(&settings.outbound_allow)
-                .map_err(|bad| StartupError::OutboundAllow(bad.join(", ")))?;
+        let outbound_allow = msohub_service::outbound::AllowList::parse(&settings.outbound_allow)
+            .map_err(|bad| StartupError::OutboundAllow(bad.join(", ")))?;
         let mut services = Services::open(&database, true)
             .await?
             .with_policy(policy)

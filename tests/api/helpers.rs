@@ -218,7 +218,10 @@ impl TestApp {
         let cli = msohub_service::Actor::cli();
         let mut settings = self.services.instance_settings(&cli).await.unwrap();
         settings.outbound_allow = "127.0.0.1".to_owned();
-        self.services.change_settings(&cli, &settings).await.unwrap();
+        self.services
+            .change_settings(&cli, &settings)
+            .await
+            .unwrap();
     }
 
     /// Signs the app's own client in as a new account of `role`.

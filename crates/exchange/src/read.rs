@@ -429,7 +429,8 @@ fn ods_extent(bytes: &[u8]) -> Result<(u64, u64), ReadError> {
                         in_table = true;
                     }
                 } else if in_table && depth == 0 && name == "table:table-row" {
-                    (row_repeats, col, row_extent) = (repeats(e, "table:number-rows-repeated"), 0, 0);
+                    (row_repeats, col, row_extent) =
+                        (repeats(e, "table:number-rows-repeated"), 0, 0);
                     if empty {
                         empty_rows = empty_rows.saturating_add(row_repeats);
                     }
@@ -450,16 +451,14 @@ fn ods_extent(bytes: &[u8]) -> Result<(u64, u64), ReadError> {
                     }
                 }
             }
-            Event::GeneralRef(_) | Event::CData(_) if cell.is_some() => {
+            Event::GeneralRef(_) | Event::CData(_) => {
                 if let Some((_, valued)) = cell.as_mut() {
                     *valued = true;
                 }
             }
-            Event::Text(ref t) if cell.is_some() => {
-                if !t.as_ref().trim().is_empty() {
-                    if let Some((_, valued)) = cell.as_mut() {
-                        *valued = true;
-                    }
+            Event::Text(ref t) if !t.as_ref().trim().is_empty() => {
+                if let Some((_, valued)) = cell.as_mut() {
+                    *valued = true;
                 }
             }
             Event::End(ref e) => {
@@ -479,9 +478,7 @@ fn ods_extent(bytes: &[u8]) -> Result<(u64, u64), ReadError> {
                     }
                 } else if in_table && depth == 0 && name == "table:table-row" {
                     if row_extent > 0 {
-                        rows = rows
-                            .saturating_add(empty_rows)
-                            .saturating_add(row_repeats);
+                        rows = rows.saturating_add(empty_rows).saturating_add(row_repeats);
                         empty_rows = 0;
                         columns = columns.max(row_extent);
                     } else {
@@ -555,11 +552,7 @@ fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<(String, Grid), ReadError> 
     // before any cell is read; the counts below hold when it lies.
     let declared = cells.dimensions();
     if declared.end != (0, 0) {
-        check_extent(
-            declared.end.0 as u64 + 1,
-            declared.end.1 as u64 + 1,
-            limits,
-        )?;
+        check_extent(declared.end.0 as u64 + 1, declared.end.1 as u64 + 1, limits)?;
     }
     let mut filled = 0usize;
     let mut grid: Grid = Vec::new();

@@ -630,12 +630,10 @@ impl Services {
             .iter()
             .flat_map(|e| e.organisers.iter().map(|o| o.id))
             .collect();
-        Ok(
-            crate::publication::listed_names(self.store.conn(), &ids)
-                .await?
-                .into_keys()
-                .collect(),
-        )
+        Ok(crate::publication::listed_names(self.store.conn(), &ids)
+            .await?
+            .into_keys()
+            .collect())
     }
 
     /// Upcoming public events (from today, Berlin), soonest first.

@@ -2,9 +2,9 @@
 //! settings (a Nominatim-compatible `search` endpoint). Off by default: no
 //! address leaves the machine unless an admin configured a geocoder.
 
+use crate::outbound::{Limits, Outbound, OutboundError};
 use crate::{Actor, Error, FieldError, Services};
 use msohub_domain::Permission;
-use crate::outbound::{Limits, Outbound, OutboundError};
 use uuid::Uuid;
 
 fn problem(rule: &str) -> Error {
@@ -61,7 +61,10 @@ impl Services {
 
 async fn lookup(http: &Outbound, endpoint: &str, query: &str) -> Result<(f64, f64), Error> {
     let places: Vec<Place> = http
-        .get_json(endpoint, &[("q", query), ("format", "jsonv2"), ("limit", "1")])
+        .get_json(
+            endpoint,
+            &[("q", query), ("format", "jsonv2"), ("limit", "1")],
+        )
         .await
         .map_err(|e| {
             tracing::warn!(error = %e, "geocoder request failed");

@@ -95,9 +95,9 @@ fn oparl_rule(e: &OutboundError) -> &'static str {
         OutboundError::InvalidUrl => "url-invalid",
         OutboundError::TooLarge(_) => "oparl-too-large",
         OutboundError::NotJson => "oparl-invalid",
-        OutboundError::TooManyRedirects
-        | OutboundError::Unreachable
-        | OutboundError::Status(_) => "oparl-unreachable",
+        OutboundError::TooManyRedirects | OutboundError::Unreachable | OutboundError::Status(_) => {
+            "oparl-unreachable"
+        }
     }
 }
 

@@ -51,7 +51,8 @@ impl AllowList {
             } else if let Ok(ip) = entry.parse::<IpAddr>() {
                 list.nets.push(IpNet::from(ip));
             } else if is_host_name(entry) {
-                list.hosts.push(entry.trim_end_matches('.').to_ascii_lowercase());
+                list.hosts
+                    .push(entry.trim_end_matches('.').to_ascii_lowercase());
             } else {
                 bad.push(entry.to_owned());
             }
@@ -73,7 +74,7 @@ impl AllowList {
 
     fn allows_host(&self, host: &str) -> bool {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
-        self.hosts.iter().any(|h| *h == host)
+        self.hosts.contains(&host)
     }
 
     fn allows_ip(&self, ip: IpAddr) -> bool {
@@ -255,9 +256,8 @@ impl reqwest::dns::Resolve for GuardedResolver {
         let guard = self.0.clone();
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             if addrs.is_empty() || addrs.iter().any(|a| !guard.permits(Some(&host), a.ip())) {
                 return Err(Box::new(RefusedAddress) as Box<dyn std::error::Error + Send + Sync>);
             }
@@ -333,10 +333,7 @@ impl Outbound {
             .no_proxy()
             .connect_timeout(limits.connect)
             .timeout(limits.total)
-            .user_agent(format!(
-                "msohub/{} ({purpose})",
-                env!("CARGO_PKG_VERSION")
-            ))
+            .user_agent(format!("msohub/{} ({purpose})", env!("CARGO_PKG_VERSION")))
             .dns_resolver(Arc::new(GuardedResolver(guard.clone())))
             .redirect(reqwest::redirect::Policy::custom(move |attempt| {
                 if attempt.previous().len() > MAX_REDIRECTS {
@@ -449,14 +446,20 @@ mod tests {
         ] {
             assert!(!is_public(ip(internal)), "{internal}");
         }
-        for public in ["93.184.216.34", "8.8.8.8", "2a00:1450:4001::1", "::ffff:8.8.8.8"] {
+        for public in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2a00:1450:4001::1",
+            "::ffff:8.8.8.8",
+        ] {
             assert!(is_public(ip(public)), "{public}");
         }
     }
 
     #[test]
     fn the_allow_list_takes_hosts_addresses_and_networks() {
-        let list = AllowList::parse("ris.intern.example, 10.1.0.0/16\n192.168.5.5 fd00::/8").unwrap();
+        let list =
+            AllowList::parse("ris.intern.example, 10.1.0.0/16\n192.168.5.5 fd00::/8").unwrap();
         assert!(list.allows_host("RIS.intern.example."));
         assert!(!list.allows_host("other.example"));
         assert!(list.allows_ip(ip("10.1.200.3")));
@@ -477,7 +480,10 @@ mod tests {
             unrestricted: false,
         };
         let check = |u: &str| guard.check_url(&url::Url::parse(u).unwrap());
-        assert_eq!(check("http://127.0.0.1:8080/x"), Err(OutboundError::Refused));
+        assert_eq!(
+            check("http://127.0.0.1:8080/x"),
+            Err(OutboundError::Refused)
+        );
         // The decimal form of 127.0.0.1 is parsed as that address.
         assert_eq!(check("http://2130706433/"), Err(OutboundError::Refused));
         assert_eq!(check("http://[::1]/"), Err(OutboundError::Refused));

@@ -16,12 +16,12 @@
 //! - The audit log records the erasure with the reason and counts, never
 //!   the erased values.
 
-use msohub_store::classification::{ERASURE, Erasure as ClassErasure};
 use crate::people::{Affiliation, Consent};
 use crate::{Actor, Error, Services, audit, time};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use msohub_domain::Permission;
 use msohub_exchange::document::{Block, Document, Span};
+use msohub_store::classification::{ERASURE, Erasure as ClassErasure};
 use msohub_store::privacy as store;
 use serde::Serialize;
 use uuid::Uuid;

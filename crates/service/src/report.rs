@@ -1115,8 +1115,7 @@ pub const MAX_DIFF_BYTES: usize = 4 * 1024 * 1024;
 /// A line diff (Myers' algorithm in linear space, from the `similar`
 /// crate, with a deadline); `None` when a side is larger than the limits.
 pub fn diff_lines(old: &str, new: &str) -> Option<Vec<DiffLine>> {
-    let too_large =
-        |s: &str| s.len() > MAX_DIFF_BYTES || s.lines().count() > MAX_DIFF_LINES;
+    let too_large = |s: &str| s.len() > MAX_DIFF_BYTES || s.lines().count() > MAX_DIFF_LINES;
     if too_large(old) || too_large(new) {
         return None;
     }

@@ -222,11 +222,18 @@ pub enum Erasure {
     Kept(&'static str),
 }
 
+/// A table, its key column and how each of its listed columns is erased.
+pub type TableErasure = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, Erasure)],
+);
+
 /// Per table: the key column (for scrubbing) and how each personal or
 /// free-text column is erased. A test fails when a `P` or `F` column of
 /// the register is missing here, so a new column cannot escape erasure
 /// without a written reason.
-pub const ERASURE: &[(&str, &str, &[(&str, Erasure)])] = {
+pub const ERASURE: &[TableErasure] = {
     use Erasure::*;
     const ACCOUNT: Erasure = Kept(
         "user accounts are the office's own staff and the portal's sign-ins, not registry \
@@ -240,7 +247,11 @@ pub const ERASURE: &[(&str, &str, &[(&str, Erasure)])] = {
         (
             "affiliation",
             "id",
-            &[("role", Anonymised), ("from_date", Anonymised), ("to_date", Anonymised)],
+            &[
+                ("role", Anonymised),
+                ("from_date", Anonymised),
+                ("to_date", Anonymised),
+            ],
         ),
         ("agenda_item", "id", &[("title", Scrub), ("outcome", Scrub)]),
         ("api_token", "id", &[("last_used_at", ACCOUNT)]),
@@ -256,7 +267,11 @@ pub const ERASURE: &[(&str, &str, &[(&str, Erasure)])] = {
                 ("totp_enabled_at", ACCOUNT),
             ],
         ),
-        ("attendance", "meeting_id", &[("status", LINK), ("mode", LINK)]),
+        (
+            "attendance",
+            "meeting_id",
+            &[("status", LINK), ("mode", LINK)],
+        ),
         (
             "audit_log",
             "position",
@@ -296,7 +311,11 @@ pub const ERASURE: &[(&str, &str, &[(&str, Erasure)])] = {
         (
             "event",
             "id",
-            &[("description", Scrub), ("cancel_reason", Scrub), ("translations", Scrub)],
+            &[
+                ("description", Scrub),
+                ("cancel_reason", Scrub),
+                ("translations", Scrub),
+            ],
         ),
         (
             "import_upload",
@@ -318,7 +337,11 @@ pub const ERASURE: &[(&str, &str, &[(&str, Erasure)])] = {
         (
             "offer",
             "id",
-            &[("description", Scrub), ("registration_how", Scrub), ("translations", Scrub)],
+            &[
+                ("description", Scrub),
+                ("registration_how", Scrub),
+                ("translations", Scrub),
+            ],
         ),
         (
             "organisation",

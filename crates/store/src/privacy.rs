@@ -248,7 +248,10 @@ pub async fn cancel_mail_to(c: &impl ConnectionTrait, address: &str) -> Result<u
             Expr::value("Empfänger gelöscht (DSGVO Art. 17)"),
         )
         .filter(outbox::Column::Status.eq("pending"))
-        .filter(Expr::expr(Func::lower(Expr::col(outbox::Column::ToAddress))).eq(address.trim().to_lowercase()))
+        .filter(
+            Expr::expr(Func::lower(Expr::col(outbox::Column::ToAddress)))
+                .eq(address.trim().to_lowercase()),
+        )
         .exec(c)
         .await?
         .rows_affected)

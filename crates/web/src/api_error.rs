@@ -57,7 +57,10 @@ impl From<Error> for ApiError {
                 retry_after: Some(seconds.max(1) as u64),
                 ..ApiError::new(
                     StatusCode::TOO_MANY_REQUESTS,
-                    format!("too many failed attempts; try again in {} s", seconds.max(1)),
+                    format!(
+                        "too many failed attempts; try again in {} s",
+                        seconds.max(1)
+                    ),
                 )
             },
             Error::Internal(cause) => {

@@ -101,17 +101,30 @@ mod tests {
     fn file_names_are_encoded_for_any_characters() {
         let v = disposition("attachment", "Sachbericht „2020/21“ \"x\".pdf");
         let v = v.to_str().unwrap();
-        assert!(v.starts_with("attachment; filename=\"Sachbericht _2020/21_ _x_.pdf\"; filename*=UTF-8''"));
+        assert!(v.starts_with(
+            "attachment; filename=\"Sachbericht _2020/21_ _x_.pdf\"; filename*=UTF-8''"
+        ));
         assert!(!v.contains('\n'));
         assert!(disposition("inline", "a\r\nSet-Cookie: x").to_str().is_ok());
     }
 
     #[test]
     fn staff_and_api_paths_are_private_public_ones_not() {
-        for p in ["/app/", "/app", "/api/v1/organisations", "/login", "/logout"] {
+        for p in [
+            "/app/",
+            "/app",
+            "/api/v1/organisations",
+            "/login",
+            "/logout",
+        ] {
             assert!(is_private(p), "{p}");
         }
-        for p in ["/de/search", "/api/v1/hsds/services", "/api/v1/openapi.json", "/feeds/events.ics"] {
+        for p in [
+            "/de/search",
+            "/api/v1/hsds/services",
+            "/api/v1/openapi.json",
+            "/feeds/events.ics",
+        ] {
             assert!(!is_private(p), "{p}");
         }
     }

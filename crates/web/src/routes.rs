@@ -108,7 +108,10 @@ async fn refuse_unless(
         .extensions()
         .get::<crate::auth::Auth>()
         .and_then(|a| a.actor.clone());
-    if actor.as_ref().is_some_and(|a| a.require(permission).is_ok()) {
+    if actor
+        .as_ref()
+        .is_some_and(|a| a.require(permission).is_ok())
+    {
         return next.run(request).await;
     }
     let api = request.uri().path().starts_with("/api/");
@@ -117,8 +120,9 @@ async fn refuse_unless(
             "sign in, or send an API token as Authorization: Bearer …",
         )
         .into_response(),
-        (Some(_), true) => crate::api_error::ApiError::from(msohub_service::Error::Forbidden)
-            .into_response(),
+        (Some(_), true) => {
+            crate::api_error::ApiError::from(msohub_service::Error::Forbidden).into_response()
+        }
         (None, false) => axum::response::Redirect::to(&format!(
             "/login?next={}",
             crate::page::encode_query(request.uri().path())

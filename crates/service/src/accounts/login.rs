@@ -114,18 +114,19 @@ impl Services {
         let row = match row {
             Some(r) if right => r,
             row => {
-            let tx = self.store.begin().await?;
-            self.count_failure(&tx, &email_key, now).await?;
-            throttle::add_failure(&tx, &client_key, now).await?;
-            tx.commit().await.map_err(msohub_store::Error::from)?;
-            let (actor, id) = audit_as(&row);
-            let reason = if row.is_some() {
-                "wrong password"
-            } else {
-                "unknown account"
-            };
-            self.audit_login(&actor, &id, "login_failed", reason).await?;
-            return Ok(LoginOutcome::WrongCredentials);
+                let tx = self.store.begin().await?;
+                self.count_failure(&tx, &email_key, now).await?;
+                throttle::add_failure(&tx, &client_key, now).await?;
+                tx.commit().await.map_err(msohub_store::Error::from)?;
+                let (actor, id) = audit_as(&row);
+                let reason = if row.is_some() {
+                    "wrong password"
+                } else {
+                    "unknown account"
+                };
+                self.audit_login(&actor, &id, "login_failed", reason)
+                    .await?;
+                return Ok(LoginOutcome::WrongCredentials);
             }
         };
         let actor = actor_of(&row, Via::Session, ip.clone());

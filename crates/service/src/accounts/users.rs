@@ -283,7 +283,10 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         let mut errors = Vec::new();
-        if !self.check_own_password(id, &row.password_hash, current).await? {
+        if !self
+            .check_own_password(id, &row.password_hash, current)
+            .await?
+        {
             errors.push(field("current_password", "password-wrong"));
         }
         let new = NewPassword::parse(new)
@@ -461,7 +464,10 @@ impl Services {
         let row = users::find_user(self.store.conn(), id)
             .await?
             .ok_or(Error::NotFound)?;
-        if !self.check_own_password(id, &row.password_hash, password).await? {
+        if !self
+            .check_own_password(id, &row.password_hash, password)
+            .await?
+        {
             return Err(Error::Validation(vec![field("password", "password-wrong")]));
         }
         let tx = self.store.begin().await?;

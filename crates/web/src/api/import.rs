@@ -31,10 +31,10 @@ pub fn routes(r: Routes) -> Routes {
         BODY_LIMIT,
         msohub_domain::Permission::WriteStaffArea,
     )
-        .get("/api/v1/import/{entity}/fields", fields)
-        .get("/api/v1/import/{entity}/profiles", profiles)
-        .put("/api/v1/import/{entity}/profiles/{name}", put_profile)
-        .delete("/api/v1/import/{entity}/profiles/{name}", delete_profile)
+    .get("/api/v1/import/{entity}/fields", fields)
+    .get("/api/v1/import/{entity}/profiles", profiles)
+    .put("/api/v1/import/{entity}/profiles/{name}", put_profile)
+    .delete("/api/v1/import/{entity}/profiles/{name}", delete_profile)
 }
 
 pub(crate) fn entity(raw: &str) -> Result<ImportEntity, ApiError> {

@@ -100,11 +100,13 @@ async fn secret_feed(
     if secret.len() != 48 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(WebError::NotFound);
     }
-    Ok(private_ics(state
-        .services
-        .secret_body_feed(secret)
-        .await?
-        .ok_or(WebError::NotFound)?))
+    Ok(private_ics(
+        state
+            .services
+            .secret_body_feed(secret)
+            .await?
+            .ok_or(WebError::NotFound)?,
+    ))
 }
 
 #[derive(Template)]
