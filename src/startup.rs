@@ -180,6 +180,13 @@ impl Application {
         self.addr
     }
 
+    /// Where the `--metrics-bind` listener listens, if there is one.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
+    }
+
     pub fn database(&self) -> &DatabaseUrl {
         &self.database
     }

@@ -97,6 +97,8 @@ impl Fresh for TestDb {
 /// The application, running on port 0 against its own fresh database.
 pub struct TestApp {
     pub address: String,
+    /// The `--metrics-bind` listener, when the test asked for one.
+    pub metrics_address: Option<String>,
     pub db: TestDb,
     /// Does not follow redirects, keeps cookies, does not decompress.
     pub client: reqwest::Client,
@@ -129,14 +131,20 @@ impl Fresh for TestApp {
 impl TestApp {
     /// Starts the real application (same code path as `msohub serve`).
     pub async fn spawn_with(db: TestDb, demo: bool) -> TestApp {
+        TestApp::spawn_configured(db, |s| s.demo = demo).await
+    }
+
+    /// Starts the application with settings changed by `configure`.
+    pub async fn spawn_configured(db: TestDb, configure: impl FnOnce(&mut Settings)) -> TestApp {
         let mut settings = Settings::new("127.0.0.1:0", &db.url);
-        settings.demo = demo;
         // Failed e-mails are retried within the test's patience.
         settings.mail_retry_seconds = 1;
+        configure(&mut settings);
         let app = Application::build(&settings)
             .await
             .expect("the application starts");
         let address = format!("http://{}", app.local_addr());
+        let metrics_address = app.metrics_addr().map(|a| format!("http://{a}"));
         let services = app.services().clone();
         let initial_admin = app.notices().iter().find_map(|line| {
             let rest = line.strip_prefix("first start: sign in as ")?;
@@ -150,6 +158,7 @@ impl TestApp {
         }));
         TestApp {
             address,
+            metrics_address,
             db,
             client: new_client(),
             services,

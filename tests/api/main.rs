@@ -31,6 +31,7 @@ mod organisations;
 mod pages;
 mod persons;
 mod privacy;
+mod security;
 mod settings;
 mod smtp;
 mod targets;

@@ -48,6 +48,15 @@ impl Routes {
         route: MethodRouter<AppState>,
     ) -> Routes {
         self.list.push(RouteSpec { method, path });
+        // Writes are guarded before any extractor runs: someone who may not
+        // write learns nothing from a validation message and makes the
+        // server read no body.
+        let route = match write_rule(method, path) {
+            WriteRule::Anyone => route,
+            rule => route.layer(axum::middleware::from_fn(move |request, next| {
+                refuse_unless(rule, request, next)
+            })),
+        };
         self.router = self.router.route(path, route);
         self
     }
@@ -61,15 +70,14 @@ impl Routes {
     /// A POST/PUT route whose body may be up to `bytes` long (uploads); the
     /// default limit elsewhere is 2 MiB. Within the limit a too-large file
     /// is read and refused with a message instead of a reset connection.
-    /// Who lacks `permission` is refused before a byte of the body is read,
-    /// so nobody without the right can make the server take in megabytes.
+    /// Like every write route, it refuses those who may not write before a
+    /// byte of the body is read (see [`write_rule`]).
     pub fn upload<H, T>(
         self,
         method: &'static str,
         path: &'static str,
         handler: H,
         bytes: usize,
-        permission: Permission,
     ) -> Routes
     where
         H: Handler<T, AppState>,
@@ -82,11 +90,7 @@ impl Routes {
         self.add(
             method,
             path,
-            route
-                .layer(axum::extract::DefaultBodyLimit::max(bytes))
-                .layer(axum::middleware::from_fn(move |request, next| {
-                    refuse_unless(permission, request, next)
-                })),
+            route.layer(axum::extract::DefaultBodyLimit::max(bytes)),
         )
     }
 
@@ -95,11 +99,47 @@ impl Routes {
     }
 }
 
-/// Lets the request through only for an actor with `permission` (body
+/// Who may send a request that changes something to a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteRule {
+    /// Reading routes, and signing in and out.
+    Anyone,
+    /// One's own account (password, second factor, tokens, calendar).
+    SignedIn,
+    /// An actor with this permission.
+    Needs(Permission),
+}
+
+/// The one place that says who may write where; the services check their
+/// own permissions again, this keeps everyone else out before a request's
+/// body is read or checked.
+pub fn write_rule(method: &str, path: &str) -> WriteRule {
+    if method == "GET" || matches!(path, "/login" | "/login/totp" | "/logout") {
+        return WriteRule::Anyone;
+    }
+    let own_account = path.starts_with("/app/account")
+        || path == "/api/v1/account/password"
+        || path.starts_with("/api/v1/tokens");
+    if own_account {
+        return WriteRule::SignedIn;
+    }
+    let admin = path.starts_with("/app/admin/")
+        || path.starts_with("/api/v1/users")
+        || path == "/api/v1/settings"
+        || path.starts_with("/api/v1/taxonomies")
+        || path.ends_with("/erase");
+    if admin {
+        WriteRule::Needs(Permission::ManageUsers)
+    } else {
+        WriteRule::Needs(Permission::WriteStaffArea)
+    }
+}
+
+/// Lets the request through only for an actor the rule admits (body
 /// unread); otherwise the answer an API or a page gives to the anonymous
 /// (sign in) or to the wrong role (403).
 async fn refuse_unless(
-    permission: Permission,
+    rule: WriteRule,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -108,10 +148,12 @@ async fn refuse_unless(
         .extensions()
         .get::<crate::auth::Auth>()
         .and_then(|a| a.actor.clone());
-    if actor
-        .as_ref()
-        .is_some_and(|a| a.require(permission).is_ok())
-    {
+    let admitted = match (rule, &actor) {
+        (WriteRule::Anyone, _) | (WriteRule::SignedIn, Some(_)) => true,
+        (WriteRule::Needs(p), Some(a)) => a.require(p).is_ok(),
+        (_, None) => false,
+    };
+    if admitted {
         return next.run(request).await;
     }
     let api = request.uri().path().starts_with("/api/");

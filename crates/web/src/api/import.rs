@@ -24,17 +24,11 @@ use serde::{Deserialize, Serialize};
 pub const BODY_LIMIT: usize = 65 * 1024 * 1024;
 
 pub fn routes(r: Routes) -> Routes {
-    r.upload(
-        "POST",
-        "/api/v1/import/{entity}",
-        import,
-        BODY_LIMIT,
-        msohub_domain::Permission::WriteStaffArea,
-    )
-    .get("/api/v1/import/{entity}/fields", fields)
-    .get("/api/v1/import/{entity}/profiles", profiles)
-    .put("/api/v1/import/{entity}/profiles/{name}", put_profile)
-    .delete("/api/v1/import/{entity}/profiles/{name}", delete_profile)
+    r.upload("POST", "/api/v1/import/{entity}", import, BODY_LIMIT)
+        .get("/api/v1/import/{entity}/fields", fields)
+        .get("/api/v1/import/{entity}/profiles", profiles)
+        .put("/api/v1/import/{entity}/profiles/{name}", put_profile)
+        .delete("/api/v1/import/{entity}/profiles/{name}", delete_profile)
 }
 
 pub(crate) fn entity(raw: &str) -> Result<ImportEntity, ApiError> {

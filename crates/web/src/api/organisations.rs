@@ -28,7 +28,6 @@ pub fn routes(r: Routes) -> Routes {
             "/api/v1/organisations/{id}/logo",
             put_logo,
             crate::pages::organisation_logo::UPLOAD_LIMIT,
-            msohub_domain::Permission::WriteStaffArea,
         )
         .delete("/api/v1/organisations/{id}/logo", delete_logo)
 }

@@ -31,7 +31,6 @@ pub fn routes(r: Routes) -> Routes {
             "/api/v1/interactions/{id}/attachments",
             add_attachment,
             16 * 1024 * 1024,
-            msohub_domain::Permission::WriteStaffArea,
         )
         .get("/api/v1/attachments/{id}", get_attachment)
         .delete("/api/v1/attachments/{id}", delete_attachment)

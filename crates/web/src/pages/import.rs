@@ -32,7 +32,6 @@ pub fn routes(r: Routes) -> Routes {
             "/app/import",
             upload,
             crate::api::import::BODY_LIMIT,
-            msohub_domain::Permission::WriteStaffArea,
         )
         .get("/app/import/{id}", check)
         .post("/app/import/{id}/commit", commit)

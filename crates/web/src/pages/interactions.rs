@@ -34,7 +34,6 @@ pub fn routes(r: Routes) -> Routes {
             "/app/interactions/{id}/attachments",
             upload,
             ATTACHMENT_UPLOAD_LIMIT,
-            msohub_domain::Permission::WriteStaffArea,
         )
         .get("/app/attachments/{id}", download)
         .post("/app/attachments/{id}/delete", remove_attachment)

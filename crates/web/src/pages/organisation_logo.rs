@@ -14,13 +14,7 @@ use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/app/organisations/{id}/logo", show)
-        .upload(
-            "POST",
-            "/app/organisations/{id}/logo",
-            upload,
-            UPLOAD_LIMIT,
-            msohub_domain::Permission::WriteStaffArea,
-        )
+        .upload("POST", "/app/organisations/{id}/logo", upload, UPLOAD_LIMIT)
         .post("/app/organisations/{id}/logo/delete", remove)
 }
 
