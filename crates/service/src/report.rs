@@ -1137,3 +1137,37 @@ pub fn diff_lines(old: &str, new: &str) -> Option<Vec<DiffLine>> {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_compared_and_oversized_texts_refused() {
+        let lines = diff_lines("a\nb\nc\n", "a\nB\nc\n").unwrap();
+        let shown: Vec<(&str, &str)> = lines
+            .iter()
+            .map(|l| (l.change.as_str(), l.text.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("same", "a"),
+                ("removed", "b"),
+                ("added", "B"),
+                ("same", "c")
+            ]
+        );
+        // Two texts of 20,001 different lines: refused before any work
+        // (the old quadratic table would have been 3 GB).
+        let big: String = (0..=MAX_DIFF_LINES).map(|i| format!("{i}\n")).collect();
+        let other: String = (0..=MAX_DIFF_LINES).map(|i| format!("x{i}\n")).collect();
+        assert!(diff_lines(&big, &other).is_none());
+        // A long report with one changed line is compared in full.
+        let long: String = (0..5_000).map(|i| format!("Zeile {i}\n")).collect();
+        let edited = long.replace("Zeile 2500\n", "Zeile 2500 (geändert)\n");
+        let lines = diff_lines(&long, &edited).unwrap();
+        assert_eq!(lines.len(), 5_001);
+        assert_eq!(lines.iter().filter(|l| l.change != "same").count(), 2);
+    }
+}
