@@ -351,9 +351,14 @@ fn read_csv(text: &str, separator: u8, limits: Limits) -> Result<Grid, ReadError
     Ok(grid)
 }
 
-/// Refuses a ZIP part whose declared unpacked size is too large (a zip
-/// bomb, or a sheet far beyond what an import takes).
+/// Refuses a ZIP part that unpacks to more than the limit (a zip bomb, or a
+/// sheet far beyond what an import takes). The declared size is checked
+/// first, then each part is really unpacked into nothing and counted, since
+/// a declaration can lie.
 fn check_unpacked(bytes: &[u8], limits: Limits) -> Result<(), ReadError> {
+    let too_large = || ReadError::TooLarge {
+        max_mb: limits.max_unpacked >> 20,
+    };
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Damaged(e.to_string()))?;
     for i in 0..archive.len() {
@@ -361,9 +366,15 @@ fn check_unpacked(bytes: &[u8], limits: Limits) -> Result<(), ReadError> {
             .by_index(i)
             .map_err(|e| ReadError::Damaged(e.to_string()))?;
         if file.size() > limits.max_unpacked {
-            return Err(ReadError::TooLarge {
-                max_mb: limits.max_unpacked >> 20,
-            });
+            return Err(too_large());
+        }
+        let unpacked = std::io::copy(
+            &mut file.take(limits.max_unpacked + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| ReadError::Damaged(e.to_string()))?;
+        if unpacked > limits.max_unpacked {
+            return Err(too_large());
         }
     }
     Ok(())
@@ -390,10 +401,13 @@ fn check_extent(rows: u64, columns: u64, limits: Limits) -> Result<(), ReadError
     Ok(())
 }
 
-/// The extent of an ODS file's first table as its reader would build it:
-/// rows up to the last one with a value (repeats counted), columns up to
-/// the last cell with a value. Streams `content.xml`; nothing is built.
-fn ods_extent(bytes: &[u8]) -> Result<(u64, u64), ReadError> {
+/// The extent of every table of an ODS file as its reader would build it
+/// (the reader builds them all): per table, rows up to the last one with a
+/// value (repeats counted) and columns up to the last cell with a value.
+/// A cell has a value as the reader sees it: a value attribute of any type,
+/// a value type, a formula, or text. Streams `content.xml`; nothing is
+/// built.
+fn ods_extents(bytes: &[u8]) -> Result<Vec<(u64, u64)>, ReadError> {
     use quick_xml::events::{BytesStart, Event};
     let damaged = |e: &dyn std::fmt::Display| ReadError::Damaged(e.to_string());
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
@@ -407,9 +421,20 @@ fn ods_extent(bytes: &[u8]) -> Result<(u64, u64), ReadError> {
             .unwrap_or(1u64)
             .max(1)
     };
+    let valued = |e: &BytesStart| {
+        e.attributes().flatten().any(|a| {
+            let key = a.key.as_ref();
+            key == "table:formula"
+                || key == "office:value-type"
+                || (key.starts_with("office:") && key.ends_with("value"))
+        })
+    };
     let is_cell = |n: &str| n == "table:table-cell" || n == "table:covered-table-cell";
+    let mut tables = Vec::new();
+    // Depth in nested tables: only the outermost ones' rows count here
+    // (a nested table's cells are inside a counted cell).
+    let mut depth = 0usize;
     let (mut rows, mut columns, mut empty_rows) = (0u64, 0u64, 0u64);
-    let (mut in_table, mut depth) = (false, 0usize);
     // The row being read: its repeats, the next column, the last filled
     // column; the cell being read: its repeats and whether it has a value.
     let (mut row_repeats, mut col, mut row_extent) = (1u64, 0u64, 0u64);
@@ -423,60 +448,59 @@ fn ods_extent(bytes: &[u8]) -> Result<(u64, u64), ReadError> {
                 let name = e.name();
                 let name = name.as_ref();
                 if name == "table:table" {
-                    if in_table {
-                        depth += 1;
-                    } else {
-                        in_table = true;
+                    depth += 1;
+                    if depth == 1 {
+                        (rows, columns, empty_rows) = (0, 0, 0);
                     }
-                } else if in_table && depth == 0 && name == "table:table-row" {
+                    if empty && depth == 1 {
+                        tables.push((0, 0));
+                        depth -= 1;
+                    }
+                } else if depth == 1 && name == "table:table-row" {
                     (row_repeats, col, row_extent) =
                         (repeats(e, "table:number-rows-repeated"), 0, 0);
                     if empty {
                         empty_rows = empty_rows.saturating_add(row_repeats);
                     }
-                } else if in_table && depth == 0 && is_cell(name) {
+                } else if depth == 1 && is_cell(name) {
                     let n = repeats(e, "table:number-columns-repeated");
-                    let valued = e
-                        .try_get_attribute("office:value-type")
-                        .ok()
-                        .flatten()
-                        .is_some();
+                    let has_value = valued(e);
                     if empty {
                         col = col.saturating_add(n);
-                        if valued {
+                        if has_value {
                             row_extent = col;
                         }
                     } else {
-                        cell = Some((n, valued));
+                        cell = Some((n, has_value));
                     }
                 }
             }
             Event::GeneralRef(_) | Event::CData(_) => {
-                if let Some((_, valued)) = cell.as_mut() {
-                    *valued = true;
+                if let Some((_, v)) = cell.as_mut() {
+                    *v = true;
                 }
             }
             Event::Text(ref t) if !t.as_ref().trim().is_empty() => {
-                if let Some((_, valued)) = cell.as_mut() {
-                    *valued = true;
+                if let Some((_, v)) = cell.as_mut() {
+                    *v = true;
                 }
             }
             Event::End(ref e) => {
                 let name = e.name();
                 let name = name.as_ref();
                 if name == "table:table" {
-                    if depth == 0 && in_table {
-                        break;
+                    if depth == 1 {
+                        tables.push((rows, columns));
                     }
                     depth = depth.saturating_sub(1);
-                } else if in_table && depth == 0 && is_cell(name) {
-                    if let Some((n, valued)) = cell.take() {
+                } else if depth == 1 && is_cell(name) {
+                    if let Some((n, v)) = cell.take() {
                         col = col.saturating_add(n);
-                        if valued {
+                        if v {
                             row_extent = col;
                         }
                     }
-                } else if in_table && depth == 0 && name == "table:table-row" {
+                } else if depth == 1 && name == "table:table-row" {
                     if row_extent > 0 {
                         rows = rows.saturating_add(empty_rows).saturating_add(row_repeats);
                         empty_rows = 0;
@@ -491,7 +515,7 @@ fn ods_extent(bytes: &[u8]) -> Result<(u64, u64), ReadError> {
         }
         buf.clear();
     }
-    Ok((rows, columns))
+    Ok(tables)
 }
 
 fn number_text(f: f64) -> String {
@@ -600,9 +624,18 @@ fn read_ods(bytes: &[u8], limits: Limits) -> Result<(String, Grid), ReadError> {
     use calamine::Reader;
     check_unpacked(bytes, limits)?;
     // ODS repeats rows and cells by attribute: a few bytes can declare a
-    // million rows, which the reader would build in memory. Count first.
-    let (rows, columns) = ods_extent(bytes)?;
-    check_extent(rows, columns, limits)?;
+    // million rows, which the reader would build in memory, for every
+    // table. Count first.
+    let mut cells = 0u64;
+    for (rows, columns) in ods_extents(bytes)? {
+        check_extent(rows, columns, limits)?;
+        cells = cells.saturating_add(rows.saturating_mul(columns));
+    }
+    if cells > limits.max_cells as u64 {
+        return Err(ReadError::TooManyCells {
+            max: limits.max_cells,
+        });
+    }
     let mut book =
         calamine::Ods::new(Cursor::new(bytes)).map_err(|e| ReadError::Damaged(e.to_string()))?;
     let sheet = book
@@ -922,6 +955,23 @@ mod tests {
         assert_eq!(
             table(&bytes, "x.ods"),
             Err(ReadError::TooManyColumns { max: 200 })
+        );
+        // A million rows of cells with a value attribute only, no type.
+        let untyped = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="3" office:value="1"/></table:table-row>"#;
+        let bytes = ods_of(&format!("{header}{untyped}"));
+        assert_eq!(
+            table(&bytes, "x.ods"),
+            Err(ReadError::TooManyRows { max: 200_000 })
+        );
+        // The bomb in a second table.
+        let second = format!(
+            r#"</table:table><table:table table:name="B">{}"#,
+            row(1_000_000, 3)
+        );
+        let bytes = ods_of(&format!("{header}{}{second}", row(2, 3)));
+        assert_eq!(
+            table(&bytes, "x.ods"),
+            Err(ReadError::TooManyRows { max: 200_000 })
         );
         // 150,000 rows of 100 cells each: within rows and columns, not cells.
         let bytes = ods_of(&format!("{}{}", row(1, 100), row(150_000, 100)));

@@ -121,10 +121,6 @@ pub struct MemberInput {
     pub to: String,
 }
 
-fn stale() -> Error {
-    Error::Conflict("the body was changed by someone else".to_owned())
-}
-
 fn date(raw: &str, field: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     if raw.trim().is_empty() {
         return None;
@@ -321,7 +317,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != input.version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let row = self.validate_body(input, Some(&current)).await?;
         self.write_body(actor, &current, row, "update").await
@@ -335,10 +331,7 @@ impl Services {
         action: &str,
     ) -> Result<Body, Error> {
         let tx = self.store.begin().await?;
-        let row = store::update_body(&tx, row).await.map_err(|e| match e {
-            msohub_store::Error::Stale => stale(),
-            e => e.into(),
-        })?;
+        let row = store::update_body(&tx, row).await?;
         audit::record(
             &tx,
             actor,
@@ -377,7 +370,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let mut row = current.clone();
         row.deleted_at = deleted.then(Utc::now);

@@ -24,6 +24,12 @@ impl FieldError {
 }
 
 impl Error {
+    /// The record changed since the caller read it (the same conflict a
+    /// stale write reports).
+    pub fn stale() -> Error {
+        msohub_store::Error::Stale.into()
+    }
+
     /// One field's problem.
     pub fn field(field: &str, rule: &str) -> Error {
         Error::Validation(vec![FieldError::new(field, rule)])
@@ -63,9 +69,18 @@ impl fmt::Display for FieldList<'_> {
     }
 }
 
+/// The one mapping of store errors: a stale write is a conflict (409, the
+/// caller shows the current record), a taken unique value is a field error
+/// (422 next to the field), everything else is internal (500, logged).
 impl From<msohub_store::Error> for Error {
     fn from(err: msohub_store::Error) -> Self {
-        Error::Internal(Box::new(err))
+        match err {
+            msohub_store::Error::Stale => Error::Conflict(
+                "the record was changed by someone else; reload to see the change".to_owned(),
+            ),
+            msohub_store::Error::Taken(field) => Error::field(field, "taken"),
+            err => Error::Internal(Box::new(err)),
+        }
     }
 }
 
@@ -75,5 +90,27 @@ impl From<msohub_domain::Error> for Error {
             field: err.field.to_owned(),
             rule: err.rule.to_owned(),
         }])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_errors_map_to_what_the_caller_can_show() {
+        assert!(matches!(
+            Error::from(msohub_store::Error::Stale),
+            Error::Conflict(_)
+        ));
+        assert!(matches!(Error::stale(), Error::Conflict(_)));
+        match Error::from(msohub_store::Error::Taken("email")) {
+            Error::Validation(f) => assert_eq!(f, vec![FieldError::new("email", "taken")]),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            Error::from(msohub_store::Error::Backup("x".into())),
+            Error::Internal(_)
+        ));
     }
 }

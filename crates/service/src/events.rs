@@ -123,10 +123,6 @@ pub struct EventQuery {
     pub ascending: bool,
 }
 
-fn stale() -> Error {
-    Error::Conflict("the event was changed by someone else".to_owned())
-}
-
 /// An http(s) address with a host, or empty.
 pub(crate) fn web_address(raw: &str, field: &str, errors: &mut Vec<FieldError>) -> String {
     let raw = raw.trim();
@@ -437,7 +433,7 @@ impl Services {
         let conn = self.store.conn();
         let current = store::find_event(conn, id).await?.ok_or(Error::NotFound)?;
         if current.version != input.version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         if current.deleted_at.is_some() {
             return Err(Error::NotFound);
@@ -472,7 +468,7 @@ impl Services {
         let conn = self.store.conn();
         let current = store::find_event(conn, id).await?.ok_or(Error::NotFound)?;
         if current.version != version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let organisers: Vec<Uuid> = store::organisers_of(conn, &[id])
             .await?
@@ -482,10 +478,7 @@ impl Services {
         let mut row = current.clone();
         row.deleted_at = Some(Utc::now());
         let tx = self.store.begin().await?;
-        let row = store::update_event(&tx, row).await.map_err(|e| match e {
-            msohub_store::Error::Stale => stale(),
-            e => e.into(),
-        })?;
+        let row = store::update_event(&tx, row).await?;
         audit::record(
             &tx,
             actor,
@@ -742,10 +735,7 @@ pub(crate) async fn update_event_in(
     organisers: &[Uuid],
 ) -> Result<EventRow, Error> {
     let id = current.id;
-    let row = store::update_event(tx, row).await.map_err(|e| match e {
-        msohub_store::Error::Stale => stale(),
-        e => e.into(),
-    })?;
+    let row = store::update_event(tx, row).await?;
     store::set_organisers(tx, id, organisers).await?;
     audit::record(
         tx,

@@ -35,9 +35,7 @@ impl Services {
         let org = self.get_organisation(actor, id).await?;
         // A stale request is refused before any address leaves the server.
         if org.version != version {
-            return Err(Error::Conflict(
-                "the organisation was changed by someone else".to_owned(),
-            ));
+            return Err(Error::stale());
         }
         let endpoint = self.geocoder().await?.url;
         if endpoint.is_empty() {

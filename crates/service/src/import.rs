@@ -1282,19 +1282,20 @@ impl Services {
                 )
                 .await?
             }
-            Some(row) if row.version == version => store::update_profile(
-                &tx,
-                store::ProfileRow {
-                    mapping: json,
-                    on_match: on_match.as_str().to_owned(),
-                    updated_at: now,
-                    ..row
-                },
-            )
-            .await
-            .map_err(|_| profile_conflict())?,
+            Some(row) if row.version == version => {
+                store::update_profile(
+                    &tx,
+                    store::ProfileRow {
+                        mapping: json,
+                        on_match: on_match.as_str().to_owned(),
+                        updated_at: now,
+                        ..row
+                    },
+                )
+                .await?
+            }
             None => return Err(Error::NotFound),
-            Some(_) => return Err(profile_conflict()),
+            Some(_) => return Err(Error::stale()),
         };
         crate::audit::record(
             &tx,
@@ -2006,10 +2007,6 @@ impl Services {
     async fn event_input_of(&self, id: Uuid) -> Result<crate::events::EventInput, Error> {
         Ok(self.get_event(&Actor::cli(), id).await?.to_input())
     }
-}
-
-fn profile_conflict() -> Error {
-    Error::Conflict("the profile was changed by someone else".to_owned())
 }
 
 fn finish(mut report: ImportReport, problems: Problems) -> ImportReport {

@@ -181,10 +181,6 @@ fn ids(raw: &[String], field: &str, errors: &mut Vec<FieldError>) -> Vec<Uuid> {
     out
 }
 
-fn stale() -> Error {
-    Error::Conflict("the interaction was changed by someone else".to_owned())
-}
-
 impl Services {
     async fn validate_interaction(
         &self,
@@ -522,7 +518,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != input.version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let before_parts = store::participants_of(conn, &[id])
             .await?
@@ -530,12 +526,7 @@ impl Services {
             .unwrap_or_default();
         let Valid { row, participants } = self.validate_interaction(input, Some(&current)).await?;
         let tx = self.store.begin().await?;
-        let row = store::update_interaction(&tx, row)
-            .await
-            .map_err(|e| match e {
-                msohub_store::Error::Stale => stale(),
-                e => e.into(),
-            })?;
+        let row = store::update_interaction(&tx, row).await?;
         store::set_participants(&tx, row.id, &participants).await?;
         audit::record(
             &tx,
@@ -578,7 +569,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let parts = store::participants_of(conn, &[id])
             .await?
@@ -587,12 +578,7 @@ impl Services {
         let mut row = current.clone();
         row.deleted_at = deleted.then(Utc::now);
         let tx = self.store.begin().await?;
-        let row = store::update_interaction(&tx, row)
-            .await
-            .map_err(|e| match e {
-                msohub_store::Error::Stale => stale(),
-                e => e.into(),
-            })?;
+        let row = store::update_interaction(&tx, row).await?;
         audit::record(
             &tx,
             actor,

@@ -65,6 +65,8 @@ pub struct Services {
     /// Hosts and networks outbound requests may reach although internal,
     /// from the `serve` flag (the admin setting adds to it).
     outbound_allow: std::sync::Arc<outbound::AllowList>,
+    /// Sign-in attempts per key, one at a time (see `accounts`).
+    attempt_locks: std::sync::Arc<accounts::KeyedLocks>,
 }
 
 /// What `/healthz` reports.
@@ -86,6 +88,7 @@ impl Services {
             policy: std::sync::Arc::new(AuthPolicy::default()),
             search: None,
             outbound_allow: std::sync::Arc::default(),
+            attempt_locks: std::sync::Arc::default(),
         })
     }
 

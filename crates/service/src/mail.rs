@@ -253,9 +253,7 @@ impl Services {
         actor.require(Permission::WriteStaffArea)?;
         let meeting = self.get_meeting(actor, id).await?;
         if meeting.version != version {
-            return Err(Error::Conflict(
-                "the meeting was changed by someone else".to_owned(),
-            ));
+            return Err(Error::stale());
         }
         if meeting.status == "cancelled" || meeting.status == "held" {
             return Err(Error::field("status", "meeting-not-open"));
@@ -297,12 +295,7 @@ impl Services {
             row.status = "invited".into();
         }
         let tx = self.store.begin().await?;
-        let row = store::update_meeting(&tx, row).await.map_err(|e| match e {
-            msohub_store::Error::Stale => {
-                Error::Conflict("the meeting was changed by someone else".to_owned())
-            }
-            e => e.into(),
-        })?;
+        let row = store::update_meeting(&tx, row).await?;
         let queued = self
             .enqueue_invitations(&tx, &row, &meeting.agenda, Some(addresses.clone()))
             .await?;

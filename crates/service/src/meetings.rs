@@ -179,10 +179,6 @@ pub struct MeetingAttendance {
     pub staff: usize,
 }
 
-fn stale() -> Error {
-    Error::Conflict("the meeting was changed by someone else".to_owned())
-}
-
 fn audit_view(r: &MeetingRow, agenda: &[AgendaItem]) -> serde_json::Value {
     serde_json::json!({
         "body_id": r.body_id, "title": r.title, "starts_at": r.starts_at, "ends_at": r.ends_at,
@@ -541,7 +537,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != input.version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let mut row = self.validate_meeting(input, Some(&current)).await?;
         let agenda = if current.oparl_id.is_some() {
@@ -561,10 +557,7 @@ impl Services {
             row.sequence = current.sequence + 1;
         }
         let tx = self.store.begin().await?;
-        let row = store::update_meeting(&tx, row).await.map_err(|e| match e {
-            msohub_store::Error::Stale => stale(),
-            e => e.into(),
-        })?;
+        let row = store::update_meeting(&tx, row).await?;
         if current.oparl_id.is_none() {
             store::set_agenda(&tx, id, &Self::agenda_rows(&agenda)).await?;
         }
@@ -604,15 +597,12 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let mut row = current.clone();
         row.deleted_at = Some(Utc::now());
         let tx = self.store.begin().await?;
-        let row = store::update_meeting(&tx, row).await.map_err(|e| match e {
-            msohub_store::Error::Stale => stale(),
-            e => e.into(),
-        })?;
+        let row = store::update_meeting(&tx, row).await?;
         audit::record(
             &tx,
             actor,
@@ -656,7 +646,7 @@ impl Services {
         actor.require(Permission::WriteStaffArea)?;
         let meeting = self.get_meeting(actor, id).await?;
         if meeting.version != version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let members = self.members_at(actor, &meeting).await?;
         let conn = self.store.conn();
@@ -751,12 +741,7 @@ impl Services {
             .map(|a| format!("{}={}/{}", a.attendee, a.status, a.mode))
             .collect();
         let tx = self.store.begin().await?;
-        store::update_meeting(&tx, current)
-            .await
-            .map_err(|e| match e {
-                msohub_store::Error::Stale => stale(),
-                e => e.into(),
-            })?;
+        store::update_meeting(&tx, current).await?;
         store::set_attendance(&tx, id, rows).await?;
         audit::record(
             &tx,

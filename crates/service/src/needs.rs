@@ -90,10 +90,6 @@ pub struct NeedOverview {
     pub total: i64,
 }
 
-fn stale() -> Error {
-    Error::Conflict("the need was changed by someone else".to_owned())
-}
-
 fn audit_view(r: &NeedRow) -> serde_json::Value {
     serde_json::json!({
         "organisation_id": r.organisation_id, "category": r.category,
@@ -302,7 +298,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != input.version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let row = self.validate_need(input, Some(&current)).await?;
         self.write_need(actor, current, row, "update").await
@@ -316,10 +312,7 @@ impl Services {
         action: &str,
     ) -> Result<Need, Error> {
         let tx = self.store.begin().await?;
-        let row = store::update_need(&tx, row).await.map_err(|e| match e {
-            msohub_store::Error::Stale => stale(),
-            e => e.into(),
-        })?;
+        let row = store::update_need(&tx, row).await?;
         audit::record(
             &tx,
             actor,
@@ -358,7 +351,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let mut row = current.clone();
         row.deleted_at = deleted.then(Utc::now);

@@ -233,10 +233,6 @@ pub struct OfferPage {
     pub next_cursor: Option<String>,
 }
 
-fn stale() -> Error {
-    Error::Conflict("the offer was changed by someone else".to_owned())
-}
-
 pub(crate) fn json_list(raw: &str) -> Vec<String> {
     serde_json::from_str(raw).unwrap_or_default()
 }
@@ -658,7 +654,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != input.version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let row = self.validate_offer(input, Some(&current)).await?;
         self.write_offer(actor, &current, row, "update").await
@@ -705,7 +701,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let mut row = current.clone();
         row.deleted_at = deleted.then(Utc::now);
@@ -929,10 +925,7 @@ pub(crate) async fn update_offer_in(
     row: OfferRow,
     action: &str,
 ) -> Result<OfferRow, Error> {
-    let row = store::update_offer(tx, row).await.map_err(|e| match e {
-        msohub_store::Error::Stale => stale(),
-        e => e.into(),
-    })?;
+    let row = store::update_offer(tx, row).await?;
     audit::record(
         tx,
         actor,

@@ -501,7 +501,7 @@ pub(crate) async fn update_in(
         created_at: current.created_at,
         ..fresh
     };
-    let row = store::update(tx, row).await.map_err(store_err)?;
+    let row = store::update(tx, row).await?;
     let after = Organisation::from(&row);
     audit::record(
         tx,
@@ -602,17 +602,6 @@ fn filter_of(q: &OrgQuery) -> OrgFilter {
         not_assured_since: q.unchecked.then(|| Utc::now() - Duration::days(365)),
         deleted: q.deleted,
         public_only: false,
-    }
-}
-
-fn stale() -> Error {
-    Error::Conflict("the organisation was changed by someone else".to_owned())
-}
-
-fn store_err(e: msohub_store::Error) -> Error {
-    match e {
-        msohub_store::Error::Stale => stale(),
-        other => other.into(),
     }
 }
 
@@ -816,7 +805,7 @@ impl Services {
         let tx = self.store.begin().await?;
         let current = store::find(&tx, id).await?.ok_or(Error::NotFound)?;
         if current.version != input.version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let after = update_in(&tx, actor, current, fresh).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
@@ -967,7 +956,7 @@ impl Services {
             }])
         })?;
         if kept.version != keep_version || dup.version != duplicate_version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         if kept.deleted_at.is_some() || dup.deleted_at.is_some() {
             return Err(Error::Validation(vec![FieldError {
@@ -982,9 +971,9 @@ impl Services {
         let mut gone = dup;
         gone.deleted_at = Some(Utc::now());
         gone.merged_into = Some(keep);
-        let gone = store::update(&tx, gone).await.map_err(store_err)?;
+        let gone = store::update(&tx, gone).await?;
         // The kept record changes too (its links did), so its version moves.
-        let kept = store::update(&tx, kept).await.map_err(store_err)?;
+        let kept = store::update(&tx, kept).await?;
         let note =
             serde_json::json!({ "kept": keep, "merged": duplicate, "affiliations_moved": moved });
         audit::record(
@@ -1064,11 +1053,11 @@ async fn touch_in(
 ) -> Result<Organisation, Error> {
     let mut row = store::find(tx, id).await?.ok_or(Error::NotFound)?;
     if row.version != version {
-        return Err(stale());
+        return Err(Error::stale());
     }
     let before = Organisation::from(&row);
     change(&mut row);
-    let row = store::update(tx, row).await.map_err(store_err)?;
+    let row = store::update(tx, row).await?;
     let after = Organisation::from(&row);
     audit::record(
         tx,

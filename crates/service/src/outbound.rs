@@ -138,6 +138,15 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
     if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
         return is_public_v4(embedded_v4(s[6], s[7]));
     }
+    // The local-use NAT64 prefix (64:ff9b:1::/48, RFC 8215) translates
+    // into whatever network it is set up for: never public.
+    if s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1 {
+        return false;
+    }
+    // IPv4-translated (::ffff:0:a.b.c.d, SIIT).
+    if s[0..5] == [0, 0, 0, 0, 0xffff] && s[5] == 0 {
+        return is_public_v4(embedded_v4(s[6], s[7]));
+    }
     if s[0] == 0x2002 {
         return is_public_v4(embedded_v4(s[1], s[2]));
     }
@@ -442,6 +451,8 @@ mod tests {
             "::ffff:10.0.0.1",
             "::127.0.0.1",
             "64:ff9b::a00:1",
+            "64:ff9b:1::808:808",
+            "::ffff:0:7f00:1",
             "2002:7f00:1::",
         ] {
             assert!(!is_public(ip(internal)), "{internal}");

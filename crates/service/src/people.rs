@@ -195,10 +195,6 @@ fn date(field: &str, input: &str, errors: &mut Vec<FieldError>) -> Option<NaiveD
     }
 }
 
-fn stale() -> Error {
-    Error::Conflict("the person was changed by someone else".to_owned())
-}
-
 /// A page of persons.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PersonPage {
@@ -324,10 +320,7 @@ impl Services {
             created_at: current.created_at,
             ..fresh
         };
-        let row = store::update_person(tx, row).await.map_err(|e| match e {
-            msohub_store::Error::Stale => stale(),
-            other => other.into(),
-        })?;
+        let row = store::update_person(tx, row).await?;
         audit::record(
             tx,
             actor,
@@ -368,7 +361,7 @@ impl Services {
         let tx = self.store.begin().await?;
         let current = store::find_person(&tx, id).await?.ok_or(Error::NotFound)?;
         if current.version != input.version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         self.update_person_in(&tx, actor, current, fresh).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
@@ -385,7 +378,7 @@ impl Services {
             return Ok(());
         }
         row.deleted_at = Some(Utc::now());
-        store::update_person(&tx, row).await.map_err(|_| stale())?;
+        store::update_person(&tx, row).await?;
         audit::record(&tx, actor, "person", id, "delete", None, None).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         Ok(())

@@ -285,6 +285,7 @@ impl Services {
                 .clone()
                 .filter(|p| p.chars().filter(char::is_ascii_digit).count() >= 6),
         );
+        let matcher = store::Needles::new(&needles);
         let records = store::anonymise_person(&tx, id, Utc::now()).await?;
         if let Some(email) = &person.email {
             store::cancel_mail_to(&tx, email).await?;
@@ -299,7 +300,7 @@ impl Services {
                 .map(|(c, _)| *c)
                 .collect();
             if !scrubbed.is_empty() {
-                let keys = store::scrub(&tx, table, key, &scrubbed, &needles, "[gelöscht]").await?;
+                let keys = store::scrub(&tx, table, key, &scrubbed, &matcher, "[gelöscht]").await?;
                 mentions += keys.len() as u64;
                 // Records of the public directory go into the change feed,
                 // so the search indexes and caches drop the mention too.
@@ -312,12 +313,11 @@ impl Services {
             }
             if columns.iter().any(|(_, e)| *e == ClassErasure::DeleteRow) {
                 debug_assert_eq!(*table, "import_upload");
-                mentions += store::delete_uploads_mentioning(&tx, &needles).await?;
+                mentions += store::delete_uploads(&tx).await?;
             }
         }
         // The reason is kept, but not the name or address it may mention.
-        let lower: Vec<String> = needles.iter().map(|n| n.trim().to_lowercase()).collect();
-        let reason = store::replace_all(&reason, &lower, "[gelöscht]");
+        let reason = matcher.clean(&reason, "[gelöscht]").unwrap_or(reason);
         audit::record(
             &tx,
             actor,

@@ -343,14 +343,7 @@ impl Services {
             updated_at: Utc::now(),
         };
         let tx = self.store.begin().await?;
-        store::save_report_text(&tx, row, texts.version)
-            .await
-            .map_err(|e| match e {
-                msohub_store::Error::Stale => {
-                    Error::Conflict("the report's texts were changed by someone else".to_owned())
-                }
-                e => e.into(),
-            })?;
+        store::save_report_text(&tx, row, texts.version).await?;
         audit::record(
             &tx,
             actor,

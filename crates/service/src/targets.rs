@@ -853,17 +853,13 @@ impl Services {
         let current = store::find_target(self.store.conn(), id)
             .await?
             .ok_or(Error::NotFound)?;
-        let stale = || Error::Conflict("the target was changed by someone else".to_owned());
         if current.version != input.version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let (row, links) = self.validate_target(input, Some(&current)).await?;
         let before_links = link_pairs(&store::target_links(self.store.conn(), &[id]).await?);
         let tx = self.store.begin().await?;
-        let row = store::update_target(&tx, row).await.map_err(|e| match e {
-            msohub_store::Error::Stale => stale(),
-            e => e.into(),
-        })?;
+        let row = store::update_target(&tx, row).await?;
         store::set_target_links(&tx, id, &links).await?;
         audit::record(
             &tx,
@@ -897,9 +893,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != version {
-            return Err(Error::Conflict(
-                "the target was changed by someone else".to_owned(),
-            ));
+            return Err(Error::stale());
         }
         let links = link_pairs(&store::target_links(self.store.conn(), &[id]).await?);
         let tx = self.store.begin().await?;

@@ -98,10 +98,6 @@ pub struct TaskPage {
     pub next_cursor: Option<String>,
 }
 
-fn stale() -> Error {
-    Error::Conflict("the task was changed by someone else".to_owned())
-}
-
 fn audit_view(r: &TaskRow) -> serde_json::Value {
     serde_json::json!({
         "title": r.title, "notes": r.notes, "due_on": r.due_on,
@@ -346,7 +342,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != input.version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let row = self.validate_task(input, Some(&current)).await?;
         let action = match (current.done_at.is_some(), row.done_at.is_some()) {
@@ -365,10 +361,7 @@ impl Services {
         action: &str,
     ) -> Result<Task, Error> {
         let tx = self.store.begin().await?;
-        let row = store::update_task(&tx, row).await.map_err(|e| match e {
-            msohub_store::Error::Stale => stale(),
-            e => e.into(),
-        })?;
+        let row = store::update_task(&tx, row).await?;
         audit::record(
             &tx,
             actor,
@@ -419,7 +412,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != version {
-            return Err(stale());
+            return Err(Error::stale());
         }
         let mut row = current.clone();
         row.deleted_at = Some(Utc::now());

@@ -161,9 +161,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if current.version != input.version {
-            return Err(Error::Conflict(
-                "the term was changed by someone else".to_owned(),
-            ));
+            return Err(Error::stale());
         }
         let before = TermDetail::from(&current);
         let mut row = current.clone();
@@ -174,12 +172,7 @@ impl Services {
             (true, None) => Some(Utc::now()),
             (false, _) => None,
         };
-        let row = store::update(&tx, row).await.map_err(|e| match e {
-            msohub_store::Error::Stale => {
-                Error::Conflict("the term was changed by someone else".to_owned())
-            }
-            e => e.into(),
-        })?;
+        let row = store::update(&tx, row).await?;
         let after = TermDetail::from(&row);
         audit::record(
             &tx,

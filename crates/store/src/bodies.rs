@@ -16,10 +16,6 @@ pub use crate::entity::meeting::Model as MeetingRow;
 pub use crate::entity::membership::Model as MembershipRow;
 pub use crate::entity::outbox::Model as OutboxRow;
 
-fn stale(e: sea_orm::DbErr) -> Error {
-    crate::versioned::stale_or(e, Error::Db)
-}
-
 // --- bodies ------------------------------------------------------------------
 
 pub async fn insert_body(c: &impl ConnectionTrait, row: BodyRow) -> Result<BodyRow, Error> {
@@ -31,9 +27,7 @@ pub async fn find_body(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<Body
 }
 
 pub async fn update_body(c: &impl ConnectionTrait, row: BodyRow) -> Result<BodyRow, Error> {
-    crate::versioned::update_versioned(c, row)
-        .await
-        .map_err(stale)
+    crate::versioned::update_versioned(c, row).await
 }
 
 pub async fn list_bodies(c: &impl ConnectionTrait, deleted: bool) -> Result<Vec<BodyRow>, Error> {
@@ -133,9 +127,7 @@ pub async fn update_meeting(
     c: &impl ConnectionTrait,
     row: MeetingRow,
 ) -> Result<MeetingRow, Error> {
-    crate::versioned::update_versioned(c, row)
-        .await
-        .map_err(stale)
+    crate::versioned::update_versioned(c, row).await
 }
 
 pub async fn find_meeting_by_oparl_id(

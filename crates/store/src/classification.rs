@@ -303,7 +303,7 @@ pub const ERASURE: &[TableErasure] = {
             &[
                 ("purpose", LINK),
                 ("given_on", LINK),
-                ("source", Anonymised),
+                ("source", Scrub),
                 ("expires_on", LINK),
                 ("withdrawn_on", LINK),
             ],
@@ -367,7 +367,8 @@ pub const ERASURE: &[TableErasure] = {
                 ("email", Anonymised),
                 ("phone", Anonymised),
                 ("languages", Anonymised),
-                ("notes", Anonymised),
+                // Others' notes may mention the person too.
+                ("notes", Scrub),
                 ("search_text", Anonymised),
                 ("name_sort", Anonymised),
             ],

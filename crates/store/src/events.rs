@@ -11,10 +11,6 @@ use uuid::Uuid;
 
 pub use crate::entity::event::Model as EventRow;
 
-fn stale(e: sea_orm::DbErr) -> Error {
-    crate::versioned::stale_or(e, Error::Db)
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {
     pub statuses: Vec<String>,
@@ -40,9 +36,7 @@ pub async fn find_event(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<Eve
 }
 
 pub async fn update_event(c: &impl ConnectionTrait, row: EventRow) -> Result<EventRow, Error> {
-    crate::versioned::update_versioned(c, row)
-        .await
-        .map_err(stale)
+    crate::versioned::update_versioned(c, row).await
 }
 
 pub async fn list_events(

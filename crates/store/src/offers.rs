@@ -12,10 +12,6 @@ use uuid::Uuid;
 
 pub use crate::entity::offer::Model as OfferRow;
 
-fn stale(e: sea_orm::DbErr) -> Error {
-    crate::versioned::stale_or(e, Error::Db)
-}
-
 /// What to list. Empty lists and `None` mean "any".
 #[derive(Debug, Clone, Default)]
 pub struct OfferFilter {
@@ -114,9 +110,7 @@ pub async fn find_offer(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<Off
 
 /// Writes `row` if the stored version is still `row.version`.
 pub async fn update_offer(c: &impl ConnectionTrait, row: OfferRow) -> Result<OfferRow, Error> {
-    crate::versioned::update_versioned(c, row)
-        .await
-        .map_err(stale)
+    crate::versioned::update_versioned(c, row).await
 }
 
 /// A page of offers by title, and the total.

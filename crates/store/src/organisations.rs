@@ -225,9 +225,7 @@ pub async fn update(
     c: &impl ConnectionTrait,
     row: OrganisationRow,
 ) -> Result<OrganisationRow, Error> {
-    crate::versioned::update_versioned(c, row)
-        .await
-        .map_err(|e| crate::versioned::stale_or(e, Error::Db))
+    crate::versioned::update_versioned(c, row).await
 }
 
 /// Live organisations whose folded name is exactly `folded`.

@@ -31,9 +31,7 @@ pub async fn find_persons(c: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<
 
 /// Writes `row` if the stored version is still `row.version`.
 pub async fn update_person(c: &impl ConnectionTrait, row: PersonRow) -> Result<PersonRow, Error> {
-    crate::versioned::update_versioned(c, row)
-        .await
-        .map_err(|e| crate::versioned::stale_or(e, Error::Db))
+    crate::versioned::update_versioned(c, row).await
 }
 
 /// Persons whose folded name/e-mail contains every word; a page and the total.

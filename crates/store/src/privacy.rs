@@ -120,46 +120,137 @@ pub async fn audit_of(c: &impl ConnectionTrait, person_id: Uuid) -> Result<Vec<A
         .await?)
 }
 
-/// Replaces every occurrence of each needle (case-insensitively) in the
-/// given text columns of a table by `replacement`; rows are found with
-/// `lower(column) LIKE %needle%` on either database, the replacing is done
-/// here. Returns the keys of the rows that changed (once per column).
+/// What identifies a person in free text (their name both ways round, the
+/// e-mail address, the phone number), matched case-insensitively with
+/// Unicode case folding ("ÖZLEM" is "özlem"), with any run of white space
+/// between words, and in iCalendar text also where a line was folded or a
+/// comma escaped.
+pub struct Needles {
+    patterns: Vec<regex::Regex>,
+    /// For each needle, its longest ASCII run of three or more characters
+    /// (lower case): databases fold ASCII case in `lower()` and `LIKE`
+    /// everywhere, other letters not always, so only these may narrow the
+    /// rows read; `None` when a needle has none (every row is read).
+    prefilter: Option<Vec<String>>,
+}
+
+impl Needles {
+    pub fn new(needles: &[String]) -> Needles {
+        let words: Vec<Vec<String>> = needles
+            .iter()
+            .map(|n| n.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+            .filter(|w: &Vec<String>| w.iter().map(|x| x.chars().count()).sum::<usize>() >= 3)
+            .collect();
+        let patterns = words
+            .iter()
+            .filter_map(|w| {
+                let body = w
+                    .iter()
+                    .map(|x| word_pattern(x))
+                    .collect::<Vec<_>>()
+                    .join(r"\s+");
+                regex::RegexBuilder::new(&body)
+                    .case_insensitive(true)
+                    .build()
+                    .ok()
+            })
+            .collect();
+        let prefilter = words
+            .iter()
+            .map(|w| {
+                w.iter()
+                    .flat_map(|x| {
+                        x.split(|c: char| !c.is_ascii() || c == '%' || c == '_' || c == '\\')
+                            .map(str::to_ascii_lowercase)
+                            .collect::<Vec<_>>()
+                    })
+                    .filter(|run| run.len() >= 3)
+                    .max_by_key(String::len)
+            })
+            .collect();
+        Needles {
+            patterns,
+            prefilter,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// The text with every mention replaced, or `None` when it mentions
+    /// nobody.
+    pub fn clean(&self, text: &str, replacement: &str) -> Option<String> {
+        let replace = |t: &str| {
+            let mut out = t.to_owned();
+            for p in &self.patterns {
+                out = p
+                    .replace_all(&out, regex::NoExpand(replacement))
+                    .into_owned();
+            }
+            (out != t).then_some(out)
+        };
+        replace(text).or_else(|| {
+            // iCalendar: lines folded at 75 octets, commas and semicolons
+            // escaped. The cleaned text is kept unfolded (still valid).
+            let unfolded = text
+                .replace("\r\n ", "")
+                .replace("\n ", "")
+                .replace("\\,", ",")
+                .replace("\\;", ";");
+            (unfolded != text).then(|| replace(&unfolded)).flatten()
+        })
+    }
+}
+
+/// A word as a pattern: escaped, and the Turkish and Latin i's taken as
+/// one letter (Unicode's simple case folding keeps İ and ı apart from i, so
+/// "DEMİR" would not match "Demir").
+fn word_pattern(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'i' | 'I' | 'İ' | 'ı' => "[iIİı]".to_owned(),
+            c => regex::escape(&c.to_string()),
+        })
+        .collect()
+}
+
+/// Replaces every mention of the needles in the given text columns of a
+/// table by `replacement`; the database narrows the rows where it can fold
+/// case correctly (see [`Needles`]), the matching is done here. Returns the
+/// keys of the rows that changed (once per column).
 pub async fn scrub(
     c: &impl ConnectionTrait,
     table: &str,
     key: &str,
     columns: &[&str],
-    needles: &[String],
+    needles: &Needles,
     replacement: &str,
 ) -> Result<Vec<String>, Error> {
-    let needles: Vec<String> = needles
-        .iter()
-        .map(|n| n.trim().to_lowercase())
-        .filter(|n| n.chars().count() >= 3)
-        .collect();
     if needles.is_empty() {
         return Ok(Vec::new());
     }
     let mut changed = Vec::new();
     for column in columns {
-        let mut any = sea_orm::sea_query::Condition::any();
-        for n in &needles {
-            let pattern = format!(
-                "%{}%",
-                n.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            any = any.add(
-                Expr::expr(Func::lower(Expr::col(Alias::new(*column))))
-                    .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
-            );
-        }
+        let cond = match &needles.prefilter {
+            Some(runs) => {
+                let mut any = sea_orm::sea_query::Condition::any();
+                for run in runs {
+                    any = any.add(
+                        Expr::expr(Func::lower(Expr::col(Alias::new(*column))))
+                            .like(format!("%{run}%")),
+                    );
+                }
+                any
+            }
+            None => sea_orm::sea_query::Condition::all()
+                .add(Expr::col(Alias::new(*column)).is_not_null()),
+        };
         let select = Query::select()
             .column(Alias::new(key))
             .column(Alias::new(*column))
             .from(Alias::new(table))
-            .cond_where(any)
+            .cond_where(cond)
             .to_owned();
         let rows = c.query_all(&select).await?;
         for row in rows {
@@ -173,8 +264,7 @@ pub async fn scrub(
             let Some(text) = row.try_get::<Option<String>>("", column)? else {
                 continue;
             };
-            let cleaned = replace_all(&text, &needles, replacement);
-            if cleaned != text {
+            if let Some(cleaned) = needles.clean(&text, replacement) {
                 let update = Query::update()
                     .table(Alias::new(table))
                     .value(Alias::new(*column), cleaned)
@@ -188,53 +278,17 @@ pub async fn scrub(
     Ok(changed)
 }
 
-/// Deletes the staged import uploads whose file name or contents mention a
-/// needle (any encoding the import reads: UTF-8 or Windows-1252, case
-/// folded); returns how many. Uploads are transient, so a whole file is
-/// dropped rather than edited.
-pub async fn delete_uploads_mentioning(
-    c: &impl ConnectionTrait,
-    needles: &[String],
-) -> Result<u64, Error> {
+/// Deletes every staged import upload; returns how many. Uploads are
+/// transient (an hour's work at most, a day at the latest), and a
+/// spreadsheet's contents are compressed, so they cannot be searched for a
+/// name cheaply: an erasure discards them all, and the wizard asks for the
+/// file again.
+pub async fn delete_uploads(c: &impl ConnectionTrait) -> Result<u64, Error> {
     use crate::entity::import_upload;
-    let needles: Vec<String> = needles
-        .iter()
-        .map(|n| n.trim().to_lowercase())
-        .filter(|n| n.chars().count() >= 3)
-        .collect();
-    if needles.is_empty() {
-        return Ok(0);
-    }
-    let rows = import_upload::Entity::find()
-        .select_only()
-        .column(import_upload::Column::Id)
-        .column(import_upload::Column::FileName)
-        .column(import_upload::Column::Data)
-        .into_tuple::<(Uuid, String, Vec<u8>)>()
-        .all(c)
-        .await?;
-    let mut deleted = 0;
-    for (id, name, data) in rows {
-        let utf8 = String::from_utf8_lossy(&data).to_lowercase();
-        let latin: String = data
-            .iter()
-            .map(|&b| char::from(b))
-            .collect::<String>()
-            .to_lowercase();
-        let name = name.to_lowercase();
-        // Windows-1252 keeps ä, ö, ü, ß where Latin-1 does; the names that
-        // matter are found by either reading.
-        if needles
-            .iter()
-            .any(|n| utf8.contains(n) || latin.contains(n) || name.contains(n))
-        {
-            deleted += import_upload::Entity::delete_by_id(id)
-                .exec(c)
-                .await?
-                .rows_affected;
-        }
-    }
-    Ok(deleted)
+    Ok(import_upload::Entity::delete_many()
+        .exec(c)
+        .await?
+        .rows_affected)
 }
 
 /// Gives up the messages still waiting in the outbox for an address (the
@@ -255,26 +309,6 @@ pub async fn cancel_mail_to(c: &impl ConnectionTrait, address: &str) -> Result<u
         .exec(c)
         .await?
         .rows_affected)
-}
-
-/// Case-insensitive replacement of every needle (already lower case).
-pub fn replace_all(text: &str, needles: &[String], replacement: &str) -> String {
-    let mut out = text.to_owned();
-    for n in needles {
-        loop {
-            let lower = out.to_lowercase();
-            // Lower-casing can change byte lengths (rare letters); then the
-            // positions no longer fit and the text is kept as it is.
-            if lower.len() != out.len() {
-                break;
-            }
-            let Some(at) = lower.find(n.as_str()) else {
-                break;
-            };
-            out.replace_range(at..at + n.len(), replacement);
-        }
-    }
-    out
 }
 
 /// Makes the person anonymous: names and contact data replaced, notes
@@ -451,15 +485,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn replaces_whatever_the_case() {
-        let needles = vec!["ayşe yılmaz".to_owned(), "ayse@example.org".to_owned()];
+    fn replaces_whatever_the_case_and_the_spacing() {
+        let needles = Needles::new(&["Ayşe Yılmaz".to_owned(), "ayse@example.org".to_owned()]);
         assert_eq!(
-            replace_all(
-                "Gespräch mit AYŞE Yılmaz (ayse@example.org), dann Ayşe Yılmaz.",
-                &needles,
-                "[gelöscht]"
-            ),
+            needles
+                .clean(
+                    "Gespräch mit AYŞE YILMAZ (Ayse@Example.org), dann Ayşe\n Yılmaz.",
+                    "[gelöscht]"
+                )
+                .unwrap(),
             "Gespräch mit [gelöscht] ([gelöscht]), dann [gelöscht]."
         );
+        assert_eq!(needles.clean("Nichts davon.", "x"), None);
+        // Names without three ASCII letters in a row are found by reading
+        // every row, not by the database's (ASCII-only) case folding.
+        assert!(Needles::new(&["Ирина Ли".to_owned()]).prefilter.is_none());
+        assert_eq!(
+            Needles::new(&["Özlem Şahin".to_owned()]).prefilter,
+            Some(vec!["ahin".to_owned()])
+        );
+        // A Turkish dotted capital I changes length when lower-cased: the
+        // text around it is still cleaned.
+        let n = Needles::new(&["İlker Demir".to_owned()]);
+        assert_eq!(n.clean("İLKER DEMİR war da", "[x]").unwrap(), "[x] war da");
+    }
+
+    #[test]
+    fn folded_calendar_lines_are_found() {
+        let n = Needles::new(&[
+            "Kowalczyk, Mira".to_owned(),
+            "mira.kowalczyk@example.org".to_owned(),
+        ]);
+        let ics = "ATTENDEE;CN=Kowalczyk\\, Mira:mailto:mira.kowa\r\n lczyk@example.org\r\n";
+        let cleaned = n.clean(ics, "[gelöscht]").unwrap();
+        assert!(!cleaned.to_lowercase().contains("kowalczyk"), "{cleaned}");
     }
 }

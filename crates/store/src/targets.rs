@@ -15,10 +15,6 @@ pub use crate::entity::report_version::Model as ReportVersionRow;
 pub use crate::entity::target::Model as TargetRow;
 pub use crate::entity::target_link::Model as TargetLinkRow;
 
-fn stale(e: sea_orm::DbErr) -> Error {
-    crate::versioned::stale_or(e, Error::Db)
-}
-
 pub async fn insert_period(c: &impl ConnectionTrait, row: PeriodRow) -> Result<PeriodRow, Error> {
     Ok(row.into_active_model().reset_all().insert(c).await?)
 }
@@ -38,9 +34,7 @@ pub async fn find_period_by_name(
 }
 
 pub async fn update_period(c: &impl ConnectionTrait, row: PeriodRow) -> Result<PeriodRow, Error> {
-    crate::versioned::update_versioned(c, row)
-        .await
-        .map_err(stale)
+    crate::versioned::update_versioned(c, row).await
 }
 
 /// All periods, latest first.
@@ -73,9 +67,7 @@ pub async fn find_target(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<Ta
 }
 
 pub async fn update_target(c: &impl ConnectionTrait, row: TargetRow) -> Result<TargetRow, Error> {
-    crate::versioned::update_versioned(c, row)
-        .await
-        .map_err(stale)
+    crate::versioned::update_versioned(c, row).await
 }
 
 pub async fn delete_target(c: &impl ConnectionTrait, id: Uuid) -> Result<(), Error> {

@@ -70,9 +70,7 @@ pub async fn insert(
 
 /// Writes a changed term if `row.version` is still current.
 pub async fn update(c: &impl ConnectionTrait, row: TermRow) -> Result<TermRow, Error> {
-    crate::versioned::update_versioned(c, row)
-        .await
-        .map_err(|e| crate::versioned::stale_or(e, Error::Db))
+    crate::versioned::update_versioned(c, row).await
 }
 
 /// All terms of a vocabulary in order (retired ones included).

@@ -60,9 +60,7 @@ pub async fn count_active_admins(c: &impl ConnectionTrait) -> Result<u64, Error>
 /// Writes `row` if the stored version is still `row.version`; the stored
 /// version becomes `row.version + 1`. Returns the row as stored.
 pub async fn update_user(c: &impl ConnectionTrait, row: UserRow) -> Result<UserRow, Error> {
-    crate::versioned::update_versioned(c, row)
-        .await
-        .map_err(|e| crate::versioned::stale_or(e, |e| Error::from_db(e, "email")))
+    crate::versioned::update_versioned_unique(c, row, "email").await
 }
 
 /// Login bookkeeping that must not bump the version (it is not an edit and

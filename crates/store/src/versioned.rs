@@ -20,8 +20,38 @@ pub(crate) trait Versioned: Clone + IntoActiveModel<Self::Active> {
 }
 
 /// Writes `row` if the stored version is still `row.version`; the stored
-/// version becomes `row.version + 1`. Returns the row as stored.
+/// version becomes `row.version + 1`. Returns the row as stored;
+/// [`Error::Stale`] when someone else wrote first.
 pub(crate) async fn update_versioned<R: Versioned>(
+    c: &impl ConnectionTrait,
+    row: R,
+) -> Result<R, Error>
+where
+    <R::Entity as EntityTrait>::Model: Sync,
+{
+    write_versioned(c, row).await.map_err(|e| match e {
+        sea_orm::DbErr::RecordNotUpdated => Error::Stale,
+        e => Error::Db(e),
+    })
+}
+
+/// [`update_versioned`] for a table with a unique `field`: a clash is
+/// [`Error::Taken`].
+pub(crate) async fn update_versioned_unique<R: Versioned>(
+    c: &impl ConnectionTrait,
+    row: R,
+    field: &'static str,
+) -> Result<R, Error>
+where
+    <R::Entity as EntityTrait>::Model: Sync,
+{
+    write_versioned(c, row).await.map_err(|e| match e {
+        sea_orm::DbErr::RecordNotUpdated => Error::Stale,
+        e => Error::from_db(e, field),
+    })
+}
+
+async fn write_versioned<R: Versioned>(
     c: &impl ConnectionTrait,
     mut row: R,
 ) -> Result<R, sea_orm::DbErr>
@@ -43,14 +73,6 @@ where
         Ok(row)
     } else {
         Err(sea_orm::DbErr::RecordNotUpdated)
-    }
-}
-
-/// [`update_versioned`] with a stale write reported as [`Error::Stale`].
-pub(crate) fn stale_or(err: sea_orm::DbErr, other: impl FnOnce(sea_orm::DbErr) -> Error) -> Error {
-    match err {
-        sea_orm::DbErr::RecordNotUpdated => Error::Stale,
-        e => other(e),
     }
 }
 

@@ -19,10 +19,6 @@ pub use crate::entity::interaction::Model as InteractionRow;
 pub use crate::entity::need::Model as NeedRow;
 pub use crate::entity::task::Model as TaskRow;
 
-fn stale(e: sea_orm::DbErr) -> Error {
-    crate::versioned::stale_or(e, Error::Db)
-}
-
 // --- interactions ----------------------------------------------------------
 
 pub async fn insert_interaction(
@@ -43,9 +39,7 @@ pub async fn update_interaction(
     c: &impl ConnectionTrait,
     row: InteractionRow,
 ) -> Result<InteractionRow, Error> {
-    crate::versioned::update_versioned(c, row)
-        .await
-        .map_err(stale)
+    crate::versioned::update_versioned(c, row).await
 }
 
 /// Who took part: organisations, persons, staff (user ids).
@@ -306,9 +300,7 @@ pub async fn find_need(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<Need
 }
 
 pub async fn update_need(c: &impl ConnectionTrait, row: NeedRow) -> Result<NeedRow, Error> {
-    crate::versioned::update_versioned(c, row)
-        .await
-        .map_err(stale)
+    crate::versioned::update_versioned(c, row).await
 }
 
 #[derive(Debug, Clone, Default)]
@@ -390,9 +382,7 @@ pub async fn find_task(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<Task
 }
 
 pub async fn update_task(c: &impl ConnectionTrait, row: TaskRow) -> Result<TaskRow, Error> {
-    crate::versioned::update_versioned(c, row)
-        .await
-        .map_err(stale)
+    crate::versioned::update_versioned(c, row).await
 }
 
 #[derive(Debug, Clone, Default)]

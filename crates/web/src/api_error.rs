@@ -34,12 +34,11 @@ impl ApiError {
 
 impl From<Error> for ApiError {
     fn from(err: Error) -> Self {
+        let status = crate::error::status_of(&err);
         match err {
-            Error::NotFound => ApiError::new(StatusCode::NOT_FOUND, "no such record"),
-            Error::Forbidden => {
-                ApiError::new(StatusCode::FORBIDDEN, "your role does not allow this")
-            }
-            Error::Conflict(msg) => ApiError::new(StatusCode::CONFLICT, msg),
+            Error::NotFound => ApiError::new(status, "no such record"),
+            Error::Forbidden => ApiError::new(status, "your role does not allow this"),
+            Error::Conflict(msg) => ApiError::new(status, msg),
             Error::Validation(fields) => {
                 let detail = fields
                     .iter()
@@ -47,7 +46,7 @@ impl From<Error> for ApiError {
                     .collect::<Vec<_>>()
                     .join("; ");
                 ApiError {
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    status,
                     detail: format!("invalid input ({detail})"),
                     fields,
                     retry_after: None,
@@ -56,7 +55,7 @@ impl From<Error> for ApiError {
             Error::TooManyAttempts(seconds) => ApiError {
                 retry_after: Some(seconds.max(1) as u64),
                 ..ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
+                    status,
                     format!(
                         "too many failed attempts; try again in {} s",
                         seconds.max(1)
@@ -65,10 +64,7 @@ impl From<Error> for ApiError {
             },
             Error::Internal(cause) => {
                 crate::error::log_internal(cause.as_ref());
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal error; it has been logged",
-                )
+                ApiError::new(status, "internal error; it has been logged")
             }
         }
     }

@@ -45,18 +45,29 @@ pub fn error_marker_with(status: StatusCode, key: &'static str) -> Response {
     response
 }
 
+/// The one status of a service error, for pages and the API alike.
+pub(crate) fn status_of(err: &msohub_service::Error) -> StatusCode {
+    use msohub_service::Error as S;
+    match err {
+        S::NotFound => StatusCode::NOT_FOUND,
+        S::Forbidden => StatusCode::FORBIDDEN,
+        S::Conflict(_) => StatusCode::CONFLICT,
+        S::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        S::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+        S::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        use msohub_service::Error as S;
         let status = match &self {
-            WebError::NotFound | WebError::Service(S::NotFound) => StatusCode::NOT_FOUND,
-            WebError::Forbidden | WebError::Service(S::Forbidden) => StatusCode::FORBIDDEN,
-            WebError::Service(S::Conflict(_)) => StatusCode::CONFLICT,
-            WebError::Service(S::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
-            WebError::Service(S::TooManyAttempts(_)) => StatusCode::TOO_MANY_REQUESTS,
-            WebError::Service(S::Internal(cause)) => {
-                log_internal(cause.as_ref());
-                StatusCode::INTERNAL_SERVER_ERROR
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::Service(err) => {
+                if let msohub_service::Error::Internal(cause) = err {
+                    log_internal(cause.as_ref());
+                }
+                status_of(err)
             }
         };
         error_marker(status)

@@ -278,6 +278,10 @@ fn event_json_ld(e: &msohub_service::events::PublicEvent, base: &str, lang: Lang
 /// `Host` (which anyone can set, and which the public cache would keep).
 async fn sitemap(State(state): State<AppState>) -> Result<Response, WebError> {
     let base = state.config.public_url.clone();
+    if base.is_empty() {
+        // Relative addresses make no sitemap.
+        return Err(WebError::NotFound);
+    }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );

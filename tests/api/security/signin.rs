@@ -53,6 +53,16 @@ async fn unknown_and_known_addresses_look_the_same_and_nobody_is_locked_out(db: 
     let b = attempt(&app, "10.2.0.0", unknown, PASSWORD).await;
     assert_eq!(a.0, 429, "{}", a.1);
     assert_eq!(a, b, "held back alike");
+    // Signing in to one's own account in between does not clear the
+    // guesser's record with the other address.
+    let own = app.create_user("representative").await;
+    assert_eq!(attempt(&app, "10.1.0.0", &own, PASSWORD).await.0, 303);
+    assert_eq!(attempt(&app, "10.1.0.0", &known, PASSWORD).await.0, 429);
+    // All of an IPv6 /64 is one client.
+    let v6 = attempt(&app, "2001:db8:1:2::7", &known, "falsch").await;
+    let v6_other = attempt(&app, "2001:db8:1:2::99", &known, PASSWORD).await;
+    assert_eq!(v6.0, 401);
+    assert_eq!(v6_other.0, 429, "another address of the same /64");
     // … but the account's owner, from an address that made no mistakes,
     // signs in: wrong guesses cannot lock a person out.
     let (status, message) = attempt(&app, "10.9.9.9", &known, PASSWORD).await;

@@ -71,11 +71,14 @@ impl Services {
     /// Checks e-mail and password. Failed and successful attempts are audited.
     ///
     /// Failures are counted per typed address (whether or not an account
-    /// has it) and per client address, so unknown and known addresses get
-    /// the same answers, work and slow-down. A typed address that is held
-    /// back refuses only clients that have failed recently themselves: the
-    /// right password from a clean address still signs in, so nobody can
-    /// lock another person out by guessing wrong on purpose.
+    /// has it), so unknown and known addresses get the same answers, work
+    /// and slow-down. A typed address that is held back refuses the clients
+    /// that failed with it themselves (a client is an IPv4 address or an
+    /// IPv6 /64 network); any other client is only delayed, so the right
+    /// password from the owner's own address still signs in and nobody can
+    /// lock another person out by guessing wrong on purpose. Attempts for
+    /// one typed address run one after another on a node, so parallel
+    /// requests cannot slip past a hold.
     pub async fn login(
         &self,
         email: &str,
@@ -86,7 +89,9 @@ impl Services {
         let now = Utc::now();
         let normalised = email.trim().to_lowercase();
         let email_key = throttle_key("email", &normalised);
-        let client_key = throttle_key("ip", ip.as_deref().unwrap_or("unknown"));
+        let client = client_of(ip.as_deref());
+        let pair_key = throttle_key("pair", &format!("{client} {normalised}"));
+        let _turn = self.attempt_locks.lock(&email_key).await;
         let conn = self.store.conn();
         let row = users::find_user_by_email(conn, &normalised).await?;
         let audit_as = |row: &Option<UserRow>| match row {
@@ -97,14 +102,19 @@ impl Services {
             .await?
             .and_then(|t| t.locked_until)
             .filter(|u| *u > now)
-            && self.client_failed_recently(&client_key, now).await?
         {
-            let (actor, id) = audit_as(&row);
-            self.audit_login(&actor, &id, "login_refused", "held back")
-                .await?;
-            return Ok(LoginOutcome::LockedOut {
-                retry_after_seconds: (until - now).num_seconds().max(1),
-            });
+            if self.client_failed_recently(&pair_key, now).await? {
+                let (actor, id) = audit_as(&row);
+                self.audit_login(&actor, &id, "login_refused", "held back")
+                    .await?;
+                return Ok(LoginOutcome::LockedOut {
+                    retry_after_seconds: (until - now).num_seconds().max(1),
+                });
+            }
+            // Another client: it waits (at most two seconds), but is not
+            // refused.
+            let wait = (until - now).to_std().unwrap_or_default();
+            tokio::time::sleep(wait.min(std::time::Duration::from_secs(2))).await;
         }
         // The same work for an unknown address as for a real account.
         let hash = row
@@ -116,7 +126,7 @@ impl Services {
             row => {
                 let tx = self.store.begin().await?;
                 self.count_failure(&tx, &email_key, now).await?;
-                throttle::add_failure(&tx, &client_key, now).await?;
+                throttle::add_failure(&tx, &pair_key, now).await?;
                 tx.commit().await.map_err(msohub_store::Error::from)?;
                 let (actor, id) = audit_as(&row);
                 let reason = if row.is_some() {
@@ -139,7 +149,7 @@ impl Services {
         let token = random_token(32);
         let tx = self.store.begin().await?;
         throttle::clear(&tx, &email_key, now).await?;
-        throttle::clear(&tx, &client_key, now).await?;
+        throttle::clear(&tx, &pair_key, now).await?;
         if !pending {
             users::set_last_login(&tx, row.id, now).await?;
         }
@@ -174,13 +184,13 @@ impl Services {
         })
     }
 
-    /// Whether this client failed to sign in within the last hour.
+    /// Whether this client failed with this address within the last hour.
     async fn client_failed_recently(
         &self,
-        client_key: &str,
+        pair_key: &str,
         now: chrono::DateTime<Utc>,
     ) -> Result<bool, Error> {
-        Ok(throttle::find(self.store.conn(), client_key)
+        Ok(throttle::find(self.store.conn(), pair_key)
             .await?
             .is_some_and(|t| t.failures > 0 && t.updated_at > now - Duration::hours(1)))
     }
@@ -247,6 +257,7 @@ impl Services {
             return Ok(false);
         }
         let key = throttle_key("totp", &row.id.to_string());
+        let _turn = self.attempt_locks.lock(&key).await;
         self.refuse_if_held_back(&key).await?;
         let actor = actor_of(&row, Via::Session, session.ip.clone());
         let step = row
@@ -346,6 +357,23 @@ impl Services {
             users::delete_expired_sessions(self.store.conn(), now, now - self.policy.idle_timeout)
                 .await?,
         )
+    }
+}
+
+/// Who a client is for throttling: its IPv4 address, or the /64 network
+/// of its IPv6 address (one connection gets a whole /64, so single IPv6
+/// addresses are free to change).
+pub fn client_of(ip: Option<&str>) -> String {
+    match ip.and_then(|i| i.parse::<std::net::IpAddr>().ok()) {
+        Some(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(std::net::IpAddr::V6(v6)) => v6
+            .to_ipv4_mapped()
+            .map_or_else(String::new, |v4| v4.to_string()),
+        Some(ip) => ip.to_string(),
+        None => ip.unwrap_or("unknown").to_owned(),
     }
 }
 

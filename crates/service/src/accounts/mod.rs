@@ -10,7 +10,7 @@ mod login;
 mod tokens;
 mod users;
 
-pub use login::{LoginOutcome, SessionState};
+pub use login::{LoginOutcome, SessionState, client_of};
 pub use tokens::{ApiToken, NewApiToken};
 pub use users::{NewUser, TotpEnrolment, UserChange};
 
@@ -56,6 +56,38 @@ impl AuthPolicy {
         }
         let seconds = 1i64.checked_shl(over.min(30) as u32).unwrap_or(i64::MAX);
         Some(Duration::seconds(seconds).min(self.max_lockout))
+    }
+}
+
+/// One turn at a time per key (a typed address, an account's second factor)
+/// on this node: a check of a hold and the attempt it allows happen
+/// together, so parallel requests cannot all pass a hold before any of
+/// them is counted.
+#[derive(Default)]
+pub(crate) struct KeyedLocks(
+    std::sync::Mutex<std::collections::HashMap<String, std::sync::Weak<tokio::sync::Mutex<()>>>>,
+);
+
+impl KeyedLocks {
+    pub(crate) async fn lock(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut map = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if map.len() > 10_000 {
+                map.retain(|_, w| w.strong_count() > 0);
+            }
+            match map.get(key).and_then(std::sync::Weak::upgrade) {
+                Some(l) => l,
+                None => {
+                    let l = std::sync::Arc::new(tokio::sync::Mutex::new(()));
+                    map.insert(key.to_owned(), std::sync::Arc::downgrade(&l));
+                    l
+                }
+            }
+        };
+        lock.lock_owned().await
     }
 }
 

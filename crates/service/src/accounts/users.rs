@@ -58,16 +58,6 @@ fn display_name(input: &str, errors: &mut Vec<FieldError>) -> String {
     name.to_owned()
 }
 
-fn taken(e: msohub_store::Error) -> Error {
-    match e {
-        msohub_store::Error::Taken(f) => Error::Validation(vec![field(f, "taken")]),
-        msohub_store::Error::Stale => Error::Conflict(
-            "the account was changed by someone else; reload to see the change".to_owned(),
-        ),
-        other => other.into(),
-    }
-}
-
 impl Services {
     pub async fn list_users(&self, actor: &Actor) -> Result<Vec<User>, Error> {
         actor.require(Permission::ManageUsers)?;
@@ -150,7 +140,7 @@ impl Services {
             updated_at: now,
         };
         let tx = self.store.begin().await?;
-        let row = users::insert_user(&tx, row).await.map_err(taken)?;
+        let row = users::insert_user(&tx, row).await?;
         let user = User::from(&row);
         audit::record(
             &tx,
@@ -177,7 +167,7 @@ impl Services {
         let tx = self.store.begin().await?;
         let mut row = users::find_user(&tx, id).await?.ok_or(Error::NotFound)?;
         if row.version != change.version {
-            return Err(taken(msohub_store::Error::Stale));
+            return Err(Error::stale());
         }
         let before = User::from(&row);
         let mut errors = Vec::new();
@@ -214,7 +204,7 @@ impl Services {
         if was_active_admin && !stays_active_admin && users::count_active_admins(&tx).await? <= 1 {
             return Err(Error::Validation(vec![field("role", "last-admin")]));
         }
-        let row = users::update_user(&tx, row).await.map_err(taken)?;
+        let row = users::update_user(&tx, row).await?;
         if row.disabled_at.is_some() {
             users::delete_sessions_of(&tx, id).await?;
         }
@@ -254,7 +244,7 @@ impl Services {
             msohub_store::throttle::clear(&tx, &throttle_key(kind, &id.to_string()), now).await?;
         }
         msohub_store::throttle::clear(&tx, &throttle_key("email", &row.email), now).await?;
-        let row = users::update_user(&tx, row).await.map_err(taken)?;
+        let row = users::update_user(&tx, row).await?;
         users::delete_sessions_of(&tx, id).await?;
         audit::record(
             &tx,
@@ -303,7 +293,7 @@ impl Services {
         let mut row = users::find_user(&tx, id).await?.ok_or(Error::NotFound)?;
         row.password_hash = hash;
         row.must_change_password = false;
-        users::update_user(&tx, row).await.map_err(taken)?;
+        users::update_user(&tx, row).await?;
         let kept = keep_session.map(digest);
         users::delete_sessions_of_except(&tx, id, kept.as_deref()).await?;
         audit::record(&tx, actor, "user", id, "password_change", None, None).await?;
@@ -350,7 +340,7 @@ impl Services {
             ));
         }
         row.totp_secret = Some(secret.clone());
-        users::update_user(&tx, row).await.map_err(taken)?;
+        users::update_user(&tx, row).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         let uri = totp::otpauth_uri("msohub", &actor.email, &secret);
         let qr_svg = totp::qr_svg(&uri).unwrap_or_default();
@@ -400,7 +390,7 @@ impl Services {
         msohub_store::throttle::use_step(&tx, &throttle_key("totp", &id.to_string()), step, now)
             .await?;
         row.totp_enabled_at = Some(Utc::now());
-        let row = users::update_user(&tx, row).await.map_err(taken)?;
+        let row = users::update_user(&tx, row).await?;
         let codes: Vec<String> = (0..10)
             .map(|_| {
                 let raw: String = random_token(8)
@@ -441,7 +431,7 @@ impl Services {
         let before = User::from(&row).audit_view();
         row.totp_secret = None;
         row.totp_enabled_at = None;
-        let row = users::update_user(&tx, row).await.map_err(taken)?;
+        let row = users::update_user(&tx, row).await?;
         users::replace_recovery_codes(&tx, id, &[]).await?;
         users::delete_sessions_of(&tx, id).await?;
         audit::record(
@@ -474,7 +464,7 @@ impl Services {
         let mut row = users::find_user(&tx, id).await?.ok_or(Error::NotFound)?;
         row.totp_secret = None;
         row.totp_enabled_at = None;
-        let row = users::update_user(&tx, row).await.map_err(taken)?;
+        let row = users::update_user(&tx, row).await?;
         users::replace_recovery_codes(&tx, id, &[]).await?;
         audit::record(
             &tx,
@@ -495,6 +485,7 @@ impl Services {
     /// stolen session cannot be used to guess the password.
     async fn check_own_password(&self, id: Uuid, hash: &str, given: &str) -> Result<bool, Error> {
         let key = throttle_key("password", &id.to_string());
+        let _turn = self.attempt_locks.lock(&key).await;
         self.refuse_if_held_back(&key).await?;
         let now = Utc::now();
         if verify_password(given.to_owned(), hash.to_owned()).await? {

@@ -152,7 +152,7 @@ async fn login_submit(
     };
     if let Err(wait) = state
         .login_limiter
-        .check(ip.as_deref().unwrap_or("unknown"))
+        .check(&msohub_service::accounts::client_of(ip.as_deref()))
     {
         let mut response = again(
             StatusCode::TOO_MANY_REQUESTS,
@@ -267,7 +267,7 @@ async fn totp_submit(
     let ip = parts.extensions.get::<ClientIp>().and_then(|c| c.0.clone());
     if state
         .login_limiter
-        .check(ip.as_deref().unwrap_or("unknown"))
+        .check(&msohub_service::accounts::client_of(ip.as_deref()))
         .is_err()
     {
         return render(
