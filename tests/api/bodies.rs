@@ -16,21 +16,17 @@ on_both_databases!(
 
 async fn public_bodies_have_a_feed_and_internal_ones_a_secret_address(app: TestApp) {
     app.sign_in("staff").await;
-    let public = post(
-        &app,
-        "/api/v1/bodies",
+    let public = app.created("/api/v1/bodies",
         json!({"name": "Integrationsrat", "kind": "integration_council", "is_public": true}),
     )
     .await;
-    let internal = post(
-        &app,
-        "/api/v1/bodies",
+    let internal = app.created("/api/v1/bodies",
         json!({"name": "Arbeitskreis intern", "kind": "working_group"}),
     )
     .await;
     let mut ids = Vec::new();
     for b in [&public, &internal] {
-        let m = post(&app, "/api/v1/meetings", json!({"body_id": b["id"], "title": "Sitzung", "starts_at": "2026-12-10T18:00", "mode": "in_person", "status": "planned", "place": "Rathaus"})).await;
+        let m = app.created("/api/v1/meetings", json!({"body_id": b["id"], "title": "Sitzung", "starts_at": "2026-12-10T18:00", "mode": "in_person", "status": "planned", "place": "Rathaus"})).await;
         ids.push(m["id"].as_str().unwrap().to_owned());
     }
     let anonymous = crate::helpers::new_client();
@@ -103,19 +99,6 @@ async fn public_bodies_have_a_feed_and_internal_ones_a_secret_address(app: TestA
     );
 }
 
-async fn post(app: &TestApp, path: &str, body: Value) -> Value {
-    let r = app
-        .client
-        .post(app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{path}: {status} {v}");
-    v
-}
 
 async fn me(app: &TestApp) -> String {
     app.get("/api/v1/me").await.json::<Value>().await.unwrap()["id"]
@@ -126,15 +109,11 @@ async fn me(app: &TestApp) -> String {
 
 /// An organisation with one person who speaks for it.
 async fn org_with_person(app: &TestApp, name: &str, email: Option<&str>) -> (String, String) {
-    let org = post(
-        app,
-        "/api/v1/organisations",
+    let org = app.created("/api/v1/organisations",
         json!({"name": name, "kind": "mso"}),
     )
     .await;
-    let person = post(
-        app,
-        "/api/v1/persons",
+    let person = app.created("/api/v1/persons",
         json!({"given_name": "Vertretung", "family_name": name, "email": email.unwrap_or("")}),
     )
     .await;
@@ -210,7 +189,7 @@ async fn a_working_group_meets_and_seven_organisations_are_represented(app: Test
     assert_eq!(page.status, 422);
     assert!(page.text("#person_id-error").contains("Person"));
 
-    let meeting = post(&app, "/api/v1/meetings", json!({
+    let meeting = app.created("/api/v1/meetings", json!({
         "body_id": body_id, "title": "Erstes Treffen", "starts_at": at(-10), "mode": "hybrid",
         "status": "held", "place": "KI, Raum 2", "agenda": [{"title": "Begrüßung"}, {"title": "Bedarfe der MSO", "outcome": "Raumfrage an die Verwaltung"}]
     })).await;
@@ -283,7 +262,7 @@ async fn a_working_group_meets_and_seven_organisations_are_represented(app: Test
             .contains("Vertretung Verein 3 – für Verein 3")
     );
     // Decisions become tasks linked to the meeting.
-    let t = post(&app, "/api/v1/tasks", json!({"title": "Raumanfrage stellen", "due_on": "2026-12-20", "assignee_id": my_id, "link_type": "meeting", "link_id": mid})).await;
+    let t = app.created("/api/v1/tasks", json!({"title": "Raumanfrage stellen", "due_on": "2026-12-20", "assignee_id": my_id, "link_type": "meeting", "link_id": mid})).await;
     assert_eq!(t["link"]["label"], "Erstes Treffen");
     let page = app.get_page(&format!("/app/meetings/{mid}")).await;
     assert!(page.text("#tasks").contains("Raumanfrage stellen"));
@@ -291,9 +270,7 @@ async fn a_working_group_meets_and_seven_organisations_are_represented(app: Test
 
 async fn bad_meetings_and_stale_attendance_change_nothing(app: TestApp) {
     app.sign_in("staff").await;
-    let body = post(
-        &app,
-        "/api/v1/bodies",
+    let body = app.created("/api/v1/bodies",
         json!({"name": "Integrationsrat", "kind": "integration_council"}),
     )
     .await;
@@ -350,7 +327,7 @@ async fn bad_meetings_and_stale_attendance_change_nothing(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(list["total"], 0);
-    let m = post(&app, "/api/v1/meetings", json!({"body_id": bid, "title": "Sitzung", "starts_at": at(-3), "mode": "in_person", "status": "held"})).await;
+    let m = app.created("/api/v1/meetings", json!({"body_id": bid, "title": "Sitzung", "starts_at": at(-3), "mode": "in_person", "status": "held"})).await;
     let mid = m["id"].as_str().unwrap();
     let r = app
         .client
@@ -414,26 +391,22 @@ async fn bad_meetings_and_stale_attendance_change_nothing(app: TestApp) {
 async fn the_office_attendance_rate_at_the_council_and_staff_memberships(app: TestApp) {
     app.sign_in("staff").await;
     let my_id = me(&app).await;
-    let council = post(
-        &app,
-        "/api/v1/bodies",
+    let council = app.created("/api/v1/bodies",
         json!({"name": "Integrationsrat der Stadt Lindenau", "kind": "integration_council"}),
     )
     .await;
     let cid = council["id"].as_str().unwrap();
-    post(
-        &app,
-        &format!("/api/v1/bodies/{cid}/members"),
+    app.created(&format!("/api/v1/bodies/{cid}/members"),
         json!({"user_id": my_id, "role": "office_representative", "from": "2020-08-01"}),
     )
     .await;
     for (i, staff_present) in [(1, true), (2, false), (3, false)] {
-        let m = post(&app, "/api/v1/meetings", json!({"body_id": cid, "title": format!("{i}. Sitzung"), "starts_at": at(-30 * i), "mode": "in_person", "status": "held"})).await;
+        let m = app.created("/api/v1/meetings", json!({"body_id": cid, "title": format!("{i}. Sitzung"), "starts_at": at(-30 * i), "mode": "in_person", "status": "held"})).await;
         let status = if staff_present { "present" } else { "excused" };
         let r = app.client.put(app.url(&format!("/api/v1/meetings/{}/attendance", m["id"].as_str().unwrap()))).json(&json!({"version": 1, "attendance": [{"attendee": format!("u:{my_id}"), "status": status}]})).send().await.unwrap();
         assert_eq!(r.status(), 200);
     }
-    post(&app, "/api/v1/meetings", json!({"body_id": cid, "title": "Ausgefallen", "starts_at": at(-100), "mode": "in_person", "status": "cancelled", "cancel_reason": "Kontaktbeschränkungen"})).await;
+    app.created("/api/v1/meetings", json!({"body_id": cid, "title": "Ausgefallen", "starts_at": at(-100), "mode": "in_person", "status": "cancelled", "cancel_reason": "Kontaktbeschränkungen"})).await;
     let stats: Value = app
         .get(&format!("/api/v1/bodies/{cid}/attendance"))
         .await
@@ -449,16 +422,12 @@ async fn the_office_attendance_rate_at_the_council_and_staff_memberships(app: Te
     );
 
     // A staff member sat on a research project's advisory group until a date.
-    let advisory = post(
-        &app,
-        "/api/v1/bodies",
+    let advisory = app.created("/api/v1/bodies",
         json!({"name": "Beirat Forschungsprojekt", "kind": "advisory_group"}),
     )
     .await;
     let aid = advisory["id"].as_str().unwrap();
-    let m = post(
-        &app,
-        &format!("/api/v1/bodies/{aid}/members"),
+    let m = app.created(&format!("/api/v1/bodies/{aid}/members"),
         json!({"user_id": my_id, "role": "member", "from": "2019-01-01"}),
     )
     .await;
@@ -495,9 +464,7 @@ async fn the_office_attendance_rate_at_the_council_and_staff_memberships(app: Te
 async fn invitations_updates_and_cancellations_arrive_by_mail(app: TestApp) {
     app.sign_in("admin").await;
     let my_id = me(&app).await;
-    let body = post(
-        &app,
-        "/api/v1/bodies",
+    let body = app.created("/api/v1/bodies",
         json!({"name": "Arbeitskreis MSO", "kind": "working_group"}),
     )
     .await;
@@ -512,14 +479,12 @@ async fn invitations_updates_and_cancellations_arrive_by_mail(app: TestApp) {
         org_with_person(&app, "Elternverein Jasmin", Some("info@jasmin.example")).await;
     let (org_c, pc) = org_with_person(&app, "Ohne Adresse e.V.", None).await;
     for (o, p) in [(&org_a, &pa), (&org_b, &pb), (&org_c, &pc)] {
-        post(
-            &app,
-            &format!("/api/v1/bodies/{bid}/members"),
+        app.created(&format!("/api/v1/bodies/{bid}/members"),
             json!({"person_id": p, "on_behalf_of": o, "role": "member"}),
         )
         .await;
     }
-    let m = post(&app, "/api/v1/meetings", json!({"body_id": bid, "title": "Treffen im Dezember", "starts_at": "2026-12-15T17:00", "ends_at": "2026-12-15T19:00", "mode": "in_person", "status": "planned", "place": "Bürgerhaus", "agenda": [{"title": "Jahresplanung"}]})).await;
+    let m = app.created("/api/v1/meetings", json!({"body_id": bid, "title": "Treffen im Dezember", "starts_at": "2026-12-15T17:00", "ends_at": "2026-12-15T19:00", "mode": "in_person", "status": "planned", "place": "Bürgerhaus", "agenda": [{"title": "Jahresplanung"}]})).await;
     let mid = m["id"].as_str().unwrap().to_owned();
 
     // Without a mail server: a clear message, nothing queued.

@@ -4,26 +4,13 @@
 
 use crate::helpers::TestApp;
 use crate::on_both_databases;
-use serde_json::{Value, json};
+use serde_json::json;
 
 on_both_databases!(
     the_directory_finds_only_what_is_public,
     the_directory_speaks_six_languages_and_survives_odd_input
 );
 
-async fn post(app: &TestApp, path: &str, body: Value) -> Value {
-    let r = app
-        .client
-        .post(app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{path}: {status} {v}");
-    v
-}
 
 async fn public(app: &TestApp, path: &str) -> (u16, String) {
     let r = reqwest::Client::new()
@@ -45,46 +32,40 @@ fn titles(html: &str) -> Vec<String> {
 
 async fn the_directory_finds_only_what_is_public(app: TestApp) {
     app.sign_in("staff").await;
-    let listed = post(&app, "/api/v1/organisations", json!({"name": "Elternverein Jasmin", "kind": "mso", "is_public": true,
+    let listed = app.created("/api/v1/organisations", json!({"name": "Elternverein Jasmin", "kind": "mso", "is_public": true,
         "public_parts": ["description", "address", "languages"], "description": "Wir beraten Eltern in Lindenau.",
         "street": "Lindenstraße 4", "postcode": "01067", "city": "Lindenau", "district": "Altstadt",
         "email": "vorstand-privat@jasmin.example", "phone": "0351 123456", "languages": ["ar", "de"],
         "latitude": 51.05, "longitude": 13.74, "topics": ["education"], "target_groups": ["families"],
         "internal_notes": "Notiz GEHEIM"})).await;
     // Listed, but shows neither description nor address.
-    let quiet = post(
-        &app,
-        "/api/v1/organisations",
+    let quiet = app.created("/api/v1/organisations",
         json!({"name": "Ruhiger Verein", "kind": "mso", "is_public": true,
         "public_parts": [], "description": "Zauberwort steht nur intern", "district": "Nordstadt",
         "latitude": 51.0, "longitude": 13.0}),
     )
     .await;
-    let hidden = post(
-        &app,
-        "/api/v1/organisations",
+    let hidden = app.created("/api/v1/organisations",
         json!({"name": "Stiller Kreis GEHEIM", "kind": "mso", "is_public": false}),
     )
     .await;
     let lid = listed["id"].as_str().unwrap();
-    let cafe = post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Elterncafé", "category": "parents",
+    let cafe = app.created("/api/v1/offers", json!({"organisation_id": lid, "title": "Elterncafé", "category": "parents",
         "description": "Austausch bei Tee.", "languages": ["ar", "de"], "target_groups": ["families"],
         "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": true,
         "translations": {"tr": {"title": "Veli kafesi", "description": "Çay eşliğinde sohbet."}}})).await;
-    let online = post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Hausaufgabenhilfe digital", "category": "homework_help",
+    let online = app.created("/api/v1/offers", json!({"organisation_id": lid, "title": "Hausaufgabenhilfe digital", "category": "homework_help",
         "languages": ["de"], "cost_kind": "amount", "cost_text": "2 €", "location_kind": "online",
         "online_link": "https://meet.example/hausaufgaben", "status": "active", "is_public": true})).await;
-    post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Vorstandsrunde GEHEIM", "category": "other",
+    app.created("/api/v1/offers", json!({"organisation_id": lid, "title": "Vorstandsrunde GEHEIM", "category": "other",
         "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": false})).await;
-    post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Altkurs GEHEIM", "category": "other",
+    app.created("/api/v1/offers", json!({"organisation_id": lid, "title": "Altkurs GEHEIM", "category": "other",
         "cost_kind": "free", "location_kind": "organisation", "status": "ended", "is_public": true})).await;
-    post(&app, "/api/v1/offers", json!({"organisation_id": hidden["id"], "title": "Angebot GEHEIM", "category": "other",
+    app.created("/api/v1/offers", json!({"organisation_id": hidden["id"], "title": "Angebot GEHEIM", "category": "other",
         "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": true})).await;
-    post(&app, "/api/v1/events", json!({"title": "Elternabend im Frühling", "starts_at": "2031-03-14T18:00",
+    app.created("/api/v1/events", json!({"title": "Elternabend im Frühling", "starts_at": "2031-03-14T18:00",
         "mode": "in_person", "place": "Lindenstraße 4", "organisers": [lid], "languages": ["de", "ar"], "is_public": true})).await;
-    post(
-        &app,
-        "/api/v1/events",
+    app.created("/api/v1/events",
         json!({"title": "Klausur GEHEIM", "starts_at": "2031-03-20T18:00",
         "mode": "in_person", "place": "Büro", "organisers": [lid], "is_public": false}),
     )
@@ -326,9 +307,7 @@ on_both_databases!(public_pages_come_from_a_cache_that_the_change_feed_empties);
 /// the new state.
 async fn public_pages_come_from_a_cache_that_the_change_feed_empties(app: TestApp) {
     app.sign_in("staff").await;
-    let org = post(
-        &app,
-        "/api/v1/organisations",
+    let org = app.created("/api/v1/organisations",
         json!({"name": "Cafeteria Sonnenblume", "kind": "mso", "is_public": true}),
     )
     .await;

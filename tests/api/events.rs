@@ -13,17 +13,6 @@ on_both_databases!(
     public_events_are_in_the_calendar_feeds_and_private_ones_are_not,
 );
 
-async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
-    let r = app
-        .client
-        .post(app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
 
 fn rules(v: &Value) -> Vec<(String, String)> {
     v["errors"]
@@ -43,14 +32,12 @@ fn rules(v: &Value) -> Vec<(String, String)> {
 
 async fn events_are_recorded_checked_and_listed(app: TestApp) {
     app.sign_in("staff").await;
-    let (_, org) = post(
-        &app,
-        "/api/v1/organisations",
+    let (_, org) = app.post_json("/api/v1/organisations",
         json!({"name": "Kulturverein Anatolien", "kind": "mso"}),
     )
     .await;
     let oid = org["id"].as_str().unwrap().to_owned();
-    let (status, e) = post(&app, "/api/v1/events", json!({"title": "Sommerfest", "starts_at": "2030-07-04T15:00", "ends_at": "2030-07-05T22:00", "mode": "hybrid", "place": "Bürgerpark", "online_link": "https://stream.example/fest", "organisers": [oid], "languages": ["de", "tr"], "is_public": true})).await;
+    let (status, e) = app.post_json("/api/v1/events", json!({"title": "Sommerfest", "starts_at": "2030-07-04T15:00", "ends_at": "2030-07-05T22:00", "mode": "hybrid", "place": "Bürgerpark", "online_link": "https://stream.example/fest", "organisers": [oid], "languages": ["de", "tr"], "is_public": true})).await;
     assert_eq!(status, 201, "{e}");
     assert_eq!(e["status"], "planned");
     assert_eq!(e["organisers"][0]["name"], "Kulturverein Anatolien");
@@ -111,7 +98,7 @@ async fn events_are_recorded_checked_and_listed(app: TestApp) {
             "language-unknown",
         ),
     ] {
-        let (status, v) = post(&app, "/api/v1/events", body).await;
+        let (status, v) = app.post_json("/api/v1/events", body).await;
         assert_eq!(status, 422, "{v}");
         assert!(
             rules(&v).contains(&(field.to_owned(), rule.to_owned())),
@@ -233,15 +220,11 @@ async fn the_office_s_events_count_and_are_reported(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let (_, office) = post(
-        &app,
-        "/api/v1/organisations",
+    let (_, office) = app.post_json("/api/v1/organisations",
         json!({"name": "KI Lindenau", "kind": "public_body"}),
     )
     .await;
-    let (_, mso) = post(
-        &app,
-        "/api/v1/organisations",
+    let (_, mso) = app.post_json("/api/v1/organisations",
         json!({"name": "Elternverein", "kind": "mso"}),
     )
     .await;
@@ -255,17 +238,15 @@ async fn the_office_s_events_count_and_are_reported(app: TestApp) {
         ("Vereinsfest", "2021-05-08", &mso, "held"),
         ("Lesung", "2021-06-01", &office, "cancelled"),
     ] {
-        let (s, v) = post(&app, "/api/v1/events", json!({"title": title, "starts_at": format!("{day}T18:00"), "mode": "in_person", "place": "Rathaus", "organisers": [organiser["id"]], "status": status, "cancel_reason": "Pandemie"})).await;
+        let (s, v) = app.post_json("/api/v1/events", json!({"title": title, "starts_at": format!("{day}T18:00"), "mode": "in_person", "place": "Rathaus", "organisers": [organiser["id"]], "status": status, "cancel_reason": "Pandemie"})).await;
         assert_eq!(s, 201, "{v}");
     }
-    let (_, period) = post(
-        &app,
-        "/api/v1/periods",
+    let (_, period) = app.post_json("/api/v1/periods",
         json!({"kind": "school_year", "year": "2020"}),
     )
     .await;
     let pid = period["id"].as_str().unwrap();
-    let (_, all) = post(&app, "/api/v1/targets", json!({"period_id": pid, "number": "1", "title": "Veranstaltungen", "metric": "events_held", "wanted": "2"})).await;
+    let (_, all) = app.post_json("/api/v1/targets", json!({"period_id": pid, "number": "1", "title": "Veranstaltungen", "metric": "events_held", "wanted": "2"})).await;
     assert_eq!(all["actual"], 2.0);
     assert_eq!(all["status"], "met");
     assert!(
@@ -274,7 +255,7 @@ async fn the_office_s_events_count_and_are_reported(app: TestApp) {
             .unwrap()
             .starts_with("/app/events?status=held")
     );
-    let (_, own) = post(&app, "/api/v1/targets", json!({"period_id": pid, "number": "2", "title": "Eigene Veranstaltungen", "metric": "events_held", "organisation_kinds": ["public_body"], "wanted": "2"})).await;
+    let (_, own) = app.post_json("/api/v1/targets", json!({"period_id": pid, "number": "2", "title": "Eigene Veranstaltungen", "metric": "events_held", "organisation_kinds": ["public_body"], "wanted": "2"})).await;
     assert_eq!(own["actual"], 1.0);
     assert_eq!(own["status"], "partly_met");
     let md = app
@@ -293,22 +274,18 @@ async fn the_office_s_events_count_and_are_reported(app: TestApp) {
 
 async fn public_events_are_in_the_calendar_feeds_and_private_ones_are_not(app: TestApp) {
     app.sign_in("staff").await;
-    let (_, listed) = post(
-        &app,
-        "/api/v1/organisations",
+    let (_, listed) = app.post_json("/api/v1/organisations",
         json!({"name": "Frauenverein Jasmin", "kind": "mso", "is_public": true}),
     )
     .await;
-    let (_, hidden) = post(
-        &app,
-        "/api/v1/organisations",
+    let (_, hidden) = app.post_json("/api/v1/organisations",
         json!({"name": "Interner Kreis", "kind": "mso", "is_public": false}),
     )
     .await;
-    let (_, fest) = post(&app, "/api/v1/events", json!({"title": "Frühlingsfest; mit Musik, Tanz", "starts_at": "2030-05-01T15:00", "ends_at": "2030-05-01T19:30", "mode": "in_person", "place": "Bürgerpark", "organisers": [listed["id"]], "category": "culture", "is_public": true, "registration_link": "https://anmeldung.example/fest"})).await;
-    let (_, private_event) = post(&app, "/api/v1/events", json!({"title": "Vorstandssitzung GEHEIM", "starts_at": "2030-05-02T18:00", "mode": "in_person", "place": "Büro", "organisers": [listed["id"]], "is_public": false})).await;
-    post(&app, "/api/v1/events", json!({"title": "Treffen GEHEIM", "starts_at": "2030-05-03T18:00", "mode": "in_person", "place": "Büro", "organisers": [hidden["id"]], "is_public": false})).await;
-    let (_, cancelled) = post(&app, "/api/v1/events", json!({"title": "Lesung", "starts_at": "2026-01-15T19:00", "mode": "in_person", "place": "Bibliothek", "organisers": [listed["id"]], "is_public": true, "status": "cancelled", "cancel_reason": "Krankheit"})).await;
+    let (_, fest) = app.post_json("/api/v1/events", json!({"title": "Frühlingsfest; mit Musik, Tanz", "starts_at": "2030-05-01T15:00", "ends_at": "2030-05-01T19:30", "mode": "in_person", "place": "Bürgerpark", "organisers": [listed["id"]], "category": "culture", "is_public": true, "registration_link": "https://anmeldung.example/fest"})).await;
+    let (_, private_event) = app.post_json("/api/v1/events", json!({"title": "Vorstandssitzung GEHEIM", "starts_at": "2030-05-02T18:00", "mode": "in_person", "place": "Büro", "organisers": [listed["id"]], "is_public": false})).await;
+    app.post_json("/api/v1/events", json!({"title": "Treffen GEHEIM", "starts_at": "2030-05-03T18:00", "mode": "in_person", "place": "Büro", "organisers": [hidden["id"]], "is_public": false})).await;
+    let (_, cancelled) = app.post_json("/api/v1/events", json!({"title": "Lesung", "starts_at": "2026-01-15T19:00", "mode": "in_person", "place": "Bibliothek", "organisers": [listed["id"]], "is_public": true, "status": "cancelled", "cancel_reason": "Krankheit"})).await;
     // Without signing in.
     let anon = reqwest::Client::new();
     let get = |p: String| anon.get(app.url(&p)).send();

@@ -7,37 +7,22 @@ use serde_json::{Value, json};
 
 on_both_databases!(the_hsds_export_holds_only_public_data);
 
-async fn post(app: &TestApp, path: &str, body: Value) -> Value {
-    let r = app
-        .client
-        .post(app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{path}: {status} {v}");
-    v
-}
 
 async fn the_hsds_export_holds_only_public_data(app: TestApp) {
     app.sign_in("staff").await;
-    let listed = post(&app, "/api/v1/organisations", json!({"name": "Elternverein Jasmin", "kind": "mso", "is_public": true,
+    let listed = app.created("/api/v1/organisations", json!({"name": "Elternverein Jasmin", "kind": "mso", "is_public": true,
         "public_parts": ["description", "address", "languages"], "description": "Wir beraten Eltern.", "street": "Lindenstraße 4",
         "postcode": "01067", "city": "Lindenau", "email": "vorstand-privat@jasmin.example", "phone": "0351 123456", "languages": ["ar", "de"]})).await;
-    let hidden = post(
-        &app,
-        "/api/v1/organisations",
+    let hidden = app.created("/api/v1/organisations",
         json!({"name": "Stiller Kreis GEHEIM", "kind": "mso", "is_public": false}),
     )
     .await;
     let lid = listed["id"].as_str().unwrap();
-    let cafe = post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Elterncafé", "category": "parents", "languages": ["ar", "de"],
+    let cafe = app.created("/api/v1/offers", json!({"organisation_id": lid, "title": "Elterncafé", "category": "parents", "languages": ["ar", "de"],
         "cost_kind": "amount", "cost_text": "1 € pro Treffen", "location_kind": "other", "street": "Marktplatz 1", "postcode": "01067", "city": "Lindenau",
         "schedule_rrule": "FREQ=MONTHLY;BYDAY=1MO", "starts_time": "16:00", "ends_time": "18:00", "status": "active", "is_public": true})).await;
-    let private = post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Vorstandsrunde GEHEIM", "category": "other", "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": false})).await;
-    let unlisted = post(&app, "/api/v1/offers", json!({"organisation_id": hidden["id"], "title": "Angebot GEHEIM", "category": "other", "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": true})).await;
+    let private = app.created("/api/v1/offers", json!({"organisation_id": lid, "title": "Vorstandsrunde GEHEIM", "category": "other", "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": false})).await;
+    let unlisted = app.created("/api/v1/offers", json!({"organisation_id": hidden["id"], "title": "Angebot GEHEIM", "category": "other", "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": true})).await;
 
     let anon = reqwest::Client::new();
     let get = |p: &str| anon.get(app.url(p)).send();

@@ -8,6 +8,8 @@
 //! All tests compile into this one binary (fast to link, one harness).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// Tests talk to the app with their own HTTP client.
+#![allow(clippy::disallowed_types)]
 
 mod helpers;
 

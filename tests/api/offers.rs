@@ -14,30 +14,10 @@ on_both_databases!(
     demo_offers_and_the_published_figure,
 );
 
-async fn post(app: &TestApp, path: &str, body: Value) -> Value {
-    let r = app
-        .client
-        .post(app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{path}: {status} {v}");
-    v
-}
 
-async fn get(app: &TestApp, path: &str) -> Value {
-    let r = app.get(path).await;
-    assert_eq!(r.status(), 200, "GET {path}");
-    r.json().await.unwrap()
-}
 
 async fn organisation(app: &TestApp, name: &str, kind: &str) -> String {
-    post(
-        app,
-        "/api/v1/organisations",
+    app.created("/api/v1/organisations",
         json!({"name": name, "kind": kind}),
     )
     .await["id"]
@@ -99,7 +79,7 @@ async fn offers_are_created_through_the_api_and_the_form_and_filtered(app: TestA
         "only the id: {created}"
     );
     let cafe = created["id"].as_str().unwrap().to_owned();
-    let o = get(&app, &format!("/api/v1/offers/{cafe}")).await;
+    let o = app.get_json(&format!("/api/v1/offers/{cafe}")).await;
     assert_eq!(o["organisation"]["name"], "Deutsch-Türkischer Kulturverein");
     assert_eq!(o["languages"], json!(["de", "tr"]));
     assert_eq!(o["target_groups"], json!(["newcomers", "everyone"]));
@@ -156,7 +136,7 @@ async fn offers_are_created_through_the_api_and_the_form_and_filtered(app: TestA
         .await;
     assert_eq!(r.status(), 303);
     let hours = redirected_id(&r);
-    let o = get(&app, &format!("/api/v1/offers/{hours}")).await;
+    let o = app.get_json(&format!("/api/v1/offers/{hours}")).await;
     assert_eq!(o["title"], "Offene Sprechstunde");
     assert_eq!(o["target_groups"], json!(["everyone", "families"]));
     assert_eq!(o["languages"], json!(["de", "ar"]));
@@ -184,9 +164,7 @@ async fn offers_are_created_through_the_api_and_the_form_and_filtered(app: TestA
     assert_eq!(page.texts("#offers li a"), vec!["Offene Sprechstunde"]);
 
     // One more: online, public, women.
-    post(
-        &app,
-        "/api/v1/offers",
+    app.created("/api/v1/offers",
         json!({"organisation_id": verein, "title": "Frauentreff online", "category": "women",
             "location_kind": "online", "online_link": "https://treff.example.org/raum",
             "is_public": true, "valid_to": "2025-06-30", "valid_from": "2025-01-01"}),
@@ -194,36 +172,36 @@ async fn offers_are_created_through_the_api_and_the_form_and_filtered(app: TestA
     .await;
 
     // Filters.
-    let all = get(&app, "/api/v1/offers").await;
+    let all = app.get_json("/api/v1/offers").await;
     assert_eq!(all["total"], 3);
     assert_eq!(all["next_cursor"], Value::Null);
-    let by_org = get(&app, &format!("/api/v1/offers?organisation={verein}")).await;
+    let by_org = app.get_json(&format!("/api/v1/offers?organisation={verein}")).await;
     assert_eq!(
         titles(&by_org),
         vec!["Frauentreff online", "Sprachcafé Deutsch–Türkisch"]
     );
-    let paused = get(&app, "/api/v1/offers?status=paused").await;
+    let paused = app.get_json("/api/v1/offers?status=paused").await;
     assert_eq!(titles(&paused), vec!["Offene Sprechstunde"]);
-    let two = get(&app, "/api/v1/offers?status=paused&status=active").await;
+    let two = app.get_json("/api/v1/offers?status=paused&status=active").await;
     assert_eq!(two["total"], 3);
-    let women = get(&app, "/api/v1/offers?category=women").await;
+    let women = app.get_json("/api/v1/offers?category=women").await;
     assert_eq!(titles(&women), vec!["Frauentreff online"]);
-    let public = get(&app, "/api/v1/offers?public=true").await;
+    let public = app.get_json("/api/v1/offers?public=true").await;
     assert_eq!(public["total"], 2);
-    let internal = get(&app, "/api/v1/offers?public=false").await;
+    let internal = app.get_json("/api/v1/offers?public=false").await;
     assert_eq!(titles(&internal), vec!["Offene Sprechstunde"]);
-    let text = get(&app, "/api/v1/offers?q=sprachcafe").await;
+    let text = app.get_json("/api/v1/offers?q=sprachcafe").await;
     assert_eq!(titles(&text), vec!["Sprachcafé Deutsch–Türkisch"]);
-    let translated = get(&app, "/api/v1/offers?q=kafesi").await;
+    let translated = app.get_json("/api/v1/offers?q=kafesi").await;
     assert_eq!(translated["total"], 1);
-    let kinds = get(&app, "/api/v1/offers?organisation_kind=public_body").await;
+    let kinds = app.get_json("/api/v1/offers?organisation_kind=public_body").await;
     assert_eq!(titles(&kinds), vec!["Offene Sprechstunde"]);
-    let in_2025 = get(&app, "/api/v1/offers?from=2025-03-01&to=2025-04-01").await;
+    let in_2025 = app.get_json("/api/v1/offers?from=2025-03-01&to=2025-04-01").await;
     assert_eq!(titles(&in_2025), vec!["Frauentreff online"]);
-    let page1 = get(&app, "/api/v1/offers?limit=2").await;
+    let page1 = app.get_json("/api/v1/offers?limit=2").await;
     assert_eq!(page1["items"].as_array().unwrap().len(), 2);
     let cursor = page1["next_cursor"].as_str().unwrap().to_owned();
-    let page2 = get(&app, &format!("/api/v1/offers?limit=2&cursor={cursor}")).await;
+    let page2 = app.get_json(&format!("/api/v1/offers?limit=2&cursor={cursor}")).await;
     assert_eq!(page2["items"].as_array().unwrap().len(), 1);
     assert_eq!(page2["next_cursor"], Value::Null);
     let r = app.get("/api/v1/offers?status=running").await;
@@ -403,7 +381,7 @@ async fn bad_offers_are_refused_at_their_field_and_save_nothing(app: TestApp) {
     assert_eq!(Page::from_response(r).await.count("#title-error"), 1);
 
     // Nothing was saved, and nothing is in the audit log.
-    assert_eq!(get(&app, "/api/v1/offers").await["total"], 0);
+    assert_eq!(app.get_json("/api/v1/offers").await["total"], 0);
     let log = app
         .services
         .browse_audit_log(
@@ -421,9 +399,7 @@ async fn bad_offers_are_refused_at_their_field_and_save_nothing(app: TestApp) {
 async fn a_stale_version_changes_nothing_and_deletes_are_soft(app: TestApp) {
     app.sign_in("staff").await;
     let org = organisation(&app, "Ukrainischer Verein Sonnenblume", "mso").await;
-    let id = post(
-        &app,
-        "/api/v1/offers",
+    let id = app.created("/api/v1/offers",
         json!({"organisation_id": org, "title": "Beratung", "category": "counselling", "languages": ["uk"]}),
     )
     .await["id"]
@@ -451,7 +427,7 @@ async fn a_stale_version_changes_nothing_and_deletes_are_soft(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
-    assert_eq!(get(&app, &path).await["title"], "Beratung für Geflüchtete");
+    assert_eq!(app.get_json(&path).await["title"], "Beratung für Geflüchtete");
 
     // A stale form: shows the current record, overwrites nothing.
     let r = app
@@ -470,7 +446,7 @@ async fn a_stale_version_changes_nothing_and_deletes_are_soft(app: TestApp) {
     assert_eq!(page.attr("#title", "value"), "Beratung für Geflüchtete");
     assert_eq!(page.attr("input[name=version]", "value"), "2");
     assert!(page.count("#error-summary") == 1);
-    let now = get(&app, &path).await;
+    let now = app.get_json(&path).await;
     assert_eq!(now["title"], "Beratung für Geflüchtete");
     assert_eq!(now["version"], 2);
 
@@ -489,7 +465,7 @@ async fn a_stale_version_changes_nothing_and_deletes_are_soft(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), 303);
-    assert_eq!(get(&app, &path).await["languages"], json!(["uk", "ru"]));
+    assert_eq!(app.get_json(&path).await["languages"], json!(["uk", "ru"]));
 
     // Delete: a stale version is refused, then the offer is soft-deleted.
     let r = app
@@ -518,11 +494,11 @@ async fn a_stale_version_changes_nothing_and_deletes_are_soft(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let gone = get(&app, &path).await;
+    let gone = app.get_json(&path).await;
     assert_eq!(gone["deleted"], true);
     assert_eq!(gone["title"], "Beratung für Geflüchtete aus der Ukraine");
-    assert_eq!(get(&app, "/api/v1/offers").await["total"], 0);
-    assert_eq!(get(&app, "/api/v1/offers?deleted=true").await["total"], 1);
+    assert_eq!(app.get_json("/api/v1/offers").await["total"], 0);
+    assert_eq!(app.get_json("/api/v1/offers?deleted=true").await["total"], 1);
     let page = app.get_page(&format!("/app/organisations/{org}")).await;
     assert_eq!(page.count("#offers li"), 0);
 
@@ -567,9 +543,9 @@ async fn demo_offers_and_the_published_figure(app: TestApp) {
     let created = app.services.load_demo_offers().await.unwrap();
     assert_eq!(created, 15);
     app.sign_in("staff").await;
-    let all = get(&app, "/api/v1/offers?limit=100").await;
+    let all = app.get_json("/api/v1/offers?limit=100").await;
     assert_eq!(all["total"], 15);
-    let office = get(&app, "/api/v1/offers?organisation_kind=public_body").await;
+    let office = app.get_json("/api/v1/offers?organisation_kind=public_body").await;
     assert_eq!(office["total"], 3);
     let weekly = all["items"]
         .as_array()

@@ -6,27 +6,9 @@
 use crate::helpers::{Page, TestApp};
 use crate::on_both_databases;
 use sea_orm::ConnectionTrait;
-use serde_json::{Value, json};
+use serde_json::json;
 
-async fn post(app: &TestApp, path: &str, body: Value) -> Value {
-    let r = app
-        .client
-        .post(app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{path}: {status} {v}");
-    v
-}
 
-async fn get(app: &TestApp, path: &str) -> Value {
-    let r = app.client.get(app.url(path)).send().await.unwrap();
-    assert!(r.status().is_success(), "{path}: {}", r.status());
-    r.json().await.unwrap()
-}
 
 fn day(offset: i64) -> String {
     (msohub_service::time::today() + chrono::Duration::days(offset))
@@ -38,38 +20,30 @@ on_both_databases!(subject_access_erasure_and_retention);
 
 async fn subject_access_erasure_and_retention(app: TestApp) {
     app.sign_in("admin").await;
-    let org = post(
-        &app,
-        "/api/v1/organisations",
+    let org = app.created("/api/v1/organisations",
         json!({"name": "Verein Brücke", "kind": "mso",
         "internal_notes": "Kontakt über Ayşe Yılmaz"}),
     )
     .await;
     let org_id = org["id"].as_str().unwrap().to_owned();
-    let ayse = post(&app, "/api/v1/persons", json!({"given_name": "Ayşe", "family_name": "Yılmaz",
+    let ayse = app.created("/api/v1/persons", json!({"given_name": "Ayşe", "family_name": "Yılmaz",
         "email": "ayse@example.org", "phone": "0341 987654", "languages": "tr, de", "notes": "spricht Türkisch"})).await;
     let id = ayse["id"].as_str().unwrap().to_owned();
-    post(
-        &app,
-        &format!("/api/v1/persons/{id}/affiliations"),
+    app.created(&format!("/api/v1/persons/{id}/affiliations"),
         json!({"organisation_id": org_id, "role": "Vorsitzende"}),
     )
     .await;
-    post(&app, &format!("/api/v1/persons/{id}/consents"), json!({"purpose": "contact", "given_on": day(-300), "source": "Formular", "expires_on": day(10)})).await;
-    let contact = post(&app, "/api/v1/interactions", json!({"subject": "Besuch bei Ayşe Yılmaz", "kind": "visit", "mode": "in_person",
+    app.created(&format!("/api/v1/persons/{id}/consents"), json!({"purpose": "contact", "given_on": day(-300), "source": "Formular", "expires_on": day(10)})).await;
+    let contact = app.created("/api/v1/interactions", json!({"subject": "Besuch bei Ayşe Yılmaz", "kind": "visit", "mode": "in_person",
         "status": "held", "starts_at": format!("{}T10:00", day(-3)), "organisations": [org_id], "persons": [id],
         "notes": "AYŞE Yılmaz (ayse@example.org, 0341 987654) wünscht Förderberatung."})).await;
-    post(
-        &app,
-        "/api/v1/offers",
+    app.created("/api/v1/offers",
         json!({"organisation_id": org_id, "title": "Sprechstunde", "category": "counselling",
         "contact_person_id": id}),
     )
     .await;
     // A person nothing has tied to the office for three years.
-    let old = post(
-        &app,
-        "/api/v1/persons",
+    let old = app.created("/api/v1/persons",
         json!({"given_name": "Otto", "family_name": "Alt"}),
     )
     .await;
@@ -93,7 +67,7 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
     .unwrap();
 
     // Subject access: every section, as JSON and as PDF.
-    let access = get(&app, &format!("/api/v1/persons/{id}/subject-access")).await;
+    let access = app.get_json(&format!("/api/v1/persons/{id}/subject-access")).await;
     assert_eq!(access["person"]["email"], "ayse@example.org");
     assert_eq!(access["affiliations"][0]["role"], "Vorsitzende");
     assert_eq!(access["consents"][0]["purpose"], "contact");
@@ -129,7 +103,7 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
     assert_eq!(r.status(), 422);
 
     // Retention: the consent ends in ten days; reminders are created once.
-    let retention = get(&app, "/api/v1/privacy/retention").await;
+    let retention = app.get_json("/api/v1/privacy/retention").await;
     assert_eq!(retention["expiring"][0]["person_name"], "Ayşe Yılmaz");
     assert_eq!(retention["expiring"][0]["has_follow_up"], false);
     let candidates: Vec<&str> = retention["candidates"]
@@ -140,15 +114,15 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
         .collect();
     assert_eq!(candidates, vec!["Otto Alt"]);
     assert_eq!(
-        post(&app, "/api/v1/privacy/reminders", json!({})).await["created"],
+        app.created("/api/v1/privacy/reminders", json!({})).await["created"],
         1
     );
     assert_eq!(
-        post(&app, "/api/v1/privacy/reminders", json!({})).await["created"],
+        app.created("/api/v1/privacy/reminders", json!({})).await["created"],
         0
     );
     assert_eq!(
-        get(&app, "/api/v1/privacy/retention").await["expiring"][0]["has_follow_up"],
+        app.get_json("/api/v1/privacy/retention").await["expiring"][0]["has_follow_up"],
         true
     );
     let r = app
@@ -177,14 +151,12 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
-    let erased = post(
-        &app,
-        &format!("/api/v1/persons/{id}/erase"),
+    let erased = app.created(&format!("/api/v1/persons/{id}/erase"),
         json!({"reason": "Antrag von Ayşe Yılmaz nach Art. 17 vom 3.11.2026"}),
     )
     .await;
     assert!(erased["mentions"].as_u64().unwrap() >= 3, "{erased}");
-    let person = get(&app, &format!("/api/v1/persons/{id}")).await;
+    let person = app.get_json(&format!("/api/v1/persons/{id}")).await;
     assert_eq!(
         (
             person["given_name"].as_str(),
@@ -195,9 +167,7 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
     assert!(person["email"].is_null() && person["phone"].is_null());
     assert_eq!(person["notes"], "");
     assert!(person["affiliations"].as_array().unwrap().is_empty());
-    let contact = get(
-        &app,
-        &format!("/api/v1/interactions/{}", contact["id"].as_str().unwrap()),
+    let contact = app.get_json(&format!("/api/v1/interactions/{}", contact["id"].as_str().unwrap()),
     )
     .await;
     assert_eq!(contact["subject"], "Besuch bei [gelöscht]");
@@ -210,9 +180,9 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
         1,
         "the contact still counts her"
     );
-    let org = get(&app, &format!("/api/v1/organisations/{org_id}")).await;
+    let org = app.get_json(&format!("/api/v1/organisations/{org_id}")).await;
     assert_eq!(org["internal_notes"], "Kontakt über [gelöscht]");
-    let offers = get(&app, "/api/v1/offers").await;
+    let offers = app.get_json("/api/v1/offers").await;
     assert!(offers["items"][0]["contact_person_id"].is_null());
     // Nothing in the whole database still holds her name or address.
     for (table, columns) in [
@@ -237,7 +207,7 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
         );
     }
     // The audit log has the erasure with its reason, without the values.
-    let history = get(&app, &format!("/api/v1/persons/{id}/subject-access")).await;
+    let history = app.get_json(&format!("/api/v1/persons/{id}/subject-access")).await;
     assert!(
         history["history"]
             .as_array()
@@ -254,7 +224,7 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), 409, "erased once");
     assert!(
-        get(&app, "/api/v1/privacy/retention").await["expiring"]
+        app.get_json("/api/v1/privacy/retention").await["expiring"]
             .as_array()
             .unwrap()
             .is_empty(),
@@ -266,14 +236,12 @@ on_both_databases!(the_data_protection_pages);
 
 async fn the_data_protection_pages(app: TestApp) {
     app.sign_in("admin").await;
-    let p = post(
-        &app,
-        "/api/v1/persons",
+    let p = app.created("/api/v1/persons",
         json!({"given_name": "Rana", "family_name": "Haddad", "email": "rana@example.org"}),
     )
     .await;
     let id = p["id"].as_str().unwrap().to_owned();
-    post(&app, &format!("/api/v1/persons/{id}/consents"), json!({"purpose": "contact", "given_on": day(-30), "source": "Formular", "expires_on": day(5)})).await;
+    app.created(&format!("/api/v1/persons/{id}/consents"), json!({"purpose": "contact", "given_on": day(-30), "source": "Formular", "expires_on": day(5)})).await;
     let page = app.get_page(&format!("/app/persons/{id}")).await;
     assert_eq!(
         page.attr("#privacy-link", "href"),
@@ -326,13 +294,11 @@ async fn the_data_protection_pages(app: TestApp) {
             .unwrap(),
         0
     );
-    let q = post(
-        &app,
-        "/api/v1/persons",
+    let q = app.created("/api/v1/persons",
         json!({"given_name": "Karim", "family_name": "Said"}),
     )
     .await;
-    post(&app, &format!("/api/v1/persons/{}/consents", q["id"].as_str().unwrap()), json!({"purpose": "contact", "given_on": day(-30), "source": "Formular", "expires_on": day(20)})).await;
+    app.created(&format!("/api/v1/persons/{}/consents", q["id"].as_str().unwrap()), json!({"purpose": "contact", "given_on": day(-30), "source": "Formular", "expires_on": day(20)})).await;
     assert_eq!(
         app.services
             .remind_expiring_consents_automatically()
@@ -340,7 +306,7 @@ async fn the_data_protection_pages(app: TestApp) {
             .unwrap(),
         1
     );
-    let tasks = get(&app, "/api/v1/tasks?link_type=person").await;
+    let tasks = app.get_json("/api/v1/tasks?link_type=person").await;
     assert!(tasks.to_string().contains("läuft am"), "{tasks}");
     // Erasing needs the confirmation, then works.
     let r = app

@@ -39,9 +39,7 @@ async fn the_school_year_s_first_month_is_a_setting(app: TestApp) {
     assert_eq!(r.status(), 303);
     let settings: Value = app.get("/api/v1/settings").await.json().await.unwrap();
     assert_eq!(settings["school_year_first_month"], "9");
-    let p = post(
-        &app,
-        "/api/v1/periods",
+    let p = app.created("/api/v1/periods",
         json!({"kind": "school_year", "year": "2021"}),
     )
     .await;
@@ -56,56 +54,44 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
     let me = me["id"].as_str().unwrap().to_owned();
     // Target 1: six visits to MSOs wanted; the planned ones were cancelled
     // because of the contact restrictions.
-    let mso = post(
-        &app,
-        "/api/v1/organisations",
+    let mso = app.created("/api/v1/organisations",
         json!({"name": "Kulturverein", "kind": "mso"}),
     )
     .await;
     for day in ["2020-11-10", "2021-01-12"] {
-        post(&app, "/api/v1/interactions", json!({"subject": "Besuch", "kind": "visit", "mode": "in_person", "status": "cancelled", "cancel_reason": "contact_restrictions", "starts_at": format!("{day}T10:00"), "organisations": [mso["id"]]})).await;
+        app.created("/api/v1/interactions", json!({"subject": "Besuch", "kind": "visit", "mode": "in_person", "status": "cancelled", "cancel_reason": "contact_restrictions", "starts_at": format!("{day}T10:00"), "organisations": [mso["id"]]})).await;
     }
     // Instead: the working group, founded, meeting on 14 September in
     // person and 24 November online, seven MSOs represented.
-    let group = post(
-        &app,
-        "/api/v1/bodies",
+    let group = app.created("/api/v1/bodies",
         json!({"name": "Arbeitskreis MSO", "kind": "working_group", "founded_on": "2020-09-01"}),
     )
     .await;
     let gid = group["id"].as_str().unwrap().to_owned();
     let mut attendance = vec![json!({"attendee": format!("u:{me}"), "status": "present"})];
     for i in 1..=7 {
-        let org = post(
-            &app,
-            "/api/v1/organisations",
+        let org = app.created("/api/v1/organisations",
             json!({"name": format!("Verein {i}"), "kind": "mso"}),
         )
         .await;
-        let person = post(
-            &app,
-            "/api/v1/persons",
+        let person = app.created("/api/v1/persons",
             json!({"given_name": "Vertretung", "family_name": format!("Verein {i}")}),
         )
         .await;
-        post(&app, &format!("/api/v1/bodies/{gid}/members"), json!({"person_id": person["id"], "on_behalf_of": org["id"], "role": "member", "from": "2020-09-01"})).await;
+        app.created(&format!("/api/v1/bodies/{gid}/members"), json!({"person_id": person["id"], "on_behalf_of": org["id"], "role": "member", "from": "2020-09-01"})).await;
         attendance.push(json!({"attendee": format!("p:{}", person["id"].as_str().unwrap()), "status": "present"}));
     }
     let mut group_meetings = Vec::new();
     for (day, mode) in [("2020-09-14", "in_person"), ("2020-11-24", "digital")] {
-        let m = post(&app, "/api/v1/meetings", json!({"body_id": gid, "title": "Treffen", "starts_at": format!("{day}T17:00"), "mode": mode, "status": "held"})).await;
-        put(
-            &app,
-            &format!("/api/v1/meetings/{}/attendance", m["id"].as_str().unwrap()),
+        let m = app.created("/api/v1/meetings", json!({"body_id": gid, "title": "Treffen", "starts_at": format!("{day}T17:00"), "mode": mode, "status": "held"})).await;
+        app.replaced(&format!("/api/v1/meetings/{}/attendance", m["id"].as_str().unwrap()),
             json!({"version": m["version"], "attendance": attendance}),
         )
         .await;
         group_meetings.push(m);
     }
     // Target 2: the integration council, three sessions held, one attended.
-    let council = post(
-        &app,
-        "/api/v1/bodies",
+    let council = app.created("/api/v1/bodies",
         json!({"name": "Integrationsrat", "kind": "integration_council"}),
     )
     .await;
@@ -113,25 +99,19 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
         .iter()
         .enumerate()
     {
-        let m = post(&app, "/api/v1/meetings", json!({"body_id": council["id"], "title": "Sitzung", "starts_at": format!("{day}T18:00"), "mode": "in_person", "status": "held"})).await;
+        let m = app.created("/api/v1/meetings", json!({"body_id": council["id"], "title": "Sitzung", "starts_at": format!("{day}T18:00"), "mode": "in_person", "status": "held"})).await;
         let status = if i == 1 { "present" } else { "excused" };
-        put(
-            &app,
-            &format!("/api/v1/meetings/{}/attendance", m["id"].as_str().unwrap()),
+        app.replaced(&format!("/api/v1/meetings/{}/attendance", m["id"].as_str().unwrap()),
             json!({"version": m["version"], "attendance": [{"attendee": format!("u:{me}"), "status": status}]}),
         )
         .await;
     }
     // Beyond: the advisory group membership until the end of 2020.
-    let advisory = post(
-        &app,
-        "/api/v1/bodies",
+    let advisory = app.created("/api/v1/bodies",
         json!({"name": "Beirat Forschungsprojekt", "kind": "advisory_group"}),
     )
     .await;
-    post(
-        &app,
-        &format!(
+    app.created(&format!(
             "/api/v1/bodies/{}/members",
             advisory["id"].as_str().unwrap()
         ),
@@ -139,16 +119,12 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
     )
     .await;
     // Beyond: the integration prize ceremony the office organised.
-    let office = post(
-        &app,
-        "/api/v1/organisations",
+    let office = app.created("/api/v1/organisations",
         json!({"name": "Kommunales Integrationszentrum", "kind": "public_body"}),
     )
     .await;
-    post(&app, "/api/v1/events", json!({"title": "Verleihung des Integrationspreises", "starts_at": "2021-03-12T18:00", "mode": "in_person", "place": "Ratssaal", "status": "held", "organisers": [office["id"]]})).await;
-    let period = post(
-        &app,
-        "/api/v1/periods",
+    app.created("/api/v1/events", json!({"title": "Verleihung des Integrationspreises", "starts_at": "2021-03-12T18:00", "mode": "in_person", "place": "Ratssaal", "status": "held", "organisers": [office["id"]]})).await;
+    let period = app.created("/api/v1/periods",
         json!({"kind": "school_year", "year": "2020"}),
     )
     .await;
@@ -167,7 +143,7 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
         "Für den Zeitraum sind keine Ziele erfasst."
     );
 
-    let t = post(&app, "/api/v1/targets", json!({"period_id": pid, "number": "1", "title": "Mindestens sechs Besuche bei MSO", "metric": "interactions", "kinds": ["visit"], "organisation_kinds": ["mso"], "wanted": "6",
+    let t = app.created("/api/v1/targets", json!({"period_id": pid, "number": "1", "title": "Mindestens sechs Besuche bei MSO", "metric": "interactions", "kinds": ["visit"], "organisation_kinds": ["mso"], "wanted": "6",
         "deviation_reason": "Geplante Besuche wurden wegen der Kontaktbeschränkungen abgesagt.", "substitute_measures": "Stattdessen wurde ein Arbeitskreis der MSO gegründet.",
         "substitutes": [format!("body:{gid}")]})).await;
     assert_eq!(t["status"], "not_met");
@@ -175,7 +151,7 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
     assert_eq!(t["substitutes"][0]["meetings"].as_array().unwrap().len(), 2);
     let r = app.client.post(app.url("/api/v1/targets")).json(&json!({"period_id": pid, "number": "9", "title": "x", "metric": "manual", "wanted": "1", "substitutes": ["body:00000000-0000-0000-0000-000000000000"]})).send().await.unwrap();
     assert_eq!(r.status(), 422, "a link to no record");
-    let council_target = post(&app, "/api/v1/targets", json!({"period_id": pid, "number": "2", "title": "Teilnahme an den Sitzungen des Integrationsrats", "metric": "staff_attendance_rate", "body_id": council["id"], "wanted": "100", "partly_at": "30"})).await;
+    let council_target = app.created("/api/v1/targets", json!({"period_id": pid, "number": "2", "title": "Teilnahme an den Sitzungen des Integrationsrats", "metric": "staff_attendance_rate", "body_id": council["id"], "wanted": "100", "partly_at": "30"})).await;
     assert_eq!(council_target["status"], "partly_met");
 
     // Texts: introduction and outlook; the rest generated.
@@ -447,47 +423,17 @@ async fn download(app: &TestApp, path: &str, mime: &str) -> Vec<u8> {
     r.bytes().await.unwrap().to_vec()
 }
 
-async fn put(app: &TestApp, path: &str, body: Value) -> Value {
-    let r = app
-        .client
-        .put(app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{path}: {status} {v}");
-    v
-}
 
-async fn post(app: &TestApp, path: &str, body: Value) -> Value {
-    let r = app
-        .client
-        .post(app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{path}: {status} {v}");
-    v
-}
 
 async fn the_school_year_2020_21_is_measured_from_the_records(app: TestApp) {
     app.sign_in("staff").await;
     let me: Value = app.get("/api/v1/me").await.json().await.unwrap();
     let me = me["id"].as_str().unwrap().to_owned();
-    let mso = post(
-        &app,
-        "/api/v1/organisations",
+    let mso = app.created("/api/v1/organisations",
         json!({"name": "Kulturverein", "kind": "mso"}),
     )
     .await;
-    let welfare = post(
-        &app,
-        "/api/v1/organisations",
+    let welfare = app.created("/api/v1/organisations",
         json!({"name": "Caritas", "kind": "welfare"}),
     )
     .await;
@@ -501,13 +447,11 @@ async fn the_school_year_2020_21_is_measured_from_the_records(app: TestApp) {
         ("2021-03-03", "cancelled", &mso),
         ("2021-02-02", "held", &welfare),
     ] {
-        post(&app, "/api/v1/interactions", json!({"subject": "Besuch", "kind": "visit", "mode": "in_person", "status": status, "cancel_reason": "contact_restrictions", "starts_at": format!("{day}T10:00"), "organisations": [org["id"]]})).await;
+        app.created("/api/v1/interactions", json!({"subject": "Besuch", "kind": "visit", "mode": "in_person", "status": status, "cancel_reason": "contact_restrictions", "starts_at": format!("{day}T10:00"), "organisations": [org["id"]]})).await;
     }
     // Outside the period: not counted.
-    post(&app, "/api/v1/interactions", json!({"subject": "Besuch", "kind": "visit", "mode": "in_person", "status": "held", "starts_at": "2021-08-02T10:00", "organisations": [mso["id"]]})).await;
-    let council = post(
-        &app,
-        "/api/v1/bodies",
+    app.created("/api/v1/interactions", json!({"subject": "Besuch", "kind": "visit", "mode": "in_person", "status": "held", "starts_at": "2021-08-02T10:00", "organisations": [mso["id"]]})).await;
+    let council = app.created("/api/v1/bodies",
         json!({"name": "Integrationsrat", "kind": "integration_council"}),
     )
     .await;
@@ -516,7 +460,7 @@ async fn the_school_year_2020_21_is_measured_from_the_records(app: TestApp) {
         .iter()
         .enumerate()
     {
-        let m = post(&app, "/api/v1/meetings", json!({"body_id": cid, "title": "Sitzung", "starts_at": format!("{day}T18:00"), "mode": "in_person", "status": "held"})).await;
+        let m = app.created("/api/v1/meetings", json!({"body_id": cid, "title": "Sitzung", "starts_at": format!("{day}T18:00"), "mode": "in_person", "status": "held"})).await;
         let status = if i == 1 { "present" } else { "excused" };
         let r = app.client.put(app.url(&format!("/api/v1/meetings/{}/attendance", m["id"].as_str().unwrap()))).json(&json!({"version": 1, "attendance": [{"attendee": format!("u:{me}"), "status": status}]})).send().await.unwrap();
         assert_eq!(r.status(), 200);
@@ -543,7 +487,7 @@ async fn the_school_year_2020_21_is_measured_from_the_records(app: TestApp) {
         "the same school year twice"
     );
 
-    let visits = post(&app, "/api/v1/targets", json!({"period_id": pid, "number": "1", "title": "Mindestens sechs Besuche bei MSO", "metric": "interactions", "kinds": ["visit"], "organisation_kinds": ["mso"], "wanted": "6"})).await;
+    let visits = app.created("/api/v1/targets", json!({"period_id": pid, "number": "1", "title": "Mindestens sechs Besuche bei MSO", "metric": "interactions", "kinds": ["visit"], "organisation_kinds": ["mso"], "wanted": "6"})).await;
     assert_eq!(visits["actual"], 2.0);
     assert_eq!(visits["status"], "not_met");
     assert!(
@@ -552,10 +496,10 @@ async fn the_school_year_2020_21_is_measured_from_the_records(app: TestApp) {
             .unwrap()
             .contains("kind=visit")
     );
-    let rate = post(&app, "/api/v1/targets", json!({"period_id": pid, "number": "2", "title": "Teilnahme an den Sitzungen des Integrationsrats", "metric": "staff_attendance_rate", "body_id": cid, "wanted": "100", "partly_at": "30"})).await;
+    let rate = app.created("/api/v1/targets", json!({"period_id": pid, "number": "2", "title": "Teilnahme an den Sitzungen des Integrationsrats", "metric": "staff_attendance_rate", "body_id": cid, "wanted": "100", "partly_at": "30"})).await;
     assert_eq!(rate["actual"], 33.3);
     assert_eq!(rate["status"], "partly_met");
-    let held = post(&app, "/api/v1/targets", json!({"period_id": pid, "number": "3", "title": "Integrationsrat tagt", "metric": "meetings_held", "body_id": cid, "wanted": "3"})).await;
+    let held = app.created("/api/v1/targets", json!({"period_id": pid, "number": "3", "title": "Integrationsrat tagt", "metric": "meetings_held", "body_id": cid, "wanted": "3"})).await;
     assert_eq!(held["status"], "met");
 
     // Bad input: an override without a reason; a body metric without a body.

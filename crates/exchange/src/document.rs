@@ -154,24 +154,27 @@ pub fn markdown(doc: &Document) -> String {
 
 // -------------------------------------------------------------------- zip
 
-fn package(parts: &[(&str, &[u8])], first_stored: Option<(&str, &[u8])>) -> Vec<u8> {
+/// A ZIP package of the parts (the first one stored uncompressed where the
+/// format wants it, like ODF's `mimetype`). Writing into memory fails only
+/// for a bug in the zip crate; the caller reports that as an error.
+fn package(
+    parts: &[(&str, &[u8])],
+    first_stored: Option<(&str, &[u8])>,
+) -> zip::result::ZipResult<Vec<u8>> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    // Writing into memory cannot fail but for a bug in the zip crate.
     let mut write = |name: &str, data: &[u8], method: CompressionMethod| {
         let options = SimpleFileOptions::default().compression_method(method);
-        zip.start_file(name, options)
-            .and_then(|_| zip.write_all(data).map_err(Into::into))
-            .expect("writing a zip into memory");
+        zip.start_file(name, options)?;
+        zip.write_all(data)?;
+        Ok::<(), zip::result::ZipError>(())
     };
     if let Some((name, data)) = first_stored {
-        write(name, data, CompressionMethod::Stored);
+        write(name, data, CompressionMethod::Stored)?;
     }
     for (name, data) in parts {
-        write(name, data, CompressionMethod::Deflated);
+        write(name, data, CompressionMethod::Deflated)?;
     }
-    zip.finish()
-        .expect("finishing a zip in memory")
-        .into_inner()
+    Ok(zip.finish()?.into_inner())
 }
 
 // -------------------------------------------------------------------- DOCX
@@ -234,7 +237,7 @@ fn iso_now() -> String {
 }
 
 /// The document as a Word file (.docx).
-pub fn docx(doc: &Document) -> Vec<u8> {
+pub fn docx(doc: &Document) -> zip::result::ZipResult<Vec<u8>> {
     let mut body = String::new();
     for b in &doc.blocks {
         match b {
@@ -366,7 +369,7 @@ fn odt_spans(out: &mut String, spans: &[Span]) {
 }
 
 /// The document as an OpenDocument text file (.odt).
-pub fn odt(doc: &Document) -> Vec<u8> {
+pub fn odt(doc: &Document) -> zip::result::ZipResult<Vec<u8>> {
     let mut body = String::new();
     let mut pictures: Vec<(String, Vec<u8>)> = Vec::new();
     let mut tables = 0;
@@ -589,7 +592,7 @@ mod tests {
 
     #[test]
     fn docx_and_odt_carry_the_text() {
-        for file in [docx(&sample()), odt(&sample())] {
+        for file in [docx(&sample()).unwrap(), odt(&sample()).unwrap()] {
             assert_eq!(&file[..2], b"PK");
             let text = office_text(&file).unwrap();
             assert!(text.contains("Sachbericht 2020/21 <KI>\n"), "{text}");
@@ -597,7 +600,7 @@ mod tests {
             assert!(text.contains("Gründung des Arbeitskreises\n"));
             assert!(text.contains("3 | 4"));
         }
-        let odt = odt(&sample());
+        let odt = odt(&sample()).unwrap();
         // mimetype first and stored, as ODF requires.
         assert_eq!(&odt[30..38], b"mimetype");
         assert!(

@@ -17,6 +17,9 @@
 //! - a refused address is refused before any connection is made, so the
 //!   answer says nothing about whether a port is open there.
 
+// This module is the one place allowed to build an HTTP client.
+#![allow(clippy::disallowed_types)]
+
 use ipnet::IpNet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;

@@ -23,6 +23,7 @@ mod page;
 mod pages;
 mod public;
 pub mod public_cache;
+pub mod query;
 mod ratelimit;
 mod report_file;
 pub use report_file::{FORMATS as REPORT_FORMATS, ReportFile, render as render_report};

@@ -20,6 +20,8 @@ pub enum ReportFileError {
     UnknownFormat(String),
     #[error("the PDF could not be typeset: {0}")]
     Pdf(String),
+    #[error("the document could not be packaged: {0}")]
+    Package(String),
 }
 
 /// Renders a report. PDF typesetting takes CPU time: call it off the async
@@ -58,12 +60,14 @@ pub fn render(report: Report, format: &str) -> Result<ReportFile, ReportFileErro
         "docx" => (
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "docx",
-            msohub_exchange::document::docx(&document(&report)),
+            msohub_exchange::document::docx(&document(&report))
+                .map_err(|e| ReportFileError::Package(e.to_string()))?,
         ),
         "odt" => (
             "application/vnd.oasis.opendocument.text",
             "odt",
-            msohub_exchange::document::odt(&document(&report)),
+            msohub_exchange::document::odt(&document(&report))
+                .map_err(|e| ReportFileError::Package(e.to_string()))?,
         ),
         "pdf" => (
             "application/pdf",

@@ -25,19 +25,6 @@ const JSON_COLUMNS: &[(&str, &str)] = &[
     ("report_text", "narratives"),
 ];
 
-async fn post(app: &TestApp, path: &str, body: Value) -> Value {
-    let r = app
-        .client
-        .post(app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{path}: {status} {v}");
-    v
-}
 
 fn sql(backend: DbBackend, text: &str) -> String {
     // `?` placeholders for SQLite, `$n` for PostgreSQL.
@@ -84,9 +71,7 @@ async fn erasure_reaches_every_column_the_register_names(db: TestDb) {
     let app = TestApp::spawn_with(db, true).await;
     app.sign_in("admin").await;
     let mention = format!(" – {NAME} ({EMAIL}, {PHONE})");
-    let person = post(
-        &app,
-        "/api/v1/persons",
+    let person = app.created("/api/v1/persons",
         json!({"given_name": "Mira", "family_name": "Kowalczyk", "email": EMAIL, "phone": PHONE}),
     )
     .await;
@@ -95,10 +80,10 @@ async fn erasure_reaches_every_column_the_register_names(db: TestDb) {
     // Through the API: a listed organisation that shows its description,
     // with an offer and an event naming her (translations included), and
     // the report's narrative.
-    let org = post(&app, "/api/v1/organisations", json!({"name": "Nachbarschaftsverein Nord", "kind": "mso", "is_public": true, "public_parts": ["description", "contact"], "description": format!("Ansprechpartnerin: {NAME}"), "email": EMAIL})).await;
+    let org = app.created("/api/v1/organisations", json!({"name": "Nachbarschaftsverein Nord", "kind": "mso", "is_public": true, "public_parts": ["description", "contact"], "description": format!("Ansprechpartnerin: {NAME}"), "email": EMAIL})).await;
     let oid = org["id"].as_str().unwrap().to_owned();
-    post(&app, "/api/v1/offers", json!({"organisation_id": oid, "title": "Hausaufgabenhilfe Nord", "category": "counselling", "description": format!("Mit {NAME}"), "registration_required": true, "registration_how": format!("Anmeldung bei {EMAIL}"), "is_public": true, "translations": {"en": {"title": "Homework help", "description": format!("With {NAME}")}}})).await;
-    post(&app, "/api/v1/events", json!({"title": "Nordfest", "starts_at": "2030-06-01T15:00", "mode": "in_person", "place": "Park", "organisers": [oid], "is_public": true, "description": format!("Moderation: {NAME}"), "translations": {"en": {"title": "North fest", "description": format!("Host: {NAME}")}}})).await;
+    app.created("/api/v1/offers", json!({"organisation_id": oid, "title": "Hausaufgabenhilfe Nord", "category": "counselling", "description": format!("Mit {NAME}"), "registration_required": true, "registration_how": format!("Anmeldung bei {EMAIL}"), "is_public": true, "translations": {"en": {"title": "Homework help", "description": format!("With {NAME}")}}})).await;
+    app.created("/api/v1/events", json!({"title": "Nordfest", "starts_at": "2030-06-01T15:00", "mode": "in_person", "place": "Park", "organisers": [oid], "is_public": true, "description": format!("Moderation: {NAME}"), "translations": {"en": {"title": "North fest", "description": format!("Host: {NAME}")}}})).await;
     let periods: Value = app.get("/api/v1/periods").await.json().await.unwrap();
     let period = periods["items"][0]["id"].as_str().unwrap().to_owned();
     let report: Value = app
@@ -212,9 +197,7 @@ async fn erasure_reaches_every_column_the_register_names(db: TestDb) {
             .contains("Kowalczyk")
     );
 
-    let erased = post(
-        &app,
-        &format!("/api/v1/persons/{pid}/erase"),
+    let erased = app.created(&format!("/api/v1/persons/{pid}/erase"),
         json!({"reason": format!("Antrag von {NAME} vom 1.12.")}),
     )
     .await;

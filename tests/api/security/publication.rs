@@ -7,29 +7,14 @@ use serde_json::{Value, json};
 
 on_both_databases!(unlisted_organisations_are_never_named_publicly);
 
-async fn post(app: &TestApp, path: &str, body: Value) -> Value {
-    let r = app
-        .client
-        .post(app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{path}: {}", r.status());
-    r.json().await.unwrap()
-}
 
 async fn unlisted_organisations_are_never_named_publicly(app: TestApp) {
     app.sign_in("staff").await;
-    let listed = post(
-        &app,
-        "/api/v1/organisations",
+    let listed = app.created("/api/v1/organisations",
         json!({"name": "Offener Kulturverein", "kind": "mso", "is_public": true}),
     )
     .await;
-    let hidden = post(
-        &app,
-        "/api/v1/organisations",
+    let hidden = app.created("/api/v1/organisations",
         json!({"name": "Verborgene Exilgruppe", "kind": "mso", "is_public": false}),
     )
     .await;
@@ -37,8 +22,8 @@ async fn unlisted_organisations_are_never_named_publicly(app: TestApp) {
         listed["id"].as_str().unwrap(),
         hidden["id"].as_str().unwrap(),
     );
-    post(&app, "/api/v1/events", json!({"title": "Gemeinsames Fest", "starts_at": "2030-06-01T15:00", "mode": "in_person", "place": "Park", "organisers": [lid, hid], "is_public": true})).await;
-    post(&app, "/api/v1/events", json!({"title": "Treffen der Gruppe", "starts_at": "2030-06-02T15:00", "mode": "in_person", "place": "Saal", "organisers": [hid], "is_public": true})).await;
+    app.created("/api/v1/events", json!({"title": "Gemeinsames Fest", "starts_at": "2030-06-01T15:00", "mode": "in_person", "place": "Park", "organisers": [lid, hid], "is_public": true})).await;
+    app.created("/api/v1/events", json!({"title": "Treffen der Gruppe", "starts_at": "2030-06-02T15:00", "mode": "in_person", "place": "Saal", "organisers": [hid], "is_public": true})).await;
 
     let anonymous = crate::helpers::new_client();
     let get = |path: String| {
@@ -76,8 +61,8 @@ async fn unlisted_organisations_are_never_named_publicly(app: TestApp) {
 
     // HSDS: the online link of an offer held at the organisation's place
     // stays internal; an online offer's link is its URL.
-    post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Sprachcafé", "category": "language_course", "location_kind": "organisation", "online_link": "https://intern.example/raum-geheim", "is_public": true})).await;
-    post(&app, "/api/v1/offers", json!({"organisation_id": lid, "title": "Online-Beratung", "category": "counselling", "location_kind": "online", "online_link": "https://beratung.example/raum", "is_public": true})).await;
+    app.created("/api/v1/offers", json!({"organisation_id": lid, "title": "Sprachcafé", "category": "language_course", "location_kind": "organisation", "online_link": "https://intern.example/raum-geheim", "is_public": true})).await;
+    app.created("/api/v1/offers", json!({"organisation_id": lid, "title": "Online-Beratung", "category": "counselling", "location_kind": "online", "online_link": "https://beratung.example/raum", "is_public": true})).await;
     let services: Value = get("/api/v1/hsds/services".into())
         .await
         .json()

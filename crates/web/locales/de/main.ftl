@@ -1169,3 +1169,4 @@ rule-oparl-too-large = Die OParl-Schnittstelle hat eine zu große Antwort geschi
 rule-oparl-url-admin-only = Nur Administratorinnen und Administratoren können die Adresse des Ratsinformationssystems ändern. Der Abgleich läuft mit der eingerichteten Adresse.
 rule-diff-too-large = Die Fassungen sind zu lang, um sie Zeile für Zeile zu vergleichen. Bitte die Dateien herunterladen und vergleichen.
 rule-password-change-required = Dieses Konto muss zuerst sein Einmalpasswort ändern.
+rule-parameter-invalid = Dieser Wert ist hier nicht möglich.

@@ -53,6 +53,7 @@ error-401-text = Bitte melden Sie sich an.
 error-429-title = Zu viele Anfragen
 error-429-text = Bitte warten Sie einen Moment und versuchen Sie es dann erneut.
 error-csrf-text = Die Anfrage kam von einer fremden Seite und wurde deshalb abgelehnt. Öffnen Sie msohub direkt und versuchen Sie es erneut.
+error-parameter-invalid-text = Die Adresse enthält eine Angabe, die nicht verstanden wurde (zum Beispiel eine Zahl, wo keine steht). Bitte prüfen Sie den Link oder beginnen Sie auf der Startseite.
 field-languages = Sprachen
 api-docs-title = API-Dokumentation
 field-mode = Form

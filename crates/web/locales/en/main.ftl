@@ -1169,3 +1169,4 @@ rule-oparl-too-large = The OParl interface sent an answer that is too large (mor
 rule-oparl-url-admin-only = Only administrators can change the council information system's address. The import runs with the configured address.
 rule-diff-too-large = The versions are too long to compare line by line. Please download the files and compare them.
 rule-password-change-required = This account must change its one-time password first.
+rule-parameter-invalid = This value is not possible here.

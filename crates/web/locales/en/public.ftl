@@ -53,6 +53,7 @@ error-401-text = Please sign in.
 error-429-title = Too many requests
 error-429-text = Please wait a moment and try again.
 error-csrf-text = The request came from another site and was refused. Open msohub directly and try again.
+error-parameter-invalid-text = The address holds a value that could not be understood (for example, text where a number belongs). Please check the link or start from the home page.
 field-languages = Languages
 api-docs-title = API documentation
 field-mode = Mode

@@ -53,6 +53,7 @@ error-401-text = Lütfen giriş yapın.
 error-429-title = Çok fazla istek
 error-429-text = Lütfen biraz bekleyin ve sonra tekrar deneyin.
 error-csrf-text = İstek başka bir siteden geldiği için reddedildi. msohub sayfasını doğrudan açın ve tekrar deneyin.
+error-parameter-invalid-text = Adreste anlaşılamayan bir değer var (örneğin sayı olması gereken yerde metin). Lütfen bağlantıyı kontrol edin veya ana sayfadan başlayın.
 field-languages = Diller
 api-docs-title = API belgeleri
 field-mode = Biçim

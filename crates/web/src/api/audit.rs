@@ -7,7 +7,8 @@ use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
+use crate::query::Query;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use msohub_service::audit::AuditQuery;
@@ -50,9 +51,8 @@ pub(super) struct Params {
 pub(super) async fn audit_log(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
-    params: Result<Query<Params>, axum::extract::rejection::QueryRejection>,
+    Query(p): Query<Params>,
 ) -> Result<Response, ApiError> {
-    let Query(p) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let query = AuditQuery {
         after: p.after,
         before: p.before,

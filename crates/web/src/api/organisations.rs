@@ -242,11 +242,10 @@ pub(super) async fn put_logo(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    params: Result<axum::extract::Query<LogoParams>, axum::extract::rejection::QueryRejection>,
+    crate::query::Query(p): crate::query::Query<LogoParams>,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
     actor.require(msohub_domain::Permission::WriteStaffArea)?;
-    let axum::extract::Query(p) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let body = body.map_err(|e| {
         ApiError::new(
             e.status(),

@@ -8,7 +8,8 @@ use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
+use crate::query::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_service::people::{Person, PersonInput, PersonPage};
@@ -46,9 +47,8 @@ pub(super) struct ListParams {
 pub(super) async fn list(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
-    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    Query(p): Query<ListParams>,
 ) -> Result<Response, ApiError> {
-    let Query(p) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let page = state
         .services
         .list_persons(&actor, &p.q, p.cursor.as_deref(), p.limit.unwrap_or(50))

@@ -6,7 +6,8 @@
 use crate::auth::CurrentUser;
 use crate::routes::Routes;
 use crate::{AppState, WebError};
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
+use crate::query::Query;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use msohub_store::files::StoredFile;
