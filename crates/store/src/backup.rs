@@ -125,6 +125,12 @@ tables! {
     "import_profile" => import_profile,
     "import_upload" => import_upload,
     "auth_throttle" => auth_throttle,
+    "invitation" => invitation,
+    "sign_in_link" => sign_in_link,
+    "proposal" => proposal,
+    "idea" => idea,
+    "idea_link" => idea_link,
+    "meeting_response" => meeting_response,
     "audit_log" => audit_log,
 }
 

@@ -51,7 +51,7 @@ const REGISTER: &[(&str, &str)] = &[
         "app_user",
         "id:N email:P display_name:P role:P organisation_id:N password_hash:S must_change_password:N \
          disabled_at:P last_login_at:P totp_secret:S totp_enabled_at:P \
-         version:N created_at:N updated_at:N",
+         version:N created_at:N updated_at:N person_id:R language:P",
     ),
     (
         "attachment",
@@ -90,6 +90,21 @@ const REGISTER: &[(&str, &str)] = &[
     ),
     ("event_organiser", "event_id:N organisation_id:N position:N"),
     (
+        "idea",
+        "id:N title:F description:F participants:F support:F status:N outcome:F organisation_id:N \
+         person_id:R source:N version:N deleted_at:N created_at:N updated_at:N",
+    ),
+    ("idea_link", "idea_id:N record_type:N record_id:N"),
+    (
+        "invitation",
+        "id:N person_id:R organisation_id:N email:P language:P token_hash:S created_by:R \
+         created_at:N expires_at:N sent_at:N accepted_at:P revoked_at:N user_id:R version:N",
+    ),
+    (
+        "meeting_response",
+        "meeting_id:N person_id:R organisation_id:N answer:P stand_in_id:R answered_at:P",
+    ),
+    (
         "import_profile",
         "id:N entity:N name:N mapping:N on_match:N version:N created_at:N updated_at:N",
     ),
@@ -122,7 +137,7 @@ const REGISTER: &[(&str, &str)] = &[
     (
         "need",
         "id:N organisation_id:N category:N description:F source:N source_interaction_id:N status:N \
-         outcome:F version:N deleted_at:N created_at:N updated_at:N",
+         outcome:F version:N deleted_at:N created_at:N updated_at:N reported_by:R urgency:N",
     ),
     (
         "offer",
@@ -138,7 +153,8 @@ const REGISTER: &[(&str, &str)] = &[
          founding_year:N member_count:N origins:N languages:N topics:N target_groups:N street:N \
          postcode:N city:N district:N latitude:N longitude:N website:N email:P phone:P description:F \
          internal_notes:F public_fields:N is_public:N is_own_office:N assured_at:N search_text:N \
-         name_sort:N version:N deleted_at:N merged_into:N created_at:N updated_at:N logo_file_id:N",
+         name_sort:N version:N deleted_at:N merged_into:N created_at:N updated_at:N logo_file_id:N \
+         trusted:N",
     ),
     (
         "outbox",
@@ -154,6 +170,12 @@ const REGISTER: &[(&str, &str)] = &[
         "id:N given_name:P family_name:P email:P phone:P languages:P notes:F search_text:P name_sort:P \
          version:N deleted_at:N created_at:N updated_at:N",
     ),
+    (
+        "proposal",
+        "id:N entity:N action:N record_id:N organisation_id:N base_version:N changes:F before:F \
+         status:N message:F proposed_by:R person_id:R decided_by:R decided_at:N version:N \
+         created_at:N updated_at:N",
+    ),
     ("recovery_code", "id:N user_id:R code_hash:S used_at:N"),
     (
         "report_text",
@@ -168,6 +190,10 @@ const REGISTER: &[(&str, &str)] = &[
         "id:S user_id:R second_factor_pending:N created_at:P last_seen_at:P expires_at:N ip:P user_agent:P",
     ),
     ("setting", "key:N value:S updated_at:N"),
+    (
+        "sign_in_link",
+        "token_hash:S user_id:R created_at:P expires_at:N used_at:P",
+    ),
     (
         "stored_file",
         "id:N sha256:N content_type:N file_name:F size:N data:F created_at:N",
@@ -265,6 +291,7 @@ pub const ERASURE: &[TableErasure] = {
                 ("disabled_at", ACCOUNT),
                 ("last_login_at", ACCOUNT),
                 ("totp_enabled_at", ACCOUNT),
+                ("language", ACCOUNT),
             ],
         ),
         (
@@ -329,11 +356,44 @@ pub const ERASURE: &[TableErasure] = {
         ),
         ("meeting", "id", &[("minutes", Scrub)]),
         (
+            "meeting_response",
+            "meeting_id",
+            &[("answer", LINK), ("answered_at", LINK)],
+        ),
+        (
             "membership",
             "id",
             &[("role", Anonymised), ("from_date", LINK), ("to_date", LINK)],
         ),
         ("need", "id", &[("description", Scrub), ("outcome", Scrub)]),
+        (
+            "idea",
+            "id",
+            &[
+                ("title", Scrub),
+                ("description", Scrub),
+                ("participants", Scrub),
+                ("support", Scrub),
+                ("outcome", Scrub),
+            ],
+        ),
+        (
+            "invitation",
+            "id",
+            &[
+                ("email", Scrub),
+                (
+                    "language",
+                    Kept("the language an invitation was written in; says nothing of a person once the address is gone"),
+                ),
+                ("accepted_at", LINK),
+            ],
+        ),
+        (
+            "proposal",
+            "id",
+            &[("changes", Scrub), ("before", Scrub), ("message", Scrub)],
+        ),
         (
             "offer",
             "id",
@@ -432,6 +492,11 @@ pub const ERASURE: &[TableErasure] = {
             ],
         ),
         ("task", "id", &[("title", Scrub), ("notes", Scrub)]),
+        (
+            "sign_in_link",
+            "token_hash",
+            &[("created_at", ACCOUNT), ("used_at", ACCOUNT)],
+        ),
     ]
 };
 

@@ -20,6 +20,7 @@ pub mod migration;
 pub mod offers;
 pub mod organisations;
 pub mod people;
+pub mod portal;
 pub mod privacy;
 pub mod settings;
 pub mod targets;

@@ -112,6 +112,8 @@ versioned!(crate::entity::meeting::Model, meeting);
 versioned!(crate::entity::period::Model, period);
 versioned!(crate::entity::target::Model, target);
 versioned!(crate::entity::offer::Model, offer);
+versioned!(crate::entity::idea::Model, idea);
+versioned!(crate::entity::proposal::Model, proposal);
 
 /// [`versioned!`] for tables without `updated_at`.
 macro_rules! versioned_without_touch {
@@ -136,3 +138,5 @@ macro_rules! versioned_without_touch {
     };
 }
 pub(crate) use versioned_without_touch;
+
+versioned_without_touch!(crate::entity::invitation::Model, invitation);

@@ -21,6 +21,7 @@ mod m0012_events;
 mod m0013_offers;
 mod m0014_imports;
 mod m0015_auth_throttle;
+mod m0016_portal;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_offers::Migration),
             Box::new(m0014_imports::Migration),
             Box::new(m0015_auth_throttle::Migration),
+            Box::new(m0016_portal::Migration),
         ]
     }
 }
