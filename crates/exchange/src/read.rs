@@ -572,11 +572,17 @@ fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<(String, Grid), ReadError> 
     let mut cells = book
         .worksheet_cells_reader(&sheet)
         .map_err(|e| ReadError::Damaged(e.to_string()))?;
-    // The sheet's own declaration of its extent refuses an oversized sheet
-    // before any cell is read; the counts below hold when it lies.
+    // The sheet's own declaration of its extent refuses a sheet of too many
+    // rows or columns before any cell is read; the counts below hold when it
+    // lies. Cells are counted as they come, filled ones only: the reader
+    // streams, so empty cells cost nothing (unlike ODS, whose reader builds
+    // the whole rectangle).
     let declared = cells.dimensions();
     if declared.end != (0, 0) {
-        check_extent(declared.end.0 as u64 + 1, declared.end.1 as u64 + 1, limits)?;
+        check_extent(declared.end.0 as u64 + 1, declared.end.1 as u64 + 1, Limits {
+            max_cells: usize::MAX,
+            ..limits
+        })?;
     }
     let mut filled = 0usize;
     let mut grid: Grid = Vec::new();
