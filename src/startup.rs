@@ -127,7 +127,8 @@ impl Application {
         let mut services = Services::open(&database, true)
             .await?
             .with_policy(policy)
-            .with_outbound_allow(outbound_allow);
+            .with_outbound_allow(outbound_allow)
+            .with_public_url(&settings.public_url);
         let mut notices = Vec::new();
         if settings.demo {
             if services.has_data().await.map_err(StartupError::Demo)? {

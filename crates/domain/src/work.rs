@@ -52,7 +52,17 @@ code_enum!(
         Interaction = "interaction",
         Meeting = "meeting",
         Survey = "survey",
+        Portal = "portal",
         Other = "other",
+    }
+);
+
+code_enum!(
+    /// How soon a need should be met, as the organisation sees it.
+    NeedUrgency, "urgency" {
+        Low = "low",
+        Normal = "normal",
+        High = "high",
     }
 );
 
@@ -74,6 +84,18 @@ code_enum!(
         Need = "need",
         Person = "person",
         Meeting = "meeting",
+        Idea = "idea",
+    }
+);
+
+code_enum!(
+    /// How far an idea or joint project got.
+    IdeaStatus, "status" {
+        Proposed = "proposed",
+        UnderDiscussion = "under_discussion",
+        InProgress = "in_progress",
+        Realised = "realised",
+        NotPursued = "not_pursued",
     }
 );
 

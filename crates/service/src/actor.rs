@@ -24,6 +24,10 @@ pub struct Actor {
     pub must_change_password: bool,
     pub ip: Option<String>,
     pub via: Via,
+    /// A representative's person record.
+    pub person_id: Option<Uuid>,
+    /// The account's language (portal pages and e-mails).
+    pub language: String,
 }
 
 impl Actor {
@@ -38,6 +42,8 @@ impl Actor {
             must_change_password: false,
             ip: None,
             via: Via::Cli,
+            person_id: None,
+            language: "de".to_owned(),
         }
     }
 

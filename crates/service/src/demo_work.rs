@@ -222,7 +222,7 @@ impl Services {
                     source_interaction_id: i.id.to_string(),
                     status: status.into(),
                     outcome: outcome.into(),
-                    version: 0,
+                    ..NeedInput::default()
                 },
             )
             .await?;

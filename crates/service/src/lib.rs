@@ -23,6 +23,7 @@ pub mod events;
 pub mod export;
 pub mod geocode;
 pub mod hsds;
+pub mod ideas;
 pub mod import;
 pub mod interactions;
 pub mod mail;
@@ -35,6 +36,7 @@ pub mod organisations;
 pub mod outbound;
 mod patch;
 pub mod people;
+pub mod portal;
 pub mod privacy;
 mod publication;
 pub mod report;
@@ -67,6 +69,9 @@ pub struct Services {
     outbound_allow: std::sync::Arc<outbound::AllowList>,
     /// Sign-in attempts per key, one at a time (see `accounts`).
     attempt_locks: std::sync::Arc<accounts::KeyedLocks>,
+    /// Where people reach the app (for links in e-mails), without a
+    /// trailing slash.
+    public_url: std::sync::Arc<String>,
 }
 
 /// What `/healthz` reports.
@@ -89,6 +94,7 @@ impl Services {
             search: None,
             outbound_allow: std::sync::Arc::default(),
             attempt_locks: std::sync::Arc::default(),
+            public_url: std::sync::Arc::new("http://127.0.0.1:8080".to_owned()),
         })
     }
 
@@ -103,6 +109,16 @@ impl Services {
     pub fn with_outbound_allow(mut self, allow: outbound::AllowList) -> Services {
         self.outbound_allow = std::sync::Arc::new(allow);
         self
+    }
+
+    /// Where people reach the app, for links in e-mails.
+    pub fn with_public_url(mut self, url: &str) -> Services {
+        self.public_url = std::sync::Arc::new(url.trim_end_matches('/').to_owned());
+        self
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.public_url
     }
 
     pub fn policy(&self) -> &AuthPolicy {

@@ -177,6 +177,36 @@ impl Services {
         Ok(s)
     }
 
+    /// Queues a plain e-mail (no calendar file) in `tx`; the outbox worker
+    /// sends it (with retries) once SMTP is set up.
+    pub(crate) async fn enqueue_mail(
+        &self,
+        tx: &msohub_store::Tx,
+        to: &str,
+        subject: &str,
+        text: &str,
+    ) -> Result<(), Error> {
+        store::enqueue(
+            tx,
+            OutboxRow {
+                id: Uuid::now_v7(),
+                meeting_id: None,
+                to_address: to.to_owned(),
+                subject: subject.to_owned(),
+                body_text: text.to_owned(),
+                ics: String::new(),
+                status: "pending".into(),
+                attempts: 0,
+                last_error: String::new(),
+                next_attempt_at: Utc::now(),
+                sent_at: None,
+                created_at: Utc::now(),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Queues invitations (or, for a cancelled meeting, cancellations) in
     /// `tx`. `to`: the addresses; `None` means everyone invited before.
     pub(crate) async fn enqueue_invitations(
@@ -421,10 +451,21 @@ async fn send(
     };
     let calendar = ContentType::parse(&format!("text/calendar; method={method}; charset=UTF-8"))
         .map_err(|e| e.to_string())?;
-    let email = Message::builder()
+    let builder = Message::builder()
         .from(from)
         .to(to)
-        .subject(m.subject.clone())
+        .subject(m.subject.clone());
+    if m.ics.is_empty() {
+        let email = builder
+            .singlepart(SinglePart::plain(m.body_text.clone()))
+            .map_err(|e| e.to_string())?;
+        return mailer
+            .send(email)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+    }
+    let email = builder
         .multipart(
             MultiPart::mixed()
                 .singlepart(SinglePart::plain(m.body_text.clone()))

@@ -7,7 +7,7 @@ use crate::organisations::decode_cursor;
 use crate::{Actor, Error, FieldError, Services, audit};
 use chrono::{DateTime, Utc};
 use msohub_domain::Permission;
-use msohub_domain::work::{NeedSource, NeedStatus};
+use msohub_domain::work::{NeedSource, NeedStatus, NeedUrgency};
 use msohub_store::work::{self as store, NeedFilter, NeedRow};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -20,9 +20,13 @@ pub struct Need {
     /// A term of the `need_category` vocabulary.
     pub category: String,
     pub description: String,
-    /// interaction, meeting, survey, other
+    /// interaction, meeting, survey, portal, other
     pub source: String,
     pub source_interaction_id: Option<Uuid>,
+    /// low, normal, high
+    pub urgency: String,
+    /// Who reported it through the portal.
+    pub reported_by: Option<Ref>,
     /// open, in_progress, addressed, cannot_be_met
     pub status: String,
     /// What was done.
@@ -44,6 +48,7 @@ impl Need {
                 .source_interaction_id
                 .map(|i| i.to_string())
                 .unwrap_or_default(),
+            urgency: self.urgency.clone(),
             status: self.status.clone(),
             outcome: self.outcome.clone(),
             version: self.version,
@@ -60,6 +65,8 @@ pub struct NeedInput {
     pub source: String,
     /// The interaction the need was learnt in (with source `interaction`).
     pub source_interaction_id: String,
+    /// low, normal (the default), high
+    pub urgency: String,
     pub status: String,
     pub outcome: String,
     pub version: i32,
@@ -96,6 +103,7 @@ fn audit_view(r: &NeedRow) -> serde_json::Value {
         "description": r.description, "source": r.source,
         "source_interaction_id": r.source_interaction_id, "status": r.status,
         "outcome": r.outcome, "deleted": r.deleted_at.is_some(),
+        "urgency": r.urgency, "reported_by": r.reported_by,
     })
 }
 
@@ -150,6 +158,12 @@ impl Services {
         let status = NeedStatus::parse(&input.status)
             .map_err(|e| errors.push(FieldError::new(e.field, e.rule)))
             .ok();
+        let urgency = match input.urgency.trim() {
+            "" => Some(NeedUrgency::Normal),
+            raw => NeedUrgency::parse(raw)
+                .map_err(|e| errors.push(FieldError::new(e.field, e.rule)))
+                .ok(),
+        };
         let outcome = input.outcome.trim().to_owned();
         if matches!(
             status,
@@ -195,6 +209,8 @@ impl Services {
             },
             status: status.code().to_owned(),
             outcome,
+            urgency: urgency.unwrap_or(NeedUrgency::Normal).code().to_owned(),
+            reported_by: current.and_then(|c| c.reported_by),
             version: current.map_or(1, |c| c.version),
             deleted_at: current.and_then(|c| c.deleted_at),
             created_at: current.map_or(now, |c| c.created_at),
@@ -202,9 +218,11 @@ impl Services {
         })
     }
 
-    async fn assemble_needs(&self, rows: Vec<NeedRow>) -> Result<Vec<Need>, Error> {
+    pub(crate) async fn assemble_needs(&self, rows: Vec<NeedRow>) -> Result<Vec<Need>, Error> {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.organisation_id).collect();
         let names = msohub_store::organisations::names(self.store.conn(), &ids).await?;
+        let reporters: Vec<Uuid> = rows.iter().filter_map(|r| r.reported_by).collect();
+        let people = msohub_store::people::names(self.store.conn(), &reporters).await?;
         Ok(rows
             .into_iter()
             .map(|r| Need {
@@ -217,6 +235,11 @@ impl Services {
                 description: r.description,
                 source: r.source,
                 source_interaction_id: r.source_interaction_id,
+                urgency: r.urgency,
+                reported_by: r.reported_by.map(|id| Ref {
+                    id,
+                    name: people.get(&id).cloned().unwrap_or_default(),
+                }),
                 status: r.status,
                 outcome: r.outcome,
                 deleted: r.deleted_at.is_some(),
@@ -271,6 +294,23 @@ impl Services {
     pub async fn create_need(&self, actor: &Actor, input: &NeedInput) -> Result<Need, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let row = self.validate_need(input, None).await?;
+        self.insert_need(actor, row).await
+    }
+
+    /// A need reported by a person through the portal.
+    pub(crate) async fn create_need_reported(
+        &self,
+        actor: &Actor,
+        input: &NeedInput,
+        person: Uuid,
+    ) -> Result<Need, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let mut row = self.validate_need(input, None).await?;
+        row.reported_by = Some(person);
+        self.insert_need(actor, row).await
+    }
+
+    async fn insert_need(&self, actor: &Actor, row: NeedRow) -> Result<Need, Error> {
         let tx = self.store.begin().await?;
         let row = store::insert_need(&tx, row).await?;
         audit::record(

@@ -129,6 +129,10 @@ impl Services {
             "person" => msohub_store::people::find_person(c, id)
                 .await?
                 .map(|p| format!("{} {}", p.given_name, p.family_name)),
+            "idea" => msohub_store::portal::find_idea(c, id)
+                .await?
+                .filter(|i| i.deleted_at.is_none())
+                .map(|i| i.title),
             _ => None,
         })
     }

@@ -313,3 +313,30 @@ pub async fn own_office(c: &impl ConnectionTrait) -> Result<Vec<OrganisationRow>
         .all(c)
         .await?)
 }
+
+/// Whether an organisation is trusted: its representatives' changes are
+/// published at once (still recorded and shown to staff).
+pub async fn is_trusted(c: &impl ConnectionTrait, id: Uuid) -> Result<bool, Error> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let select = Query::select()
+        .column(Alias::new("trusted"))
+        .from(organisation::Entity)
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .to_owned();
+    Ok(match c.query_one(&select).await? {
+        Some(row) => row.try_get::<bool>("", "trusted")?,
+        None => false,
+    })
+}
+
+/// Marks an organisation trusted (or not).
+pub async fn set_trusted(c: &impl ConnectionTrait, id: Uuid, trusted: bool) -> Result<(), Error> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let update = Query::update()
+        .table(organisation::Entity)
+        .value(Alias::new("trusted"), trusted)
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .to_owned();
+    c.execute(&update).await?;
+    Ok(())
+}

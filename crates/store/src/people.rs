@@ -30,6 +30,18 @@ pub async fn find_persons(c: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<
 }
 
 /// Writes `row` if the stored version is still `row.version`.
+/// "Given Family" of the given persons.
+pub async fn names(
+    c: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, String>, Error> {
+    Ok(find_persons(c, ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, format!("{} {}", p.given_name, p.family_name)))
+        .collect())
+}
+
 pub async fn update_person(c: &impl ConnectionTrait, row: PersonRow) -> Result<PersonRow, Error> {
     crate::versioned::update_versioned(c, row).await
 }

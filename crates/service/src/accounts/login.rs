@@ -40,7 +40,7 @@ pub enum SessionState {
 /// once a minute is precise enough for a timeout counted in hours.
 const TOUCH_EVERY: i64 = 60;
 
-fn actor_of(row: &UserRow, via: Via, ip: Option<String>) -> Actor {
+pub(crate) fn actor_of(row: &UserRow, via: Via, ip: Option<String>) -> Actor {
     Actor {
         user_id: Some(row.id),
         email: row.email.clone(),
@@ -50,6 +50,8 @@ fn actor_of(row: &UserRow, via: Via, ip: Option<String>) -> Actor {
         must_change_password: row.must_change_password,
         ip,
         via,
+        person_id: row.person_id,
+        language: row.language.clone(),
     }
 }
 
@@ -64,6 +66,8 @@ fn anonymous(email: &str, ip: Option<String>) -> Actor {
         must_change_password: false,
         ip,
         via: Via::Session,
+        person_id: None,
+        language: "de".to_owned(),
     }
 }
 
@@ -145,16 +149,36 @@ impl Services {
                 .await?;
             return Ok(LoginOutcome::Disabled);
         }
-        let pending = row.totp_enabled_at.is_some();
-        let token = random_token(32);
         let tx = self.store.begin().await?;
         throttle::clear(&tx, &email_key, now).await?;
         throttle::clear(&tx, &pair_key, now).await?;
+        let outcome = self
+            .open_session(&tx, &row, &actor, ip, user_agent, "password")
+            .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(outcome)
+    }
+
+    /// Opens a session for an account whose first factor (password or
+    /// sign-in link) was right, inside `tx`: pending the second factor
+    /// when it has one.
+    pub(crate) async fn open_session(
+        &self,
+        tx: &msohub_store::Tx,
+        row: &UserRow,
+        actor: &Actor,
+        ip: Option<String>,
+        user_agent: Option<String>,
+        how: &str,
+    ) -> Result<LoginOutcome, Error> {
+        let now = Utc::now();
+        let pending = row.totp_enabled_at.is_some();
+        let token = random_token(32);
         if !pending {
-            users::set_last_login(&tx, row.id, now).await?;
+            users::set_last_login(tx, row.id, now).await?;
         }
         users::insert_session(
-            &tx,
+            tx,
             SessionRow {
                 id: digest(&token),
                 user_id: row.id,
@@ -172,14 +196,22 @@ impl Services {
         } else {
             "login"
         };
-        audit::record(&tx, &actor, "user", row.id, action, None, None).await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
+        audit::record(
+            tx,
+            actor,
+            "user",
+            row.id,
+            action,
+            None,
+            (how != "password").then(|| serde_json::json!({ "by": how })),
+        )
+        .await?;
         Ok(if pending {
             LoginOutcome::NeedsSecondFactor { token }
         } else {
             LoginOutcome::SignedIn {
                 token,
-                user: User::from(&row),
+                user: User::from(row),
             }
         })
     }

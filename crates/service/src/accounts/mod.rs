@@ -6,7 +6,7 @@
 //! refused; there is always at least one enabled admin; every change to an
 //! account is in the audit log, without secrets.
 
-mod login;
+pub(crate) mod login;
 mod tokens;
 mod users;
 

@@ -179,9 +179,13 @@ impl Services {
             display_name: user.display_name,
             role: user.role.parse().unwrap_or(Role::Auditor),
             organisation_id: user.organisation_id,
-            must_change_password: false,
+            // A token of an account that must change its password may do
+            // nothing either (the password was reset since it was made).
+            must_change_password: user.must_change_password,
             ip,
             via: Via::Token,
+            person_id: user.person_id,
+            language: user.language,
         }))
     }
 }

@@ -138,6 +138,8 @@ impl Services {
             version: 1,
             created_at: now,
             updated_at: now,
+            person_id: None,
+            language: "de".to_owned(),
         };
         let tx = self.store.begin().await?;
         let row = users::insert_user(&tx, row).await?;

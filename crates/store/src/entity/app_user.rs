@@ -20,6 +20,11 @@ pub struct Model {
     pub version: i32,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
+    /// A representative's person record (organisations follow from the
+    /// person's current affiliations).
+    pub person_id: Option<Uuid>,
+    /// The language of the portal and of e-mails to this account.
+    pub language: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,10 @@ pub struct Model {
     pub deleted_at: Option<ChronoDateTimeUtc>,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
+    /// The person who reported it through the portal.
+    pub reported_by: Option<Uuid>,
+    /// low, normal, high
+    pub urgency: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,128 @@
+//! The portal's e-mails in the six portal languages: the invitation, the
+//! sign-in link and the outcome of a proposal. Plain text, short, no
+//! jargon; the office's name signs them.
+
+/// (subject, text) of an invitation.
+pub fn invitation(lang: &str, office: &str, organisation: &str, name: &str, link: &str) -> (String, String) {
+    let (subject, body) = match lang {
+        "en" => (
+            "Your access to the portal of {office}",
+            "Hello {name},\n\n{office} invites you to keep the entry of {organisation} up to date yourself: your offers and events, your needs and ideas, and your answers to meeting invitations.\n\nOpen this link to set up your access (valid for 14 days, once):\n{link}\n\nIf you did not expect this e-mail, you can ignore it.\n\nKind regards\n{office}\n",
+        ),
+        "tr" => (
+            "{office} portalına erişiminiz",
+            "Merhaba {name},\n\n{office}, {organisation} kaydını kendiniz güncel tutmanız için sizi davet ediyor: teklifleriniz ve etkinlikleriniz, ihtiyaçlarınız ve fikirleriniz, toplantı davetlerine yanıtlarınız.\n\nErişiminizi oluşturmak için bu bağlantıyı açın (14 gün geçerli, tek kullanımlık):\n{link}\n\nBu e-postayı beklemiyorsanız dikkate almayabilirsiniz.\n\nSaygılarımızla\n{office}\n",
+        ),
+        "ar" => (
+            "وصولكم إلى بوابة {office}",
+            "مرحبًا {name}،\n\nيدعوكم {office} إلى تحديث بيانات {organisation} بأنفسكم: عروضكم وفعالياتكم، واحتياجاتكم وأفكاركم، وردودكم على دعوات الاجتماعات.\n\nافتحوا هذا الرابط لإنشاء وصولكم (صالح لمدة 14 يومًا ولمرة واحدة):\n{link}\n\nإذا لم تكونوا تتوقعون هذه الرسالة، يمكنكم تجاهلها.\n\nمع أطيب التحيات\n{office}\n",
+        ),
+        "ru" => (
+            "Ваш доступ к порталу {office}",
+            "Здравствуйте, {name}!\n\n{office} приглашает вас самостоятельно поддерживать запись {organisation} в актуальном состоянии: ваши предложения и мероприятия, потребности и идеи, ответы на приглашения на заседания.\n\nОткройте эту ссылку, чтобы настроить доступ (действует 14 дней, один раз):\n{link}\n\nЕсли вы не ждали этого письма, просто не обращайте на него внимания.\n\nС уважением\n{office}\n",
+        ),
+        "uk" => (
+            "Ваш доступ до порталу {office}",
+            "Вітаємо, {name}!\n\n{office} запрошує вас самостійно підтримувати запис {organisation} в актуальному стані: ваші пропозиції та заходи, потреби та ідеї, відповіді на запрошення на засідання.\n\nВідкрийте це посилання, щоб налаштувати доступ (діє 14 днів, один раз):\n{link}\n\nЯкщо ви не очікували цього листа, просто проігноруйте його.\n\nЗ повагою\n{office}\n",
+        ),
+        _ => (
+            "Ihr Zugang zum Portal von {office}",
+            "Guten Tag {name},\n\n{office} lädt Sie ein, den Eintrag von {organisation} selbst aktuell zu halten: Ihre Angebote und Veranstaltungen, Ihre Bedarfe und Ideen und Ihre Antworten auf Einladungen zu Sitzungen.\n\nÖffnen Sie diesen Link, um Ihren Zugang einzurichten (14 Tage gültig, einmal verwendbar):\n{link}\n\nWenn Sie diese E-Mail nicht erwartet haben, können Sie sie ignorieren.\n\nMit freundlichen Grüßen\n{office}\n",
+        ),
+    };
+    let fill = |t: &str| {
+        t.replace("{office}", office)
+            .replace("{organisation}", organisation)
+            .replace("{name}", name)
+            .replace("{link}", link)
+    };
+    (fill(subject), fill(body))
+}
+
+/// (subject, text) of a sign-in link.
+pub fn sign_in_link(lang: &str, office: &str, link: &str) -> (String, String) {
+    let (subject, body) = match lang {
+        "en" => (
+            "Your sign-in link for {office}",
+            "Hello,\n\nopen this link to sign in (valid for 15 minutes, once):\n{link}\n\nIf you did not ask for it, you can ignore this e-mail; nobody can sign in without the link.\n\n{office}\n",
+        ),
+        "tr" => (
+            "{office} için giriş bağlantınız",
+            "Merhaba,\n\ngiriş yapmak için bu bağlantıyı açın (15 dakika geçerli, tek kullanımlık):\n{link}\n\nBunu siz istemediyseniz bu e-postayı dikkate almayın; bağlantı olmadan kimse giriş yapamaz.\n\n{office}\n",
+        ),
+        "ar" => (
+            "رابط تسجيل الدخول إلى {office}",
+            "مرحبًا،\n\nافتحوا هذا الرابط لتسجيل الدخول (صالح لمدة 15 دقيقة ولمرة واحدة):\n{link}\n\nإذا لم تطلبوه، يمكنكم تجاهل هذه الرسالة؛ لا يمكن لأحد تسجيل الدخول دون الرابط.\n\n{office}\n",
+        ),
+        "ru" => (
+            "Ваша ссылка для входа в {office}",
+            "Здравствуйте!\n\nОткройте эту ссылку, чтобы войти (действует 15 минут, один раз):\n{link}\n\nЕсли вы её не запрашивали, не обращайте внимания на это письмо: без ссылки войти нельзя.\n\n{office}\n",
+        ),
+        "uk" => (
+            "Ваше посилання для входу до {office}",
+            "Вітаємо!\n\nВідкрийте це посилання, щоб увійти (діє 15 хвилин, один раз):\n{link}\n\nЯкщо ви його не запитували, проігноруйте цей лист: без посилання увійти неможливо.\n\n{office}\n",
+        ),
+        _ => (
+            "Ihr Anmeldelink für {office}",
+            "Guten Tag,\n\nöffnen Sie diesen Link, um sich anzumelden (15 Minuten gültig, einmal verwendbar):\n{link}\n\nWenn Sie ihn nicht angefordert haben, können Sie diese E-Mail ignorieren; ohne den Link kann sich niemand anmelden.\n\n{office}\n",
+        ),
+    };
+    let fill = |t: &str| t.replace("{office}", office).replace("{link}", link);
+    (fill(subject), fill(body))
+}
+
+/// (subject, text) telling a representative what became of their change.
+pub fn decided(
+    lang: &str,
+    office: &str,
+    what: &str,
+    accepted: bool,
+    message: &str,
+    link: &str,
+) -> (String, String) {
+    let (subject, yes, no, note) = match lang {
+        "en" => (
+            "Your change: {what}",
+            "{office} has published your change ({what}).",
+            "{office} has not taken over your change ({what}).",
+            "Message from the office:",
+        ),
+        "tr" => (
+            "Değişikliğiniz: {what}",
+            "{office} değişikliğinizi ({what}) yayınladı.",
+            "{office} değişikliğinizi ({what}) kabul etmedi.",
+            "Ofisin mesajı:",
+        ),
+        "ar" => (
+            "تعديلكم: {what}",
+            "نشر {office} تعديلكم ({what}).",
+            "لم يعتمد {office} تعديلكم ({what}).",
+            "رسالة من المكتب:",
+        ),
+        "ru" => (
+            "Ваше изменение: {what}",
+            "{office} опубликовал ваше изменение ({what}).",
+            "{office} не принял ваше изменение ({what}).",
+            "Сообщение от офиса:",
+        ),
+        "uk" => (
+            "Ваша зміна: {what}",
+            "{office} опублікував вашу зміну ({what}).",
+            "{office} не прийняв вашу зміну ({what}).",
+            "Повідомлення від офісу:",
+        ),
+        _ => (
+            "Ihre Änderung: {what}",
+            "{office} hat Ihre Änderung ({what}) veröffentlicht.",
+            "{office} hat Ihre Änderung ({what}) nicht übernommen.",
+            "Nachricht des Büros:",
+        ),
+    };
+    let fill = |t: &str| t.replace("{office}", office).replace("{what}", what);
+    let mut text = fill(if accepted { yes } else { no });
+    if !message.trim().is_empty() {
+        text.push_str(&format!("\n\n{note}\n{}", message.trim()));
+    }
+    text.push_str(&format!("\n\n{link}\n\n{office}\n"));
+    (fill(subject), text)
+}
