@@ -21,6 +21,15 @@ enum Access {
     Admin,
     /// The audit log: admins and auditors.
     Audit,
+    /// The portal: representatives of an organisation only.
+    Representative,
+    /// Staff area readers, and representatives for their own organisations'
+    /// records (the list answers only those).
+    ReadOwn,
+    /// Record writes that a representative makes as a proposal for their
+    /// own organisations (202 while it waits for review): staff writers
+    /// and representatives.
+    Propose,
 }
 
 const ROLES: [&str; 5] = ["anonymous", "admin", "staff", "representative", "auditor"];
@@ -33,6 +42,9 @@ fn allowed(access: Access, role: &str) -> bool {
         Access::Write => matches!(role, "admin" | "staff"),
         Access::Admin => role == "admin",
         Access::Audit => matches!(role, "admin" | "auditor"),
+        Access::Representative => role == "representative",
+        Access::ReadOwn => role != "anonymous",
+        Access::Propose => matches!(role, "admin" | "staff" | "representative"),
     }
 }
 
@@ -136,7 +148,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/attachments/{id}", Access::StaffArea),
     ("DELETE", "/api/v1/attachments/{id}", Access::Write),
     ("GET", "/api/v1/needs", Access::StaffArea),
-    ("POST", "/api/v1/needs", Access::Write),
+    ("POST", "/api/v1/needs", Access::Propose),
     ("GET", "/api/v1/needs/overview", Access::StaffArea),
     ("GET", "/api/v1/needs/{id}", Access::StaffArea),
     ("PATCH", "/api/v1/needs/{id}", Access::Write),
@@ -178,9 +190,9 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/api/v1/periods/{id}/report/diff", Access::StaffArea),
     ("GET", "/api/v1/events", Access::StaffArea),
-    ("POST", "/api/v1/events", Access::Write),
+    ("POST", "/api/v1/events", Access::Propose),
     ("GET", "/api/v1/events/{id}", Access::StaffArea),
-    ("PATCH", "/api/v1/events/{id}", Access::Write),
+    ("PATCH", "/api/v1/events/{id}", Access::Propose),
     ("DELETE", "/api/v1/events/{id}", Access::Write),
     ("GET", "/app/events", Access::StaffArea),
     ("GET", "/app/events/new", Access::Write),
@@ -352,14 +364,14 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/persons", Access::StaffArea),
     ("POST", "/api/v1/persons", Access::Write),
     ("GET", "/api/v1/persons/{id}", Access::StaffArea),
-    ("PATCH", "/api/v1/persons/{id}", Access::Write),
+    ("PATCH", "/api/v1/persons/{id}", Access::Propose),
     ("DELETE", "/api/v1/persons/{id}", Access::Write),
     ("POST", "/api/v1/persons/{id}/affiliations", Access::Write),
     ("POST", "/api/v1/persons/{id}/consents", Access::Write),
     ("GET", "/api/v1/organisations", Access::StaffArea),
     ("POST", "/api/v1/organisations", Access::Write),
     ("GET", "/api/v1/organisations/{id}", Access::StaffArea),
-    ("PATCH", "/api/v1/organisations/{id}", Access::Write),
+    ("PATCH", "/api/v1/organisations/{id}", Access::Propose),
     ("DELETE", "/api/v1/organisations/{id}", Access::Write),
     ("GET", "/api/v1/me", Access::SignedIn),
     ("POST", "/api/v1/account/password", Access::SignedIn),
@@ -378,11 +390,143 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/app/offers/{id}", Access::Write),
     ("POST", "/app/offers/{id}/delete", Access::Write),
     ("GET", "/api/v1/offers", Access::StaffArea),
-    ("POST", "/api/v1/offers", Access::Write),
+    ("POST", "/api/v1/offers", Access::Propose),
     ("GET", "/api/v1/offers/{id}", Access::StaffArea),
-    ("PATCH", "/api/v1/offers/{id}", Access::Write),
+    ("PATCH", "/api/v1/offers/{id}", Access::Propose),
     ("DELETE", "/api/v1/offers/{id}", Access::Write),
     // Last: signing out ends the session the other rows need.
+    // The portal. Its doors are public; everything behind them is for
+    // representatives (others get the portal's 403 page, the anonymous
+    // its sign-in page).
+    ("GET", "/portal", Access::Public),
+    ("GET", "/portal/", Access::Public),
+    ("GET", "/portal/{lang}/login", Access::Public),
+    ("POST", "/portal/{lang}/login", Access::Public),
+    ("POST", "/portal/{lang}/link", Access::Public),
+    ("GET", "/portal/{lang}/link/{token}", Access::Public),
+    ("GET", "/portal/{lang}/invitation/{token}", Access::Public),
+    ("POST", "/portal/{lang}/invitation/{token}", Access::Public),
+    ("GET", "/portal/{lang}", Access::Representative),
+    ("GET", "/portal/{lang}/", Access::Representative),
+    ("GET", "/portal/{lang}/entry", Access::Representative),
+    ("GET", "/portal/{lang}/entry/{id}", Access::Representative),
+    ("POST", "/portal/{lang}/entry/{id}", Access::Representative),
+    (
+        "GET",
+        "/portal/{lang}/entry/{id}/events/new",
+        Access::Representative,
+    ),
+    (
+        "POST",
+        "/portal/{lang}/entry/{id}/events",
+        Access::Representative,
+    ),
+    (
+        "GET",
+        "/portal/{lang}/entry/{id}/offers/new",
+        Access::Representative,
+    ),
+    (
+        "POST",
+        "/portal/{lang}/entry/{id}/offers",
+        Access::Representative,
+    ),
+    ("GET", "/portal/{lang}/events/{id}", Access::Representative),
+    ("POST", "/portal/{lang}/events/{id}", Access::Representative),
+    (
+        "POST",
+        "/portal/{lang}/events/{id}/cancel",
+        Access::Representative,
+    ),
+    ("GET", "/portal/{lang}/offers/{id}", Access::Representative),
+    ("POST", "/portal/{lang}/offers/{id}", Access::Representative),
+    (
+        "POST",
+        "/portal/{lang}/offers/{id}/end",
+        Access::Representative,
+    ),
+    (
+        "POST",
+        "/portal/{lang}/organisations/{id}/confirm",
+        Access::Representative,
+    ),
+    ("GET", "/portal/{lang}/needs", Access::Representative),
+    ("POST", "/portal/{lang}/needs", Access::Representative),
+    ("GET", "/portal/{lang}/ideas", Access::Representative),
+    ("POST", "/portal/{lang}/ideas", Access::Representative),
+    ("GET", "/portal/{lang}/meetings", Access::Representative),
+    (
+        "GET",
+        "/portal/{lang}/meetings/{id}",
+        Access::Representative,
+    ),
+    (
+        "POST",
+        "/portal/{lang}/meetings/{id}",
+        Access::Representative,
+    ),
+    ("GET", "/portal/{lang}/me", Access::Representative),
+    ("POST", "/portal/{lang}/me", Access::Representative),
+    ("GET", "/portal/{lang}/me/data.json", Access::Representative),
+    ("POST", "/portal/{lang}/me/consents", Access::Representative),
+    ("GET", "/api/v1/portal", Access::Representative),
+    (
+        "GET",
+        "/api/v1/portal/organisations/{id}",
+        Access::Representative,
+    ),
+    (
+        "POST",
+        "/api/v1/portal/organisations/{id}/confirm",
+        Access::Representative,
+    ),
+    ("GET", "/api/v1/portal/meetings", Access::Representative),
+    (
+        "GET",
+        "/api/v1/portal/meetings/{id}",
+        Access::Representative,
+    ),
+    (
+        "POST",
+        "/api/v1/portal/meetings/{id}/answer",
+        Access::Representative,
+    ),
+    ("GET", "/api/v1/portal/me", Access::Representative),
+    (
+        "PUT",
+        "/api/v1/portal/me/consents/{purpose}",
+        Access::Representative,
+    ),
+    ("GET", "/api/v1/portal/needs", Access::Representative),
+    ("GET", "/api/v1/portal/ideas", Access::Representative),
+    // The office's side of the portal: invitations, the review of
+    // proposals, ideas, the members' answers, trusted organisations.
+    ("GET", "/api/v1/invitations", Access::StaffArea),
+    ("POST", "/api/v1/invitations", Access::Write),
+    ("POST", "/api/v1/invitations/{id}/resend", Access::Write),
+    ("POST", "/api/v1/invitations/{id}/revoke", Access::Write),
+    ("GET", "/api/v1/proposals", Access::ReadOwn),
+    ("GET", "/api/v1/proposals/{id}", Access::ReadOwn),
+    ("POST", "/api/v1/proposals/{id}/accept", Access::Write),
+    ("POST", "/api/v1/proposals/{id}/reject", Access::Write),
+    ("GET", "/api/v1/ideas", Access::StaffArea),
+    ("POST", "/api/v1/ideas", Access::Propose),
+    ("GET", "/api/v1/ideas/{id}", Access::StaffArea),
+    ("PATCH", "/api/v1/ideas/{id}", Access::Write),
+    ("DELETE", "/api/v1/ideas/{id}", Access::Write),
+    ("GET", "/api/v1/meetings/{id}/answers", Access::StaffArea),
+    ("PUT", "/api/v1/organisations/{id}/trusted", Access::Write),
+    ("GET", "/app/review", Access::StaffArea),
+    ("GET", "/app/review/{id}", Access::StaffArea),
+    ("POST", "/app/review/{id}/accept", Access::Write),
+    ("POST", "/app/review/{id}/reject", Access::Write),
+    ("GET", "/app/ideas", Access::StaffArea),
+    ("GET", "/app/ideas/new", Access::Write),
+    ("GET", "/app/ideas/{id}", Access::StaffArea),
+    ("GET", "/app/ideas/{id}/edit", Access::Write),
+    ("POST", "/app/ideas", Access::Write),
+    ("POST", "/app/ideas/{id}", Access::Write),
+    ("POST", "/app/ideas/{id}/delete", Access::Write),
     ("POST", "/logout", Access::Public),
 ];
 
@@ -417,6 +561,8 @@ fn concrete(template: &str, user_id: &str) -> String {
         .replace("{lang}", "de")
         .replace("/users/{id}", &format!("/users/{user_id}"))
         .replace("{secret}", &"ab".repeat(24))
+        .replace("{token}", &"ab".repeat(24))
+        .replace("{purpose}", "directory")
         .replace("{vocabulary}", "topic")
         .replace("{number}", "1")
         .replace("{entity}", "organisations")
@@ -433,7 +579,7 @@ fn denied(response: &reqwest::Response) -> bool {
         .headers()
         .get("location")
         .and_then(|l| l.to_str().ok())
-        .is_some_and(|l| l.starts_with("/login?next="));
+        .is_some_and(|l| l.starts_with("/login?next=") || l.starts_with("/portal/de/login?next="));
     status == 403
         || (status == 401 && response.headers().contains_key("www-authenticate"))
         || (status == 303 && to_login)
@@ -450,13 +596,21 @@ async fn each_role_gets_exactly_its_routes(app: TestApp) {
         .unwrap()
         .id
         .to_string();
-    let mut failures = Vec::new();
+    // Everyone signs in first: the routes below include the sign-in forms,
+    // whose attempts count against this client address.
+    let mut clients = Vec::new();
     for role in ROLES {
-        let client = if role == "anonymous" {
-            new_client()
-        } else {
-            app.signed_in(role).await.0
-        };
+        clients.push(match role {
+            "anonymous" => new_client(),
+            // A real representative: a person of an organisation who
+            // accepted an invitation (an account of the role alone is not
+            // let into the portal).
+            "representative" => app.representative("Matrix e.V.").await.client,
+            _ => app.signed_in(role).await.0,
+        });
+    }
+    let mut failures = Vec::new();
+    for (role, client) in ROLES.into_iter().zip(clients) {
         for (method, template, access) in MATRIX {
             let path = concrete(template, &target_id);
             let request = client.request(method.parse().unwrap(), app.url(&path));

@@ -16,14 +16,18 @@ on_both_databases!(
 
 async fn public_bodies_have_a_feed_and_internal_ones_a_secret_address(app: TestApp) {
     app.sign_in("staff").await;
-    let public = app.created("/api/v1/bodies",
-        json!({"name": "Integrationsrat", "kind": "integration_council", "is_public": true}),
-    )
-    .await;
-    let internal = app.created("/api/v1/bodies",
-        json!({"name": "Arbeitskreis intern", "kind": "working_group"}),
-    )
-    .await;
+    let public = app
+        .created(
+            "/api/v1/bodies",
+            json!({"name": "Integrationsrat", "kind": "integration_council", "is_public": true}),
+        )
+        .await;
+    let internal = app
+        .created(
+            "/api/v1/bodies",
+            json!({"name": "Arbeitskreis intern", "kind": "working_group"}),
+        )
+        .await;
     let mut ids = Vec::new();
     for b in [&public, &internal] {
         let m = app.created("/api/v1/meetings", json!({"body_id": b["id"], "title": "Sitzung", "starts_at": "2026-12-10T18:00", "mode": "in_person", "status": "planned", "place": "Rathaus"})).await;
@@ -99,7 +103,6 @@ async fn public_bodies_have_a_feed_and_internal_ones_a_secret_address(app: TestA
     );
 }
 
-
 async fn me(app: &TestApp) -> String {
     app.get("/api/v1/me").await.json::<Value>().await.unwrap()["id"]
         .as_str()
@@ -109,14 +112,18 @@ async fn me(app: &TestApp) -> String {
 
 /// An organisation with one person who speaks for it.
 async fn org_with_person(app: &TestApp, name: &str, email: Option<&str>) -> (String, String) {
-    let org = app.created("/api/v1/organisations",
-        json!({"name": name, "kind": "mso"}),
-    )
-    .await;
-    let person = app.created("/api/v1/persons",
-        json!({"given_name": "Vertretung", "family_name": name, "email": email.unwrap_or("")}),
-    )
-    .await;
+    let org = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": name, "kind": "mso"}),
+        )
+        .await;
+    let person = app
+        .created(
+            "/api/v1/persons",
+            json!({"given_name": "Vertretung", "family_name": name, "email": email.unwrap_or("")}),
+        )
+        .await;
     (
         org["id"].as_str().unwrap().to_owned(),
         person["id"].as_str().unwrap().to_owned(),
@@ -270,10 +277,12 @@ async fn a_working_group_meets_and_seven_organisations_are_represented(app: Test
 
 async fn bad_meetings_and_stale_attendance_change_nothing(app: TestApp) {
     app.sign_in("staff").await;
-    let body = app.created("/api/v1/bodies",
-        json!({"name": "Integrationsrat", "kind": "integration_council"}),
-    )
-    .await;
+    let body = app
+        .created(
+            "/api/v1/bodies",
+            json!({"name": "Integrationsrat", "kind": "integration_council"}),
+        )
+        .await;
     let bid = body["id"].as_str().unwrap();
     for (input, field, rule) in [
         (
@@ -391,12 +400,15 @@ async fn bad_meetings_and_stale_attendance_change_nothing(app: TestApp) {
 async fn the_office_attendance_rate_at_the_council_and_staff_memberships(app: TestApp) {
     app.sign_in("staff").await;
     let my_id = me(&app).await;
-    let council = app.created("/api/v1/bodies",
-        json!({"name": "Integrationsrat der Stadt Lindenau", "kind": "integration_council"}),
-    )
-    .await;
+    let council = app
+        .created(
+            "/api/v1/bodies",
+            json!({"name": "Integrationsrat der Stadt Lindenau", "kind": "integration_council"}),
+        )
+        .await;
     let cid = council["id"].as_str().unwrap();
-    app.created(&format!("/api/v1/bodies/{cid}/members"),
+    app.created(
+        &format!("/api/v1/bodies/{cid}/members"),
         json!({"user_id": my_id, "role": "office_representative", "from": "2020-08-01"}),
     )
     .await;
@@ -422,15 +434,19 @@ async fn the_office_attendance_rate_at_the_council_and_staff_memberships(app: Te
     );
 
     // A staff member sat on a research project's advisory group until a date.
-    let advisory = app.created("/api/v1/bodies",
-        json!({"name": "Beirat Forschungsprojekt", "kind": "advisory_group"}),
-    )
-    .await;
+    let advisory = app
+        .created(
+            "/api/v1/bodies",
+            json!({"name": "Beirat Forschungsprojekt", "kind": "advisory_group"}),
+        )
+        .await;
     let aid = advisory["id"].as_str().unwrap();
-    let m = app.created(&format!("/api/v1/bodies/{aid}/members"),
-        json!({"user_id": my_id, "role": "member", "from": "2019-01-01"}),
-    )
-    .await;
+    let m = app
+        .created(
+            &format!("/api/v1/bodies/{aid}/members"),
+            json!({"user_id": my_id, "role": "member", "from": "2019-01-01"}),
+        )
+        .await;
     let r = app
         .client
         .delete(app.url(&format!(
@@ -464,10 +480,12 @@ async fn the_office_attendance_rate_at_the_council_and_staff_memberships(app: Te
 async fn invitations_updates_and_cancellations_arrive_by_mail(app: TestApp) {
     app.sign_in("admin").await;
     let my_id = me(&app).await;
-    let body = app.created("/api/v1/bodies",
-        json!({"name": "Arbeitskreis MSO", "kind": "working_group"}),
-    )
-    .await;
+    let body = app
+        .created(
+            "/api/v1/bodies",
+            json!({"name": "Arbeitskreis MSO", "kind": "working_group"}),
+        )
+        .await;
     let bid = body["id"].as_str().unwrap();
     let (org_a, pa) = org_with_person(
         &app,
@@ -479,7 +497,8 @@ async fn invitations_updates_and_cancellations_arrive_by_mail(app: TestApp) {
         org_with_person(&app, "Elternverein Jasmin", Some("info@jasmin.example")).await;
     let (org_c, pc) = org_with_person(&app, "Ohne Adresse e.V.", None).await;
     for (o, p) in [(&org_a, &pa), (&org_b, &pb), (&org_c, &pc)] {
-        app.created(&format!("/api/v1/bodies/{bid}/members"),
+        app.created(
+            &format!("/api/v1/bodies/{bid}/members"),
             json!({"person_id": p, "on_behalf_of": o, "role": "member"}),
         )
         .await;

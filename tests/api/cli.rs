@@ -242,7 +242,7 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
             &url,
         ]));
         assert!(ok, "{stderr}");
-        assert!(stdout.contains("backup of 37 tables"), "{stdout}");
+        assert!(stdout.contains("backup of 43 tables"), "{stdout}");
         let target = format!("sqlite://{}/restored.db", dir.path().display());
         let (ok, stdout, stderr) = run(msohub().args([
             "restore",

@@ -11,7 +11,6 @@ on_both_databases!(
     the_directory_speaks_six_languages_and_survives_odd_input
 );
 
-
 async fn public(app: &TestApp, path: &str) -> (u16, String) {
     let r = reqwest::Client::new()
         .get(app.url(path))
@@ -39,16 +38,20 @@ async fn the_directory_finds_only_what_is_public(app: TestApp) {
         "latitude": 51.05, "longitude": 13.74, "topics": ["education"], "target_groups": ["families"],
         "internal_notes": "Notiz GEHEIM"})).await;
     // Listed, but shows neither description nor address.
-    let quiet = app.created("/api/v1/organisations",
-        json!({"name": "Ruhiger Verein", "kind": "mso", "is_public": true,
+    let quiet = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Ruhiger Verein", "kind": "mso", "is_public": true,
         "public_parts": [], "description": "Zauberwort steht nur intern", "district": "Nordstadt",
         "latitude": 51.0, "longitude": 13.0}),
-    )
-    .await;
-    let hidden = app.created("/api/v1/organisations",
-        json!({"name": "Stiller Kreis GEHEIM", "kind": "mso", "is_public": false}),
-    )
-    .await;
+        )
+        .await;
+    let hidden = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Stiller Kreis GEHEIM", "kind": "mso", "is_public": false}),
+        )
+        .await;
     let lid = listed["id"].as_str().unwrap();
     let cafe = app.created("/api/v1/offers", json!({"organisation_id": lid, "title": "Elterncafé", "category": "parents",
         "description": "Austausch bei Tee.", "languages": ["ar", "de"], "target_groups": ["families"],
@@ -65,7 +68,8 @@ async fn the_directory_finds_only_what_is_public(app: TestApp) {
         "cost_kind": "free", "location_kind": "organisation", "status": "active", "is_public": true})).await;
     app.created("/api/v1/events", json!({"title": "Elternabend im Frühling", "starts_at": "2031-03-14T18:00",
         "mode": "in_person", "place": "Lindenstraße 4", "organisers": [lid], "languages": ["de", "ar"], "is_public": true})).await;
-    app.created("/api/v1/events",
+    app.created(
+        "/api/v1/events",
         json!({"title": "Klausur GEHEIM", "starts_at": "2031-03-20T18:00",
         "mode": "in_person", "place": "Büro", "organisers": [lid], "is_public": false}),
     )
@@ -307,10 +311,12 @@ on_both_databases!(public_pages_come_from_a_cache_that_the_change_feed_empties);
 /// the new state.
 async fn public_pages_come_from_a_cache_that_the_change_feed_empties(app: TestApp) {
     app.sign_in("staff").await;
-    let org = app.created("/api/v1/organisations",
-        json!({"name": "Cafeteria Sonnenblume", "kind": "mso", "is_public": true}),
-    )
-    .await;
+    let org = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Cafeteria Sonnenblume", "kind": "mso", "is_public": true}),
+        )
+        .await;
     // Let the follower apply the write, so the next render is the one kept.
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
     let anon = reqwest::Client::builder().gzip(false).build().unwrap();

@@ -13,7 +13,6 @@ on_both_databases!(
     public_events_are_in_the_calendar_feeds_and_private_ones_are_not,
 );
 
-
 fn rules(v: &Value) -> Vec<(String, String)> {
     v["errors"]
         .as_array()
@@ -32,10 +31,12 @@ fn rules(v: &Value) -> Vec<(String, String)> {
 
 async fn events_are_recorded_checked_and_listed(app: TestApp) {
     app.sign_in("staff").await;
-    let (_, org) = app.post_json("/api/v1/organisations",
-        json!({"name": "Kulturverein Anatolien", "kind": "mso"}),
-    )
-    .await;
+    let (_, org) = app
+        .post_json(
+            "/api/v1/organisations",
+            json!({"name": "Kulturverein Anatolien", "kind": "mso"}),
+        )
+        .await;
     let oid = org["id"].as_str().unwrap().to_owned();
     let (status, e) = app.post_json("/api/v1/events", json!({"title": "Sommerfest", "starts_at": "2030-07-04T15:00", "ends_at": "2030-07-05T22:00", "mode": "hybrid", "place": "Bürgerpark", "online_link": "https://stream.example/fest", "organisers": [oid], "languages": ["de", "tr"], "is_public": true})).await;
     assert_eq!(status, 201, "{e}");
@@ -220,14 +221,18 @@ async fn the_office_s_events_count_and_are_reported(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let (_, office) = app.post_json("/api/v1/organisations",
-        json!({"name": "KI Lindenau", "kind": "public_body"}),
-    )
-    .await;
-    let (_, mso) = app.post_json("/api/v1/organisations",
-        json!({"name": "Elternverein", "kind": "mso"}),
-    )
-    .await;
+    let (_, office) = app
+        .post_json(
+            "/api/v1/organisations",
+            json!({"name": "KI Lindenau", "kind": "public_body"}),
+        )
+        .await;
+    let (_, mso) = app
+        .post_json(
+            "/api/v1/organisations",
+            json!({"name": "Elternverein", "kind": "mso"}),
+        )
+        .await;
     for (title, day, organiser, status) in [
         (
             "Verleihung des Integrationspreises",
@@ -241,10 +246,12 @@ async fn the_office_s_events_count_and_are_reported(app: TestApp) {
         let (s, v) = app.post_json("/api/v1/events", json!({"title": title, "starts_at": format!("{day}T18:00"), "mode": "in_person", "place": "Rathaus", "organisers": [organiser["id"]], "status": status, "cancel_reason": "Pandemie"})).await;
         assert_eq!(s, 201, "{v}");
     }
-    let (_, period) = app.post_json("/api/v1/periods",
-        json!({"kind": "school_year", "year": "2020"}),
-    )
-    .await;
+    let (_, period) = app
+        .post_json(
+            "/api/v1/periods",
+            json!({"kind": "school_year", "year": "2020"}),
+        )
+        .await;
     let pid = period["id"].as_str().unwrap();
     let (_, all) = app.post_json("/api/v1/targets", json!({"period_id": pid, "number": "1", "title": "Veranstaltungen", "metric": "events_held", "wanted": "2"})).await;
     assert_eq!(all["actual"], 2.0);
@@ -274,14 +281,18 @@ async fn the_office_s_events_count_and_are_reported(app: TestApp) {
 
 async fn public_events_are_in_the_calendar_feeds_and_private_ones_are_not(app: TestApp) {
     app.sign_in("staff").await;
-    let (_, listed) = app.post_json("/api/v1/organisations",
-        json!({"name": "Frauenverein Jasmin", "kind": "mso", "is_public": true}),
-    )
-    .await;
-    let (_, hidden) = app.post_json("/api/v1/organisations",
-        json!({"name": "Interner Kreis", "kind": "mso", "is_public": false}),
-    )
-    .await;
+    let (_, listed) = app
+        .post_json(
+            "/api/v1/organisations",
+            json!({"name": "Frauenverein Jasmin", "kind": "mso", "is_public": true}),
+        )
+        .await;
+    let (_, hidden) = app
+        .post_json(
+            "/api/v1/organisations",
+            json!({"name": "Interner Kreis", "kind": "mso", "is_public": false}),
+        )
+        .await;
     let (_, fest) = app.post_json("/api/v1/events", json!({"title": "Frühlingsfest; mit Musik, Tanz", "starts_at": "2030-05-01T15:00", "ends_at": "2030-05-01T19:30", "mode": "in_person", "place": "Bürgerpark", "organisers": [listed["id"]], "category": "culture", "is_public": true, "registration_link": "https://anmeldung.example/fest"})).await;
     let (_, private_event) = app.post_json("/api/v1/events", json!({"title": "Vorstandssitzung GEHEIM", "starts_at": "2030-05-02T18:00", "mode": "in_person", "place": "Büro", "organisers": [listed["id"]], "is_public": false})).await;
     app.post_json("/api/v1/events", json!({"title": "Treffen GEHEIM", "starts_at": "2030-05-03T18:00", "mode": "in_person", "place": "Büro", "organisers": [hidden["id"]], "is_public": false})).await;

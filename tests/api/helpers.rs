@@ -166,6 +166,15 @@ pub struct TestApp {
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
+/// A signed-in representative of one organisation (see
+/// [`TestApp::representative`]).
+pub struct Representative {
+    pub client: reqwest::Client,
+    pub email: String,
+    pub organisation_id: uuid::Uuid,
+    pub person_id: uuid::Uuid,
+}
+
 /// The password every fixture account gets.
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -279,6 +288,71 @@ impl TestApp {
         let response = self.login_with(&client, &email, PASSWORD).await;
         assert_eq!(response.status(), 303, "sign-in of {email}");
         (client, email)
+    }
+
+    /// A representative as the portal knows them: an organisation, a
+    /// person with an e-mail address and a current affiliation, invited by
+    /// staff and accepted with a password and the terms. The client is
+    /// signed in (accepting signs in).
+    pub async fn representative(&self, organisation: &str) -> Representative {
+        let cli = msohub_service::Actor::cli();
+        let org = self
+            .services
+            .create_organisation(
+                &cli,
+                &msohub_service::organisations::OrganisationInput {
+                    name: organisation.to_owned(),
+                    kind: "mso".to_owned(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("fixture organisation");
+        let email = format!(
+            "vertretung-{}@ki-test.example",
+            uuid::Uuid::now_v7().simple()
+        );
+        let person = self
+            .services
+            .create_person(
+                &cli,
+                &msohub_service::people::PersonInput {
+                    given_name: "Leyla".to_owned(),
+                    family_name: "Aydın".to_owned(),
+                    email: email.clone(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("fixture person");
+        self.services
+            .add_affiliation(&cli, person.id, org.id, "Vorsitzende", "2020-01-01", "")
+            .await
+            .expect("fixture affiliation");
+        let invitation = self
+            .services
+            .invite_representative(&cli, person.id, org.id)
+            .await
+            .expect("fixture invitation");
+        let link = invitation.link.expect("no mail server: the link is shown");
+        let path = link
+            .find("/portal/")
+            .map(|i| link[i..].to_owned())
+            .expect("a portal link");
+        let client = new_client();
+        let r = client
+            .post(self.url(&path))
+            .form(&[("password", PASSWORD), ("accept", "on")])
+            .send()
+            .await
+            .expect("request answered");
+        assert_eq!(r.status(), 303, "accepting the invitation");
+        Representative {
+            client,
+            email,
+            organisation_id: org.id,
+            person_id: person.id,
+        }
     }
 
     /// Lets the server's outbound requests reach loopback (where the tests'

@@ -7,16 +7,17 @@ use serde_json::{Value, json};
 
 on_both_databases!(the_hsds_export_holds_only_public_data);
 
-
 async fn the_hsds_export_holds_only_public_data(app: TestApp) {
     app.sign_in("staff").await;
     let listed = app.created("/api/v1/organisations", json!({"name": "Elternverein Jasmin", "kind": "mso", "is_public": true,
         "public_parts": ["description", "address", "languages"], "description": "Wir beraten Eltern.", "street": "Lindenstraße 4",
         "postcode": "01067", "city": "Lindenau", "email": "vorstand-privat@jasmin.example", "phone": "0351 123456", "languages": ["ar", "de"]})).await;
-    let hidden = app.created("/api/v1/organisations",
-        json!({"name": "Stiller Kreis GEHEIM", "kind": "mso", "is_public": false}),
-    )
-    .await;
+    let hidden = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Stiller Kreis GEHEIM", "kind": "mso", "is_public": false}),
+        )
+        .await;
     let lid = listed["id"].as_str().unwrap();
     let cafe = app.created("/api/v1/offers", json!({"organisation_id": lid, "title": "Elterncafé", "category": "parents", "languages": ["ar", "de"],
         "cost_kind": "amount", "cost_text": "1 € pro Treffen", "location_kind": "other", "street": "Marktplatz 1", "postcode": "01067", "city": "Lindenau",

@@ -218,7 +218,10 @@ async fn organisations_import_all_or_nothing_and_match_existing(app: TestApp) {
         .unwrap();
     let items = audit["items"].as_array().expect("the audit log answers");
     assert!(items.len() >= 3, "{audit}");
-    assert!(items.iter().all(|e| e["entity_type"] == "import"), "{audit}");
+    assert!(
+        items.iter().all(|e| e["entity_type"] == "import"),
+        "{audit}"
+    );
 }
 
 on_both_databases!(spreadsheets_profiles_and_other_record_types_import);

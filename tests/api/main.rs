@@ -32,6 +32,7 @@ mod openapi;
 mod organisations;
 mod pages;
 mod persons;
+mod portal;
 mod privacy;
 mod security;
 mod settings;

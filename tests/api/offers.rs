@@ -14,13 +14,9 @@ on_both_databases!(
     demo_offers_and_the_published_figure,
 );
 
-
-
 async fn organisation(app: &TestApp, name: &str, kind: &str) -> String {
-    app.created("/api/v1/organisations",
-        json!({"name": name, "kind": kind}),
-    )
-    .await["id"]
+    app.created("/api/v1/organisations", json!({"name": name, "kind": kind}))
+        .await["id"]
         .as_str()
         .unwrap()
         .to_owned()
@@ -164,7 +160,8 @@ async fn offers_are_created_through_the_api_and_the_form_and_filtered(app: TestA
     assert_eq!(page.texts("#offers li a"), vec!["Offene Sprechstunde"]);
 
     // One more: online, public, women.
-    app.created("/api/v1/offers",
+    app.created(
+        "/api/v1/offers",
         json!({"organisation_id": verein, "title": "Frauentreff online", "category": "women",
             "location_kind": "online", "online_link": "https://treff.example.org/raum",
             "is_public": true, "valid_to": "2025-06-30", "valid_from": "2025-01-01"}),
@@ -175,14 +172,18 @@ async fn offers_are_created_through_the_api_and_the_form_and_filtered(app: TestA
     let all = app.get_json("/api/v1/offers").await;
     assert_eq!(all["total"], 3);
     assert_eq!(all["next_cursor"], Value::Null);
-    let by_org = app.get_json(&format!("/api/v1/offers?organisation={verein}")).await;
+    let by_org = app
+        .get_json(&format!("/api/v1/offers?organisation={verein}"))
+        .await;
     assert_eq!(
         titles(&by_org),
         vec!["Frauentreff online", "Sprachcafé Deutsch–Türkisch"]
     );
     let paused = app.get_json("/api/v1/offers?status=paused").await;
     assert_eq!(titles(&paused), vec!["Offene Sprechstunde"]);
-    let two = app.get_json("/api/v1/offers?status=paused&status=active").await;
+    let two = app
+        .get_json("/api/v1/offers?status=paused&status=active")
+        .await;
     assert_eq!(two["total"], 3);
     let women = app.get_json("/api/v1/offers?category=women").await;
     assert_eq!(titles(&women), vec!["Frauentreff online"]);
@@ -194,14 +195,20 @@ async fn offers_are_created_through_the_api_and_the_form_and_filtered(app: TestA
     assert_eq!(titles(&text), vec!["Sprachcafé Deutsch–Türkisch"]);
     let translated = app.get_json("/api/v1/offers?q=kafesi").await;
     assert_eq!(translated["total"], 1);
-    let kinds = app.get_json("/api/v1/offers?organisation_kind=public_body").await;
+    let kinds = app
+        .get_json("/api/v1/offers?organisation_kind=public_body")
+        .await;
     assert_eq!(titles(&kinds), vec!["Offene Sprechstunde"]);
-    let in_2025 = app.get_json("/api/v1/offers?from=2025-03-01&to=2025-04-01").await;
+    let in_2025 = app
+        .get_json("/api/v1/offers?from=2025-03-01&to=2025-04-01")
+        .await;
     assert_eq!(titles(&in_2025), vec!["Frauentreff online"]);
     let page1 = app.get_json("/api/v1/offers?limit=2").await;
     assert_eq!(page1["items"].as_array().unwrap().len(), 2);
     let cursor = page1["next_cursor"].as_str().unwrap().to_owned();
-    let page2 = app.get_json(&format!("/api/v1/offers?limit=2&cursor={cursor}")).await;
+    let page2 = app
+        .get_json(&format!("/api/v1/offers?limit=2&cursor={cursor}"))
+        .await;
     assert_eq!(page2["items"].as_array().unwrap().len(), 1);
     assert_eq!(page2["next_cursor"], Value::Null);
     let r = app.get("/api/v1/offers?status=running").await;
@@ -427,7 +434,10 @@ async fn a_stale_version_changes_nothing_and_deletes_are_soft(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
-    assert_eq!(app.get_json(&path).await["title"], "Beratung für Geflüchtete");
+    assert_eq!(
+        app.get_json(&path).await["title"],
+        "Beratung für Geflüchtete"
+    );
 
     // A stale form: shows the current record, overwrites nothing.
     let r = app
@@ -498,7 +508,10 @@ async fn a_stale_version_changes_nothing_and_deletes_are_soft(app: TestApp) {
     assert_eq!(gone["deleted"], true);
     assert_eq!(gone["title"], "Beratung für Geflüchtete aus der Ukraine");
     assert_eq!(app.get_json("/api/v1/offers").await["total"], 0);
-    assert_eq!(app.get_json("/api/v1/offers?deleted=true").await["total"], 1);
+    assert_eq!(
+        app.get_json("/api/v1/offers?deleted=true").await["total"],
+        1
+    );
     let page = app.get_page(&format!("/app/organisations/{org}")).await;
     assert_eq!(page.count("#offers li"), 0);
 
@@ -545,7 +558,9 @@ async fn demo_offers_and_the_published_figure(app: TestApp) {
     app.sign_in("staff").await;
     let all = app.get_json("/api/v1/offers?limit=100").await;
     assert_eq!(all["total"], 15);
-    let office = app.get_json("/api/v1/offers?organisation_kind=public_body").await;
+    let office = app
+        .get_json("/api/v1/offers?organisation_kind=public_body")
+        .await;
     assert_eq!(office["total"], 3);
     let weekly = all["items"]
         .as_array()

@@ -8,8 +8,6 @@ use crate::on_both_databases;
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
-
-
 fn day(offset: i64) -> String {
     (msohub_service::time::today() + chrono::Duration::days(offset))
         .format("%Y-%m-%d")
@@ -20,16 +18,19 @@ on_both_databases!(subject_access_erasure_and_retention);
 
 async fn subject_access_erasure_and_retention(app: TestApp) {
     app.sign_in("admin").await;
-    let org = app.created("/api/v1/organisations",
-        json!({"name": "Verein Brücke", "kind": "mso",
+    let org = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Verein Brücke", "kind": "mso",
         "internal_notes": "Kontakt über Ayşe Yılmaz"}),
-    )
-    .await;
+        )
+        .await;
     let org_id = org["id"].as_str().unwrap().to_owned();
     let ayse = app.created("/api/v1/persons", json!({"given_name": "Ayşe", "family_name": "Yılmaz",
         "email": "ayse@example.org", "phone": "0341 987654", "languages": "tr, de", "notes": "spricht Türkisch"})).await;
     let id = ayse["id"].as_str().unwrap().to_owned();
-    app.created(&format!("/api/v1/persons/{id}/affiliations"),
+    app.created(
+        &format!("/api/v1/persons/{id}/affiliations"),
         json!({"organisation_id": org_id, "role": "Vorsitzende"}),
     )
     .await;
@@ -37,16 +38,19 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
     let contact = app.created("/api/v1/interactions", json!({"subject": "Besuch bei Ayşe Yılmaz", "kind": "visit", "mode": "in_person",
         "status": "held", "starts_at": format!("{}T10:00", day(-3)), "organisations": [org_id], "persons": [id],
         "notes": "AYŞE Yılmaz (ayse@example.org, 0341 987654) wünscht Förderberatung."})).await;
-    app.created("/api/v1/offers",
+    app.created(
+        "/api/v1/offers",
         json!({"organisation_id": org_id, "title": "Sprechstunde", "category": "counselling",
         "contact_person_id": id}),
     )
     .await;
     // A person nothing has tied to the office for three years.
-    let old = app.created("/api/v1/persons",
-        json!({"given_name": "Otto", "family_name": "Alt"}),
-    )
-    .await;
+    let old = app
+        .created(
+            "/api/v1/persons",
+            json!({"given_name": "Otto", "family_name": "Alt"}),
+        )
+        .await;
     let old_id = old["id"].as_str().unwrap().to_owned();
     let db = app.database().await;
     let backend = db.get_database_backend();
@@ -67,7 +71,9 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
     .unwrap();
 
     // Subject access: every section, as JSON and as PDF.
-    let access = app.get_json(&format!("/api/v1/persons/{id}/subject-access")).await;
+    let access = app
+        .get_json(&format!("/api/v1/persons/{id}/subject-access"))
+        .await;
     assert_eq!(access["person"]["email"], "ayse@example.org");
     assert_eq!(access["affiliations"][0]["role"], "Vorsitzende");
     assert_eq!(access["consents"][0]["purpose"], "contact");
@@ -151,10 +157,12 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
-    let erased = app.created(&format!("/api/v1/persons/{id}/erase"),
-        json!({"reason": "Antrag von Ayşe Yılmaz nach Art. 17 vom 3.11.2026"}),
-    )
-    .await;
+    let erased = app
+        .created(
+            &format!("/api/v1/persons/{id}/erase"),
+            json!({"reason": "Antrag von Ayşe Yılmaz nach Art. 17 vom 3.11.2026"}),
+        )
+        .await;
     assert!(erased["mentions"].as_u64().unwrap() >= 3, "{erased}");
     let person = app.get_json(&format!("/api/v1/persons/{id}")).await;
     assert_eq!(
@@ -167,9 +175,12 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
     assert!(person["email"].is_null() && person["phone"].is_null());
     assert_eq!(person["notes"], "");
     assert!(person["affiliations"].as_array().unwrap().is_empty());
-    let contact = app.get_json(&format!("/api/v1/interactions/{}", contact["id"].as_str().unwrap()),
-    )
-    .await;
+    let contact = app
+        .get_json(&format!(
+            "/api/v1/interactions/{}",
+            contact["id"].as_str().unwrap()
+        ))
+        .await;
     assert_eq!(contact["subject"], "Besuch bei [gelöscht]");
     assert_eq!(
         contact["notes"],
@@ -180,7 +191,9 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
         1,
         "the contact still counts her"
     );
-    let org = app.get_json(&format!("/api/v1/organisations/{org_id}")).await;
+    let org = app
+        .get_json(&format!("/api/v1/organisations/{org_id}"))
+        .await;
     assert_eq!(org["internal_notes"], "Kontakt über [gelöscht]");
     let offers = app.get_json("/api/v1/offers").await;
     assert!(offers["items"][0]["contact_person_id"].is_null());
@@ -207,7 +220,9 @@ async fn subject_access_erasure_and_retention(app: TestApp) {
         );
     }
     // The audit log has the erasure with its reason, without the values.
-    let history = app.get_json(&format!("/api/v1/persons/{id}/subject-access")).await;
+    let history = app
+        .get_json(&format!("/api/v1/persons/{id}/subject-access"))
+        .await;
     assert!(
         history["history"]
             .as_array()
@@ -236,10 +251,12 @@ on_both_databases!(the_data_protection_pages);
 
 async fn the_data_protection_pages(app: TestApp) {
     app.sign_in("admin").await;
-    let p = app.created("/api/v1/persons",
-        json!({"given_name": "Rana", "family_name": "Haddad", "email": "rana@example.org"}),
-    )
-    .await;
+    let p = app
+        .created(
+            "/api/v1/persons",
+            json!({"given_name": "Rana", "family_name": "Haddad", "email": "rana@example.org"}),
+        )
+        .await;
     let id = p["id"].as_str().unwrap().to_owned();
     app.created(&format!("/api/v1/persons/{id}/consents"), json!({"purpose": "contact", "given_on": day(-30), "source": "Formular", "expires_on": day(5)})).await;
     let page = app.get_page(&format!("/app/persons/{id}")).await;
@@ -294,10 +311,12 @@ async fn the_data_protection_pages(app: TestApp) {
             .unwrap(),
         0
     );
-    let q = app.created("/api/v1/persons",
-        json!({"given_name": "Karim", "family_name": "Said"}),
-    )
-    .await;
+    let q = app
+        .created(
+            "/api/v1/persons",
+            json!({"given_name": "Karim", "family_name": "Said"}),
+        )
+        .await;
     app.created(&format!("/api/v1/persons/{}/consents", q["id"].as_str().unwrap()), json!({"purpose": "contact", "given_on": day(-30), "source": "Formular", "expires_on": day(20)})).await;
     assert_eq!(
         app.services

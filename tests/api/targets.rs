@@ -39,10 +39,12 @@ async fn the_school_year_s_first_month_is_a_setting(app: TestApp) {
     assert_eq!(r.status(), 303);
     let settings: Value = app.get("/api/v1/settings").await.json().await.unwrap();
     assert_eq!(settings["school_year_first_month"], "9");
-    let p = app.created("/api/v1/periods",
-        json!({"kind": "school_year", "year": "2021"}),
-    )
-    .await;
+    let p = app
+        .created(
+            "/api/v1/periods",
+            json!({"kind": "school_year", "year": "2021"}),
+        )
+        .await;
     assert_eq!(p["starts_on"], "2021-09-01");
     assert_eq!(p["ends_on"], "2022-08-31");
     assert_eq!(p["name"], "2021/22");
@@ -54,10 +56,12 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
     let me = me["id"].as_str().unwrap().to_owned();
     // Target 1: six visits to MSOs wanted; the planned ones were cancelled
     // because of the contact restrictions.
-    let mso = app.created("/api/v1/organisations",
-        json!({"name": "Kulturverein", "kind": "mso"}),
-    )
-    .await;
+    let mso = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Kulturverein", "kind": "mso"}),
+        )
+        .await;
     for day in ["2020-11-10", "2021-01-12"] {
         app.created("/api/v1/interactions", json!({"subject": "Besuch", "kind": "visit", "mode": "in_person", "status": "cancelled", "cancel_reason": "contact_restrictions", "starts_at": format!("{day}T10:00"), "organisations": [mso["id"]]})).await;
     }
@@ -70,31 +74,38 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
     let gid = group["id"].as_str().unwrap().to_owned();
     let mut attendance = vec![json!({"attendee": format!("u:{me}"), "status": "present"})];
     for i in 1..=7 {
-        let org = app.created("/api/v1/organisations",
-            json!({"name": format!("Verein {i}"), "kind": "mso"}),
-        )
-        .await;
-        let person = app.created("/api/v1/persons",
-            json!({"given_name": "Vertretung", "family_name": format!("Verein {i}")}),
-        )
-        .await;
+        let org = app
+            .created(
+                "/api/v1/organisations",
+                json!({"name": format!("Verein {i}"), "kind": "mso"}),
+            )
+            .await;
+        let person = app
+            .created(
+                "/api/v1/persons",
+                json!({"given_name": "Vertretung", "family_name": format!("Verein {i}")}),
+            )
+            .await;
         app.created(&format!("/api/v1/bodies/{gid}/members"), json!({"person_id": person["id"], "on_behalf_of": org["id"], "role": "member", "from": "2020-09-01"})).await;
         attendance.push(json!({"attendee": format!("p:{}", person["id"].as_str().unwrap()), "status": "present"}));
     }
     let mut group_meetings = Vec::new();
     for (day, mode) in [("2020-09-14", "in_person"), ("2020-11-24", "digital")] {
         let m = app.created("/api/v1/meetings", json!({"body_id": gid, "title": "Treffen", "starts_at": format!("{day}T17:00"), "mode": mode, "status": "held"})).await;
-        app.replaced(&format!("/api/v1/meetings/{}/attendance", m["id"].as_str().unwrap()),
+        app.replaced(
+            &format!("/api/v1/meetings/{}/attendance", m["id"].as_str().unwrap()),
             json!({"version": m["version"], "attendance": attendance}),
         )
         .await;
         group_meetings.push(m);
     }
     // Target 2: the integration council, three sessions held, one attended.
-    let council = app.created("/api/v1/bodies",
-        json!({"name": "Integrationsrat", "kind": "integration_council"}),
-    )
-    .await;
+    let council = app
+        .created(
+            "/api/v1/bodies",
+            json!({"name": "Integrationsrat", "kind": "integration_council"}),
+        )
+        .await;
     for (i, day) in ["2020-10-01", "2021-02-04", "2021-06-10"]
         .iter()
         .enumerate()
@@ -107,11 +118,14 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
         .await;
     }
     // Beyond: the advisory group membership until the end of 2020.
-    let advisory = app.created("/api/v1/bodies",
-        json!({"name": "Beirat Forschungsprojekt", "kind": "advisory_group"}),
-    )
-    .await;
-    app.created(&format!(
+    let advisory = app
+        .created(
+            "/api/v1/bodies",
+            json!({"name": "Beirat Forschungsprojekt", "kind": "advisory_group"}),
+        )
+        .await;
+    app.created(
+        &format!(
             "/api/v1/bodies/{}/members",
             advisory["id"].as_str().unwrap()
         ),
@@ -119,15 +133,19 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
     )
     .await;
     // Beyond: the integration prize ceremony the office organised.
-    let office = app.created("/api/v1/organisations",
-        json!({"name": "Kommunales Integrationszentrum", "kind": "public_body"}),
-    )
-    .await;
+    let office = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Kommunales Integrationszentrum", "kind": "public_body"}),
+        )
+        .await;
     app.created("/api/v1/events", json!({"title": "Verleihung des Integrationspreises", "starts_at": "2021-03-12T18:00", "mode": "in_person", "place": "Ratssaal", "status": "held", "organisers": [office["id"]]})).await;
-    let period = app.created("/api/v1/periods",
-        json!({"kind": "school_year", "year": "2020"}),
-    )
-    .await;
+    let period = app
+        .created(
+            "/api/v1/periods",
+            json!({"kind": "school_year", "year": "2020"}),
+        )
+        .await;
     let pid = period["id"].as_str().unwrap().to_owned();
 
     // A report for a period without targets can be generated, and says so.
@@ -423,20 +441,22 @@ async fn download(app: &TestApp, path: &str, mime: &str) -> Vec<u8> {
     r.bytes().await.unwrap().to_vec()
 }
 
-
-
 async fn the_school_year_2020_21_is_measured_from_the_records(app: TestApp) {
     app.sign_in("staff").await;
     let me: Value = app.get("/api/v1/me").await.json().await.unwrap();
     let me = me["id"].as_str().unwrap().to_owned();
-    let mso = app.created("/api/v1/organisations",
-        json!({"name": "Kulturverein", "kind": "mso"}),
-    )
-    .await;
-    let welfare = app.created("/api/v1/organisations",
-        json!({"name": "Caritas", "kind": "welfare"}),
-    )
-    .await;
+    let mso = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Kulturverein", "kind": "mso"}),
+        )
+        .await;
+    let welfare = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Caritas", "kind": "welfare"}),
+        )
+        .await;
     // Two visits to MSOs held, four cancelled, one to a welfare organisation.
     for (day, status, org) in [
         ("2020-09-15", "held", &mso),
@@ -451,10 +471,12 @@ async fn the_school_year_2020_21_is_measured_from_the_records(app: TestApp) {
     }
     // Outside the period: not counted.
     app.created("/api/v1/interactions", json!({"subject": "Besuch", "kind": "visit", "mode": "in_person", "status": "held", "starts_at": "2021-08-02T10:00", "organisations": [mso["id"]]})).await;
-    let council = app.created("/api/v1/bodies",
-        json!({"name": "Integrationsrat", "kind": "integration_council"}),
-    )
-    .await;
+    let council = app
+        .created(
+            "/api/v1/bodies",
+            json!({"name": "Integrationsrat", "kind": "integration_council"}),
+        )
+        .await;
     let cid = council["id"].as_str().unwrap().to_owned();
     for (i, day) in ["2020-10-01", "2021-02-04", "2021-06-10"]
         .iter()

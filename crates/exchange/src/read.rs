@@ -579,10 +579,14 @@ fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<(String, Grid), ReadError> 
     // the whole rectangle).
     let declared = cells.dimensions();
     if declared.end != (0, 0) {
-        check_extent(declared.end.0 as u64 + 1, declared.end.1 as u64 + 1, Limits {
-            max_cells: usize::MAX,
-            ..limits
-        })?;
+        check_extent(
+            declared.end.0 as u64 + 1,
+            declared.end.1 as u64 + 1,
+            Limits {
+                max_cells: usize::MAX,
+                ..limits
+            },
+        )?;
     }
     let mut filled = 0usize;
     let mut grid: Grid = Vec::new();

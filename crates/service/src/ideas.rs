@@ -95,7 +95,13 @@ pub struct IdeaInput {
     pub version: i32,
 }
 
-fn text(field: &str, value: &str, max: usize, required: bool, errors: &mut Vec<FieldError>) -> String {
+fn text(
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+    errors: &mut Vec<FieldError>,
+) -> String {
     let v = value.trim().to_owned();
     if required && v.is_empty() {
         errors.push(FieldError::new(field, "required"));
@@ -116,11 +122,21 @@ fn audit_view(r: &IdeaRow, links: &[(String, Uuid)]) -> serde_json::Value {
 
 impl Services {
     /// Checks an idea's input; the row (without id and times) and links.
-    async fn validate_idea(&self, input: &IdeaInput, current: Option<&IdeaRow>) -> Result<(IdeaRow, Vec<(String, Uuid)>), Error> {
+    async fn validate_idea(
+        &self,
+        input: &IdeaInput,
+        current: Option<&IdeaRow>,
+    ) -> Result<(IdeaRow, Vec<(String, Uuid)>), Error> {
         let mut errors = Vec::new();
         let title = text("title", &input.title, 200, true, &mut errors);
         let description = text("description", &input.description, 5_000, true, &mut errors);
-        let participants = text("participants", &input.participants, 2_000, false, &mut errors);
+        let participants = text(
+            "participants",
+            &input.participants,
+            2_000,
+            false,
+            &mut errors,
+        );
         let support = text("support", &input.support, 2_000, false, &mut errors);
         let outcome = text("outcome", &input.outcome, 5_000, false, &mut errors);
         let status = match input.status.trim() {
@@ -141,7 +157,13 @@ impl Services {
         let organisation = match input.organisation_id.trim() {
             "" => None,
             raw => match raw.parse::<Uuid>() {
-                Ok(id) if msohub_store::organisations::find(conn, id).await?.is_some_and(|o| o.deleted_at.is_none()) => Some(id),
+                Ok(id)
+                    if msohub_store::organisations::find(conn, id)
+                        .await?
+                        .is_some_and(|o| o.deleted_at.is_none()) =>
+                {
+                    Some(id)
+                }
                 _ => {
                     errors.push(FieldError::new("organisation_id", "organisation-unknown"));
                     None
@@ -157,15 +179,21 @@ impl Services {
             for raw in ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
                 let known = match raw.parse::<Uuid>() {
                     Ok(id) => match kind {
-                        "organisation" => msohub_store::organisations::find(conn, id).await?.is_some(),
+                        "organisation" => {
+                            msohub_store::organisations::find(conn, id).await?.is_some()
+                        }
                         "body" => msohub_store::bodies::find_body(conn, id).await?.is_some(),
-                        _ => msohub_store::bodies::find_meeting(conn, id).await?.is_some(),
+                        _ => msohub_store::bodies::find_meeting(conn, id)
+                            .await?
+                            .is_some(),
                     }
                     .then_some(id),
                     Err(_) => None,
                 };
                 match known {
-                    Some(id) if !links.contains(&(kind.to_owned(), id)) => links.push((kind.to_owned(), id)),
+                    Some(id) if !links.contains(&(kind.to_owned(), id)) => {
+                        links.push((kind.to_owned(), id))
+                    }
                     Some(_) => {}
                     None => errors.push(FieldError::new(field, "link-unknown")),
                 }
@@ -197,7 +225,10 @@ impl Services {
     }
 
     /// [`Services::validate_idea`] for a new idea from the portal.
-    pub(crate) async fn validate_idea_for_portal(&self, input: &IdeaInput) -> Result<(IdeaRow, Vec<(String, Uuid)>), Error> {
+    pub(crate) async fn validate_idea_for_portal(
+        &self,
+        input: &IdeaInput,
+    ) -> Result<(IdeaRow, Vec<(String, Uuid)>), Error> {
         self.validate_idea(input, None).await
     }
 
@@ -206,17 +237,29 @@ impl Services {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let links = store::idea_links(conn, &ids).await?;
         let mut orgs: Vec<Uuid> = rows.iter().filter_map(|r| r.organisation_id).collect();
-        orgs.extend(links.iter().filter(|l| l.record_type == "organisation").map(|l| l.record_id));
+        orgs.extend(
+            links
+                .iter()
+                .filter(|l| l.record_type == "organisation")
+                .map(|l| l.record_id),
+        );
         let orgs = msohub_store::organisations::names(conn, &orgs).await?;
         let people: Vec<Uuid> = rows.iter().filter_map(|r| r.person_id).collect();
         let people = msohub_store::people::names(conn, &people).await?;
         let mut labels: HashMap<(String, Uuid), String> = HashMap::new();
         for l in links.iter().filter(|l| l.record_type != "organisation") {
             let name = match l.record_type.as_str() {
-                "body" => msohub_store::bodies::find_body(conn, l.record_id).await?.map(|b| b.name),
-                _ => msohub_store::bodies::find_meeting(conn, l.record_id).await?.map(|m| m.title),
+                "body" => msohub_store::bodies::find_body(conn, l.record_id)
+                    .await?
+                    .map(|b| b.name),
+                _ => msohub_store::bodies::find_meeting(conn, l.record_id)
+                    .await?
+                    .map(|m| m.title),
             };
-            labels.insert((l.record_type.clone(), l.record_id), name.unwrap_or_default());
+            labels.insert(
+                (l.record_type.clone(), l.record_id),
+                name.unwrap_or_default(),
+            );
         }
         let refs = |idea: Uuid, kind: &str| -> Vec<Ref> {
             links
@@ -227,7 +270,10 @@ impl Services {
                     name: if kind == "organisation" {
                         orgs.get(&l.record_id).cloned().unwrap_or_default()
                     } else {
-                        labels.get(&(kind.to_owned(), l.record_id)).cloned().unwrap_or_default()
+                        labels
+                            .get(&(kind.to_owned(), l.record_id))
+                            .cloned()
+                            .unwrap_or_default()
                     },
                 })
                 .collect()
@@ -263,7 +309,12 @@ impl Services {
     }
 
     /// Ideas, newest first, of the given statuses (all when empty).
-    pub async fn list_ideas(&self, actor: &Actor, statuses: &[String], deleted: bool) -> Result<Vec<Idea>, Error> {
+    pub async fn list_ideas(
+        &self,
+        actor: &Actor,
+        statuses: &[String],
+        deleted: bool,
+    ) -> Result<Vec<Idea>, Error> {
         actor.require(Permission::ReadStaffArea)?;
         let rows = store::list_ideas(
             self.store.conn(),
@@ -279,7 +330,11 @@ impl Services {
     }
 
     /// The ideas of (or with) one organisation, for its timeline.
-    pub async fn organisation_ideas(&self, actor: &Actor, organisation: Uuid) -> Result<Vec<Idea>, Error> {
+    pub async fn organisation_ideas(
+        &self,
+        actor: &Actor,
+        organisation: Uuid,
+    ) -> Result<Vec<Idea>, Error> {
         actor.require(Permission::ReadStaffArea)?;
         let rows = store::list_ideas(
             self.store.conn(),
@@ -307,16 +362,35 @@ impl Services {
         self.insert_idea(actor, row, links).await
     }
 
-    pub(crate) async fn insert_idea(&self, actor: &Actor, row: IdeaRow, links: Vec<(String, Uuid)>) -> Result<Idea, Error> {
+    pub(crate) async fn insert_idea(
+        &self,
+        actor: &Actor,
+        row: IdeaRow,
+        links: Vec<(String, Uuid)>,
+    ) -> Result<Idea, Error> {
         let tx = self.store.begin().await?;
         let row = store::insert_idea(&tx, row).await?;
         store::set_idea_links(&tx, row.id, &links).await?;
-        audit::record(&tx, actor, "idea", row.id, "create", None, Some(audit_view(&row, &links))).await?;
+        audit::record(
+            &tx,
+            actor,
+            "idea",
+            row.id,
+            "create",
+            None,
+            Some(audit_view(&row, &links)),
+        )
+        .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         Ok(self.assemble_ideas(vec![row]).await?.remove(0))
     }
 
-    pub async fn update_idea(&self, actor: &Actor, id: Uuid, input: &IdeaInput) -> Result<Idea, Error> {
+    pub async fn update_idea(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &IdeaInput,
+    ) -> Result<Idea, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let current = store::find_idea(self.store.conn(), id)
             .await?
@@ -333,13 +407,27 @@ impl Services {
         let tx = self.store.begin().await?;
         let row = store::update_idea(&tx, row).await?;
         store::set_idea_links(&tx, id, &links).await?;
-        audit::record(&tx, actor, "idea", id, "update", Some(audit_view(&current, &before_links)), Some(audit_view(&row, &links))).await?;
+        audit::record(
+            &tx,
+            actor,
+            "idea",
+            id,
+            "update",
+            Some(audit_view(&current, &before_links)),
+            Some(audit_view(&row, &links)),
+        )
+        .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         self.get_idea(actor, id).await
     }
 
     /// Changes the fields a JSON object names; `version` is required.
-    pub async fn patch_idea(&self, actor: &Actor, id: Uuid, patch: &serde_json::Value) -> Result<Idea, Error> {
+    pub async fn patch_idea(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        patch: &serde_json::Value,
+    ) -> Result<Idea, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let current = self.get_idea(actor, id).await?;
         let input: IdeaInput = crate::patch::merge(&current.to_input(), patch)?;
@@ -347,7 +435,13 @@ impl Services {
     }
 
     /// Soft delete (or restore) of the given version.
-    pub async fn set_idea_deleted(&self, actor: &Actor, id: Uuid, version: i32, deleted: bool) -> Result<Idea, Error> {
+    pub async fn set_idea_deleted(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: i32,
+        deleted: bool,
+    ) -> Result<Idea, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let current = store::find_idea(self.store.conn(), id)
             .await?
@@ -359,7 +453,16 @@ impl Services {
         row.deleted_at = deleted.then(Utc::now);
         let tx = self.store.begin().await?;
         store::update_idea(&tx, row).await?;
-        audit::record(&tx, actor, "idea", id, if deleted { "delete" } else { "restore" }, None, None).await?;
+        audit::record(
+            &tx,
+            actor,
+            "idea",
+            id,
+            if deleted { "delete" } else { "restore" },
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         self.get_idea(actor, id).await
     }

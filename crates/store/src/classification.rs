@@ -384,7 +384,9 @@ pub const ERASURE: &[TableErasure] = {
                 ("email", Scrub),
                 (
                     "language",
-                    Kept("the language an invitation was written in; says nothing of a person once the address is gone"),
+                    Kept(
+                        "the language an invitation was written in; says nothing of a person once the address is gone",
+                    ),
                 ),
                 ("accepted_at", LINK),
             ],

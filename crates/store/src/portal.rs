@@ -246,7 +246,6 @@ pub async fn update_idea(c: &impl ConnectionTrait, row: IdeaRow) -> Result<IdeaR
     crate::versioned::update_versioned(c, row).await
 }
 
-
 /// The links of the given ideas.
 pub async fn idea_links(
     c: &impl ConnectionTrait,

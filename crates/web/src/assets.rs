@@ -6,8 +6,8 @@
 //! Compressible assets are gzipped once, on first request, and the compressed
 //! bytes are kept: they are never recompressed per request.
 
-use axum::extract::Path;
 use crate::query::Query;
+use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::Embed;

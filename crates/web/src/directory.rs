@@ -40,7 +40,7 @@ pub struct Labels {
 impl Labels {
     pub async fn load(state: &AppState, lang: Language) -> Result<Labels, WebError> {
         let mut terms = HashMap::new();
-        for vocabulary in ["topic", "target_group", "offer_category"] {
+        for vocabulary in ["topic", "target_group", "offer_category", "need_category"] {
             for t in state.services.terms(vocabulary).await? {
                 terms.insert(
                     (vocabulary.to_owned(), t.code.clone()),

@@ -13,6 +13,10 @@ pub struct FormErrors {
     errors: Vec<FieldError>,
     /// A message about the whole form (e.g. wrong credentials, conflict).
     pub general: Option<String>,
+    /// Where the messages' keys start: `""` in the staff area (`rule-…`,
+    /// `field-…`), `"portal-"` in the portal, whose strings exist in all six
+    /// languages.
+    prefix: &'static str,
 }
 
 impl FormErrors {
@@ -21,6 +25,7 @@ impl FormErrors {
             tr,
             errors: Vec::new(),
             general: None,
+            prefix: "",
         }
     }
 
@@ -29,6 +34,7 @@ impl FormErrors {
             tr,
             errors,
             general: None,
+            prefix: "",
         }
     }
 
@@ -37,7 +43,24 @@ impl FormErrors {
             tr,
             errors: Vec::new(),
             general: Some(tr.t(key)),
+            prefix: "",
         }
+    }
+
+    /// The same errors with the portal's messages.
+    pub fn portal(mut self) -> FormErrors {
+        self.prefix = "portal-";
+        self
+    }
+
+    /// The message of a rule (the portal's own, else the staff area's).
+    fn rule(&self, rule: &str) -> String {
+        if self.prefix.is_empty() {
+            return self.tr.t(&format!("rule-{rule}"));
+        }
+        self.tr
+            .own(&format!("{}rule-{rule}", self.prefix))
+            .unwrap_or_else(|| self.tr.t(&format!("{}rule-other", self.prefix)))
     }
 
     /// Turns a service error into form messages; `Err` for errors a form
@@ -64,7 +87,7 @@ impl FormErrors {
         self.errors
             .iter()
             .find(|e| e.field == field)
-            .map(|e| self.tr.t(&format!("rule-{}", e.rule)))
+            .map(|e| self.rule(&e.rule))
     }
 
     /// `(field, label: message)` for the summary at the top of the form.
@@ -76,8 +99,8 @@ impl FormErrors {
                     e.field.clone(),
                     format!(
                         "{}: {}",
-                        self.tr.t(&format!("field-{}", e.field)),
-                        self.tr.t(&format!("rule-{}", e.rule))
+                        self.tr.t(&format!("{}field-{}", self.prefix, e.field)),
+                        self.rule(&e.rule)
                     ),
                 )
             })

@@ -76,6 +76,19 @@ impl Tr {
     }
 }
 
+impl Tr {
+    /// The string for `key` with several named text arguments.
+    pub fn tn(&self, key: &str, args: &[(&'static str, &str)]) -> String {
+        let mut map: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        for (name, value) in args {
+            map.insert(Cow::Borrowed(*name), FluentValue::from((*value).to_owned()));
+        }
+        LOCALES
+            .try_lookup_with_args(&langid(self.lang), key, &map)
+            .unwrap_or_else(|| key.to_owned())
+    }
+}
+
 /// Name of the cookie that remembers a chosen language outside `/{lang}/`.
 pub const LANG_COOKIE: &str = "msohub_lang";
 
@@ -149,7 +162,11 @@ mod tests {
     /// `public.ftl` in every language, `main.ftl` in the staff languages.
     #[test]
     fn every_language_has_every_key() {
-        for (file, languages) in [("public", Language::ALL), ("main", Language::STAFF)] {
+        for (file, languages) in [
+            ("public", Language::ALL),
+            ("portal", Language::ALL),
+            ("main", Language::STAFF),
+        ] {
             let german = keys(Language::De, file);
             assert!(german.len() > 10);
             for lang in languages {
@@ -170,12 +187,14 @@ mod tests {
             }
         }
         // A key lives in one file only, or one would silently win.
-        let public = keys(Language::De, "public");
-        for key in keys(Language::De, "main") {
-            assert!(
-                !public.contains(&key),
-                "{key} is in main.ftl and public.ftl"
-            );
+        let files = ["public", "portal", "main"];
+        for (i, a) in files.iter().enumerate() {
+            for b in &files[i + 1..] {
+                let theirs = keys(Language::De, b);
+                for key in keys(Language::De, a) {
+                    assert!(!theirs.contains(&key), "{key} is in {a}.ftl and {b}.ftl");
+                }
+            }
         }
     }
 

@@ -21,6 +21,7 @@ mod i18n;
 mod metrics;
 mod page;
 mod pages;
+mod portal;
 mod public;
 pub mod public_cache;
 pub mod query;
@@ -111,6 +112,9 @@ fn route_table() -> routes::Routes {
     let r = pages::events::routes(r);
     let r = pages::targets::routes(r);
     let r = pages::report::routes(r);
+    let r = pages::review::routes(r);
+    let r = pages::ideas::routes(r);
+    let r = portal::routes(r);
     api::routes(r)
 }
 

@@ -105,6 +105,8 @@ impl PageContext {
             items.push(("/app/persons", "nav-persons"));
             items.push(("/app/interactions", "nav-interactions"));
             items.push(("/app/needs", "nav-needs"));
+            items.push(("/app/ideas", "nav-ideas"));
+            items.push(("/app/review", "nav-review"));
             items.push(("/app/tasks", "nav-tasks"));
             items.push(("/app/bodies", "nav-bodies"));
             items.push(("/app/offers", "offer-nav"));

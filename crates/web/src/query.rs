@@ -20,28 +20,29 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parse(parts.uri.query().unwrap_or("")).map(Query).map_err(|field| {
-            if parts.uri.path().starts_with("/api/") {
-                crate::api_error::ApiError::from(msohub_service::Error::field(
-                    &field,
-                    "parameter-invalid",
-                ))
-                .into_response()
-            } else {
-                crate::error::error_marker_with(
-                    axum::http::StatusCode::BAD_REQUEST,
-                    "parameter-invalid",
-                )
-            }
-        })
+        parse(parts.uri.query().unwrap_or(""))
+            .map(Query)
+            .map_err(|field| {
+                if parts.uri.path().starts_with("/api/") {
+                    crate::api_error::ApiError::from(msohub_service::Error::field(
+                        &field,
+                        "parameter-invalid",
+                    ))
+                    .into_response()
+                } else {
+                    crate::error::error_marker_with(
+                        axum::http::StatusCode::BAD_REQUEST,
+                        "parameter-invalid",
+                    )
+                }
+            })
     }
 }
 
 /// Parses a query string; `Err` names the parameter at fault (or `query`
 /// when serde cannot say).
 pub fn parse<T: DeserializeOwned>(raw: &str) -> Result<T, String> {
-    let deserializer =
-        serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
         if path.is_empty() || path == "." {

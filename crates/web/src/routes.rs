@@ -108,14 +108,39 @@ pub enum WriteRule {
     SignedIn,
     /// An actor with this permission.
     Needs(Permission),
+    /// Staff writing, or a representative proposing (the service decides
+    /// what becomes of it).
+    StaffOrRepresentative,
 }
 
 /// The one place that says who may write where; the services check their
 /// own permissions again, this keeps everyone else out before a request's
 /// body is read or checked.
 pub fn write_rule(method: &str, path: &str) -> WriteRule {
-    if method == "GET" || matches!(path, "/login" | "/login/totp" | "/logout") {
+    let portal_door = matches!(
+        path,
+        "/portal/{lang}/login" | "/portal/{lang}/link" | "/portal/{lang}/invitation/{token}"
+    );
+    if method == "GET" || portal_door || matches!(path, "/login" | "/login/totp" | "/logout") {
         return WriteRule::Anyone;
+    }
+    if path.starts_with("/portal/") || path.starts_with("/api/v1/portal/") {
+        return WriteRule::Needs(Permission::ActForOwnOrganisation);
+    }
+    // The record endpoints through which representatives propose changes.
+    let proposable = matches!(
+        (method, path),
+        ("PATCH", "/api/v1/organisations/{id}")
+            | ("POST", "/api/v1/offers")
+            | ("PATCH", "/api/v1/offers/{id}")
+            | ("POST", "/api/v1/events")
+            | ("PATCH", "/api/v1/events/{id}")
+            | ("PATCH", "/api/v1/persons/{id}")
+            | ("POST", "/api/v1/needs")
+            | ("POST", "/api/v1/ideas")
+    );
+    if proposable {
+        return WriteRule::StaffOrRepresentative;
     }
     let own_account = path.starts_with("/app/account")
         || path == "/api/v1/account/password"
@@ -151,6 +176,10 @@ async fn refuse_unless(
     let admitted = match (rule, &actor) {
         (WriteRule::Anyone, _) | (WriteRule::SignedIn, Some(_)) => true,
         (WriteRule::Needs(p), Some(a)) => a.require(p).is_ok(),
+        (WriteRule::StaffOrRepresentative, Some(a)) => {
+            a.require(Permission::WriteStaffArea).is_ok()
+                || a.require(Permission::ActForOwnOrganisation).is_ok()
+        }
         (_, None) => false,
     };
     if admitted {

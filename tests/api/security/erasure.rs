@@ -25,7 +25,6 @@ const JSON_COLUMNS: &[(&str, &str)] = &[
     ("report_text", "narratives"),
 ];
 
-
 fn sql(backend: DbBackend, text: &str) -> String {
     // `?` placeholders for SQLite, `$n` for PostgreSQL.
     if backend != DbBackend::Postgres {
@@ -197,10 +196,12 @@ async fn erasure_reaches_every_column_the_register_names(db: TestDb) {
             .contains("Kowalczyk")
     );
 
-    let erased = app.created(&format!("/api/v1/persons/{pid}/erase"),
-        json!({"reason": format!("Antrag von {NAME} vom 1.12.")}),
-    )
-    .await;
+    let erased = app
+        .created(
+            &format!("/api/v1/persons/{pid}/erase"),
+            json!({"reason": format!("Antrag von {NAME} vom 1.12.")}),
+        )
+        .await;
     assert!(
         erased["mentions"].as_u64().unwrap() > planted.len() as u64 / 2,
         "{erased}"

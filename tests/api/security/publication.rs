@@ -7,17 +7,20 @@ use serde_json::{Value, json};
 
 on_both_databases!(unlisted_organisations_are_never_named_publicly);
 
-
 async fn unlisted_organisations_are_never_named_publicly(app: TestApp) {
     app.sign_in("staff").await;
-    let listed = app.created("/api/v1/organisations",
-        json!({"name": "Offener Kulturverein", "kind": "mso", "is_public": true}),
-    )
-    .await;
-    let hidden = app.created("/api/v1/organisations",
-        json!({"name": "Verborgene Exilgruppe", "kind": "mso", "is_public": false}),
-    )
-    .await;
+    let listed = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Offener Kulturverein", "kind": "mso", "is_public": true}),
+        )
+        .await;
+    let hidden = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Verborgene Exilgruppe", "kind": "mso", "is_public": false}),
+        )
+        .await;
     let (lid, hid) = (
         listed["id"].as_str().unwrap(),
         hidden["id"].as_str().unwrap(),

@@ -10,7 +10,8 @@ use sea_orm::{ConnectionTrait, Statement};
 on_both_databases!(no_write_route_is_open_to_those_who_may_not_write);
 
 /// Writes anyone signed in may make on their own account, and the sign-in
-/// itself.
+/// itself. (The representative here has an account but no person and no
+/// organisation: the portal's writes are refused to them too.)
 fn own_or_sign_in(path: &str) -> bool {
     path == "/login"
         || path == "/login/totp"
@@ -19,6 +20,12 @@ fn own_or_sign_in(path: &str) -> bool {
         || path == "/api/v1/account/password"
         || path == "/api/v1/tokens"
         || path == "/api/v1/tokens/{id}"
+        // The portal's sign-in, "send me a link" (the same answer for every
+        // address, nothing written for an unknown one) and accepting an
+        // invitation (by its secret token only).
+        || path == "/portal/{lang}/login"
+        || path == "/portal/{lang}/link"
+        || path == "/portal/{lang}/invitation/{token}"
 }
 
 async fn audit_rows(app: &TestApp) -> i64 {

@@ -76,7 +76,9 @@ impl Services {
             .portal_needs(actor)
             .await?
             .into_iter()
-            .filter(|n| matches!(n.status.as_str(), "open" | "in_progress") || n.updated_at > recent)
+            .filter(|n| {
+                matches!(n.status.as_str(), "open" | "in_progress") || n.updated_at > recent
+            })
             .collect();
         let ideas = self.portal_ideas(actor).await?;
         Ok(PortalHome {
@@ -90,7 +92,12 @@ impl Services {
     }
 
     /// "Our entry is still correct": sets the organisation's `assured_at`.
-    pub async fn confirm_organisation(&self, actor: &Actor, id: Uuid, version: i32) -> Result<(), Error> {
+    pub async fn confirm_organisation(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: i32,
+    ) -> Result<(), Error> {
         self.own_organisation(actor, id).await?;
         self.mark_organisation_checked(&self.acting_for(actor), id, version)
             .await?;
@@ -114,7 +121,7 @@ impl Services {
             .await?;
             out.extend(self.assemble_needs(rows).await?);
         }
-        out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        out.sort_by_key(|b| std::cmp::Reverse(b.created_at));
         Ok(out)
     }
 
@@ -153,4 +160,103 @@ impl Services {
 /// the pages).
 pub fn is_current(from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) -> bool {
     current(from, to, crate::time::today())
+}
+
+/// One of the representative's organisations as its entry page shows it:
+/// the fields they may change (never internal notes), its offers and
+/// upcoming events, and how many changes wait for review.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PortalOrganisation {
+    pub id: Uuid,
+    pub input: crate::organisations::OrganisationInput,
+    pub trusted: bool,
+    pub assured_at: Option<DateTime<Utc>>,
+    pub offers: Vec<crate::offers::Offer>,
+    pub events: Vec<crate::events::Event>,
+    pub pending: usize,
+}
+
+impl Services {
+    pub async fn portal_organisation(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<PortalOrganisation, Error> {
+        let (_, row) = self.own_organisation(actor, id).await?;
+        let staff = self.acting_for(actor);
+        let organisation = crate::organisations::Organisation::from(&row);
+        let mut input = organisation.to_input();
+        input.internal_notes = String::new();
+        let offers = self
+            .organisation_offers(&staff, id)
+            .await?
+            .into_iter()
+            .filter(|o| !o.deleted)
+            .collect();
+        let (events, _) = self
+            .list_events(
+                &staff,
+                &crate::events::EventQuery {
+                    organisation: Some(id),
+                    from: Some(crate::time::today()),
+                    ..Default::default()
+                },
+                0,
+                100,
+            )
+            .await?;
+        let pending = self
+            .list_proposals(actor, &["pending".to_owned()])
+            .await?
+            .iter()
+            .filter(|p| p.organisation.id == id)
+            .count();
+        Ok(PortalOrganisation {
+            id,
+            input,
+            trusted: msohub_store::organisations::is_trusted(self.store.conn(), id).await?,
+            assured_at: row.assured_at,
+            offers,
+            events,
+            pending,
+        })
+    }
+
+    /// An offer of one of the representative's organisations (`NotFound`
+    /// for any other).
+    pub async fn portal_offer(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<crate::offers::Offer, Error> {
+        let user = self.portal_user(actor).await?;
+        let offer = self.get_offer(&self.acting_for(actor), id).await?;
+        if offer.deleted
+            || !user
+                .organisations
+                .iter()
+                .any(|o| o.id == offer.organisation.id)
+        {
+            return Err(Error::NotFound);
+        }
+        Ok(offer)
+    }
+
+    /// An event organised by one of the representative's organisations.
+    pub async fn portal_event(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<crate::events::Event, Error> {
+        let user = self.portal_user(actor).await?;
+        let event = self.get_event(&self.acting_for(actor), id).await?;
+        let ours = event
+            .organisers
+            .iter()
+            .any(|o| user.organisations.iter().any(|u| u.id == o.id));
+        if event.deleted || !ours {
+            return Err(Error::NotFound);
+        }
+        Ok(event)
+    }
 }

@@ -77,7 +77,10 @@ impl Services {
         format!("{}/portal/{lang}/invitation/{token}", self.public_url())
     }
 
-    async fn assemble_invitations(&self, rows: Vec<InvitationRow>) -> Result<Vec<Invitation>, Error> {
+    async fn assemble_invitations(
+        &self,
+        rows: Vec<InvitationRow>,
+    ) -> Result<Vec<Invitation>, Error> {
         let conn = self.store.conn();
         let people: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
         let orgs: Vec<Uuid> = rows.iter().map(|r| r.organisation_id).collect();
@@ -134,11 +137,15 @@ impl Services {
         let affiliated = msohub_store::people::affiliations_of_person(conn, person_id)
             .await?
             .iter()
-            .any(|a| a.organisation_id == organisation_id && current(a.from_date, a.to_date, today));
+            .any(|a| {
+                a.organisation_id == organisation_id && current(a.from_date, a.to_date, today)
+            });
         if !affiliated {
             return Err(Error::field("organisation_id", "affiliation-required"));
         }
-        if let Some(existing) = users::find_user_by_email(conn, &email.trim().to_lowercase()).await? {
+        if let Some(existing) =
+            users::find_user_by_email(conn, &email.trim().to_lowercase()).await?
+        {
             return Err(Error::field(
                 "person_id",
                 if existing.person_id == Some(person_id) {
@@ -263,12 +270,24 @@ impl Services {
         row.token_hash = digest(&token);
         row.expires_at = now + Duration::days(VALID_DAYS);
         row.sent_at = None;
-        self.send_invitation(actor, row, &token, &organisation.name, &person.given_name, "resend")
-            .await
+        self.send_invitation(
+            actor,
+            row,
+            &token,
+            &organisation.name,
+            &person.given_name,
+            "resend",
+        )
+        .await
     }
 
     /// Revokes an invitation that was not accepted yet.
-    pub async fn revoke_invitation(&self, actor: &Actor, id: Uuid, version: i32) -> Result<Invitation, Error> {
+    pub async fn revoke_invitation(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: i32,
+    ) -> Result<Invitation, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let tx = self.store.begin().await?;
         let mut row = store::find_invitation(&tx, id)
@@ -311,14 +330,19 @@ impl Services {
 
     /// Accepts an invitation: a `representative` account tied to the
     /// person, with the password given, or with none (sign-in links only).
-    /// The terms and the privacy notice must be accepted.
+    /// The terms and the privacy notice must be accepted. The person is
+    /// signed in at once (the new session is in the outcome). `language`
+    /// is the one the page was read in (it becomes the account's, for
+    /// e-mails and sign-in links); `None` keeps the invitation's.
     pub async fn accept_invitation(
         &self,
         token: &str,
         password: Option<&str>,
         accept_terms: bool,
+        language: Option<&str>,
         ip: Option<String>,
-    ) -> Result<crate::User, Error> {
+        user_agent: Option<String>,
+    ) -> Result<(crate::User, crate::accounts::LoginOutcome), Error> {
         let now = Utc::now();
         let conn = self.store.conn();
         let mut row = store::invitation_by_token(conn, &digest(token))
@@ -371,7 +395,9 @@ impl Services {
             created_at: now,
             updated_at: now,
             person_id: Some(person.id),
-            language: row.language.clone(),
+            language: language
+                .filter(|l| l.parse::<msohub_domain::Language>().is_ok())
+                .map_or_else(|| row.language.clone(), str::to_owned),
         };
         let tx = self.store.begin().await?;
         let user = users::insert_user(&tx, user).await?;
@@ -385,7 +411,7 @@ impl Services {
             role: Role::Representative,
             organisation_id: user.organisation_id,
             must_change_password: false,
-            ip,
+            ip: ip.clone(),
             via: crate::Via::Session,
             person_id: user.person_id,
             language: user.language.clone(),
@@ -400,7 +426,10 @@ impl Services {
             Some(serde_json::json!({ "user_id": user.id, "terms_accepted_at": now, "password": password.is_some() })),
         )
         .await?;
+        let outcome = self
+            .open_session(&tx, &user, &actor, ip, user_agent, "invitation")
+            .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
-        Ok(crate::User::from(&user))
+        Ok((crate::User::from(&user), outcome))
     }
 }

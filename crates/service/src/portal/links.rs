@@ -63,13 +63,18 @@ impl Services {
             return Ok(());
         };
         let now = Utc::now();
-        if store::count_sign_in_links(conn, user.id, now - Duration::minutes(WINDOW_MINUTES)).await?
+        if store::count_sign_in_links(conn, user.id, now - Duration::minutes(WINDOW_MINUTES))
+            .await?
             >= PER_ADDRESS as u64
         {
             return Ok(());
         }
         let token = random_token(32);
-        let link = format!("{}/portal/{}/link/{token}", self.public_url(), user.language);
+        let link = format!(
+            "{}/portal/{}/link/{token}",
+            self.public_url(),
+            user.language
+        );
         let office = self.office().await?.name;
         let (subject, text) = mails::sign_in_link(&user.language, &office, &link);
         let tx = self.store.begin().await?;

@@ -3,7 +3,13 @@
 //! jargon; the office's name signs them.
 
 /// (subject, text) of an invitation.
-pub fn invitation(lang: &str, office: &str, organisation: &str, name: &str, link: &str) -> (String, String) {
+pub fn invitation(
+    lang: &str,
+    office: &str,
+    organisation: &str,
+    name: &str,
+    link: &str,
+) -> (String, String) {
     let (subject, body) = match lang {
         "en" => (
             "Your access to the portal of {office}",

@@ -19,9 +19,24 @@ impl Services {
             .await
     }
 
+    /// The version of the representative's person record (what a change of
+    /// their contact details is based on).
+    pub async fn portal_person_version(&self, actor: &Actor) -> Result<i32, Error> {
+        let user = self.portal_user(actor).await?;
+        Ok(self
+            .get_person(&self.acting_for(actor), user.person.id)
+            .await?
+            .version)
+    }
+
     /// Gives (`true`) or withdraws (`false`) a consent of the
     /// representative's own; returns the person's id.
-    pub async fn portal_consent(&self, actor: &Actor, purpose: &str, give: bool) -> Result<Uuid, Error> {
+    pub async fn portal_consent(
+        &self,
+        actor: &Actor,
+        purpose: &str,
+        give: bool,
+    ) -> Result<Uuid, Error> {
         let user = self.portal_user(actor).await?;
         if !OWN_PURPOSES.contains(&purpose) {
             return Err(Error::field("purpose", "choice-unknown"));

@@ -55,15 +55,22 @@ impl Services {
     /// the organisation they sit there for.
     async fn member_bodies(&self, person: Uuid) -> Result<HashMap<Uuid, Option<Uuid>>, Error> {
         let today = crate::time::today();
-        Ok(msohub_store::privacy::memberships_of(self.store.conn(), person)
-            .await?
-            .into_iter()
-            .filter(|(m, _)| current(m.from_date, m.to_date, today))
-            .map(|(m, _)| (m.body_id, m.on_behalf_of))
-            .collect())
+        Ok(
+            msohub_store::privacy::memberships_of(self.store.conn(), person)
+                .await?
+                .into_iter()
+                .filter(|(m, _)| current(m.from_date, m.to_date, today))
+                .map(|(m, _)| (m.body_id, m.on_behalf_of))
+                .collect(),
+        )
     }
 
-    async fn member_meeting(&self, row: MeetingRow, person: Uuid, on_behalf_of: Option<Uuid>) -> Result<MemberMeeting, Error> {
+    async fn member_meeting(
+        &self,
+        row: MeetingRow,
+        person: Uuid,
+        on_behalf_of: Option<Uuid>,
+    ) -> Result<MemberMeeting, Error> {
         let conn = self.store.conn();
         let body = bodies_store::find_body(conn, row.body_id).await?;
         let agenda = bodies_store::agenda_of(conn, row.id)
@@ -79,7 +86,10 @@ impl Services {
         ids.extend(response.as_ref().and_then(|r| r.stand_in_id));
         let orgs = msohub_store::organisations::names(conn, &ids).await?;
         let stand_in = match response.as_ref().and_then(|r| r.stand_in_id) {
-            Some(id) => msohub_store::people::names(conn, &[id]).await?.remove(&id).map(|name| Ref { id, name }),
+            Some(id) => msohub_store::people::names(conn, &[id])
+                .await?
+                .remove(&id)
+                .map(|name| Ref { id, name }),
             None => None,
         };
         Ok(MemberMeeting {
@@ -130,7 +140,10 @@ impl Services {
                 let upcoming = row.starts_at >= Utc::now() - Duration::hours(6);
                 let minutes = row.minutes_status == "approved";
                 if upcoming || minutes {
-                    out.push(self.member_meeting(row, user.person.id, on_behalf_of).await?);
+                    out.push(
+                        self.member_meeting(row, user.person.id, on_behalf_of)
+                            .await?,
+                    );
                 }
             }
         }
@@ -175,7 +188,9 @@ impl Services {
                 && msohub_store::people::affiliations_of_person(self.store.conn(), s)
                     .await?
                     .iter()
-                    .any(|a| own.contains(&a.organisation_id) && current(a.from_date, a.to_date, today));
+                    .any(|a| {
+                        own.contains(&a.organisation_id) && current(a.from_date, a.to_date, today)
+                    });
             if !ok || answer != "no" {
                 errors.push(FieldError::new("stand_in", "stand-in-invalid"));
             }
@@ -211,7 +226,11 @@ impl Services {
     }
 
     /// The members' answers to a meeting (the expected attendance).
-    pub async fn meeting_answers(&self, actor: &Actor, id: Uuid) -> Result<Vec<MeetingAnswer>, Error> {
+    pub async fn meeting_answers(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Vec<MeetingAnswer>, Error> {
         actor.require(msohub_domain::Permission::ReadStaffArea)?;
         let conn = self.store.conn();
         let rows = store::responses(conn, &[id]).await?;
@@ -237,5 +256,31 @@ impl Services {
                 answered_at: r.answered_at,
             })
             .collect())
+    }
+}
+
+impl Services {
+    /// The people of the representative's organisations who could go to a
+    /// meeting in their place (names only; never their contact data).
+    pub async fn portal_stand_ins(&self, actor: &Actor) -> Result<Vec<Ref>, Error> {
+        let user = self.portal_user(actor).await?;
+        let today = crate::time::today();
+        let mut out: Vec<Ref> = Vec::new();
+        for o in &user.organisations {
+            let affiliations =
+                msohub_store::people::affiliations_of_organisation(self.store.conn(), o.id).await?;
+            let ids: Vec<Uuid> = affiliations
+                .iter()
+                .filter(|a| current(a.from_date, a.to_date, today) && a.person_id != user.person.id)
+                .map(|a| a.person_id)
+                .collect();
+            for (id, name) in msohub_store::people::names(self.store.conn(), &ids).await? {
+                if !out.iter().any(|r| r.id == id) {
+                    out.push(Ref { id, name });
+                }
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
     }
 }

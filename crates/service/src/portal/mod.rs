@@ -131,3 +131,41 @@ impl Services {
         }
     }
 }
+
+impl Services {
+    /// Trusts an organisation (its representatives' changes publish at
+    /// once) or not; in the audit log.
+    pub async fn set_organisation_trusted(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        trusted: bool,
+    ) -> Result<(), Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let tx = self.store.begin().await?;
+        msohub_store::organisations::find(&tx, id)
+            .await?
+            .filter(|o| o.deleted_at.is_none())
+            .ok_or(Error::NotFound)?;
+        let before = msohub_store::organisations::is_trusted(&tx, id).await?;
+        msohub_store::organisations::set_trusted(&tx, id, trusted).await?;
+        crate::audit::record(
+            &tx,
+            actor,
+            "organisation",
+            id,
+            "trusted",
+            Some(serde_json::json!({ "trusted": before })),
+            Some(serde_json::json!({ "trusted": trusted })),
+        )
+        .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(())
+    }
+
+    /// Whether an organisation is trusted (staff).
+    pub async fn organisation_trusted(&self, actor: &Actor, id: Uuid) -> Result<bool, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        Ok(msohub_store::organisations::is_trusted(self.store.conn(), id).await?)
+    }
+}

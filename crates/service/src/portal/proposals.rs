@@ -50,32 +50,89 @@ impl Entity {
     }
 
     fn parse(code: &str) -> Option<Entity> {
-        [Entity::Organisation, Entity::Offer, Entity::Event, Entity::Person]
-            .into_iter()
-            .find(|e| e.code() == code)
+        [
+            Entity::Organisation,
+            Entity::Offer,
+            Entity::Event,
+            Entity::Person,
+        ]
+        .into_iter()
+        .find(|e| e.code() == code)
     }
 
     /// The fields a representative may change.
     pub fn fields(self) -> &'static [&'static str] {
         match self {
             Entity::Organisation => &[
-                "name", "alternate_names", "kind", "legal_status", "register_court",
-                "register_number", "founding_year", "member_count", "origins", "languages",
-                "topics", "target_groups", "street", "postcode", "city", "district", "latitude",
-                "longitude", "website", "email", "phone", "description", "is_public",
+                "name",
+                "alternate_names",
+                "kind",
+                "legal_status",
+                "register_court",
+                "register_number",
+                "founding_year",
+                "member_count",
+                "origins",
+                "languages",
+                "topics",
+                "target_groups",
+                "street",
+                "postcode",
+                "city",
+                "district",
+                "latitude",
+                "longitude",
+                "website",
+                "email",
+                "phone",
+                "description",
+                "is_public",
                 "public_parts",
             ],
             Entity::Offer => &[
-                "title", "description", "category", "target_groups", "age_min", "age_max",
-                "languages", "cost_kind", "cost_text", "registration_required",
-                "registration_how", "accessibility", "location_kind", "street", "postcode",
-                "city", "online_link", "schedule_rrule", "schedule_text", "starts_time",
-                "ends_time", "valid_from", "valid_to", "status", "is_public", "translations",
+                "title",
+                "description",
+                "category",
+                "target_groups",
+                "age_min",
+                "age_max",
+                "languages",
+                "cost_kind",
+                "cost_text",
+                "registration_required",
+                "registration_how",
+                "accessibility",
+                "location_kind",
+                "street",
+                "postcode",
+                "city",
+                "online_link",
+                "schedule_rrule",
+                "schedule_text",
+                "starts_time",
+                "ends_time",
+                "valid_from",
+                "valid_to",
+                "status",
+                "is_public",
+                "translations",
             ],
             Entity::Event => &[
-                "title", "description", "category", "starts_at", "ends_at", "mode", "place",
-                "online_link", "registration_link", "languages", "status", "cancel_reason",
-                "is_public", "organisers", "translations",
+                "title",
+                "description",
+                "category",
+                "starts_at",
+                "ends_at",
+                "mode",
+                "place",
+                "online_link",
+                "registration_link",
+                "languages",
+                "status",
+                "cancel_reason",
+                "is_public",
+                "organisers",
+                "translations",
             ],
             Entity::Person => &["given_name", "family_name", "email", "phone", "languages"],
         }
@@ -133,12 +190,17 @@ fn to_map<T: Serialize>(v: &T) -> Result<Map<String, Value>, Error> {
 }
 
 fn from_map<T: for<'de> Deserialize<'de>>(m: Map<String, Value>) -> Result<T, Error> {
-    serde_json::from_value(Value::Object(m)).map_err(|e| Error::field("body", &format!("invalid: {e}")))
+    serde_json::from_value(Value::Object(m))
+        .map_err(|e| Error::field("body", &format!("invalid: {e}")))
 }
 
 /// The fields of `proposed` (only those a representative may change) that
 /// differ from `live`: (changes, before).
-fn diff(entity: Entity, live: &Map<String, Value>, proposed: &Map<String, Value>) -> (Map<String, Value>, Map<String, Value>) {
+fn diff(
+    entity: Entity,
+    live: &Map<String, Value>,
+    proposed: &Map<String, Value>,
+) -> (Map<String, Value>, Map<String, Value>) {
     let mut changes = Map::new();
     let mut before = Map::new();
     for field in entity.fields() {
@@ -216,7 +278,12 @@ impl Services {
 
     /// Checks an input with the entity's own validation (the messages
     /// staff get), without writing.
-    async fn check(&self, entity: Entity, input: &Map<String, Value>, id: Option<Uuid>) -> Result<(), Error> {
+    async fn check(
+        &self,
+        entity: Entity,
+        input: &Map<String, Value>,
+        id: Option<Uuid>,
+    ) -> Result<(), Error> {
         match entity {
             Entity::Organisation => {
                 let input: OrganisationInput = from_map(input.clone())?;
@@ -229,7 +296,9 @@ impl Services {
                     Some(id) => msohub_store::offers::find_offer(self.store.conn(), id).await?,
                     None => None,
                 };
-                self.validate_offer(&input, current.as_ref()).await.map(|_| ())
+                self.validate_offer(&input, current.as_ref())
+                    .await
+                    .map(|_| ())
             }
             Entity::Event => {
                 let input: EventInput = from_map(input.clone())?;
@@ -237,7 +306,9 @@ impl Services {
                     Some(id) => msohub_store::events::find_event(self.store.conn(), id).await?,
                     None => None,
                 };
-                self.validate_event(&input, current.as_ref()).await.map(|_| ())
+                self.validate_event(&input, current.as_ref())
+                    .await
+                    .map(|_| ())
             }
             Entity::Person => {
                 let input: PersonInput = from_map(input.clone())?;
@@ -248,16 +319,26 @@ impl Services {
 
     /// Writes a change through the entity's own use case; returns the
     /// record's id.
-    async fn apply(&self, actor: &Actor, entity: Entity, record: Option<Uuid>, input: Map<String, Value>) -> Result<Uuid, Error> {
+    async fn apply(
+        &self,
+        actor: &Actor,
+        entity: Entity,
+        record: Option<Uuid>,
+        input: Map<String, Value>,
+    ) -> Result<Uuid, Error> {
         Ok(match (entity, record) {
             (Entity::Organisation, Some(id)) => {
-                self.update_organisation(actor, id, &from_map(input)?).await?.id
+                self.update_organisation(actor, id, &from_map(input)?)
+                    .await?
+                    .id
             }
             (Entity::Offer, Some(id)) => self.update_offer(actor, id, &from_map(input)?).await?.id,
             (Entity::Offer, None) => self.create_offer(actor, &from_map(input)?).await?.id,
             (Entity::Event, Some(id)) => self.update_event(actor, id, &from_map(input)?).await?.id,
             (Entity::Event, None) => self.create_event(actor, &from_map(input)?).await?.id,
-            (Entity::Person, Some(id)) => self.update_person(actor, id, &from_map(input)?).await?.id,
+            (Entity::Person, Some(id)) => {
+                self.update_person(actor, id, &from_map(input)?).await?.id
+            }
             _ => return Err(Error::Internal("a proposal without its record".into())),
         })
     }
@@ -279,7 +360,8 @@ impl Services {
         if changes.is_empty() {
             return Err(Error::field("body", "nothing-changed"));
         }
-        let trusted = msohub_store::organisations::is_trusted(self.store.conn(), organisation).await?;
+        let trusted =
+            msohub_store::organisations::is_trusted(self.store.conn(), organisation).await?;
         let now = Utc::now();
         let mut row = ProposalRow {
             id: Uuid::now_v7(),
@@ -305,7 +387,8 @@ impl Services {
                 Some(id) => {
                     let mut live = self.live(entity, id).await?;
                     live.input.extend(changes);
-                    live.input.insert("version".into(), Value::from(live.version));
+                    live.input
+                        .insert("version".into(), Value::from(live.version));
                     live.input
                 }
                 None => changes,
@@ -349,7 +432,11 @@ impl Services {
         let live = self.live(entity, id).await.map_err(|_| Error::NotFound)?;
         let mine = match entity {
             Entity::Person => user.person.id == id,
-            Entity::Event => self.event_organisers(id).await?.iter().any(|o| user.organisations.iter().any(|u| u.id == *o)),
+            Entity::Event => self
+                .event_organisers(id)
+                .await?
+                .iter()
+                .any(|o| user.organisations.iter().any(|u| u.id == *o)),
             _ => user.organisations.iter().any(|o| o.id == live.organisation),
         };
         if !mine {
@@ -383,18 +470,40 @@ impl Services {
         };
         self.check(entity, &proposed, Some(id)).await?;
         let action = match (entity, proposed.get("status").and_then(Value::as_str)) {
-            (Entity::Offer, Some("ended")) if live.input.get("status") != proposed.get("status") => "end",
-            (Entity::Event, Some("cancelled")) if live.input.get("status") != proposed.get("status") => "cancel",
+            (Entity::Offer, Some("ended"))
+                if live.input.get("status") != proposed.get("status") =>
+            {
+                "end"
+            }
+            (Entity::Event, Some("cancelled"))
+                if live.input.get("status") != proposed.get("status") =>
+            {
+                "cancel"
+            }
             _ => "update",
         };
         let (changes, before) = diff(entity, &live.input, &proposed);
-        self.file_proposal(actor, entity, action, Some(id), organisation, Some(live.version), changes, before)
-            .await
+        self.file_proposal(
+            actor,
+            entity,
+            action,
+            Some(id),
+            organisation,
+            Some(live.version),
+            changes,
+            before,
+        )
+        .await
     }
 
     /// A representative's new offer or event for one of their
     /// organisations.
-    pub async fn propose_new(&self, actor: &Actor, entity: Entity, input: &Value) -> Result<Proposal, Error> {
+    pub async fn propose_new(
+        &self,
+        actor: &Actor,
+        entity: Entity,
+        input: &Value,
+    ) -> Result<Proposal, Error> {
         let user = self.portal_user(actor).await?;
         let Some(fields) = input.as_object() else {
             return Err(Error::field("body", "object-required"));
@@ -411,6 +520,11 @@ impl Services {
             let allowed = entity.fields().contains(&k.as_str())
                 || (entity == Entity::Offer && k == "organisation_id");
             if !allowed {
+                // A field left at its empty default says nothing (a typed
+                // body carries every field); only a value is refused.
+                if proposed.get(k) == Some(v) {
+                    continue;
+                }
                 return Err(Error::field(k, "field-not-allowed"));
             }
             proposed.insert(k.clone(), v.clone());
@@ -432,13 +546,26 @@ impl Services {
         self.check(entity, &proposed, None).await?;
         let mut changes = proposed;
         changes.remove("version");
-        self.file_proposal(actor, entity, "create", None, organisation, None, changes, Map::new())
-            .await
+        self.file_proposal(
+            actor,
+            entity,
+            "create",
+            None,
+            organisation,
+            None,
+            changes,
+            Map::new(),
+        )
+        .await
     }
 
     /// An event must stay organised by one of the representative's
     /// organisations; returns that one.
-    fn keep_own_organiser(&self, user: &super::PortalUser, proposed: &Map<String, Value>) -> Result<Uuid, Error> {
+    fn keep_own_organiser(
+        &self,
+        user: &super::PortalUser,
+        proposed: &Map<String, Value>,
+    ) -> Result<Uuid, Error> {
         proposed
             .get("organisers")
             .and_then(Value::as_array)
@@ -450,18 +577,27 @@ impl Services {
     }
 
     async fn event_organisers(&self, event: Uuid) -> Result<Vec<Uuid>, Error> {
-        Ok(msohub_store::events::organisers_of(self.store.conn(), &[event])
-            .await?
-            .into_iter()
-            .map(|(_, o)| o)
-            .collect())
+        Ok(
+            msohub_store::events::organisers_of(self.store.conn(), &[event])
+                .await?
+                .into_iter()
+                .map(|(_, o)| o)
+                .collect(),
+        )
     }
 
-    async fn assemble_proposal(&self, row: ProposalRow, with_current: bool) -> Result<Proposal, Error> {
+    async fn assemble_proposal(
+        &self,
+        row: ProposalRow,
+        with_current: bool,
+    ) -> Result<Proposal, Error> {
         let conn = self.store.conn();
         let organisation = msohub_store::organisations::names(conn, &[row.organisation_id]).await?;
         let person = match row.person_id {
-            Some(p) => msohub_store::people::names(conn, &[p]).await?.remove(&p).map(|name| Ref { id: p, name }),
+            Some(p) => msohub_store::people::names(conn, &[p])
+                .await?
+                .remove(&p)
+                .map(|name| Ref { id: p, name }),
             None => None,
         };
         let changes: Value = serde_json::from_str(&row.changes).unwrap_or(Value::Null);
@@ -474,7 +610,12 @@ impl Services {
         let label = live
             .as_ref()
             .map(|l| l.label.clone())
-            .or_else(|| changes.get("title").and_then(Value::as_str).map(str::to_owned))
+            .or_else(|| {
+                changes
+                    .get("title")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
             .unwrap_or_default();
         let (current, conflicts) = match (&live, changes.as_object()) {
             (Some(l), Some(c)) if with_current && row.action != "create" => {
@@ -498,7 +639,10 @@ impl Services {
             record_id: row.record_id,
             organisation: Ref {
                 id: row.organisation_id,
-                name: organisation.get(&row.organisation_id).cloned().unwrap_or_default(),
+                name: organisation
+                    .get(&row.organisation_id)
+                    .cloned()
+                    .unwrap_or_default(),
             },
             label,
             status: row.status,
@@ -516,12 +660,23 @@ impl Services {
 
     /// Proposals: staff see all (by status), a representative those of
     /// their organisations.
-    pub async fn list_proposals(&self, actor: &Actor, statuses: &[String]) -> Result<Vec<Proposal>, Error> {
+    pub async fn list_proposals(
+        &self,
+        actor: &Actor,
+        statuses: &[String],
+    ) -> Result<Vec<Proposal>, Error> {
         let organisations = if actor.can(Permission::ReadStaffArea) {
             actor.require(Permission::ReadStaffArea)?;
             None
         } else {
-            Some(self.portal_user(actor).await?.organisations.iter().map(|o| o.id).collect())
+            Some(
+                self.portal_user(actor)
+                    .await?
+                    .organisations
+                    .iter()
+                    .map(|o| o.id)
+                    .collect(),
+            )
         };
         let rows = store::list_proposals(
             self.store.conn(),
@@ -557,7 +712,11 @@ impl Services {
             return self.assemble_proposal(row, true).await;
         }
         let user = self.portal_user(actor).await?;
-        if !user.organisations.iter().any(|o| o.id == row.organisation_id) {
+        if !user
+            .organisations
+            .iter()
+            .any(|o| o.id == row.organisation_id)
+        {
             return Err(Error::NotFound);
         }
         self.assemble_proposal(row, false).await
@@ -589,7 +748,8 @@ impl Services {
             return Err(Error::field("status", "proposal-decided"));
         }
         let entity = Entity::parse(&row.entity).ok_or(Error::NotFound)?;
-        let mut changes: Map<String, Value> = serde_json::from_str(&row.changes).unwrap_or_default();
+        let mut changes: Map<String, Value> =
+            serde_json::from_str(&row.changes).unwrap_or_default();
         if let Some(edits) = edits {
             let Some(edits) = edits.as_object() else {
                 return Err(Error::field("changes", "object-required"));
@@ -618,11 +778,16 @@ impl Services {
                 if !conflicts.is_empty() && !overwrite && edits.is_none() {
                     return Err(Error::Conflict(format!(
                         "the record changed since the proposal (fields: {}); look at both and accept with `overwrite` or with edits",
-                        conflicts.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                        conflicts
+                            .iter()
+                            .map(|c| c.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )));
                 }
                 live.input.extend(changes.clone());
-                live.input.insert("version".into(), Value::from(live.version));
+                live.input
+                    .insert("version".into(), Value::from(live.version));
                 live.input
             }
             None => changes.clone(),
@@ -634,7 +799,13 @@ impl Services {
     }
 
     /// Rejects a pending proposal with a message to the representative.
-    pub async fn reject_proposal(&self, actor: &Actor, id: Uuid, version: i32, message: &str) -> Result<Proposal, Error> {
+    pub async fn reject_proposal(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: i32,
+        message: &str,
+    ) -> Result<Proposal, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let row = store::find_proposal(self.store.conn(), id)
             .await?
@@ -653,7 +824,14 @@ impl Services {
     }
 
     /// Records a decision and tells the representative by e-mail.
-    async fn decide(&self, actor: &Actor, mut row: ProposalRow, status: &str, message: &str, action: &str) -> Result<Proposal, Error> {
+    async fn decide(
+        &self,
+        actor: &Actor,
+        mut row: ProposalRow,
+        status: &str,
+        message: &str,
+        action: &str,
+    ) -> Result<Proposal, Error> {
         let notify = action != "seen";
         row.status = status.to_owned();
         row.message = message.to_owned();
@@ -676,12 +854,17 @@ impl Services {
             Some(serde_json::json!({ "status": row.status, "message": row.message, "record_id": row.record_id })),
         )
         .await?;
-        if notify
-            && let Some(user) = proposer.filter(|u| u.disabled_at.is_none())
-        {
+        if notify && let Some(user) = proposer.filter(|u| u.disabled_at.is_none()) {
             let office = self.office().await?.name;
             let link = format!("{}/portal/{}/", self.public_url(), user.language);
-            let (subject, text) = mails::decided(&user.language, &office, &label, status == "accepted", message, &link);
+            let (subject, text) = mails::decided(
+                &user.language,
+                &office,
+                &label,
+                status == "accepted",
+                message,
+                &link,
+            );
             self.enqueue_mail(&tx, &user.email, &subject, &text).await?;
         }
         tx.commit().await.map_err(msohub_store::Error::from)?;

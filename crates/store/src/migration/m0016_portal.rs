@@ -132,7 +132,10 @@ fn at(c: impl IntoIden) -> ColumnDef {
 }
 
 fn at_null(c: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(c).timestamp_with_time_zone().null().to_owned()
+    ColumnDef::new(c)
+        .timestamp_with_time_zone()
+        .null()
+        .to_owned()
 }
 
 fn text(c: impl IntoIden) -> ColumnDef {
@@ -292,10 +295,7 @@ impl MigrationTrait for Migration {
         .await?;
         // SQLite takes one change per ALTER TABLE.
         let add = |table: DynIden, column: ColumnDef| {
-            Table::alter()
-                .table(table)
-                .add_column(column)
-                .to_owned()
+            Table::alter().table(table).add_column(column).to_owned()
         };
         for change in [
             add(

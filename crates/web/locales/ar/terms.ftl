@@ -33,3 +33,14 @@ term-offer_category-women = النساء
 term-offer_category-youth = الأطفال والشباب
 term-offer_category-religion = الدين والإيمان
 term-offer_category-other = أخرى
+
+# Need categories (what associations report to the office).
+term-need_category-rooms = القاعات والأماكن
+term-need_category-funding = التمويل والمنح
+term-need_category-language_courses = دورات اللغة
+term-need_category-counselling = الاستشارة
+term-need_category-volunteers = المتطوعون
+term-need_category-networking = التشبيك
+term-need_category-qualification = التأهيل والتدريب
+term-need_category-public_relations = العلاقات العامة
+term-need_category-other = أخرى

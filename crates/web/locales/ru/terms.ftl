@@ -33,3 +33,14 @@ term-offer_category-women = Женщины
 term-offer_category-youth = Дети и молодёжь
 term-offer_category-religion = Религия и вера
 term-offer_category-other = Другое
+
+# Need categories (what associations report to the office).
+term-need_category-rooms = Помещения
+term-need_category-funding = Финансирование и гранты
+term-need_category-language_courses = Языковые курсы
+term-need_category-counselling = Консультации
+term-need_category-volunteers = Волонтёры
+term-need_category-networking = Налаживание связей
+term-need_category-qualification = Обучение и повышение квалификации
+term-need_category-public_relations = Работа с общественностью
+term-need_category-other = Другое

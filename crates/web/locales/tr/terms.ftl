@@ -33,3 +33,14 @@ term-offer_category-women = Kadınlar
 term-offer_category-youth = Çocuklar ve gençler
 term-offer_category-religion = Din ve inanç
 term-offer_category-other = Diğer
+
+# Need categories (what associations report to the office).
+term-need_category-rooms = Mekânlar
+term-need_category-funding = Finansman ve hibeler
+term-need_category-language_courses = Dil kursları
+term-need_category-counselling = Danışmanlık
+term-need_category-volunteers = Gönüllüler
+term-need_category-networking = İş birliği ağları
+term-need_category-qualification = Eğitim ve mesleki gelişim
+term-need_category-public_relations = Halkla ilişkiler
+term-need_category-other = Diğer

@@ -33,3 +33,14 @@ term-offer_category-women = Жінки
 term-offer_category-youth = Діти й молодь
 term-offer_category-religion = Релігія та віра
 term-offer_category-other = Інше
+
+# Need categories (what associations report to the office).
+term-need_category-rooms = Приміщення
+term-need_category-funding = Фінансування та гранти
+term-need_category-language_courses = Мовні курси
+term-need_category-counselling = Консультації
+term-need_category-volunteers = Волонтери
+term-need_category-networking = Налагодження зв’язків
+term-need_category-qualification = Навчання та підвищення кваліфікації
+term-need_category-public_relations = Робота з громадськістю
+term-need_category-other = Інше

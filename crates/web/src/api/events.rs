@@ -106,6 +106,19 @@ pub(super) async fn create_event(
     CurrentUser(actor): CurrentUser,
     input: Result<super::ApiJson<EventInput>, ApiError>,
 ) -> Result<Response, ApiError> {
+    if super::portal::representative(&actor) {
+        let super::ApiJson(input) = input?;
+        let body = serde_json::to_value(&input).unwrap_or_default();
+        let p = state
+            .services
+            .propose_new(
+                &actor,
+                msohub_service::portal::proposals::Entity::Event,
+                &body,
+            )
+            .await?;
+        return Ok(super::portal::proposed(p));
+    }
     let input = super::writer(&actor, input)?;
     Ok((
         StatusCode::CREATED,
@@ -126,6 +139,19 @@ pub(super) async fn patch_event(
     Path(id): Path<Uuid>,
     patch: Result<super::ApiJson<serde_json::Value>, ApiError>,
 ) -> Result<Response, ApiError> {
+    if super::portal::representative(&actor) {
+        let super::ApiJson(patch) = patch?;
+        let p = state
+            .services
+            .propose_change(
+                &actor,
+                msohub_service::portal::proposals::Entity::Event,
+                id,
+                &patch,
+            )
+            .await?;
+        return Ok(super::portal::proposed(p));
+    }
     let patch = super::writer(&actor, patch)?;
     Ok(Json(state.services.patch_event(&actor, id, &patch).await?).into_response())
 }

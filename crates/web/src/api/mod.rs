@@ -20,6 +20,7 @@ pub mod docs;
 mod offers;
 mod organisations;
 mod persons;
+pub(crate) mod portal;
 pub(crate) mod privacy;
 mod settings;
 mod targets;
@@ -55,6 +56,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = export::routes(r);
     let r = import::routes(r);
     let r = privacy::routes(r);
+    let r = portal::routes(r);
     audit::routes(r)
 }
 
@@ -195,6 +197,14 @@ pub(crate) struct AuditPage {
         audit::audit_log, export::export, openapi_json,
         import::import, import::fields, import::profiles, import::put_profile, import::delete_profile,
         privacy::subject_access, privacy::erase, privacy::retention, privacy::remind,
+        portal::list_invitations, portal::create_invitation, portal::resend_invitation,
+        portal::revoke_invitation, portal::list_proposals, portal::get_proposal,
+        portal::accept_proposal, portal::reject_proposal, portal::list_ideas, portal::create_idea,
+        portal::get_idea, portal::patch_idea, portal::delete_idea, portal::meeting_answers,
+        portal::put_trusted, portal::portal_home, portal::portal_organisation,
+        portal::confirm_organisation, portal::portal_meetings, portal::portal_meeting,
+        portal::answer_meeting, portal::portal_me, portal::put_consent, portal::portal_needs,
+        portal::portal_ideas,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&Common),

@@ -76,6 +76,19 @@ pub(super) async fn create_offer(
     CurrentUser(actor): CurrentUser,
     input: Result<ApiJson<OfferInput>, ApiError>,
 ) -> Result<Response, ApiError> {
+    if super::portal::representative(&actor) {
+        let ApiJson(input) = input?;
+        let body = serde_json::to_value(&input).unwrap_or_default();
+        let p = state
+            .services
+            .propose_new(
+                &actor,
+                msohub_service::portal::proposals::Entity::Offer,
+                &body,
+            )
+            .await?;
+        return Ok(super::portal::proposed(p));
+    }
     let input = super::writer(&actor, input)?;
     let created = state.services.create_offer(&actor, &input).await?;
     Ok((
@@ -99,6 +112,19 @@ pub(super) async fn patch_offer(
     Path(id): Path<Uuid>,
     patch: Result<ApiJson<serde_json::Value>, ApiError>,
 ) -> Result<Response, ApiError> {
+    if super::portal::representative(&actor) {
+        let ApiJson(patch) = patch?;
+        let p = state
+            .services
+            .propose_change(
+                &actor,
+                msohub_service::portal::proposals::Entity::Offer,
+                id,
+                &patch,
+            )
+            .await?;
+        return Ok(super::portal::proposed(p));
+    }
     let patch = super::writer(&actor, patch)?;
     Ok(Json(state.services.patch_offer(&actor, id, &patch).await?).into_response())
 }

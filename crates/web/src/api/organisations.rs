@@ -121,6 +121,18 @@ pub(super) async fn patch(
     Path(id): Path<Uuid>,
     super::ApiJson(body): super::ApiJson<serde_json::Value>,
 ) -> Result<Response, ApiError> {
+    if super::portal::representative(&actor) {
+        let p = state
+            .services
+            .propose_change(
+                &actor,
+                msohub_service::portal::proposals::Entity::Organisation,
+                id,
+                &body,
+            )
+            .await?;
+        return Ok(super::portal::proposed(p));
+    }
     Ok(Json(state.services.patch_organisation(&actor, id, &body).await?).into_response())
 }
 

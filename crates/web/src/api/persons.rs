@@ -6,10 +6,10 @@ use super::{Created, Problem};
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
+use crate::query::Query;
 use crate::routes::Routes;
 use axum::Json;
 use axum::extract::{Path, State};
-use crate::query::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_service::people::{Person, PersonInput, PersonPage};
@@ -101,6 +101,18 @@ pub(super) async fn patch(
     Path(id): Path<Uuid>,
     super::ApiJson(body): super::ApiJson<serde_json::Value>,
 ) -> Result<Response, ApiError> {
+    if super::portal::representative(&actor) {
+        let p = state
+            .services
+            .propose_change(
+                &actor,
+                msohub_service::portal::proposals::Entity::Person,
+                id,
+                &body,
+            )
+            .await?;
+        return Ok(super::portal::proposed(p));
+    }
     actor.require(msohub_domain::Permission::WriteStaffArea)?;
     let current = state.services.get_person(&actor, id).await?;
     let mut merged = serde_json::to_value(PersonInput::of(&current)).unwrap_or_default();

@@ -269,8 +269,13 @@ pub(super) async fn create_need(
     CurrentUser(actor): CurrentUser,
     input: Result<ApiJson<NeedInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let input = super::writer(&actor, input)?;
-    let created = state.services.create_need(&actor, &input).await?;
+    let created = if super::portal::representative(&actor) {
+        let ApiJson(input) = input?;
+        state.services.report_need(&actor, &input).await?
+    } else {
+        let input = super::writer(&actor, input)?;
+        state.services.create_need(&actor, &input).await?
+    };
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 

@@ -6,11 +6,11 @@ use crate::auth::{Auth, ClientIp, MaybeUser, clear_session_cookie, is_tls, sessi
 use crate::forms::FormErrors;
 use crate::i18n::{Tr, request_language_parts};
 use crate::page::{PageContext, render};
+use crate::query::Query;
 use crate::routes::Routes;
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use crate::query::Query;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -11,6 +11,7 @@ pub mod bodies;
 pub mod dashboard;
 pub mod events;
 pub mod export;
+pub mod ideas;
 pub mod import;
 pub mod interactions;
 pub mod login;
@@ -22,6 +23,7 @@ pub mod organisations;
 pub mod persons;
 pub mod privacy;
 pub mod report;
+pub mod review;
 pub mod targets;
 pub mod tasks;
 
@@ -50,11 +52,19 @@ pub async fn staff_page(
 ) -> PageContext {
     let lang = request_language_parts(parts);
     let tr = Tr::new(lang);
-    PageContext::staff(
+    let mut page = PageContext::staff(
         lang,
         parts.uri.path(),
         tr.t(title_key),
         office_name(state).await,
         actor,
-    )
+    );
+    // The review queue says how much waits.
+    if let Ok(n) = state.services.proposals_waiting(actor).await
+        && n > 0
+        && let Some(item) = page.nav.iter_mut().find(|i| i.href == "/app/review")
+    {
+        item.label = format!("{} ({n})", item.label);
+    }
+    page
 }

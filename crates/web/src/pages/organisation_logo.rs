@@ -4,10 +4,10 @@
 //! why at the field.
 
 use crate::auth::CurrentUser;
+use crate::query::Query;
 use crate::routes::Routes;
 use crate::{AppState, WebError};
 use axum::extract::{Multipart, Path, State};
-use crate::query::Query;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use msohub_store::files::StoredFile;
