@@ -83,6 +83,12 @@ describe('public journey', { timeout: 10 * TIMEOUT }, () => {
     assert.equal(await nav.locator('a[hreflang="de"]').count(), 1, 'a[hreflang="de"] in nav#lang-switch');
     assert.equal(await nav.locator('a[hreflang="en"]').count(), 1, 'a[hreflang="en"] in nav#lang-switch');
 
+    // Six languages are one menu (a <details>): open it, then choose.
+    const summary = nav.locator('summary');
+    if ((await summary.count()) > 0) {
+      assert.equal(await nav.locator('a[hreflang="en"]').isVisible(), false, 'the list is closed at first');
+      await summary.click();
+    }
     await Promise.all([
       page.waitForURL((url) => url.pathname === '/en/'),
       nav.locator('a[hreflang="en"]').click(),

@@ -65,7 +65,9 @@ impl Services {
 
     /// One contact person for each hand-written demo organisation, most
     /// with consent to contact and to a public listing.
-    async fn load_demo_people(&self) -> Result<(), Error> {
+    /// Returns the first two (person, organisation): the portal's demo
+    /// representatives.
+    async fn load_demo_people(&self) -> Result<Vec<crate::demo_portal::Representative>, Error> {
         let cli = crate::Actor::cli();
         let page = self
             .list_organisations(
@@ -82,6 +84,7 @@ impl Services {
         let expires = (chrono::Utc::now().date_naive() + chrono::Duration::days(500))
             .format("%Y-%m-%d")
             .to_string();
+        let mut representatives = Vec::new();
         for (i, org) in page
             .items
             .iter()
@@ -108,6 +111,9 @@ impl Services {
                 .await?;
             self.add_affiliation(&cli, person.id, org.id, &role, "2019-09-01", "")
                 .await?;
+            if representatives.len() < 2 {
+                representatives.push((person.id, org.id));
+            }
             self.record_consent(
                 &cli,
                 person.id,
@@ -129,7 +135,7 @@ impl Services {
                 .await?;
             }
         }
-        Ok(())
+        Ok(representatives)
     }
 
     /// Loads the demo data with `organisations` organisations (sixty written
@@ -164,12 +170,18 @@ impl Services {
             accounts.push(((*email).to_owned(), (*role).to_owned()));
         }
         let organisations = self.load_demo_organisations(organisations).await?;
-        self.load_demo_people().await?;
+        let representatives = self.load_demo_people().await?;
         self.load_demo_offers().await?;
         self.load_demo_work().await?;
         self.load_demo_bodies().await?;
         self.load_demo_events().await?;
         self.load_demo_targets().await?;
+        for email in self
+            .load_demo_portal(&representatives, DEMO_PASSWORD)
+            .await?
+        {
+            accounts.push((email, "representative".to_owned()));
+        }
         self.store
             .put_setting(MARKER, &serde_json::json!(chrono::Utc::now().to_rfc3339()))
             .await?;

@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod dashboard;
 pub mod demo;
 mod demo_offers;
+mod demo_portal;
 mod demo_registry;
 mod demo_work;
 pub mod directory;

@@ -1,0 +1,188 @@
+//! The portal's part of the demo data: two representatives (contact
+//! persons of the first two organisations, signed in with the demo
+//! password), proposals in every state, a need and an idea from the
+//! portal, and answers to a working group's next meeting.
+
+use crate::accounts::login::actor_of;
+use crate::portal::proposals::Entity;
+use crate::{Actor, Error, Services, Via};
+use msohub_store::users;
+use serde_json::json;
+use uuid::Uuid;
+
+/// A contact person the demo makes a representative: (person, organisation).
+pub(crate) type Representative = (Uuid, Uuid);
+
+impl Services {
+    /// Invites and signs up the representatives, then lets them act. Does
+    /// nothing when invitations go out by mail (no link to follow here).
+    /// Returns the representatives' e-mail addresses.
+    pub(crate) async fn load_demo_portal(
+        &self,
+        representatives: &[Representative],
+        password: &str,
+    ) -> Result<Vec<String>, Error> {
+        let cli = Actor::cli();
+        let mut actors = Vec::new();
+        for (i, (person, organisation)) in representatives.iter().enumerate() {
+            let invitation = self
+                .invite_representative(&cli, *person, *organisation)
+                .await?;
+            let Some(link) = invitation.link else {
+                return Ok(Vec::new());
+            };
+            let token = link.rsplit('/').next().unwrap_or_default().to_owned();
+            // The second reads the portal in Turkish.
+            let language = if i == 1 { Some("tr") } else { None };
+            let (user, _) = self
+                .accept_invitation(&token, Some(password), true, language, None, None)
+                .await?;
+            let row = users::find_user_by_email(self.store.conn(), &user.email)
+                .await?
+                .ok_or(Error::NotFound)?;
+            actors.push((actor_of(&row, Via::Session, None), *organisation));
+        }
+        let [(first, first_org), (second, second_org)] = actors.as_slice() else {
+            return Ok(Vec::new());
+        };
+
+        // The first organisation: a profile change and a new offer waiting,
+        // an earlier description accepted.
+        let live = self.get_organisation(&cli, *first_org).await?;
+        let accepted = self
+            .propose_change(
+                first,
+                Entity::Organisation,
+                *first_org,
+                &json!({"version": live.version, "description": format!("{}\n\nHausaufgabenhilfe dienstags und donnerstags ab 15 Uhr, Elterncafé am ersten Samstag im Monat.", live.description.trim())}),
+            )
+            .await?;
+        self.accept_proposal(&cli, accepted.id, accepted.version, None, false)
+            .await?;
+        let live = self.get_organisation(&cli, *first_org).await?;
+        self.propose_change(
+            first,
+            Entity::Organisation,
+            *first_org,
+            &json!({"version": live.version, "phone": "0341 555 01 23", "website": "https://verein.example/"}),
+        )
+        .await?;
+        self.propose_new(
+            first,
+            Entity::Offer,
+            &json!({
+                "organisation_id": first_org,
+                "title": "Sprachcafé für Mütter",
+                "description": "Deutsch üben bei Tee und Gebäck, Kinderbetreuung im Nebenraum.",
+                "category": "language_course",
+                "languages": ["de", "ar"],
+                "cost_kind": "free",
+                "schedule_text": "mittwochs 10–12 Uhr",
+                "is_public": true
+            }),
+        )
+        .await?;
+        // A need and an idea from the portal.
+        self.report_need(
+            first,
+            &crate::needs::NeedInput {
+                organisation_id: first_org.to_string(),
+                category: "rooms".to_owned(),
+                description: "Ein Raum für 30 Personen an Samstagen für die Wochenendschule."
+                    .to_owned(),
+                urgency: "high".to_owned(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        self.propose_idea(
+            first,
+            &crate::ideas::IdeaInput {
+                organisation_id: first_org.to_string(),
+                title: "Fest der Kulturen im Stadtpark".to_owned(),
+                description: "Alle Vereine stellen sich an Ständen vor, mit Musik und Essen aus den Herkunftsländern.".to_owned(),
+                participants: "Die Vereine des Arbeitskreises, die Stadtteilbibliothek".to_owned(),
+                support: "Genehmigung, Bühne und Strom, Hilfe bei der Werbung".to_owned(),
+                ..Default::default()
+            },
+        )
+        .await?;
+
+        // The second organisation: an offer rejected with a message, then
+        // trusted — its next change is live at once.
+        let rejected = self
+            .propose_new(
+                second,
+                Entity::Offer,
+                &json!({"organisation_id": second_org, "title": "Kurs", "category": "language_course", "is_public": true}),
+            )
+            .await?;
+        self.reject_proposal(
+            &cli,
+            rejected.id,
+            rejected.version,
+            "Bitte beschreiben Sie den Kurs: für wen, wann und wo? Dann nehmen wir ihn gern auf.",
+        )
+        .await?;
+        self.set_organisation_trusted(&cli, *second_org, true)
+            .await?;
+        let live = self.get_organisation(&cli, *second_org).await?;
+        self.propose_change(
+            second,
+            Entity::Organisation,
+            *second_org,
+            &json!({"version": live.version, "email": "info@verein-zwei.example"}),
+        )
+        .await?;
+
+        // Both sit in the first working group; the first says yes to its
+        // next meeting.
+        self.load_demo_answers(&[first, second], &[*first_org, *second_org])
+            .await?;
+        Ok(vec![first.email.clone(), second.email.clone()])
+    }
+
+    async fn load_demo_answers(
+        &self,
+        actors: &[&Actor],
+        organisations: &[Uuid],
+    ) -> Result<(), Error> {
+        let cli = Actor::cli();
+        let Some(body) = self
+            .list_bodies(&cli, false)
+            .await?
+            .into_iter()
+            .find(|b| b.kind == "working_group")
+        else {
+            return Ok(());
+        };
+        for (actor, organisation) in actors.iter().zip(organisations) {
+            let Some(person) = actor.person_id else {
+                continue;
+            };
+            self.add_member(
+                &cli,
+                body.id,
+                &crate::bodies::MemberInput {
+                    person_id: person.to_string(),
+                    on_behalf_of: organisation.to_string(),
+                    role: "member".to_owned(),
+                    from: "2024-01-01".to_owned(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        if let Some(first) = actors.first() {
+            let next = self
+                .portal_meetings(first)
+                .await?
+                .into_iter()
+                .find(|m| m.starts_at > chrono::Utc::now() && m.status != "cancelled");
+            if let Some(meeting) = next {
+                self.answer_meeting(first, meeting.id, "yes", None).await?;
+            }
+        }
+        Ok(())
+    }
+}
