@@ -5,6 +5,7 @@ mod backup;
 mod demo;
 mod export;
 mod import;
+mod invite;
 mod migrate;
 mod oparl;
 mod report;
@@ -64,6 +65,8 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Restore an archive into a new, empty database.
     Restore(backup::RestoreArgs),
+    /// Invite a contact person into the MSO portal for their organisation.
+    Invite(invite::InviteArgs),
     /// Import from a council information system (OParl).
     #[command(subcommand)]
     Oparl(oparl::OparlCommand),
@@ -77,6 +80,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(&cli.database_url, args).await,
         Command::User(command) => user::run(&cli.database_url, command).await,
         Command::Token(command) => token::run(&cli.database_url, command).await,
+        Command::Invite(args) => invite::run(&cli.database_url, args).await,
         Command::Oparl(command) => oparl::run(&cli.database_url, command).await,
         Command::Report(args) => report::run(&cli.database_url, args).await,
         Command::Export(args) => export::run(&cli.database_url, args).await,

@@ -187,6 +187,56 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
         let orgs: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&json_file).unwrap()).unwrap();
         assert!(orgs.as_array().unwrap().len() >= 60, "the demo's organisations");
+        // Invitations into the portal: a contact person by e-mail address,
+        // for an organisation they belong to; the link is printed once
+        // (no mail server here). Someone with an account already is
+        // refused, an unknown address named.
+        let (ok, people, stderr) = run(msohub().args([
+            "export", "persons", "--format", "json", "--database-url", &url,
+        ]));
+        assert!(ok, "{stderr}");
+        let people: serde_json::Value = serde_json::from_str(&people).unwrap();
+        let pick = |i: usize| {
+            let p = &people.as_array().unwrap()[i];
+            (
+                p["email"].as_str().unwrap().to_owned(),
+                p["affiliations"][0]["organisation_id"].as_str().unwrap().to_owned(),
+            )
+        };
+        let all = people.as_array().unwrap();
+        // (Demo names repeat, so the person is named by id; the e-mail
+        // path is taken below.)
+        let (person, org) = all
+            .iter()
+            .find(|p| {
+                p["affiliations"][0]["organisation_id"].is_string()
+                    && !stdout_has_account(&url, p["email"].as_str().unwrap_or_default())
+            })
+            .map(|p| {
+                (
+                    p["id"].as_str().unwrap().to_owned(),
+                    p["affiliations"][0]["organisation_id"].as_str().unwrap().to_owned(),
+                )
+            })
+            .expect("a contact person without an account");
+        let (ok, out, stderr) = run(msohub().args([
+            "invite", &person, "--organisation", &org, "--database-url", &url,
+        ]));
+        assert!(ok, "{stderr}");
+        let last = out.lines().last().unwrap_or_default();
+        assert!(last.contains("/portal/") && last.contains("/invitation/"), "{out}");
+        assert_clear_failure(
+            msohub().args(["invite", "niemand@mail.example", "--organisation", &org, "--database-url", &url]),
+            "no person with the e-mail address niemand@mail.example",
+        );
+        let (_, ayse_org) = (0..10)
+            .map(pick)
+            .find(|(e, _)| e == "ayse.almasri@mail.example")
+            .expect("the demo's first representative");
+        assert_clear_failure(
+            msohub().args(["invite", "ayse.almasri@mail.example", "--organisation", &ayse_org, "--database-url", &url]),
+            "person-has-account",
+        );
         let (ok, csv, stderr) = run(msohub().args([
             "export", "offers", "--format", "csv", "--database-url", &url,
         ]));
@@ -408,4 +458,10 @@ async fn serve_answers_its_first_request(db: TestDb) {
     let _ = Command::new("kill").arg(child.0.id().to_string()).status();
     let status = child.0.wait().unwrap();
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}
+
+/// Whether an account exists for this address (`msohub user list`).
+fn stdout_has_account(url: &str, email: &str) -> bool {
+    let (_, out, _) = run(msohub().args(["user", "list", "--database-url", url]));
+    out.contains(email)
 }

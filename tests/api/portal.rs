@@ -15,6 +15,8 @@ on_both_databases!(
     invitations_and_sign_in_links_work_once,
     needs_and_ideas_reach_the_office,
     the_portal_pages_work_by_form_in_every_language,
+    staff_invite_trust_and_see_answers_in_the_staff_area,
+    members_answer_meeting_invitations,
 );
 
 /// Sends JSON with a client; the status and the answer.
@@ -687,6 +689,11 @@ async fn the_portal_pages_work_by_form_in_every_language(app: TestApp) {
     // Signing out from the portal returns to its sign-in page.
     let r = rep.client.post(app.url("/logout")).send().await.unwrap();
     assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        "/portal/de/login?signed_out=1",
+        "a representative returns to the portal's door, in their language"
+    );
     let r = rep.client.get(app.url("/portal/ru/")).send().await.unwrap();
     assert_eq!(r.status(), 303);
     assert!(
@@ -695,4 +702,208 @@ async fn the_portal_pages_work_by_form_in_every_language(app: TestApp) {
             .unwrap()
             .starts_with("/portal/ru/login")
     );
+}
+
+async fn staff_invite_trust_and_see_answers_in_the_staff_area(app: TestApp) {
+    app.sign_in("staff").await;
+    let org = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Afghanischer Kulturverein", "kind": "mso"}),
+        )
+        .await;
+    let org_id = org["id"].as_str().unwrap().to_owned();
+    let person = app
+        .created("/api/v1/persons", json!({"given_name": "Farid", "family_name": "Ahmadi", "email": "farid@verein.example"}))
+        .await;
+    let pid = person["id"].as_str().unwrap().to_owned();
+    // Without an affiliation the page says why no invitation is possible.
+    let page = app.get_page(&format!("/app/persons/{pid}")).await;
+    assert!(page.html.html().contains("derzeit angehört"));
+    assert_eq!(page.count("form[action$='/invitations']"), 0);
+    app.created(
+        &format!("/api/v1/persons/{pid}/affiliations"),
+        json!({"organisation_id": org_id, "role": "Kassenwart", "from": "2023-01-01"}),
+    )
+    .await;
+    // Invited from the page: no mail server, so the link is shown once.
+    let r = app
+        .post_form(
+            &format!("/app/persons/{pid}/invitations"),
+            &[("organisation_id", org_id.as_str())],
+        )
+        .await;
+    let page = Page::from_response(r).await;
+    assert_eq!(page.status.as_u16(), 200);
+    let link = page.attr("#invitation-link-value", "value");
+    assert!(link.contains("/portal/de/invitation/"), "{link}");
+    assert_eq!(page.count("#invitations tr[data-status=pending]"), 1);
+    // Shown again, the page has no link.
+    let again = app.get_page(&format!("/app/persons/{pid}")).await;
+    assert_eq!(again.count("#invitation-link-value"), 0);
+    // A second invitation for the same person while one is open is fine
+    // (a new link), but not once they have an account.
+    let version = again.attr(
+        "#invitations tr[data-status=pending] input[name=version]",
+        "value",
+    );
+    let id = again.attr(
+        "#invitations tr[data-status=pending] form[action$='/revoke']",
+        "action",
+    );
+    let r = app.post_form(&id, &[("version", version.as_str())]).await;
+    assert_eq!(r.status(), 303);
+    let page = app.get_page(&format!("/app/persons/{pid}")).await;
+    assert_eq!(page.count("#invitations tr[data-status=revoked]"), 1);
+    // An unknown organisation is named on the page, nothing stored.
+    let before = count(&app, "invitation").await;
+    let r = app
+        .post_form(
+            &format!("/app/persons/{pid}/invitations"),
+            &[("organisation_id", "")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(count(&app, "invitation").await, before);
+
+    // Trusted from the organisation's page.
+    let page = app.get_page(&format!("/app/organisations/{org_id}")).await;
+    assert!(page.text("#trusted-state").contains("nein"));
+    let r = app
+        .post_form(
+            &format!("/app/organisations/{org_id}/trusted"),
+            &[("trusted", "on")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = app.get_page(&format!("/app/organisations/{org_id}")).await;
+    assert!(page.text("#trusted-state").contains("ja"));
+    let api = app
+        .get_json(&format!("/api/v1/organisations/{org_id}"))
+        .await;
+    assert_eq!(api["id"], org_id.as_str());
+
+    // A need with its urgency from the staff form.
+    let r = app
+        .post_form(
+            "/app/needs",
+            &[
+                ("organisation_id", org_id.as_str()),
+                ("category", "funding"),
+                ("description", "Zuschuss für Miete"),
+                ("urgency", "high"),
+                ("source", "other"),
+                ("status", "open"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let page = app.get_page(location.split('?').next().unwrap()).await;
+    assert_eq!(page.text("#need-urgency"), "dringend");
+}
+
+async fn members_answer_meeting_invitations(app: TestApp) {
+    let rep = app.representative("Kurdischer Elternverein").await;
+    app.sign_in("staff").await;
+    let body = app
+        .created(
+            "/api/v1/bodies",
+            json!({"name": "Arbeitskreis MSO", "kind": "working_group"}),
+        )
+        .await;
+    let bid = body["id"].as_str().unwrap().to_owned();
+    let start = (chrono::Utc::now() + chrono::Duration::days(9))
+        .format("%Y-%m-%dT18:00")
+        .to_string();
+    let meeting = app
+        .created(
+            "/api/v1/meetings",
+            json!({"body_id": bid, "title": "Arbeitskreis im Frühjahr", "starts_at": start, "mode": "in_person", "status": "invited", "place": "Rathaus"}),
+        )
+        .await;
+    let mid = meeting["id"].as_str().unwrap().to_owned();
+    // Not a member yet: the meeting is not theirs.
+    let (status, _) = send(
+        &app,
+        &rep.client,
+        reqwest::Method::GET,
+        &format!("/api/v1/portal/meetings/{mid}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    app.created(
+        &format!("/api/v1/bodies/{bid}/members"),
+        json!({"person_id": rep.person_id, "on_behalf_of": rep.organisation_id, "role": "member", "from": "2024-01-01"}),
+    )
+    .await;
+    let (status, list) = send(
+        &app,
+        &rep.client,
+        reqwest::Method::GET,
+        "/api/v1/portal/meetings",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        list.to_string().contains("Arbeitskreis im Frühjahr"),
+        "{list}"
+    );
+    // A wrong answer is named; a stand-in of another organisation refused.
+    let path = format!("/api/v1/portal/meetings/{mid}/answer");
+    let (status, _) = send(
+        &app,
+        &rep.client,
+        reqwest::Method::POST,
+        &path,
+        Some(json!({"answer": "vielleicht"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let stranger = app
+        .created(
+            "/api/v1/persons",
+            json!({"given_name": "Fremd", "family_name": "Person"}),
+        )
+        .await;
+    let (status, _) = send(
+        &app,
+        &rep.client,
+        reqwest::Method::POST,
+        &path,
+        Some(json!({"answer": "no", "stand_in": stranger["id"]})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(count(&app, "meeting_response").await, 0);
+    let (status, answered) = send(
+        &app,
+        &rep.client,
+        reqwest::Method::POST,
+        &path,
+        Some(json!({"answer": "yes"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{answered}");
+    // Answering again changes the answer, it does not add one.
+    let (status, _) = send(
+        &app,
+        &rep.client,
+        reqwest::Method::POST,
+        &path,
+        Some(json!({"answer": "no"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(count(&app, "meeting_response").await, 1);
+    // Staff see it on the meeting's page and in the API.
+    let answers = app
+        .get_json(&format!("/api/v1/meetings/{mid}/answers"))
+        .await;
+    assert!(answers.to_string().contains("\"no\""), "{answers}");
+    let page = app.get_page(&format!("/app/meetings/{mid}")).await;
+    assert_eq!(page.count("#answers tr[data-answer=no]"), 1);
+    assert!(page.text("#answers").contains("Leyla"));
 }

@@ -85,6 +85,7 @@ impl Services {
             .format("%Y-%m-%d")
             .to_string();
         let mut representatives = Vec::new();
+        let mut used = std::collections::HashSet::new();
         for (i, org) in page
             .items
             .iter()
@@ -97,11 +98,7 @@ impl Services {
                 .create_person(
                     &cli,
                     &crate::people::PersonInput {
-                        email: format!(
-                            "{}.{}@mail.example",
-                            crate::organisations::slug(&first),
-                            crate::organisations::slug(&last)
-                        ),
+                        email: unique_email(&mut used, &first, &last),
                         given_name: first,
                         family_name: last,
                         languages: org.languages.join(", "),
@@ -191,4 +188,21 @@ impl Services {
             accounts,
         })
     }
+}
+
+/// `first.last@mail.example`, numbered when the name came round before
+/// (the demo's names repeat; real addresses do not).
+fn unique_email(used: &mut std::collections::HashSet<String>, first: &str, last: &str) -> String {
+    let base = format!(
+        "{}.{}",
+        crate::organisations::slug(first),
+        crate::organisations::slug(last)
+    );
+    let mut email = format!("{base}@mail.example");
+    let mut n = 2;
+    while !used.insert(email.clone()) {
+        email = format!("{base}{n}@mail.example");
+        n += 1;
+    }
+    email
 }

@@ -21,6 +21,8 @@ fn is_private(path: &str) -> bool {
         || path.starts_with("/app/")
         || path.starts_with("/login")
         || path == "/logout"
+        || path == "/portal"
+        || path.starts_with("/portal/")
         || (path.starts_with("/api/") && !public_api)
 }
 
@@ -116,6 +118,9 @@ mod tests {
             "/api/v1/organisations",
             "/login",
             "/logout",
+            "/portal",
+            "/portal/de/",
+            "/portal/ar/me/data.json",
         ] {
             assert!(is_private(p), "{p}");
         }

@@ -104,6 +104,7 @@ fn route_table() -> routes::Routes {
     let r = pages::organisations::routes(r);
     let r = pages::organisation_logo::routes(r);
     let r = pages::persons::routes(r);
+    let r = pages::invitations::routes(r);
     let r = pages::interactions::routes(r);
     let r = pages::needs::routes(r);
     let r = pages::offers::routes(r);

@@ -240,6 +240,15 @@ impl Services {
         self.assemble_invitations(rows).await
     }
 
+    /// One invitation.
+    pub async fn get_invitation(&self, actor: &Actor, id: Uuid) -> Result<Invitation, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let row = store::find_invitation(self.store.conn(), id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        Ok(self.assemble_invitations(vec![row]).await?.remove(0))
+    }
+
     /// Sends an invitation again with a new link (the old one stops
     /// working) and a new expiry.
     pub async fn resend_invitation(

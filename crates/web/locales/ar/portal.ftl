@@ -274,3 +274,4 @@ portal-rule-invitation-expired = انتهت صلاحية هذه الدعوة.
 portal-rule-invitation-accepted = تم قبول هذه الدعوة من قبل.
 portal-rule-invitation-revoked = هذه الدعوة لم تعد صالحة.
 portal-rule-other = هذه المعلومة غير صحيحة بهذا الشكل.
+portal-signed-out = تم تسجيل خروجكم. إلى اللقاء!

@@ -274,3 +274,4 @@ portal-rule-invitation-expired = Diese Einladung ist abgelaufen.
 portal-rule-invitation-accepted = Diese Einladung wurde schon angenommen.
 portal-rule-invitation-revoked = Diese Einladung gilt nicht mehr.
 portal-rule-other = Diese Angabe stimmt so nicht.
+portal-signed-out = Sie sind abgemeldet. Bis bald!

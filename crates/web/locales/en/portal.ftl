@@ -274,3 +274,4 @@ portal-rule-invitation-expired = This invitation has expired.
 portal-rule-invitation-accepted = This invitation has already been accepted.
 portal-rule-invitation-revoked = This invitation is no longer valid.
 portal-rule-other = This information is not right.
+portal-signed-out = You have signed out. See you soon!

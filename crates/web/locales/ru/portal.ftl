@@ -274,3 +274,4 @@ portal-rule-invitation-expired = Срок действия этого пригл
 portal-rule-invitation-accepted = Это приглашение уже принято.
 portal-rule-invitation-revoked = Это приглашение больше не действует.
 portal-rule-other = Это значение указано неверно.
+portal-signed-out = Вы вышли из системы. До скорой встречи!

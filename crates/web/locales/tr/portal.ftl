@@ -274,3 +274,4 @@ portal-rule-invitation-expired = Bu davetin süresi doldu.
 portal-rule-invitation-accepted = Bu davet zaten kabul edildi.
 portal-rule-invitation-revoked = Bu davet artık geçerli değil.
 portal-rule-other = Bu bilgi bu hâliyle doğru değil.
+portal-signed-out = Oturumunuz kapatıldı. Görüşmek üzere!

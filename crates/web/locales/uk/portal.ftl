@@ -274,3 +274,4 @@ portal-rule-invitation-expired = Термін дії цього запрошен
 portal-rule-invitation-accepted = Це запрошення вже прийнято.
 portal-rule-invitation-revoked = Це запрошення більше не дійсне.
 portal-rule-other = Це значення вказано неправильно.
+portal-signed-out = Ви вийшли з системи. До зустрічі!

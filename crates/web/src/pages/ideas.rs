@@ -43,7 +43,7 @@ struct ListTemplate {
 fn status_options(page: &PageContext, chosen: &str, with_all: bool) -> Vec<(String, String, bool)> {
     let mut out = Vec::new();
     if with_all {
-        out.push((String::new(), page.t("all"), chosen.is_empty()));
+        out.push((String::new(), page.t("filter-all"), chosen.is_empty()));
     }
     for s in IdeaStatus::ALL {
         out.push((

@@ -303,7 +303,19 @@ async fn logout(State(state): State<AppState>, parts: Parts) -> Response {
     {
         return crate::WebError::from(err).into_response();
     }
-    let mut response = Redirect::to("/login?signed_out=1").into_response();
+    // A representative returns to the portal's sign-in page, in their
+    // language; staff to the staff sign-in.
+    let target = match auth.actor.as_ref() {
+        Some(a) if a.can(msohub_domain::Permission::ActForOwnOrganisation) => {
+            let lang = a
+                .language
+                .parse::<msohub_domain::Language>()
+                .unwrap_or(msohub_domain::Language::De);
+            format!("/portal/{}/login?signed_out=1", lang.code())
+        }
+        _ => "/login?signed_out=1".to_owned(),
+    };
+    let mut response = Redirect::to(&target).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
         clear_session_cookie(is_tls(&state, &parts.headers)),

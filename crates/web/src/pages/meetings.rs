@@ -260,6 +260,8 @@ struct MeetingTemplate {
     notice: Option<String>,
     invite_error: Option<String>,
     can_write: bool,
+    /// The members' answers from the portal.
+    answers: Vec<msohub_service::portal::meetings::MeetingAnswer>,
 }
 
 async fn show_meeting(
@@ -274,6 +276,7 @@ async fn show_meeting(
     page.title = meeting.title.clone();
     let tr = page.tr;
     let deliveries = state.services.deliveries(&actor, id).await?;
+    let answers = state.services.meeting_answers(&actor, id).await?;
     let tasks = state
         .services
         .list_tasks(
@@ -309,6 +312,7 @@ async fn show_meeting(
             notice,
             invite_error,
             can_write: actor.can(Permission::WriteStaffArea),
+            answers,
         },
     ))
 }

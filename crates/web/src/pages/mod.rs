@@ -14,6 +14,7 @@ pub mod export;
 pub mod ideas;
 pub mod import;
 pub mod interactions;
+pub mod invitations;
 pub mod login;
 pub mod meetings;
 pub mod needs;

@@ -195,6 +195,7 @@ struct FormTemplate {
     categories: Vec<(String, String, bool)>,
     sources: Vec<(&'static str, String, bool)>,
     statuses: Vec<(&'static str, String, bool)>,
+    urgencies: Vec<(&'static str, String, bool)>,
 }
 
 async fn form_page(
@@ -268,6 +269,21 @@ async fn form_page(
             )
         })
         .collect();
+    let chosen = if input.urgency.is_empty() {
+        "normal"
+    } else {
+        input.urgency.as_str()
+    };
+    let urgencies = msohub_domain::work::NeedUrgency::ALL
+        .iter()
+        .map(|u| {
+            (
+                u.code(),
+                tr.t(&format!("need-urgency-{}", u.code())),
+                u.code() == chosen,
+            )
+        })
+        .collect();
     let mut form_errors = FormErrors::fields(tr, errors);
     if stale {
         form_errors.general = Some(tr.t("need-stale"));
@@ -288,6 +304,7 @@ async fn form_page(
             categories,
             sources,
             statuses,
+            urgencies,
         },
     ))
 }

@@ -211,7 +211,7 @@ async fn update(
 
 #[derive(Template)]
 #[template(path = "persons/show.html")]
-struct ShowTemplate {
+pub(super) struct ShowTemplate {
     page: PageContext,
     person: Person,
     consent_summary: String,
@@ -220,9 +220,16 @@ struct ShowTemplate {
     notice: Option<String>,
     errors: FormErrors,
     can_write: bool,
+    /// The person's portal invitations, newest first.
+    invitations: Vec<msohub_service::portal::invitations::Invitation>,
+    /// The organisations the person may be invited for (current
+    /// affiliations).
+    invite_for: Vec<(Uuid, String)>,
+    /// A new invitation's link, shown once when no mail goes out.
+    pub(super) invite_link: Option<String>,
 }
 
-async fn show_template(
+pub(super) async fn show_template(
     state: &AppState,
     parts: &Parts,
     actor: &Actor,
@@ -255,6 +262,18 @@ async fn show_template(
         .iter()
         .map(|p| (*p, tr.t(&format!("purpose-{p}"))))
         .collect();
+    let invitations = state
+        .services
+        .list_invitations(actor, Some(id), None)
+        .await?;
+    let today = msohub_service::time::today();
+    let mut invite_for: Vec<(Uuid, String)> = person
+        .affiliations
+        .iter()
+        .filter(|a| a.from.is_none_or(|f| f <= today) && a.to.is_none_or(|t| t >= today))
+        .map(|a| (a.organisation_id, a.organisation_name.clone()))
+        .collect();
+    invite_for.dedup_by(|a, b| a.0 == b.0);
     Ok(ShowTemplate {
         page,
         person,
@@ -264,6 +283,9 @@ async fn show_template(
         notice,
         errors: errors.unwrap_or(FormErrors::none(tr)),
         can_write: actor.can(Permission::WriteStaffArea),
+        invitations,
+        invite_for,
+        invite_link: None,
     })
 }
 

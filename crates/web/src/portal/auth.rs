@@ -70,6 +70,7 @@ struct LoginTemplate {
 pub(super) struct LoginQuery {
     next: String,
     sent: Option<String>,
+    signed_out: Option<String>,
 }
 
 /// Only paths inside the portal are followed after sign-in.
@@ -101,7 +102,10 @@ async fn login_page(
     Ok(render(
         StatusCode::OK,
         &LoginTemplate {
-            notice: q.sent.map(|_| tr.t("portal-link-sent")),
+            notice: q
+                .sent
+                .map(|_| tr.t("portal-link-sent"))
+                .or_else(|| q.signed_out.map(|_| tr.t("portal-signed-out"))),
             page,
             errors: FormErrors::none(tr).portal(),
             email: String::new(),

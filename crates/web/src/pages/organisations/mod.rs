@@ -41,6 +41,7 @@ pub fn routes(r: Routes) -> Routes {
         .post("/app/organisations/{id}/restore", restore)
         .post("/app/organisations/{id}/checked", checked)
         .post("/app/organisations/{id}/geocode", geocode)
+        .post("/app/organisations/{id}/trusted", show::set_trusted)
         .get("/app/organisations/{id}/merge", merge_confirm)
         .post("/app/organisations/{id}/merge", merge)
 }

@@ -43,6 +43,10 @@ struct ShowTemplate {
     /// Why the last geocoding failed.
     geo_error: Option<String>,
     can_write: bool,
+    /// Its representatives' changes publish at once.
+    trusted: bool,
+    /// Ideas it proposed or takes part in.
+    ideas: Vec<msohub_service::ideas::Idea>,
 }
 
 struct HistoryLine {
@@ -244,12 +248,16 @@ pub(super) async fn show(
         })
         .map(|r| tr.t(&format!("rule-{r}")));
     let geocoder_on = !state.services.geocoder().await?.url.is_empty();
+    let trusted = state.services.organisation_trusted(&actor, id).await?;
+    let ideas = state.services.organisation_ideas(&actor, id).await?;
     Ok(render(
         StatusCode::OK,
         &ShowTemplate {
             logo_error,
             geo_error,
             geocoder_on,
+            trusted,
+            ideas,
             page,
             people,
             offers,
@@ -350,4 +358,26 @@ pub(super) async fn geocode(
         }
         other => small_change(other, id, "geocoded").await,
     }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(super) struct TrustedForm {
+    trusted: String,
+}
+
+/// Trusts the organisation (its portal changes publish at once) or not.
+pub(super) async fn set_trusted(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<TrustedForm>,
+) -> Result<Response, WebError> {
+    let trusted = matches!(f.trusted.as_str(), "on" | "true" | "1");
+    state
+        .services
+        .set_organisation_trusted(&actor, id, trusted)
+        .await?;
+    let done = if trusted { "trusted" } else { "untrusted" };
+    Ok(Redirect::to(&format!("/app/organisations/{id}?done={done}#portal")).into_response())
 }
