@@ -331,6 +331,31 @@ async fn representatives_see_only_their_own_organisations(app: TestApp) {
     )
     .await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(0), "{list}");
+    // Staff accept it with an empty body (the version is optional).
+    app.sign_in("staff").await;
+    let (_, mine) = send(
+        &app,
+        &b.client,
+        reqwest::Method::GET,
+        "/api/v1/proposals",
+        None,
+    )
+    .await;
+    let id = mine["items"][0]["id"].as_str().unwrap().to_owned();
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/proposals/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/proposals/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "decided once: {}", r.status());
 }
 
 async fn invitations_and_sign_in_links_work_once(app: TestApp) {
@@ -838,6 +863,28 @@ async fn members_answer_meeting_invitations(app: TestApp) {
         json!({"person_id": rep.person_id, "on_behalf_of": rep.organisation_id, "role": "member", "from": "2024-01-01"}),
     )
     .await;
+    // The invitation by e-mail links a member with an account to the
+    // meeting's page in the portal.
+    let sink = crate::smtp::Sink::start(0).await;
+    app.sign_in("admin").await;
+    app.replaced(
+        "/api/v1/settings",
+        json!({"office_name": "KI Lindenau", "smtp_host": "127.0.0.1", "smtp_port": sink.port.to_string(), "smtp_security": "none", "smtp_from": "KI <ki@lindenau.example>"}),
+    )
+    .await;
+    let (status, report) = app
+        .post_json(
+            &format!("/api/v1/meetings/{mid}/invitations"),
+            json!({"version": meeting["version"]}),
+        )
+        .await;
+    assert_eq!(status, 202, "{report}");
+    let mails = sink.wait_for(1).await;
+    let text = mails[0].part("text/plain").unwrap();
+    assert!(
+        text.contains(&format!("/portal/de/meetings/{mid}")),
+        "{text}"
+    );
     let (status, list) = send(
         &app,
         &rep.client,

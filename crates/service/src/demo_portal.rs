@@ -57,7 +57,7 @@ impl Services {
                 &json!({"version": live.version, "description": format!("{}\n\nHausaufgabenhilfe dienstags und donnerstags ab 15 Uhr, Elterncafé am ersten Samstag im Monat.", live.description.trim())}),
             )
             .await?;
-        self.accept_proposal(&cli, accepted.id, accepted.version, None, false)
+        self.accept_proposal(&cli, accepted.id, Some(accepted.version), None, false)
             .await?;
         let live = self.get_organisation(&cli, *first_org).await?;
         self.propose_change(
@@ -120,7 +120,7 @@ impl Services {
         self.reject_proposal(
             &cli,
             rejected.id,
-            rejected.version,
+            Some(rejected.version),
             "Bitte beschreiben Sie den Kurs: für wen, wann und wo? Dann nehmen wir ihn gern auf.",
         )
         .await?;
@@ -160,6 +160,13 @@ impl Services {
             let Some(person) = actor.person_id else {
                 continue;
             };
+            let already = body
+                .members
+                .iter()
+                .any(|m| m.person.as_ref().is_some_and(|p| p.id == person) && m.to.is_none());
+            if already {
+                continue;
+            }
             self.add_member(
                 &cli,
                 body.id,

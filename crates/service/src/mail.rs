@@ -242,6 +242,24 @@ impl Services {
             .map(|mb| mb.email.to_string())
             .unwrap_or_else(|_| "noreply@localhost".into());
         for address in &addresses {
+            // Members with a portal account answer there: the mail links
+            // to the meeting's page in their language.
+            let portal = msohub_store::users::find_user_by_email(tx, &address.to_lowercase())
+                .await?
+                .filter(|u| {
+                    u.role == msohub_domain::Role::Representative.as_str()
+                        && u.disabled_at.is_none()
+                        && !cancelled
+                });
+            let text = match portal {
+                Some(u) => format!(
+                    "{text}\n\nZusagen oder absagen / Answer: {}/portal/{}/meetings/{}\n",
+                    self.public_url(),
+                    u.language,
+                    m.id
+                ),
+                None => text.clone(),
+            };
             let ics = invitation(
                 if cancelled { "CANCEL" } else { "REQUEST" },
                 &event,
@@ -255,7 +273,7 @@ impl Services {
                     meeting_id: Some(m.id),
                     to_address: address.clone(),
                     subject: subject.clone(),
-                    body_text: text.clone(),
+                    body_text: text,
                     ics,
                     status: "pending".into(),
                     attempts: 0,

@@ -730,7 +730,7 @@ impl Services {
         &self,
         actor: &Actor,
         id: Uuid,
-        version: i32,
+        version: Option<i32>,
         edits: Option<&Value>,
         overwrite: bool,
     ) -> Result<Proposal, Error> {
@@ -738,7 +738,7 @@ impl Services {
         let mut row = store::find_proposal(self.store.conn(), id)
             .await?
             .ok_or(Error::NotFound)?;
-        if row.version != version {
+        if version.is_some_and(|v| v != row.version) {
             return Err(Error::stale());
         }
         if row.status == "published" {
@@ -803,14 +803,14 @@ impl Services {
         &self,
         actor: &Actor,
         id: Uuid,
-        version: i32,
+        version: Option<i32>,
         message: &str,
     ) -> Result<Proposal, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let row = store::find_proposal(self.store.conn(), id)
             .await?
             .ok_or(Error::NotFound)?;
-        if row.version != version {
+        if version.is_some_and(|v| v != row.version) {
             return Err(Error::stale());
         }
         if row.status != "pending" {

@@ -130,6 +130,7 @@ portal-field-valid_to = حتى (تاريخ)
 portal-field-registration_required = التسجيل مطلوب
 portal-field-registration_how = كيف يتم التسجيل؟
 portal-field-is_public = العرض في الدليل العام
+portal-field-public_parts = ما الذي يجب أن يظهر للجميع؟
 portal-field-starts_at = البداية
 portal-field-ends_at = النهاية
 portal-field-mode = كيف؟

@@ -130,6 +130,7 @@ portal-field-valid_to = Bis (Datum)
 portal-field-registration_required = Anmeldung nötig
 portal-field-registration_how = Wie meldet man sich an?
 portal-field-is_public = Im öffentlichen Verzeichnis zeigen
+portal-field-public_parts = Was soll öffentlich zu sehen sein?
 portal-field-starts_at = Beginn
 portal-field-ends_at = Ende
 portal-field-mode = Wie?

@@ -130,6 +130,7 @@ portal-field-valid_to = Until (date)
 portal-field-registration_required = Registration needed
 portal-field-registration_how = How do people register?
 portal-field-is_public = Show in the public directory
+portal-field-public_parts = What should be shown publicly?
 portal-field-starts_at = Start
 portal-field-ends_at = End
 portal-field-mode = How?

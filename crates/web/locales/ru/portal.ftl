@@ -130,6 +130,7 @@ portal-field-valid_to = До какой даты
 portal-field-registration_required = Нужна регистрация
 portal-field-registration_how = Как зарегистрироваться?
 portal-field-is_public = Показывать в общедоступном справочнике
+portal-field-public_parts = Что показывать публично?
 portal-field-starts_at = Начало
 portal-field-ends_at = Окончание
 portal-field-mode = Как?

@@ -130,6 +130,7 @@ portal-field-valid_to = Bitiş tarihi
 portal-field-registration_required = Ön kayıt gerekli
 portal-field-registration_how = Ön kayıt nasıl yapılır?
 portal-field-is_public = Herkese açık dizinde göster
+portal-field-public_parts = Herkese açık olarak ne gösterilsin?
 portal-field-starts_at = Başlangıç
 portal-field-ends_at = Bitiş
 portal-field-mode = Nasıl?

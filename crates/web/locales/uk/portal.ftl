@@ -130,6 +130,7 @@ portal-field-valid_to = До якої дати
 portal-field-registration_required = Потрібна реєстрація
 portal-field-registration_how = Як зареєструватися?
 portal-field-is_public = Показувати в загальнодоступному довіднику
+portal-field-public_parts = Що показувати публічно?
 portal-field-starts_at = Початок
 portal-field-ends_at = Завершення
 portal-field-mode = Як?

@@ -238,9 +238,11 @@ pub(super) async fn get_proposal(
     Ok(Json(state.services.get_proposal(&actor, id).await?).into_response())
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
 pub(super) struct AcceptInput {
-    version: i32,
+    /// The proposal's version as read (409 if it changed since); optional.
+    version: Option<i32>,
     /// The reviewer's values for some fields, instead of the proposed ones.
     #[schema(value_type = Option<Object>)]
     changes: Option<serde_json::Value>,
@@ -263,9 +265,10 @@ pub(super) async fn accept_proposal(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    body: Result<ApiJson<AcceptInput>, ApiError>,
+    body: Result<super::OptionalJson<AcceptInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let body = super::writer(&actor, body)?;
+    actor.require(Permission::WriteStaffArea)?;
+    let super::OptionalJson(body) = body?;
     let p = state
         .services
         .accept_proposal(
@@ -279,9 +282,11 @@ pub(super) async fn accept_proposal(
     Ok(Json(p).into_response())
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
 pub(super) struct RejectInput {
-    version: i32,
+    /// The proposal's version as read (409 if it changed since); optional.
+    version: Option<i32>,
     /// Why, for the representative (e-mailed and shown in the portal).
     #[serde(default)]
     message: String,
@@ -295,9 +300,10 @@ pub(super) async fn reject_proposal(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    body: Result<ApiJson<RejectInput>, ApiError>,
+    body: Result<super::OptionalJson<RejectInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let body = super::writer(&actor, body)?;
+    actor.require(Permission::WriteStaffArea)?;
+    let super::OptionalJson(body) = body?;
     Ok(Json(
         state
             .services

@@ -212,7 +212,7 @@ async fn accept(
     let tr = crate::i18n::Tr::new(crate::i18n::request_language_parts(&parts));
     match state
         .services
-        .accept_proposal(&actor, id, version, edits.as_ref(), overwrite)
+        .accept_proposal(&actor, id, Some(version), edits.as_ref(), overwrite)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/app/review/{id}?done=accepted")).into_response()),
@@ -246,7 +246,7 @@ async fn reject(
     let tr = crate::i18n::Tr::new(crate::i18n::request_language_parts(&parts));
     match state
         .services
-        .reject_proposal(&actor, id, form.version, &form.message)
+        .reject_proposal(&actor, id, Some(form.version), &form.message)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/app/review/{id}?done=rejected")).into_response()),

@@ -67,10 +67,11 @@ impl PageContext {
             .map(|(path, key)| NavItem {
                 href: format!("/portal/{}{}", lang.code(), path),
                 label: tr.t(key),
+                // "/me" is not current on "/meetings".
                 current: if path == "/" {
                     rest == "/"
                 } else {
-                    rest.starts_with(path)
+                    rest == path || rest.starts_with(&format!("{path}/"))
                 },
             })
             .collect()
