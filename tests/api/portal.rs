@@ -583,6 +583,12 @@ async fn needs_and_ideas_reach_the_office(app: TestApp) {
     assert!(text.contains("Leyla"), "the reporting person: {text}");
     let ideas = app.get_json("/api/v1/ideas").await;
     assert!(ideas.to_string().contains("Gemeinsames Sommerfest"));
+    // The idea is in the organisation's timeline.
+    let page = app.get_page(&format!("/app/organisations/{org}")).await;
+    assert!(
+        page.text("#timeline li[data-kind=idea]")
+            .contains("Gemeinsames Sommerfest")
+    );
     // And the representative sees their own in the portal lists.
     let (_, mine) = send(
         &app,
@@ -751,6 +757,14 @@ async fn staff_invite_trust_and_see_answers_in_the_staff_area(app: TestApp) {
         json!({"organisation_id": org_id, "role": "Kassenwart", "from": "2023-01-01"}),
     )
     .await;
+    // The organisation's page offers the invitation beside the person.
+    let page = app.get_page(&format!("/app/organisations/{org_id}")).await;
+    assert_eq!(
+        page.count(&format!(
+            "#people form[action='/app/persons/{pid}/invitations']"
+        )),
+        1
+    );
     // Invited from the page: no mail server, so the link is shown once.
     let r = app
         .post_form(
@@ -953,4 +967,16 @@ async fn members_answer_meeting_invitations(app: TestApp) {
     let page = app.get_page(&format!("/app/meetings/{mid}")).await;
     assert_eq!(page.count("#answers tr[data-answer=no]"), 1);
     assert!(page.text("#answers").contains("Leyla"));
+    // And on the attendance screen as the expected attendance.
+    let page = app
+        .get_page(&format!("/app/meetings/{mid}/attendance"))
+        .await;
+    assert!(
+        page.text(&format!(
+            "tr[data-attendee='p:{}'] [data-expected]",
+            rep.person_id
+        ))
+        .contains("abgesagt"),
+        "the answer beside the member's name"
+    );
 }

@@ -127,7 +127,7 @@ impl Services {
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineEntry {
     pub at: chrono::DateTime<Utc>,
-    /// interaction, need, task
+    /// interaction, need, task, idea
     pub kind: &'static str,
     pub id: uuid::Uuid,
     pub title: String,
@@ -136,8 +136,8 @@ pub struct TimelineEntry {
 }
 
 impl Services {
-    /// Interactions, needs and tasks of an organisation (tasks linked to it,
-    /// to its interactions or to its needs), newest first.
+    /// Interactions, needs, tasks and ideas of an organisation (tasks linked
+    /// to it, to its interactions or to its needs), newest first.
     pub async fn organisation_timeline(
         &self,
         actor: &Actor,
@@ -199,6 +199,19 @@ impl Services {
                 "open".into()
             },
         }));
+        // Ideas it proposed or takes part in.
+        out.extend(
+            self.organisation_ideas(actor, organisation)
+                .await?
+                .into_iter()
+                .map(|i| TimelineEntry {
+                    at: i.created_at,
+                    kind: "idea",
+                    id: i.id,
+                    title: i.title,
+                    status: i.status,
+                }),
+        );
         out.sort_by_key(|e| std::cmp::Reverse(e.at));
         Ok(out)
     }

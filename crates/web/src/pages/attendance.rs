@@ -34,6 +34,8 @@ pub struct AttendanceLine {
     pub member: bool,
     pub status: String,
     pub mode: String,
+    /// The member's answer in the portal (expected attendance), if any.
+    pub expected: Option<String>,
 }
 
 #[derive(Template)]
@@ -60,6 +62,18 @@ async fn attendance_page(
     let members: Vec<Member> = state.services.members_at(actor, &meeting).await?;
     let page = super::staff_page(state, parts, actor, "attendance-title").await;
     let tr = page.tr;
+    let answers = state.services.meeting_answers(actor, id).await?;
+    let expected = |key: &str| {
+        answers
+            .iter()
+            .find(|a| format!("p:{}", a.person.id) == key)
+            .map(|a| match &a.stand_in {
+                Some(s) if a.answer == "no" => {
+                    tr.t1("attendance-expected-stand-in", "name", s.name.clone())
+                }
+                _ => tr.t(&format!("attendance-expected-{}", a.answer)),
+            })
+    };
     let mut lines: Vec<AttendanceLine> = members
         .iter()
         .map(|m| {
@@ -78,6 +92,7 @@ async fn attendance_page(
                 mode: rec
                     .map(|r| r.mode.clone())
                     .unwrap_or_else(|| "in_person".into()),
+                expected: expected(&key),
                 key,
             }
         })
@@ -96,6 +111,7 @@ async fn attendance_page(
                 member: false,
                 status: a.status.clone(),
                 mode: a.mode.clone(),
+                expected: expected(&a.attendee),
             });
         }
     }

@@ -45,8 +45,6 @@ struct ShowTemplate {
     can_write: bool,
     /// Its representatives' changes publish at once.
     trusted: bool,
-    /// Ideas it proposed or takes part in.
-    ideas: Vec<msohub_service::ideas::Idea>,
 }
 
 struct HistoryLine {
@@ -249,7 +247,6 @@ pub(super) async fn show(
         .map(|r| tr.t(&format!("rule-{r}")));
     let geocoder_on = !state.services.geocoder().await?.url.is_empty();
     let trusted = state.services.organisation_trusted(&actor, id).await?;
-    let ideas = state.services.organisation_ideas(&actor, id).await?;
     Ok(render(
         StatusCode::OK,
         &ShowTemplate {
@@ -257,7 +254,6 @@ pub(super) async fn show(
             geo_error,
             geocoder_on,
             trusted,
-            ideas,
             page,
             people,
             offers,
