@@ -465,6 +465,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/portal/{lang}/meetings/{id}",
         Access::Representative,
     ),
+    (
+        "GET",
+        "/portal/{lang}/meetings/{id}/minutes.md",
+        Access::Representative,
+    ),
     ("GET", "/portal/{lang}/me", Access::Representative),
     ("POST", "/portal/{lang}/me", Access::Representative),
     ("GET", "/portal/{lang}/me/data.json", Access::Representative),

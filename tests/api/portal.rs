@@ -967,6 +967,37 @@ async fn members_answer_meeting_invitations(app: TestApp) {
     let page = app.get_page(&format!("/app/meetings/{mid}")).await;
     assert_eq!(page.count("#answers tr[data-answer=no]"), 1);
     assert!(page.text("#answers").contains("Leyla"));
+    // Approved minutes: shown and downloadable for the member; none before.
+    let r = rep
+        .client
+        .get(app.url(&format!("/portal/de/meetings/{mid}/minutes.md")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let now = app.get_json(&format!("/api/v1/meetings/{mid}")).await;
+    let (status, changed) = app
+        .send_json(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/meetings/{mid}"),
+            json!({"version": now["version"], "minutes": "1. Begrüßung\n2. Sommerfest: beschlossen", "minutes_status": "approved"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    let r = rep
+        .client
+        .get(app.url(&format!("/portal/de/meetings/{mid}/minutes.md")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert!(r.text().await.unwrap().contains("Sommerfest: beschlossen"));
     // And on the attendance screen as the expected attendance.
     let page = app
         .get_page(&format!("/app/meetings/{mid}/attendance"))

@@ -212,6 +212,7 @@ portal-meeting-nobody = لا أحد
 portal-meeting-answered-yes = ردّكم: ستحضرون.
 portal-meeting-answered-no = ردّكم: لن تحضروا.
 portal-meeting-minutes = المحضر
+portal-meeting-minutes-download = تنزيل المحضر
 portal-meeting-cancelled = تم إلغاء هذا الاجتماع.
 portal-meeting-thanks = شكرًا على ردّكم!
 

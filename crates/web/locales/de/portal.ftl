@@ -212,6 +212,7 @@ portal-meeting-nobody = niemand
 portal-meeting-answered-yes = Ihre Antwort: Sie kommen.
 portal-meeting-answered-no = Ihre Antwort: Sie kommen nicht.
 portal-meeting-minutes = Protokoll
+portal-meeting-minutes-download = Protokoll herunterladen
 portal-meeting-cancelled = Diese Sitzung fällt aus.
 portal-meeting-thanks = Danke für Ihre Antwort!
 

@@ -212,6 +212,7 @@ portal-meeting-nobody = nobody
 portal-meeting-answered-yes = Your answer: you will come.
 portal-meeting-answered-no = Your answer: you will not come.
 portal-meeting-minutes = Minutes
+portal-meeting-minutes-download = Download the minutes
 portal-meeting-cancelled = This meeting is cancelled.
 portal-meeting-thanks = Thank you for your answer!
 

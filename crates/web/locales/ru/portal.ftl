@@ -212,6 +212,7 @@ portal-meeting-nobody = никто
 portal-meeting-answered-yes = Ваш ответ: вы придёте.
 portal-meeting-answered-no = Ваш ответ: вы не придёте.
 portal-meeting-minutes = Протокол
+portal-meeting-minutes-download = Скачать протокол
 portal-meeting-cancelled = Это заседание отменено.
 portal-meeting-thanks = Спасибо за ваш ответ!
 

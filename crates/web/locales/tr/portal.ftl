@@ -212,6 +212,7 @@ portal-meeting-nobody = kimse
 portal-meeting-answered-yes = Yanıtınız: Katılacaksınız.
 portal-meeting-answered-no = Yanıtınız: Katılmayacaksınız.
 portal-meeting-minutes = Tutanak
+portal-meeting-minutes-download = Tutanağı indir
 portal-meeting-cancelled = Bu toplantı iptal edildi.
 portal-meeting-thanks = Yanıtınız için teşekkürler!
 

@@ -212,6 +212,7 @@ portal-meeting-nobody = ніхто
 portal-meeting-answered-yes = Ваша відповідь: ви прийдете.
 portal-meeting-answered-no = Ваша відповідь: ви не прийдете.
 portal-meeting-minutes = Протокол
+portal-meeting-minutes-download = Завантажити протокол
 portal-meeting-cancelled = Це засідання скасовано.
 portal-meeting-thanks = Дякуємо за вашу відповідь!
 

@@ -21,6 +21,7 @@ use uuid::Uuid;
 pub fn routes(r: Routes) -> Routes {
     r.get("/portal/{lang}/meetings", list)
         .get("/portal/{lang}/meetings/{id}", show)
+        .get("/portal/{lang}/meetings/{id}/minutes.md", minutes)
         .post("/portal/{lang}/meetings/{id}", answer)
 }
 
@@ -118,6 +119,41 @@ async fn show(
     let tr = page.tr;
     let t = show_template(&state, page, &actor, meeting, FormErrors::none(tr).portal()).await?;
     Ok(render(StatusCode::OK, &t))
+}
+
+/// The approved minutes as a file (Markdown, readable as plain text), for
+/// members to keep; 404 while there are none.
+async fn minutes(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Path((code, id)): Path<(String, Uuid)>,
+) -> Result<Response, WebError> {
+    let lang = language(&code)?;
+    let rest = format!("/meetings/{id}/minutes.md");
+    let Portal { actor, .. } =
+        match portal(&state, user, lang, &rest, "portal-meetings-title").await {
+            Ok(p) => p,
+            Err(r) => return Ok(r),
+        };
+    let meeting = state.services.portal_meeting(&actor, id).await?;
+    let text = meeting.minutes.ok_or(WebError::NotFound)?;
+    let name = format!(
+        "{} {} {}.md",
+        meeting.body.name,
+        meeting.starts_at.format("%Y-%m-%d"),
+        meeting.title
+    );
+    let mut response = (StatusCode::OK, text).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/markdown; charset=utf-8"),
+    );
+    headers.insert(
+        axum::http::header::CONTENT_DISPOSITION,
+        crate::headers::disposition("attachment", &name),
+    );
+    Ok(response)
 }
 
 #[derive(Deserialize, Default)]
