@@ -57,6 +57,16 @@ pub fn routes(r: Routes) -> Routes {
         .get("/api/v1/portal/ideas", portal_ideas)
 }
 
+/// A `status=a,b` filter as its values (blanks dropped).
+fn comma_separated(raw: Option<String>) -> Vec<String> {
+    raw.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Whether the caller acts for their organisations (a representative).
 pub(crate) fn representative(actor: &Actor) -> bool {
     actor.can(Permission::ActForOwnOrganisation)
@@ -206,14 +216,7 @@ pub(super) async fn list_proposals(
     CurrentUser(actor): CurrentUser,
     Query(p): Query<ProposalParams>,
 ) -> Result<Response, ApiError> {
-    let statuses: Vec<String> = p
-        .status
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let statuses = comma_separated(p.status);
     for s in &statuses {
         if !["pending", "accepted", "rejected", "published"].contains(&s.as_str()) {
             return Err(msohub_service::Error::field("status", "choice-unknown").into());
@@ -337,14 +340,7 @@ pub(super) async fn list_ideas(
     CurrentUser(actor): CurrentUser,
     Query(p): Query<IdeaParams>,
 ) -> Result<Response, ApiError> {
-    let statuses: Vec<String> = p
-        .status
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let statuses = comma_separated(p.status);
     let items = state
         .services
         .list_ideas(&actor, &statuses, p.deleted.unwrap_or(false))
