@@ -125,7 +125,7 @@ async fn main() -> anyhow::Result<()> {
         );
         for format in ["html", "pdf", "docx", "odt"] {
             let t = Instant::now();
-            let file = msohub_web::render_report(report.clone(), format)?;
+            let file = msohub_docs::report::render(report.clone(), format, &[])?;
             line.push_str(&format!(
                 "; {format} {:.0} ms, {} bytes",
                 t.elapsed().as_secs_f64() * 1000.0,

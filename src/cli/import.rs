@@ -131,7 +131,10 @@ pub async fn run(database_url: &str, args: ImportArgs) -> anyhow::Result<()> {
         eprintln!(
             "row {}{place}: {kind}: {}",
             p.row,
-            msohub_web::import_problem_text(p)
+            msohub_docs::import::problem_text(
+                &msohub_i18n::Tr::new(msohub_domain::Language::De),
+                p
+            )
         );
     }
     let listed = report.problems.len();

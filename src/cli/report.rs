@@ -32,11 +32,11 @@ pub struct ReportArgs {
 }
 
 pub async fn run(database_url: &str, args: ReportArgs) -> anyhow::Result<()> {
-    if !msohub_web::REPORT_FORMATS.contains(&args.format.as_str()) {
+    if !msohub_docs::report::FORMATS.contains(&args.format.as_str()) {
         anyhow::bail!(
             "the format {:?} is not known; use one of {}",
             args.format,
-            msohub_web::REPORT_FORMATS.join(", ")
+            msohub_docs::report::FORMATS.join(", ")
         );
     }
     let lang = match args.lang.as_str() {
@@ -96,8 +96,11 @@ async fn write(services: &Services, args: &ReportArgs, lang: Lang) -> anyhow::Re
             .map_err(super::describe)?,
     };
     let format = args.format.clone();
+    // From the command line the HTML links no stylesheet: the file stands
+    // alone.
     let file =
-        tokio::task::spawn_blocking(move || msohub_web::render_report(report, &format)).await??;
+        tokio::task::spawn_blocking(move || msohub_docs::report::render(report, &format, &[]))
+            .await??;
     match &args.output {
         Some(path) => {
             std::fs::write(path, &file.bytes)?;

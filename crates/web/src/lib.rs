@@ -27,15 +27,10 @@ pub mod public_cache;
 pub mod query;
 mod ratelimit;
 mod report_file;
-pub use report_file::{FORMATS as REPORT_FORMATS, ReportFile, render as render_report};
 pub mod routes;
 
 pub use error::WebError;
 
-/// An import problem as a sentence in German (for the command line).
-pub fn import_problem_text(problem: &msohub_service::import::Problem) -> String {
-    pages::import::message(&i18n::Tr::new(msohub_domain::Language::De), problem)
-}
 pub use metrics::{Metrics, metrics_router};
 
 use axum::Router;

@@ -24,7 +24,6 @@ pub(crate) mod portal;
 pub(crate) mod privacy;
 mod settings;
 mod targets;
-pub use targets::document as targets_document;
 mod taxonomies;
 mod work;
 

@@ -11,8 +11,9 @@ use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use msohub_docs::report::DiffLine;
 use msohub_domain::Permission;
-use msohub_service::report::{DiffLine, Lang, Report, ReportVersion};
+use msohub_service::report::{Lang, Report, ReportVersion};
 use msohub_service::targets::{Period, PeriodInput, Target, TargetInput, verdict};
 use uuid::Uuid;
 
@@ -30,34 +31,6 @@ pub fn routes(r: Routes) -> Routes {
         .get("/api/v1/periods/{id}/report/versions/{number}", version)
         .get("/api/v1/periods/{id}/report/diff", diff)
         .put("/api/v1/periods/{id}/report/texts", put_texts)
-}
-
-#[derive(askama::Template)]
-#[template(path = "report/document.html")]
-struct DocumentTemplate {
-    page: crate::page::PageContext,
-    report: Report,
-    contacts_svg: String,
-    attendance_svg: String,
-}
-
-/// The report as a standalone, printable HTML document.
-pub fn document(report: Report) -> String {
-    use askama::Template;
-    let lang = match report.lang {
-        Lang::De => msohub_domain::Language::De,
-        Lang::En => msohub_domain::Language::En,
-    };
-    let page =
-        crate::page::PageContext::plain(lang, "/", report.title.clone(), report.office.clone());
-    DocumentTemplate {
-        page,
-        contacts_svg: msohub_service::report::contacts_chart(&report),
-        attendance_svg: msohub_service::report::attendance_chart(&report),
-        report,
-    }
-    .render()
-    .unwrap_or_default()
 }
 
 /// The yearly report
@@ -85,7 +58,7 @@ pub(super) async fn report(
 /// The `format` and `lang` of a report request.
 fn format_and_lang(raw: Option<&str>) -> Result<(String, Lang), ApiError> {
     let format = query_param(raw, "format").unwrap_or_else(|| "json".into());
-    if !crate::report_file::FORMATS.contains(&format.as_str()) {
+    if !msohub_docs::report::FORMATS.contains(&format.as_str()) {
         return Err(msohub_service::Error::field("format", "format-unknown").into());
     }
     let lang = match query_param(raw, "lang").as_deref() {
@@ -102,10 +75,7 @@ pub(crate) async fn report_response(report: Report, format: String) -> Result<Re
     if format == "json" {
         return Ok(Json(report).into_response());
     }
-    let file = tokio::task::spawn_blocking(move || crate::report_file::render(report, &format))
-        .await
-        .map_err(|e| ApiError::from(msohub_service::Error::Internal(Box::new(e))))?
-        .map_err(|e| ApiError::from(msohub_service::Error::Internal(Box::new(e))))?;
+    let file = crate::report_file::render(report, format).await?;
     let disposition = if file.content_type.starts_with("text/html") {
         "inline"
     } else {
@@ -234,10 +204,7 @@ pub(super) async fn diff(
                 ApiError::from(msohub_service::Error::field("to", "number-invalid"))
             })?),
         };
-    let lines = state
-        .services
-        .report_diff(&actor, id, from, to, lang)
-        .await?;
+    let lines = crate::report_file::diff(&state.services, &actor, id, from, to, lang).await?;
     Ok(Json(ReportDiff { from, to, lines }).into_response())
 }
 

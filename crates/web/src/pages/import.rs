@@ -289,19 +289,6 @@ fn options_of(pairs: &[(String, String)], dry_run: bool) -> ImportOptions {
     }
 }
 
-/// A problem as a sentence: the rule's text and the detail.
-pub(crate) fn message(tr: &Tr, p: &Problem) -> String {
-    let text = tr
-        .own(&format!("import-{}", p.rule))
-        .or_else(|| tr.own(&format!("rule-{}", p.rule)));
-    match (text, p.detail.is_empty()) {
-        (Some(t), true) => t,
-        (Some(t), false) => format!("{t} {}", p.detail),
-        (None, _) if !p.detail.is_empty() => p.detail.clone(),
-        (None, _) => p.rule.clone(),
-    }
-}
-
 /// Reads, maps and checks (or imports) a staged file.
 async fn run(
     state: &AppState,
@@ -379,7 +366,7 @@ async fn check_page(
                 _ => String::new(),
             },
             field: p.field.as_deref().map(label_of).unwrap_or_default(),
-            message: message(&page.tr, p),
+            message: msohub_docs::import::problem_text(&page.tr, p),
             warning: p.severity == Severity::Warning,
         })
         .collect();

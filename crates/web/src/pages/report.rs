@@ -42,8 +42,8 @@ fn report_lang(raw: Option<&str>, page: &PageContext) -> Lang {
 struct ShowTemplate {
     page: PageContext,
     report: Report,
-    contacts_svg: String,
-    attendance_svg: String,
+    /// The report itself, rendered by `msohub-docs`.
+    report_html: String,
     /// Where downloads of this report are (live or a version).
     download_base: String,
     versions: Vec<ReportVersion>,
@@ -77,8 +77,7 @@ async fn show_report(
         StatusCode::OK,
         &ShowTemplate {
             page,
-            contacts_svg: msohub_service::report::contacts_chart(&report),
-            attendance_svg: msohub_service::report::attendance_chart(&report),
+            report_html: crate::report_file::html_body(&report)?,
             report,
             download_base,
             versions,
@@ -138,7 +137,7 @@ struct DiffTemplate {
     period: msohub_service::targets::Period,
     from: i32,
     to: Option<i32>,
-    lines: Vec<msohub_service::report::DiffLine>,
+    lines: Vec<msohub_docs::report::DiffLine>,
     changes: usize,
 }
 
@@ -158,10 +157,7 @@ async fn diff(
         .ok_or(msohub_service::Error::NotFound)?;
     let to = query_param(raw, "to").and_then(|v| v.parse().ok());
     let period = state.services.get_period(&actor, id).await?;
-    let lines = state
-        .services
-        .report_diff(&actor, id, from, to, lang)
-        .await?;
+    let lines = crate::report_file::diff(&state.services, &actor, id, from, to, lang).await?;
     let changes = lines.iter().filter(|l| l.change != "same").count();
     Ok(render(
         StatusCode::OK,

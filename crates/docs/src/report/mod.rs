@@ -1,0 +1,153 @@
+//! The yearly report as a file: HTML (the printable page), Markdown, PDF
+//! (typst), DOCX, ODT or JSON; the page's HTML fragment with its charts;
+//! and the differences between two versions. One place, used by the API,
+//! the staff pages and `msohub report`.
+
+mod charts;
+mod diff;
+mod document;
+
+pub use charts::{attendance_chart, contacts_chart};
+pub use diff::{DiffLine, MAX_DIFF_BYTES, MAX_DIFF_LINES, diff, diff_lines};
+pub use document::{document, markdown};
+
+use askama::Template;
+use msohub_service::report::{Lang, Report};
+
+/// The formats a report can be downloaded in.
+pub const FORMATS: [&str; 6] = ["html", "md", "pdf", "docx", "odt", "json"];
+
+pub struct ReportFile {
+    pub content_type: &'static str,
+    /// e.g. "sachbericht-2020-21.pdf"
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportFileError {
+    #[error("unknown format {0:?}; use html, md, pdf, docx, odt or json")]
+    UnknownFormat(String),
+    #[error("the PDF could not be typeset: {0}")]
+    Pdf(String),
+    #[error("the document could not be packaged: {0}")]
+    Package(String),
+    #[error("the HTML could not be rendered: {0}")]
+    Html(String),
+}
+
+#[derive(Template)]
+#[template(path = "report/body.html")]
+struct BodyTemplate<'a> {
+    report: &'a Report,
+    frozen_at: String,
+    contacts_svg: String,
+    attendance_svg: String,
+}
+
+#[derive(Template)]
+#[template(path = "report/document.html")]
+struct DocumentTemplate<'a> {
+    report: &'a Report,
+    stylesheets: &'a [String],
+    body: String,
+}
+
+/// The report as an HTML fragment (an `<article>` with its charts and
+/// tables), for the staff page and the printable document.
+pub fn html_body(report: &Report) -> Result<String, ReportFileError> {
+    let frozen_at = report
+        .frozen_at
+        .map(|at| {
+            let local = at.with_timezone(&chrono_tz::Europe::Berlin);
+            match report.lang {
+                Lang::De => local.format("%d.%m.%Y %H:%M").to_string(),
+                Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
+            }
+        })
+        .unwrap_or_default();
+    BodyTemplate {
+        report,
+        frozen_at,
+        contacts_svg: contacts_chart(report),
+        attendance_svg: attendance_chart(report),
+    }
+    .render()
+    .map_err(|e| ReportFileError::Html(e.to_string()))
+}
+
+/// The report as a standalone, printable HTML document linking the given
+/// stylesheets (none: unstyled, e.g. from the command line).
+pub fn html_document(report: &Report, stylesheets: &[String]) -> Result<String, ReportFileError> {
+    DocumentTemplate {
+        report,
+        stylesheets,
+        body: html_body(report)?,
+    }
+    .render()
+    .map_err(|e| ReportFileError::Html(e.to_string()))
+}
+
+/// Renders a report. PDF typesetting takes CPU time: call it off the async
+/// threads (`spawn_blocking`). `stylesheets`: what the HTML document links.
+pub fn render(
+    report: Report,
+    format: &str,
+    stylesheets: &[String],
+) -> Result<ReportFile, ReportFileError> {
+    let stem = match report.lang {
+        Lang::De => "sachbericht",
+        Lang::En => "annual-report",
+    };
+    let file_name = |ext: &str| {
+        let version = report
+            .frozen_version
+            .map(|v| format!("-v{v}"))
+            .unwrap_or_default();
+        format!(
+            "{stem}-{}{version}.{ext}",
+            report.period.name.replace(['/', ' '], "-")
+        )
+    };
+    let (content_type, ext, bytes) = match format {
+        "html" => (
+            "text/html; charset=utf-8",
+            "html",
+            html_document(&report, stylesheets)?.into_bytes(),
+        ),
+        "md" => (
+            "text/markdown; charset=utf-8",
+            "md",
+            markdown(&report).into_bytes(),
+        ),
+        "json" => (
+            "application/json",
+            "json",
+            serde_json::to_vec_pretty(&report).unwrap_or_default(),
+        ),
+        "docx" => (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+            msohub_exchange::document::docx(&document(&report))
+                .map_err(|e| ReportFileError::Package(e.to_string()))?,
+        ),
+        "odt" => (
+            "application/vnd.oasis.opendocument.text",
+            "odt",
+            msohub_exchange::document::odt(&document(&report))
+                .map_err(|e| ReportFileError::Package(e.to_string()))?,
+        ),
+        "pdf" => (
+            "application/pdf",
+            "pdf",
+            msohub_typeset::document_pdf(&document(&report))
+                .map_err(|e| ReportFileError::Pdf(e.to_string()))?,
+        ),
+        other => return Err(ReportFileError::UnknownFormat(other.to_owned())),
+    };
+    Ok(ReportFile {
+        content_type,
+        file_name: file_name(ext),
+        bytes,
+    })
+}
