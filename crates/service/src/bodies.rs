@@ -290,19 +290,16 @@ impl Services {
     pub async fn create_body(&self, actor: &Actor, input: &BodyInput) -> Result<Body, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let row = self.validate_body(input, None).await?;
-        let tx = self.store.begin().await?;
-        let row = store::insert_body(&tx, row).await?;
-        audit::record(
-            &tx,
-            actor,
-            "body",
-            row.id,
-            "create",
-            None,
-            Some(audit_view(&row)),
-        )
-        .await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
+        let row = self
+            .write_audited(
+                actor,
+                "body",
+                "create",
+                None,
+                async |tx| Ok(store::insert_body(tx, row).await?),
+                |r| (r.id, Some(audit_view(r))),
+            )
+            .await?;
         self.assemble_body(row).await
     }
 
@@ -313,12 +310,10 @@ impl Services {
         input: &BodyInput,
     ) -> Result<Body, Error> {
         actor.require(Permission::WriteStaffArea)?;
-        let current = store::find_body(self.store.conn(), id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if current.version != input.version {
-            return Err(Error::stale());
-        }
+        let current = crate::write::current(
+            store::find_body(self.store.conn(), id).await?,
+            input.version,
+        )?;
         let row = self.validate_body(input, Some(&current)).await?;
         self.write_body(actor, &current, row, "update").await
     }
@@ -330,19 +325,16 @@ impl Services {
         row: BodyRow,
         action: &str,
     ) -> Result<Body, Error> {
-        let tx = self.store.begin().await?;
-        let row = store::update_body(&tx, row).await?;
-        audit::record(
-            &tx,
-            actor,
-            "body",
-            row.id,
-            action,
-            Some(audit_view(before)),
-            Some(audit_view(&row)),
-        )
-        .await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
+        let row = self
+            .write_audited(
+                actor,
+                "body",
+                action,
+                Some(audit_view(before)),
+                async |tx| Ok(store::update_body(tx, row).await?),
+                |r| (r.id, Some(audit_view(r))),
+            )
+            .await?;
         self.assemble_body(row).await
     }
 
@@ -366,12 +358,8 @@ impl Services {
         deleted: bool,
     ) -> Result<Body, Error> {
         actor.require(Permission::WriteStaffArea)?;
-        let current = store::find_body(self.store.conn(), id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if current.version != version {
-            return Err(Error::stale());
-        }
+        let current =
+            crate::write::current(store::find_body(self.store.conn(), id).await?, version)?;
         let mut row = current.clone();
         row.deleted_at = deleted.then(Utc::now);
         self.write_body(

@@ -108,6 +108,20 @@ pub struct EventInput {
     pub version: i32,
 }
 
+impl EventInput {
+    /// What a new event starts as: planned, in person, in German, organised
+    /// by `organiser` if given.
+    pub fn planned(organiser: Option<String>) -> EventInput {
+        EventInput {
+            mode: "in_person".into(),
+            status: "planned".into(),
+            languages: vec!["de".into()],
+            organisers: organiser.into_iter().collect(),
+            ..EventInput::default()
+        }
+    }
+}
+
 /// Filters of the event list.
 #[derive(Debug, Clone, Default)]
 pub struct EventQuery {
@@ -431,10 +445,7 @@ impl Services {
     ) -> Result<Event, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let conn = self.store.conn();
-        let current = store::find_event(conn, id).await?.ok_or(Error::NotFound)?;
-        if current.version != input.version {
-            return Err(Error::stale());
-        }
+        let current = crate::write::current(store::find_event(conn, id).await?, input.version)?;
         if current.deleted_at.is_some() {
             return Err(Error::NotFound);
         }
@@ -466,10 +477,7 @@ impl Services {
     pub async fn delete_event(&self, actor: &Actor, id: Uuid, version: i32) -> Result<(), Error> {
         actor.require(Permission::WriteStaffArea)?;
         let conn = self.store.conn();
-        let current = store::find_event(conn, id).await?.ok_or(Error::NotFound)?;
-        if current.version != version {
-            return Err(Error::stale());
-        }
+        let current = crate::write::current(store::find_event(conn, id).await?, version)?;
         let organisers: Vec<Uuid> = store::organisers_of(conn, &[id])
             .await?
             .into_iter()
@@ -477,19 +485,15 @@ impl Services {
             .collect();
         let mut row = current.clone();
         row.deleted_at = Some(Utc::now());
-        let tx = self.store.begin().await?;
-        let row = store::update_event(&tx, row).await?;
-        audit::record(
-            &tx,
+        self.write_audited(
             actor,
             "event",
-            id,
             "delete",
             Some(audit_view(&current, &organisers)),
-            Some(audit_view(&row, &organisers)),
+            async |tx| Ok(store::update_event(tx, row).await?),
+            |r| (id, Some(audit_view(r, &organisers))),
         )
         .await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
         Ok(())
     }
 

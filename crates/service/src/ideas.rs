@@ -392,12 +392,10 @@ impl Services {
         input: &IdeaInput,
     ) -> Result<Idea, Error> {
         actor.require(Permission::WriteStaffArea)?;
-        let current = store::find_idea(self.store.conn(), id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if current.version != input.version {
-            return Err(Error::stale());
-        }
+        let current = crate::write::current(
+            store::find_idea(self.store.conn(), id).await?,
+            input.version,
+        )?;
         let before_links: Vec<(String, Uuid)> = store::idea_links(self.store.conn(), &[id])
             .await?
             .into_iter()
@@ -443,12 +441,8 @@ impl Services {
         deleted: bool,
     ) -> Result<Idea, Error> {
         actor.require(Permission::WriteStaffArea)?;
-        let current = store::find_idea(self.store.conn(), id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if current.version != version {
-            return Err(Error::stale());
-        }
+        let current =
+            crate::write::current(store::find_idea(self.store.conn(), id).await?, version)?;
         let mut row = current.clone();
         row.deleted_at = deleted.then(Utc::now);
         let tx = self.store.begin().await?;

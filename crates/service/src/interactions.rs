@@ -137,6 +137,24 @@ pub struct InteractionInput {
     pub version: i32,
 }
 
+impl InteractionInput {
+    /// What a new contact starts as: a planned visit in person, by the
+    /// member of staff entering it, with `organisation` if given.
+    pub fn planned(actor: &Actor, organisation: Option<String>) -> InteractionInput {
+        InteractionInput {
+            kind: "visit".into(),
+            mode: "in_person".into(),
+            status: "planned".into(),
+            staff: actor
+                .user_id
+                .map(|u| vec![u.to_string()])
+                .unwrap_or_default(),
+            organisations: organisation.into_iter().collect(),
+            ..InteractionInput::default()
+        }
+    }
+}
+
 /// What to list.
 #[derive(Debug, Clone, Default)]
 pub struct InteractionQuery {
@@ -488,20 +506,20 @@ impl Services {
             participants,
         } = self.validate_interaction(input, None).await?;
         row.created_by = actor.user_id;
-        let tx = self.store.begin().await?;
-        let row = store::insert_interaction(&tx, row).await?;
-        store::set_participants(&tx, row.id, &participants).await?;
-        audit::record(
-            &tx,
-            actor,
-            "interaction",
-            row.id,
-            "create",
-            None,
-            Some(audit_view(&row, &participants)),
-        )
-        .await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
+        let row = self
+            .write_audited(
+                actor,
+                "interaction",
+                "create",
+                None,
+                async |tx| {
+                    let row = store::insert_interaction(tx, row).await?;
+                    store::set_participants(tx, row.id, &participants).await?;
+                    Ok(row)
+                },
+                |r| (r.id, Some(audit_view(r, &participants))),
+            )
+            .await?;
         self.get_interaction(actor, row.id).await
     }
 
@@ -514,31 +532,26 @@ impl Services {
     ) -> Result<Interaction, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let conn = self.store.conn();
-        let current = store::find_interaction(conn, id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if current.version != input.version {
-            return Err(Error::stale());
-        }
+        let current =
+            crate::write::current(store::find_interaction(conn, id).await?, input.version)?;
         let before_parts = store::participants_of(conn, &[id])
             .await?
             .remove(&id)
             .unwrap_or_default();
         let Valid { row, participants } = self.validate_interaction(input, Some(&current)).await?;
-        let tx = self.store.begin().await?;
-        let row = store::update_interaction(&tx, row).await?;
-        store::set_participants(&tx, row.id, &participants).await?;
-        audit::record(
-            &tx,
+        self.write_audited(
             actor,
             "interaction",
-            id,
             "update",
             Some(audit_view(&current, &before_parts)),
-            Some(audit_view(&row, &participants)),
+            async |tx| {
+                let row = store::update_interaction(tx, row).await?;
+                store::set_participants(tx, row.id, &participants).await?;
+                Ok(row)
+            },
+            |r| (id, Some(audit_view(r, &participants))),
         )
         .await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
         self.get_interaction(actor, id).await
     }
 
@@ -565,12 +578,7 @@ impl Services {
     ) -> Result<Interaction, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let conn = self.store.conn();
-        let current = store::find_interaction(conn, id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if current.version != version {
-            return Err(Error::stale());
-        }
+        let current = crate::write::current(store::find_interaction(conn, id).await?, version)?;
         let parts = store::participants_of(conn, &[id])
             .await?
             .remove(&id)

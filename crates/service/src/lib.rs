@@ -8,16 +8,14 @@
 pub mod accounts;
 mod actor;
 pub mod attachments;
+/// A stored file (logo, attachment) as read back: bytes, type, name.
+pub use msohub_store::files::StoredFile;
 pub mod audit;
 pub mod backup;
 pub mod bodies;
 pub mod calendar;
 pub mod dashboard;
 pub mod demo;
-mod demo_offers;
-mod demo_portal;
-mod demo_registry;
-mod demo_work;
 pub mod directory;
 mod error;
 pub mod events;
@@ -49,6 +47,7 @@ pub mod tasks;
 pub mod taxonomies;
 pub mod time;
 pub mod totp;
+mod write;
 
 pub use accounts::{AuthPolicy, User};
 pub use actor::{Actor, Via};

@@ -4,7 +4,8 @@
 
 use crate::interactions::Ref;
 use crate::organisations::decode_cursor;
-use crate::{Actor, Error, FieldError, Services, audit};
+use crate::write::current;
+use crate::{Actor, Error, FieldError, Services};
 use chrono::{DateTime, Utc};
 use msohub_domain::Permission;
 use msohub_domain::work::{NeedSource, NeedStatus, NeedUrgency};
@@ -311,19 +312,16 @@ impl Services {
     }
 
     async fn insert_need(&self, actor: &Actor, row: NeedRow) -> Result<Need, Error> {
-        let tx = self.store.begin().await?;
-        let row = store::insert_need(&tx, row).await?;
-        audit::record(
-            &tx,
-            actor,
-            "need",
-            row.id,
-            "create",
-            None,
-            Some(audit_view(&row)),
-        )
-        .await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
+        let row = self
+            .write_audited(
+                actor,
+                "need",
+                "create",
+                None,
+                async |tx| Ok(store::insert_need(tx, row).await?),
+                |r| (r.id, Some(audit_view(r))),
+            )
+            .await?;
         Ok(self.assemble_needs(vec![row]).await?.remove(0))
     }
 
@@ -334,12 +332,10 @@ impl Services {
         input: &NeedInput,
     ) -> Result<Need, Error> {
         actor.require(Permission::WriteStaffArea)?;
-        let current = store::find_need(self.store.conn(), id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if current.version != input.version {
-            return Err(Error::stale());
-        }
+        let current = current(
+            store::find_need(self.store.conn(), id).await?,
+            input.version,
+        )?;
         let row = self.validate_need(input, Some(&current)).await?;
         self.write_need(actor, current, row, "update").await
     }
@@ -351,19 +347,16 @@ impl Services {
         row: NeedRow,
         action: &str,
     ) -> Result<Need, Error> {
-        let tx = self.store.begin().await?;
-        let row = store::update_need(&tx, row).await?;
-        audit::record(
-            &tx,
-            actor,
-            "need",
-            row.id,
-            action,
-            Some(audit_view(&before)),
-            Some(audit_view(&row)),
-        )
-        .await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
+        let row = self
+            .write_audited(
+                actor,
+                "need",
+                action,
+                Some(audit_view(&before)),
+                async |tx| Ok(store::update_need(tx, row).await?),
+                |r| (r.id, Some(audit_view(r))),
+            )
+            .await?;
         Ok(self.assemble_needs(vec![row]).await?.remove(0))
     }
 
@@ -387,12 +380,7 @@ impl Services {
         deleted: bool,
     ) -> Result<Need, Error> {
         actor.require(Permission::WriteStaffArea)?;
-        let current = store::find_need(self.store.conn(), id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if current.version != version {
-            return Err(Error::stale());
-        }
+        let current = current(store::find_need(self.store.conn(), id).await?, version)?;
         let mut row = current.clone();
         row.deleted_at = deleted.then(Utc::now);
         self.write_need(

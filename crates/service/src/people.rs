@@ -359,10 +359,7 @@ impl Services {
         actor.require(Permission::WriteStaffArea)?;
         let fresh = validate(input)?;
         let tx = self.store.begin().await?;
-        let current = store::find_person(&tx, id).await?.ok_or(Error::NotFound)?;
-        if current.version != input.version {
-            return Err(Error::stale());
-        }
+        let current = crate::write::current(store::find_person(&tx, id).await?, input.version)?;
         self.update_person_in(&tx, actor, current, fresh).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         self.get_person(actor, id).await

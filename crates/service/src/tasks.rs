@@ -3,7 +3,7 @@
 
 use crate::interactions::Ref;
 use crate::organisations::decode_cursor;
-use crate::{Actor, Error, FieldError, Services, audit, time};
+use crate::{Actor, Error, FieldError, Services, time};
 use chrono::{DateTime, NaiveDate, Utc};
 use msohub_domain::Permission;
 use msohub_domain::work::LinkType;
@@ -319,19 +319,16 @@ impl Services {
         actor.require(Permission::WriteStaffArea)?;
         let mut row = self.validate_task(input, None).await?;
         row.created_by = actor.user_id;
-        let tx = self.store.begin().await?;
-        let row = store::insert_task(&tx, row).await?;
-        audit::record(
-            &tx,
-            actor,
-            "task",
-            row.id,
-            "create",
-            None,
-            Some(audit_view(&row)),
-        )
-        .await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
+        let row = self
+            .write_audited(
+                actor,
+                "task",
+                "create",
+                None,
+                async |tx| Ok(store::insert_task(tx, row).await?),
+                |r| (r.id, Some(audit_view(r))),
+            )
+            .await?;
         Ok(self.assemble_tasks(vec![row]).await?.remove(0))
     }
 
@@ -342,12 +339,10 @@ impl Services {
         input: &TaskInput,
     ) -> Result<Task, Error> {
         actor.require(Permission::WriteStaffArea)?;
-        let current = store::find_task(self.store.conn(), id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if current.version != input.version {
-            return Err(Error::stale());
-        }
+        let current = crate::write::current(
+            store::find_task(self.store.conn(), id).await?,
+            input.version,
+        )?;
         let row = self.validate_task(input, Some(&current)).await?;
         let action = match (current.done_at.is_some(), row.done_at.is_some()) {
             (false, true) => "done",
@@ -364,19 +359,16 @@ impl Services {
         row: TaskRow,
         action: &str,
     ) -> Result<Task, Error> {
-        let tx = self.store.begin().await?;
-        let row = store::update_task(&tx, row).await?;
-        audit::record(
-            &tx,
-            actor,
-            "task",
-            row.id,
-            action,
-            Some(audit_view(&before)),
-            Some(audit_view(&row)),
-        )
-        .await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
+        let row = self
+            .write_audited(
+                actor,
+                "task",
+                action,
+                Some(audit_view(&before)),
+                async |tx| Ok(store::update_task(tx, row).await?),
+                |r| (r.id, Some(audit_view(r))),
+            )
+            .await?;
         Ok(self.assemble_tasks(vec![row]).await?.remove(0))
     }
 
@@ -412,12 +404,8 @@ impl Services {
 
     pub async fn delete_task(&self, actor: &Actor, id: Uuid, version: i32) -> Result<(), Error> {
         actor.require(Permission::WriteStaffArea)?;
-        let current = store::find_task(self.store.conn(), id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if current.version != version {
-            return Err(Error::stale());
-        }
+        let current =
+            crate::write::current(store::find_task(self.store.conn(), id).await?, version)?;
         let mut row = current.clone();
         row.deleted_at = Some(Utc::now());
         self.write_task(actor, current, row, "delete").await?;

@@ -157,12 +157,8 @@ impl Services {
             return Err(Error::Validation(errors));
         }
         let tx = self.store.begin().await?;
-        let current = store::find(&tx, vocabulary, code)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if current.version != input.version {
-            return Err(Error::stale());
-        }
+        let current =
+            crate::write::current(store::find(&tx, vocabulary, code).await?, input.version)?;
         let before = TermDetail::from(&current);
         let mut row = current.clone();
         row.label_de = de;

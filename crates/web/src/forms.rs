@@ -155,3 +155,28 @@ pub struct VersionForm {
     #[serde(default)]
     pub version: i32,
 }
+
+/// What a form's save comes to, in one place for every page: saved → on to
+/// `done(value)` (a redirect); refused → the form again with the user's
+/// input and the field errors; stale (someone saved in between) → the form
+/// with the record as stored now (`current`) and the stale-record notice,
+/// nothing overwritten. Any other error is the error page.
+pub(crate) async fn save_or_show<T, I>(
+    saved: Result<T, Error>,
+    input: I,
+    done: impl FnOnce(T) -> String,
+    current: impl AsyncFnOnce() -> Result<I, Error>,
+    show: impl AsyncFnOnce(
+        I,
+        Vec<FieldError>,
+        bool,
+    ) -> Result<axum::response::Response, crate::WebError>,
+) -> Result<axum::response::Response, crate::WebError> {
+    use axum::response::IntoResponse;
+    match saved {
+        Ok(value) => Ok(axum::response::Redirect::to(&done(value)).into_response()),
+        Err(Error::Validation(errors)) => show(input, errors, false).await,
+        Err(Error::Conflict(_)) => show(current().await?, Vec::new(), true).await,
+        Err(e) => Err(e.into()),
+    }
+}

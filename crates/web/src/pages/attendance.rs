@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use msohub_domain::Permission;
 use msohub_domain::bodies::AttendanceStatus;
 use msohub_service::Actor;
-use msohub_service::bodies::Member;
 use msohub_service::meetings::{AttendanceInput, Meeting};
 use uuid::Uuid;
 
@@ -59,62 +58,27 @@ async fn attendance_page(
     stale: bool,
 ) -> Result<Response, WebError> {
     let meeting = state.services.get_meeting(actor, id).await?;
-    let members: Vec<Member> = state.services.members_at(actor, &meeting).await?;
+    let roster = state.services.attendance_roster(actor, &meeting).await?;
     let page = super::staff_page(state, parts, actor, "attendance-title").await;
     let tr = page.tr;
-    let answers = state.services.meeting_answers(actor, id).await?;
-    let expected = |key: &str| {
-        answers
-            .iter()
-            .find(|a| format!("p:{}", a.person.id) == key)
-            .map(|a| match &a.stand_in {
+    let lines: Vec<AttendanceLine> = roster
+        .into_iter()
+        .map(|l| AttendanceLine {
+            expected: l.answer.map(|a| match a.stand_in {
                 Some(s) if a.answer == "no" => {
-                    tr.t1("attendance-expected-stand-in", "name", s.name.clone())
+                    tr.t1("attendance-expected-stand-in", "name", s.name)
                 }
                 _ => tr.t(&format!("attendance-expected-{}", a.answer)),
-            })
-    };
-    let mut lines: Vec<AttendanceLine> = members
-        .iter()
-        .map(|m| {
-            let key = m.attendee();
-            let rec = meeting.attendance.iter().find(|a| a.attendee == key);
-            AttendanceLine {
-                name: m.name().to_owned(),
-                organisation: m
-                    .on_behalf_of
-                    .as_ref()
-                    .map(|o| o.name.clone())
-                    .unwrap_or_default(),
-                staff: m.user.is_some(),
-                member: true,
-                status: rec.map(|r| r.status.clone()).unwrap_or_default(),
-                mode: rec
-                    .map(|r| r.mode.clone())
-                    .unwrap_or_else(|| "in_person".into()),
-                expected: expected(&key),
-                key,
-            }
+            }),
+            organisation: l.on_behalf_of.map(|o| o.name).unwrap_or_default(),
+            key: l.key,
+            name: l.name,
+            staff: l.staff,
+            member: l.member,
+            status: l.status,
+            mode: l.mode,
         })
         .collect();
-    for a in &meeting.attendance {
-        if !lines.iter().any(|l| l.key == a.attendee) {
-            lines.push(AttendanceLine {
-                key: a.attendee.clone(),
-                name: a.name.clone(),
-                organisation: a
-                    .on_behalf_of
-                    .as_ref()
-                    .map(|o| o.name.clone())
-                    .unwrap_or_default(),
-                staff: a.staff,
-                member: false,
-                status: a.status.clone(),
-                mode: a.mode.clone(),
-                expected: expected(&a.attendee),
-            });
-        }
-    }
     let statuses = AttendanceStatus::ALL
         .iter()
         .filter(|s| **s != AttendanceStatus::Guest)

@@ -361,26 +361,17 @@ async fn update(
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
     let input: BodyInput = crate::forms::from_pairs(body, &[], &["is_public"]);
-    match state.services.update_body(&actor, id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/app/bodies/{id}?done=saved")).into_response()),
-        Err(msohub_service::Error::Validation(f)) => {
-            body_form(&state, &parts, &actor, Some(id), input, f, false).await
-        }
-        Err(msohub_service::Error::Conflict(_)) => {
-            let b = state.services.get_body(&actor, id).await?;
-            body_form(
-                &state,
-                &parts,
-                &actor,
-                Some(id),
-                b.to_input(),
-                Vec::new(),
-                true,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let saved = state.services.update_body(&actor, id, &input).await;
+    crate::forms::save_or_show(
+        saved,
+        input,
+        |_| format!("/app/bodies/{id}?done=saved"),
+        async || Ok(state.services.get_body(&actor, id).await?.to_input()),
+        async |input, errors, stale| {
+            body_form(&state, &parts, &actor, Some(id), input, errors, stale).await
+        },
+    )
+    .await
 }
 
 /// One bar of the attendance chart.

@@ -294,15 +294,7 @@ async fn new_form(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
-    let mut input = EventInput {
-        mode: "in_person".into(),
-        status: "planned".into(),
-        languages: vec!["de".into()],
-        ..EventInput::default()
-    };
-    if let Some(org) = query_param(raw.as_deref(), "organisation") {
-        input.organisers.push(org);
-    }
+    let input = EventInput::planned(query_param(raw.as_deref(), "organisation"));
     form_page(
         &state,
         &parts,
@@ -381,27 +373,30 @@ async fn update(
         )
         .await;
     }
-    match state.services.update_event(&actor, id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/app/events/{id}?done=saved")).into_response()),
-        Err(msohub_service::Error::Validation(f)) => {
-            form_page(&state, &parts, &actor, Some(id), input, f, false, typed).await
-        }
-        Err(msohub_service::Error::Conflict(_)) => {
-            let current = state.services.get_event(&actor, id).await?;
+    let saved = state.services.update_event(&actor, id, &input).await;
+    crate::forms::save_or_show(
+        saved,
+        input,
+        |_| format!("/app/events/{id}?done=saved"),
+        async || Ok(state.services.get_event(&actor, id).await?.to_input()),
+        // A stale form shows the record as stored, without the typed
+        // organiser search.
+        async |input, errors, stale| {
+            let typed = if stale { String::new() } else { typed };
             form_page(
                 &state,
                 &parts,
                 &actor,
                 Some(id),
-                current.to_input(),
-                Vec::new(),
-                true,
-                String::new(),
+                input,
+                errors,
+                stale,
+                typed,
             )
             .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Template)]

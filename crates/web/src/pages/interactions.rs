@@ -376,19 +376,7 @@ async fn new_form(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
-    let mut input = InteractionInput {
-        kind: "visit".into(),
-        mode: "in_person".into(),
-        status: "planned".into(),
-        staff: actor
-            .user_id
-            .map(|u| vec![u.to_string()])
-            .unwrap_or_default(),
-        ..InteractionInput::default()
-    };
-    if let Some(org) = query_param(raw.as_deref(), "organisation") {
-        input.organisations.push(org);
-    }
+    let input = InteractionInput::planned(&actor, query_param(raw.as_deref(), "organisation"));
     form_page(&state, &parts, &actor, None, input, Vec::new(), false).await
 }
 

@@ -168,13 +168,7 @@ async fn new_meeting(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
-    let input = MeetingInput {
-        body_id: query_param(raw.as_deref(), "body").unwrap_or_default(),
-        mode: "in_person".into(),
-        status: "planned".into(),
-        minutes_status: "draft".into(),
-        ..MeetingInput::default()
-    };
+    let input = MeetingInput::planned(query_param(raw.as_deref(), "body").unwrap_or_default());
     meeting_form(&state, &parts, &actor, None, input, Vec::new(), false).await
 }
 
@@ -226,26 +220,17 @@ async fn update_meeting(
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
     let input = meeting_input(body);
-    match state.services.update_meeting(&actor, id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/app/meetings/{id}?done=saved")).into_response()),
-        Err(msohub_service::Error::Validation(f)) => {
-            meeting_form(&state, &parts, &actor, Some(id), input, f, false).await
-        }
-        Err(msohub_service::Error::Conflict(_)) => {
-            let m = state.services.get_meeting(&actor, id).await?;
-            meeting_form(
-                &state,
-                &parts,
-                &actor,
-                Some(id),
-                m.to_input(),
-                Vec::new(),
-                true,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let saved = state.services.update_meeting(&actor, id, &input).await;
+    crate::forms::save_or_show(
+        saved,
+        input,
+        |_| format!("/app/meetings/{id}?done=saved"),
+        async || Ok(state.services.get_meeting(&actor, id).await?.to_input()),
+        async |input, errors, stale| {
+            meeting_form(&state, &parts, &actor, Some(id), input, errors, stale).await
+        },
+    )
+    .await
 }
 
 #[derive(Template)]

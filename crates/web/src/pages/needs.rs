@@ -379,26 +379,17 @@ async fn update(
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
     let input: NeedInput = crate::forms::from_pairs(body, &[], &[]);
-    match state.services.update_need(&actor, id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/app/needs/{id}?done=saved")).into_response()),
-        Err(msohub_service::Error::Validation(f)) => {
-            form_page(&state, &parts, &actor, Some(id), input, f, false).await
-        }
-        Err(msohub_service::Error::Conflict(_)) => {
-            let current = state.services.get_need(&actor, id).await?;
-            form_page(
-                &state,
-                &parts,
-                &actor,
-                Some(id),
-                current.to_input(),
-                Vec::new(),
-                true,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let saved = state.services.update_need(&actor, id, &input).await;
+    crate::forms::save_or_show(
+        saved,
+        input,
+        |_| format!("/app/needs/{id}?done=saved"),
+        async || Ok(state.services.get_need(&actor, id).await?.to_input()),
+        async |input, errors, stale| {
+            form_page(&state, &parts, &actor, Some(id), input, errors, stale).await
+        },
+    )
+    .await
 }
 
 #[derive(Template)]

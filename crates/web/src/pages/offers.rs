@@ -631,42 +631,24 @@ async fn update(
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
     let input = input_of(body);
-    match state.services.update_offer(&actor, id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/app/offers/{id}?done=saved")).into_response()),
-        Err(msohub_service::Error::Validation(errors)) => {
-            form_page(
-                &state,
-                &parts,
-                &actor,
-                FormState {
-                    id: Some(id),
-                    input,
-                    errors,
-                    stale: false,
-                    notice: None,
-                },
-            )
-            .await
-        }
-        Err(msohub_service::Error::Conflict(_)) => {
-            // Someone else saved in between: show what is stored now, change nothing.
-            let current = state.services.get_offer(&actor, id).await?;
-            form_page(
-                &state,
-                &parts,
-                &actor,
-                FormState {
-                    id: Some(id),
-                    input: current.to_input(),
-                    errors: Vec::new(),
-                    stale: true,
-                    notice: None,
-                },
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let saved = state.services.update_offer(&actor, id, &input).await;
+    crate::forms::save_or_show(
+        saved,
+        input,
+        |_| format!("/app/offers/{id}?done=saved"),
+        async || Ok(state.services.get_offer(&actor, id).await?.to_input()),
+        async |input, errors, stale| {
+            let form = FormState {
+                id: Some(id),
+                input,
+                errors,
+                stale,
+                notice: None,
+            };
+            form_page(&state, &parts, &actor, form).await
+        },
+    )
+    .await
 }
 
 async fn delete(

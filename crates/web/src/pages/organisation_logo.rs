@@ -10,7 +10,7 @@ use crate::{AppState, WebError};
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use msohub_store::files::StoredFile;
+use msohub_service::StoredFile;
 use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {

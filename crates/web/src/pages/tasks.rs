@@ -252,26 +252,17 @@ async fn update(
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
     let input: TaskInput = crate::forms::from_pairs(body, &[], &["done"]);
-    match state.services.update_task(&actor, id, &input).await {
-        Ok(_) => Ok(Redirect::to("/app/tasks?done=saved").into_response()),
-        Err(msohub_service::Error::Validation(f)) => {
-            form_page(&state, &parts, &actor, Some(id), input, f, false).await
-        }
-        Err(msohub_service::Error::Conflict(_)) => {
-            let current = state.services.get_task(&actor, id).await?;
-            form_page(
-                &state,
-                &parts,
-                &actor,
-                Some(id),
-                current.to_input(),
-                Vec::new(),
-                true,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let saved = state.services.update_task(&actor, id, &input).await;
+    crate::forms::save_or_show(
+        saved,
+        input,
+        |_| "/app/tasks?done=saved".to_owned(),
+        async || Ok(state.services.get_task(&actor, id).await?.to_input()),
+        async |input, errors, stale| {
+            form_page(&state, &parts, &actor, Some(id), input, errors, stale).await
+        },
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]

@@ -287,42 +287,90 @@ async fn change(
         .await
 }
 
-async fn offer_submit(
-    State(state): State<AppState>,
+/// The offer's and the event's portal form differ only in their words,
+/// paths and fields: one submit serves both.
+#[derive(Clone, Copy)]
+enum Record {
+    Offer,
+    Event,
+}
+
+impl Record {
+    fn entity(self) -> Entity {
+        match self {
+            Record::Offer => Entity::Offer,
+            Record::Event => Entity::Event,
+        }
+    }
+    /// The template's kind and the path's segment.
+    fn kind(self) -> (&'static str, &'static str) {
+        match self {
+            Record::Offer => ("offer", "offers"),
+            Record::Event => ("event", "events"),
+        }
+    }
+    /// The page's title key and where ending (or cancelling) it is sent.
+    fn title_and_end(self) -> (&'static str, &'static str) {
+        match self {
+            Record::Offer => ("portal-offer-edit", "end"),
+            Record::Event => ("portal-event-edit", "cancel"),
+        }
+    }
+    fn fields(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            Record::Offer => (&OFFER_LISTS, &OFFER_FLAGS),
+            Record::Event => (&EVENT_LISTS, &EVENT_FLAGS),
+        }
+    }
+    /// The record as stored, as the form's values.
+    async fn values(
+        self,
+        state: &AppState,
+        actor: &msohub_service::Actor,
+        id: Uuid,
+    ) -> Result<Map<String, Value>, WebError> {
+        Ok(match self {
+            Record::Offer => to_map(&state.services.portal_offer(actor, id).await?.to_input()),
+            Record::Event => to_map(&state.services.portal_event(actor, id).await?.to_input()),
+        })
+    }
+}
+
+/// A representative's change to an offer or event, proposed; refused or
+/// stale, the form again (stale: with the record as stored now).
+async fn submit(
+    state: AppState,
     user: MaybeUser,
-    Path((code, id)): Path<(String, Uuid)>,
-    Form(body): Form<Vec<(String, String)>>,
+    code: String,
+    id: Uuid,
+    body: Vec<(String, String)>,
+    record: Record,
 ) -> Result<Response, WebError> {
     let lang = language(&code)?;
-    let Portal { page, actor, .. } = match portal(
-        &state,
-        user,
-        lang,
-        &format!("/offers/{id}"),
-        "portal-offer-edit",
-    )
-    .await
-    {
-        Ok(p) => p,
-        Err(r) => return Ok(r),
-    };
-    let patch = form_object(&body, &OFFER_LISTS, &OFFER_FLAGS);
-    match change(&state, &actor, Entity::Offer, id, patch.clone()).await {
+    let (kind, segment) = record.kind();
+    let (title, end) = record.title_and_end();
+    let Portal { page, actor, .. } =
+        match portal(&state, user, lang, &format!("/{segment}/{id}"), title).await {
+            Ok(p) => p,
+            Err(r) => return Ok(r),
+        };
+    let (lists, flags) = record.fields();
+    let patch = form_object(&body, lists, flags);
+    match change(&state, &actor, record.entity(), id, patch.clone()).await {
         Ok(p) => Ok(super::after_proposal(lang, &p)),
         Err(e) => {
-            let offer = state.services.portal_offer(&actor, id).await?;
+            let mut values = record.values(&state, &actor, id).await?;
             let stale = matches!(e, msohub_service::Error::Conflict(_));
             let errors = form_errors(page.tr, e)?;
-            let mut values = to_map(&offer.to_input());
             if !stale {
                 values.extend(patch);
             }
             let t = record_template(
                 &state,
                 page,
-                "offer",
-                format!("{}/offers/{id}", base(lang)),
-                Some(format!("{}/offers/{id}/end", base(lang))),
+                kind,
+                format!("{}/{segment}/{id}", base(lang)),
+                Some(format!("{}/{segment}/{id}/{end}", base(lang))),
                 values,
                 errors,
             )
@@ -330,6 +378,15 @@ async fn offer_submit(
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &t))
         }
     }
+}
+
+async fn offer_submit(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Path((code, id)): Path<(String, Uuid)>,
+    Form(body): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    submit(state, user, code, id, body, Record::Offer).await
 }
 
 async fn offer_end(
@@ -483,43 +540,7 @@ async fn event_submit(
     Path((code, id)): Path<(String, Uuid)>,
     Form(body): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let lang = language(&code)?;
-    let Portal { page, actor, .. } = match portal(
-        &state,
-        user,
-        lang,
-        &format!("/events/{id}"),
-        "portal-event-edit",
-    )
-    .await
-    {
-        Ok(p) => p,
-        Err(r) => return Ok(r),
-    };
-    let patch = form_object(&body, &EVENT_LISTS, &EVENT_FLAGS);
-    match change(&state, &actor, Entity::Event, id, patch.clone()).await {
-        Ok(p) => Ok(super::after_proposal(lang, &p)),
-        Err(e) => {
-            let event = state.services.portal_event(&actor, id).await?;
-            let stale = matches!(e, msohub_service::Error::Conflict(_));
-            let errors = form_errors(page.tr, e)?;
-            let mut values = to_map(&event.to_input());
-            if !stale {
-                values.extend(patch);
-            }
-            let t = record_template(
-                &state,
-                page,
-                "event",
-                format!("{}/events/{id}", base(lang)),
-                Some(format!("{}/events/{id}/cancel", base(lang))),
-                values,
-                errors,
-            )
-            .await?;
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &t))
-        }
-    }
+    submit(state, user, code, id, body, Record::Event).await
 }
 
 async fn event_cancel(

@@ -11,8 +11,8 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
 use msohub_domain::Permission;
+use msohub_service::organisations::OrgSort;
 use msohub_service::organisations::{OrgQuery, Organisation};
-use msohub_store::organisations::OrgSort;
 
 fn sort_of(code: &str) -> OrgSort {
     match code {

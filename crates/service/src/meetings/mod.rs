@@ -3,6 +3,9 @@
 //! approved), attendance per person recorded on one screen, and which
 //! organisations were represented, in person and online.
 
+mod attendance;
+mod validate;
+
 use crate::bodies::Member;
 use crate::interactions::Ref;
 use crate::organisations::decode_cursor;
@@ -124,6 +127,20 @@ pub struct MeetingInput {
     pub version: i32,
 }
 
+impl MeetingInput {
+    /// What a new meeting of `body` starts as: planned, in person, minutes
+    /// in draft.
+    pub fn planned(body_id: String) -> MeetingInput {
+        MeetingInput {
+            body_id,
+            mode: Mode::InPerson.code().to_owned(),
+            status: MeetingStatus::Planned.code().to_owned(),
+            minutes_status: "draft".into(),
+            ..MeetingInput::default()
+        }
+    }
+}
+
 /// One line of the attendance screen.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(default)]
@@ -229,146 +246,6 @@ pub(crate) fn representation(
 }
 
 impl Services {
-    async fn validate_meeting(
-        &self,
-        input: &MeetingInput,
-        current: Option<&MeetingRow>,
-    ) -> Result<MeetingRow, Error> {
-        let mut errors = Vec::new();
-        let conn = self.store.conn();
-        let body = match input.body_id.trim().parse::<Uuid>() {
-            Ok(id) => match store::find_body(conn, id).await? {
-                Some(b) if b.deleted_at.is_none() => Some(id),
-                _ => {
-                    errors.push(FieldError::new("body_id", "body-unknown"));
-                    None
-                }
-            },
-            Err(_) => {
-                errors.push(FieldError::new("body_id", "required"));
-                None
-            }
-        };
-        let title = input.title.trim().to_owned();
-        if title.is_empty() {
-            errors.push(FieldError::new("title", "required"));
-        } else if title.chars().count() > 200 {
-            errors.push(FieldError::new("title", "too-long"));
-        }
-        let starts_at = match input.starts_at.trim() {
-            "" => {
-                errors.push(FieldError::new("starts_at", "required"));
-                None
-            }
-            raw => {
-                let t = time::parse_instant(raw);
-                if t.is_none() {
-                    errors.push(FieldError::new("starts_at", "datetime-invalid"));
-                }
-                t
-            }
-        };
-        let ends_at = match input.ends_at.trim() {
-            "" => None,
-            raw => {
-                let t = time::parse_instant(raw);
-                if t.is_none() {
-                    errors.push(FieldError::new("ends_at", "datetime-invalid"));
-                }
-                t
-            }
-        };
-        if let (Some(s), Some(e)) = (starts_at, ends_at)
-            && e <= s
-        {
-            errors.push(FieldError::new("ends_at", "end-before-start"));
-        }
-        let mode = Mode::parse(&input.mode)
-            .map_err(|e| errors.push(FieldError::new(e.field, e.rule)))
-            .ok();
-        let status = MeetingStatus::parse(&input.status)
-            .map_err(|e| errors.push(FieldError::new(e.field, e.rule)))
-            .ok();
-        if let (Some(MeetingStatus::Held), Some(s)) = (status, starts_at)
-            && s > Utc::now()
-        {
-            errors.push(FieldError::new("starts_at", "held-in-future"));
-        }
-        let cancel_reason = input.cancel_reason.trim().to_owned();
-        if status == Some(MeetingStatus::Cancelled) && cancel_reason.is_empty() {
-            errors.push(FieldError::new("cancel_reason", "cancel-reason-required"));
-        }
-        let video = input.video_link.trim().to_owned();
-        if !video.is_empty()
-            && url::Url::parse(&video).map_or(true, |u| !matches!(u.scheme(), "http" | "https"))
-        {
-            errors.push(FieldError::new("video_link", "url-invalid"));
-        }
-        let minutes_status = match input.minutes_status.trim() {
-            "" | "draft" => "draft",
-            "approved" => "approved",
-            _ => {
-                errors.push(FieldError::new("minutes_status", "choice-unknown"));
-                "draft"
-            }
-        };
-        if input.minutes.chars().count() > 100_000 {
-            errors.push(FieldError::new("minutes", "too-long"));
-        }
-        if input.agenda.len() > 100
-            || input
-                .agenda
-                .iter()
-                .any(|a| a.title.trim().chars().count() > 500)
-        {
-            errors.push(FieldError::new("agenda", "too-long"));
-        }
-        if !errors.is_empty() {
-            return Err(Error::Validation(errors));
-        }
-        let (Some(body_id), Some(starts_at), Some(mode), Some(status)) =
-            (body, starts_at, mode, status)
-        else {
-            return Err(Error::field("status", "required"));
-        };
-        let now = Utc::now();
-        let row = MeetingRow {
-            id: current.map_or_else(Uuid::now_v7, |c| c.id),
-            body_id,
-            title,
-            starts_at,
-            ends_at,
-            mode: mode.code().to_owned(),
-            place: input.place.trim().chars().take(300).collect(),
-            video_link: video,
-            status: status.code().to_owned(),
-            cancel_reason: if status == MeetingStatus::Cancelled {
-                cancel_reason
-            } else {
-                String::new()
-            },
-            minutes: input.minutes.trim_end().to_owned(),
-            minutes_status: minutes_status.to_owned(),
-            oparl_id: current.and_then(|c| c.oparl_id.clone()),
-            sequence: current.map_or(0, |c| c.sequence),
-            version: current.map_or(1, |c| c.version),
-            deleted_at: current.and_then(|c| c.deleted_at),
-            created_at: current.map_or(now, |c| c.created_at),
-            updated_at: now,
-        };
-        // An imported meeting mirrors the council's system: only the
-        // office's own minutes change here.
-        Ok(match current {
-            Some(c) if c.oparl_id.is_some() => MeetingRow {
-                minutes: row.minutes,
-                minutes_status: row.minutes_status,
-                updated_at: now,
-                ..c.clone()
-            },
-            _ => row,
-        })
-    }
-
     async fn assemble_meetings(&self, rows: Vec<MeetingRow>) -> Result<Vec<Meeting>, Error> {
         let conn = self.store.conn();
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
@@ -533,12 +410,10 @@ impl Services {
     ) -> Result<Meeting, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let before = self.get_meeting(actor, id).await?;
-        let current = store::find_meeting(self.store.conn(), id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if current.version != input.version {
-            return Err(Error::stale());
-        }
+        let current = crate::write::current(
+            store::find_meeting(self.store.conn(), id).await?,
+            input.version,
+        )?;
         let mut row = self.validate_meeting(input, Some(&current)).await?;
         let agenda = if current.oparl_id.is_some() {
             before.agenda.clone()
@@ -593,12 +468,8 @@ impl Services {
     pub async fn delete_meeting(&self, actor: &Actor, id: Uuid, version: i32) -> Result<(), Error> {
         actor.require(Permission::WriteStaffArea)?;
         let before = self.get_meeting(actor, id).await?;
-        let current = store::find_meeting(self.store.conn(), id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if current.version != version {
-            return Err(Error::stale());
-        }
+        let current =
+            crate::write::current(store::find_meeting(self.store.conn(), id).await?, version)?;
         let mut row = current.clone();
         row.deleted_at = Some(Utc::now());
         let tx = self.store.begin().await?;
@@ -615,192 +486,5 @@ impl Services {
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         Ok(())
-    }
-
-    /// The body's members on the meeting's day (for the attendance screen
-    /// and invitations).
-    pub async fn members_at(&self, actor: &Actor, meeting: &Meeting) -> Result<Vec<Member>, Error> {
-        actor.require(Permission::ReadStaffArea)?;
-        let day = meeting
-            .starts_at
-            .with_timezone(&chrono_tz::Europe::Berlin)
-            .date_naive();
-        Ok(self
-            .members_of(meeting.body.id)
-            .await?
-            .into_iter()
-            .filter(|m| m.from.is_none_or(|f| f <= day) && m.to.is_none_or(|t| t >= day))
-            .collect())
-    }
-
-    /// Records who attended (replacing the list); `version` is the
-    /// meeting's. Members speak for the organisation of their membership;
-    /// guests for the one given.
-    pub async fn set_attendance(
-        &self,
-        actor: &Actor,
-        id: Uuid,
-        version: i32,
-        entries: &[AttendanceInput],
-    ) -> Result<Meeting, Error> {
-        actor.require(Permission::WriteStaffArea)?;
-        let meeting = self.get_meeting(actor, id).await?;
-        if meeting.version != version {
-            return Err(Error::stale());
-        }
-        let members = self.members_at(actor, &meeting).await?;
-        let conn = self.store.conn();
-        let mut errors = Vec::new();
-        let mut rows: Vec<AttendanceRow> = Vec::new();
-        for e in entries {
-            if e.status.trim().is_empty() {
-                continue;
-            }
-            let Ok(status) = AttendanceStatus::parse(&e.status) else {
-                errors.push(FieldError::new("status", "choice-unknown"));
-                continue;
-            };
-            let mode = if e.mode.trim().is_empty() {
-                AttendanceMode::InPerson
-            } else {
-                match AttendanceMode::parse(&e.mode) {
-                    Ok(m) => m,
-                    Err(_) => {
-                        errors.push(FieldError::new("mode", "choice-unknown"));
-                        continue;
-                    }
-                }
-            };
-            let (kind, raw) = e.attendee.split_once(':').unwrap_or(("", ""));
-            let Ok(who) = raw.parse::<Uuid>() else {
-                errors.push(FieldError::new("attendee", "attendee-unknown"));
-                continue;
-            };
-            let member = members.iter().find(|m| m.attendee() == e.attendee);
-            let (person_id, user_id) = match kind {
-                "p" if msohub_store::people::find_person(conn, who)
-                    .await?
-                    .is_some() =>
-                {
-                    (Some(who), None)
-                }
-                "u" if msohub_store::users::find_user(conn, who).await?.is_some() => {
-                    (None, Some(who))
-                }
-                _ => {
-                    errors.push(FieldError::new("attendee", "attendee-unknown"));
-                    continue;
-                }
-            };
-            let on_behalf_of = match member.and_then(|m| m.on_behalf_of.as_ref()) {
-                Some(o) => Some(o.id),
-                None => match e.on_behalf_of.trim() {
-                    "" => None,
-                    raw => match raw.parse::<Uuid>() {
-                        Ok(o) if self.organisation_ref(o).await?.is_some() => Some(o),
-                        _ => {
-                            errors.push(FieldError::new("on_behalf_of", "organisation-unknown"));
-                            continue;
-                        }
-                    },
-                },
-            };
-            if rows.iter().any(|r| r.attendee == e.attendee) {
-                errors.push(FieldError::new("attendee", "attendee-twice"));
-                continue;
-            }
-            rows.push(AttendanceRow {
-                meeting_id: id,
-                attendee: e.attendee.clone(),
-                person_id,
-                user_id,
-                on_behalf_of,
-                // Non-members who came are guests.
-                status: if member.is_none() && status == AttendanceStatus::Present {
-                    AttendanceStatus::Guest.code().to_owned()
-                } else {
-                    status.code().to_owned()
-                },
-                mode: mode.code().to_owned(),
-                updated_at: Utc::now(),
-            });
-        }
-        if !errors.is_empty() {
-            return Err(Error::Validation(errors));
-        }
-        let current = store::find_meeting(conn, id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        let before: Vec<String> = meeting
-            .attendance
-            .iter()
-            .map(|a| format!("{}={}/{}", a.attendee, a.status, a.mode))
-            .collect();
-        let after: Vec<String> = rows
-            .iter()
-            .map(|a| format!("{}={}/{}", a.attendee, a.status, a.mode))
-            .collect();
-        let tx = self.store.begin().await?;
-        store::update_meeting(&tx, current).await?;
-        store::set_attendance(&tx, id, rows).await?;
-        audit::record(
-            &tx,
-            actor,
-            "meeting",
-            id,
-            "attendance",
-            Some(serde_json::json!({ "attendance": before })),
-            Some(serde_json::json!({ "attendance": after })),
-        )
-        .await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
-        self.get_meeting(actor, id).await
-    }
-
-    /// Attendance at a body's held meetings, over time and per organisation.
-    pub async fn body_attendance(
-        &self,
-        actor: &Actor,
-        body_id: Uuid,
-    ) -> Result<BodyAttendance, Error> {
-        actor.require(Permission::ReadStaffArea)?;
-        let filter = MeetingFilter {
-            body: Some(body_id),
-            statuses: vec!["held".into()],
-            ascending: true,
-            ..Default::default()
-        };
-        let (rows, _) = store::list_meetings(self.store.conn(), &filter, 0, 1_000).await?;
-        let meetings = self.assemble_meetings(rows).await?;
-        let mut per_org: BTreeMap<Uuid, (String, usize)> = BTreeMap::new();
-        let mut out = Vec::new();
-        let mut with_staff = 0;
-        for m in &meetings {
-            for o in &m.representation.organisations {
-                per_org.entry(o.id).or_insert((o.name.clone(), 0)).1 += 1;
-            }
-            if m.representation.staff > 0 {
-                with_staff += 1;
-            }
-            out.push(MeetingAttendance {
-                id: m.id,
-                title: m.title.clone(),
-                starts_at: m.starts_at,
-                organisations: m.representation.count,
-                people: m.representation.people,
-                staff: m.representation.staff,
-            });
-        }
-        let mut organisations: Vec<(Ref, usize)> = per_org
-            .into_iter()
-            .map(|(id, (name, n))| (Ref { id, name }, n))
-            .collect();
-        organisations.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name)));
-        Ok(BodyAttendance {
-            held: meetings.len(),
-            with_staff,
-            meetings: out,
-            organisations,
-        })
     }
 }

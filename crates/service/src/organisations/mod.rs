@@ -5,11 +5,19 @@
 //! Input comes as [`OrganisationInput`] (what a form or a JSON body holds);
 //! [`validate`] turns it into a row or a list of field errors, all at once.
 
+mod logo;
+mod merge;
+mod validate;
+pub(crate) use validate::*;
+
 use crate::{Actor, Error, FieldError, Services, audit};
 use chrono::{DateTime, Datelike, Duration, Utc};
 use msohub_domain::Permission;
 use msohub_domain::organisation::{self as rules, LegalStatus, OrganisationKind};
-use msohub_store::organisations::{self as store, OrgFilter, OrgSort, OrganisationRow};
+/// How a list of organisations is sorted (the store's order, named here so
+/// callers need not know the store).
+pub use msohub_store::organisations::OrgSort;
+use msohub_store::organisations::{self as store, OrgFilter, OrganisationRow};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 use std::collections::BTreeMap;
@@ -254,266 +262,6 @@ pub struct OrganisationInput {
     pub public_parts: Vec<String>,
     /// The version the change is based on (0 for a new record).
     pub version: i32,
-}
-
-/// Checks every field; returns the row's values or all field errors.
-pub(crate) fn validate(
-    input: &OrganisationInput,
-    topics: &[String],
-    groups: &[String],
-) -> Result<OrganisationRow, Error> {
-    let mut errors: Vec<FieldError> = Vec::new();
-    // A macro, not a closure: the results have different types.
-    macro_rules! take {
-        ($result:expr) => {
-            match $result {
-                Ok(v) => Some(v),
-                Err(e) => {
-                    errors.push(FieldError {
-                        field: e.field.to_owned(),
-                        rule: e.rule.to_owned(),
-                    });
-                    None
-                }
-            }
-        };
-    }
-    let name = take!(rules::parse_name("name", &input.name, 200));
-    let alternate_names = take!(rules::parse_list(
-        "alternate_names",
-        &input.alternate_names,
-        10,
-        200
-    ));
-    let kind = take!(OrganisationKind::parse(&input.kind).map(|k| k.code().to_owned()));
-    let legal_status = if input.legal_status.trim().is_empty() {
-        Some(None)
-    } else {
-        take!(LegalStatus::parse(&input.legal_status).map(|l| Some(l.code().to_owned())))
-    };
-    let register_court = take!(rules::parse_optional(
-        "register_court",
-        &input.register_court,
-        100
-    ));
-    let register_number = take!(rules::parse_register_number(&input.register_number));
-    let founding_year = take!(rules::parse_founding_year(
-        &input.founding_year,
-        Utc::now().year()
-    ));
-    let member_count = take!(rules::parse_member_count(&input.member_count));
-    let origins = take!(rules::parse_list("origins", &input.origins, 20, 100));
-    let languages = take!(rules::parse_languages(&input.languages));
-    let street = take!(rules::parse_optional("street", &input.street, 200));
-    let postcode = take!(rules::parse_postcode(&input.postcode));
-    let city = take!(rules::parse_optional("city", &input.city, 100));
-    let district = take!(rules::parse_optional("district", &input.district, 100));
-    let coordinates = take!(rules::parse_coordinates(&input.latitude, &input.longitude));
-    let website = take!(rules::parse_website(&input.website));
-    let email = if input.email.trim().is_empty() {
-        Some(None)
-    } else {
-        take!(msohub_domain::EmailAddress::parse(&input.email).map(|e| Some(e.to_string())))
-    };
-    let phone = take!(rules::parse_phone(&input.phone));
-    let description = if input.description.chars().count() > 20_000 {
-        errors.push(FieldError {
-            field: "description".into(),
-            rule: "too-long".into(),
-        });
-        None
-    } else {
-        Some(input.description.trim().to_owned())
-    };
-    let internal_notes = if input.internal_notes.chars().count() > 20_000 {
-        errors.push(FieldError {
-            field: "internal_notes".into(),
-            rule: "too-long".into(),
-        });
-        None
-    } else {
-        Some(input.internal_notes.trim().to_owned())
-    };
-    let mut checked_terms = |field: &str, given: &[String], known: &[String]| -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for t in given.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-            if !known.iter().any(|k| k == t) {
-                errors.push(FieldError {
-                    field: field.to_owned(),
-                    rule: "term-unknown".into(),
-                });
-                return Vec::new();
-            }
-            if !out.iter().any(|o| o == t) {
-                out.push(t.to_owned());
-            }
-        }
-        out
-    };
-    let topics = checked_terms("topics", &input.topics, topics);
-    let target_groups = checked_terms("target_groups", &input.target_groups, groups);
-    let mut public_parts: Vec<String> = Vec::new();
-    for p in &input.public_parts {
-        if !PUBLIC_PARTS.contains(&p.as_str()) {
-            errors.push(FieldError {
-                field: "public_parts".into(),
-                rule: "choice-unknown".into(),
-            });
-        } else if !public_parts.contains(p) {
-            public_parts.push(p.clone());
-        }
-    }
-    let (
-        Some(name),
-        Some(alternate_names),
-        Some(kind),
-        Some(legal_status),
-        Some(register_court),
-        Some(register_number),
-        Some(founding_year),
-        Some(member_count),
-        Some(origins),
-        Some(languages),
-        Some(street),
-        Some(postcode),
-        Some(city),
-        Some(district),
-        Some(coordinates),
-        Some(website),
-        Some(email),
-        Some(phone),
-        Some(description),
-        Some(internal_notes),
-        true,
-    ) = (
-        name,
-        alternate_names,
-        kind,
-        legal_status,
-        register_court,
-        register_number,
-        founding_year,
-        member_count,
-        origins,
-        languages,
-        street,
-        postcode,
-        city,
-        district,
-        coordinates,
-        website,
-        email,
-        phone,
-        description,
-        internal_notes,
-        errors.is_empty(),
-    )
-    else {
-        return Err(Error::Validation(errors));
-    };
-    let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
-    let search_text = rules::fold(&format!(
-        "{} {} {}",
-        name,
-        alternate_names.join(" "),
-        city.clone().unwrap_or_default()
-    ));
-    let now = Utc::now();
-    Ok(OrganisationRow {
-        id: Uuid::now_v7(),
-        name_sort: rules::fold(&name),
-        name,
-        alternate_names: json(&alternate_names),
-        kind,
-        legal_status,
-        register_court,
-        register_number,
-        founding_year,
-        member_count,
-        origins: json(&origins),
-        languages: json(&languages),
-        topics: json(&topics),
-        target_groups: json(&target_groups),
-        street,
-        postcode,
-        city,
-        district,
-        latitude: coordinates.map(|c| c.0),
-        longitude: coordinates.map(|c| c.1),
-        website,
-        email,
-        phone,
-        description,
-        internal_notes,
-        public_fields: json(&public_parts),
-        is_public: input.is_public,
-        is_own_office: false,
-        assured_at: None,
-        search_text,
-        version: 1,
-        deleted_at: None,
-        merged_into: None,
-        logo_file_id: None,
-        created_at: now,
-        updated_at: now,
-    })
-}
-
-/// Inserts a checked row and records it in the audit log, inside the
-/// caller's transaction.
-pub(crate) async fn insert_in(
-    tx: &msohub_store::Tx,
-    actor: &Actor,
-    row: OrganisationRow,
-) -> Result<Organisation, Error> {
-    let row = store::insert(tx, row).await?;
-    let org = Organisation::from(&row);
-    audit::record(
-        tx,
-        actor,
-        "organisation",
-        org.id,
-        "create",
-        None,
-        Some(org.audit_view()),
-    )
-    .await?;
-    Ok(org)
-}
-
-/// Replaces the editable fields of `current` by those of `fresh` (a checked
-/// row) when `current` is still the stored version, and records the change.
-pub(crate) async fn update_in(
-    tx: &msohub_store::Tx,
-    actor: &Actor,
-    current: OrganisationRow,
-    fresh: OrganisationRow,
-) -> Result<Organisation, Error> {
-    let before = Organisation::from(&current);
-    let row = OrganisationRow {
-        id: current.id,
-        is_own_office: current.is_own_office,
-        assured_at: current.assured_at,
-        version: current.version,
-        deleted_at: current.deleted_at,
-        merged_into: current.merged_into,
-        logo_file_id: current.logo_file_id,
-        created_at: current.created_at,
-        ..fresh
-    };
-    let row = store::update(tx, row).await?;
-    let after = Organisation::from(&row);
-    audit::record(
-        tx,
-        actor,
-        "organisation",
-        after.id,
-        "update",
-        Some(before.audit_view()),
-        Some(after.audit_view()),
-    )
-    .await?;
-    Ok(after)
 }
 
 /// Lower-case ASCII letters and digits of a name (for demo addresses).
@@ -803,10 +551,7 @@ impl Services {
         let (topics, groups) = self.term_codes().await?;
         let fresh = validate(input, &topics, &groups)?;
         let tx = self.store.begin().await?;
-        let current = store::find(&tx, id).await?.ok_or(Error::NotFound)?;
-        if current.version != input.version {
-            return Err(Error::stale());
-        }
+        let current = crate::write::current(store::find(&tx, id).await?, input.version)?;
         let after = update_in(&tx, actor, current, fresh).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         self.index_organisation(&after).await?;
@@ -830,91 +575,6 @@ impl Services {
         Ok(after)
     }
 
-    /// Sets an organisation's logo (PNG, JPEG, WebP or GIF, at most 1 MiB;
-    /// the bytes decide, not the name). `version` `None` means the current
-    /// one. The file and the change are one transaction.
-    pub async fn set_organisation_logo(
-        &self,
-        actor: &Actor,
-        id: Uuid,
-        version: Option<i32>,
-        file_name: &str,
-        bytes: Vec<u8>,
-    ) -> Result<Organisation, Error> {
-        actor.require(Permission::WriteStaffArea)?;
-        let kind = msohub_domain::files::check_logo(&bytes)?;
-        let tx = self.store.begin().await?;
-        let version = match version {
-            Some(v) => v,
-            None => store::find(&tx, id).await?.ok_or(Error::NotFound)?.version,
-        };
-        let sha = hex::encode(sha2::Sha256::digest(&bytes));
-        let name: String = file_name
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect();
-        let name = if name.trim().is_empty() {
-            format!("logo.{}", kind.extension())
-        } else {
-            name
-        };
-        let file = msohub_store::files::insert(&tx, kind.mime(), &name, &sha, bytes).await?;
-        let after = touch_in(&tx, actor, id, version, "logo", |r| {
-            r.logo_file_id = Some(file)
-        })
-        .await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
-        self.index_organisation(&after).await?;
-        Ok(after)
-    }
-
-    /// Sets the coordinates (from the geocoder).
-    pub(crate) async fn set_organisation_coordinates(
-        &self,
-        actor: &Actor,
-        id: Uuid,
-        version: i32,
-        latitude: f64,
-        longitude: f64,
-    ) -> Result<Organisation, Error> {
-        self.touch_organisation(actor, id, version, "geocoded", |r| {
-            r.latitude = Some((latitude * 1e6).round() / 1e6);
-            r.longitude = Some((longitude * 1e6).round() / 1e6);
-        })
-        .await
-    }
-
-    /// Removes the logo (the file stays for the history).
-    pub async fn remove_organisation_logo(
-        &self,
-        actor: &Actor,
-        id: Uuid,
-        version: i32,
-    ) -> Result<Organisation, Error> {
-        self.touch_organisation(actor, id, version, "logo", |r| r.logo_file_id = None)
-            .await
-    }
-
-    /// The logo's type and bytes, for anyone who may see the organisation.
-    pub async fn organisation_logo(
-        &self,
-        actor: &Actor,
-        id: Uuid,
-    ) -> Result<msohub_store::files::StoredFile, Error> {
-        actor.require(Permission::ReadStaffArea)?;
-        let row = store::find(self.store.conn(), id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        let file = row.logo_file_id.ok_or(Error::NotFound)?;
-        msohub_store::files::get(self.store.conn(), file)
-            .await?
-            .ok_or(Error::NotFound)
-    }
-
     /// Soft delete: hidden from lists, restorable, kept in the history.
     pub async fn delete_organisation(
         &self,
@@ -926,72 +586,6 @@ impl Services {
             r.deleted_at = Some(Utc::now())
         })
         .await
-    }
-
-    /// Merges a duplicate into the organisation kept: every link (people
-    /// now; offers, contacts and meetings as they arrive) moves to the one
-    /// kept, the duplicate is deleted with a pointer to it, and both records'
-    /// histories say so. Both versions must be current.
-    pub async fn merge_organisations(
-        &self,
-        actor: &Actor,
-        keep: Uuid,
-        keep_version: i32,
-        duplicate: Uuid,
-        duplicate_version: i32,
-    ) -> Result<Organisation, Error> {
-        actor.require(Permission::WriteStaffArea)?;
-        if keep == duplicate {
-            return Err(Error::Validation(vec![FieldError {
-                field: "duplicate".into(),
-                rule: "merge-same".into(),
-            }]));
-        }
-        let tx = self.store.begin().await?;
-        let kept = store::find(&tx, keep).await?.ok_or(Error::NotFound)?;
-        let dup = store::find(&tx, duplicate).await?.ok_or_else(|| {
-            Error::Validation(vec![FieldError {
-                field: "duplicate".into(),
-                rule: "not-found".into(),
-            }])
-        })?;
-        if kept.version != keep_version || dup.version != duplicate_version {
-            return Err(Error::stale());
-        }
-        if kept.deleted_at.is_some() || dup.deleted_at.is_some() {
-            return Err(Error::Validation(vec![FieldError {
-                field: "duplicate".into(),
-                rule: "merge-deleted".into(),
-            }]));
-        }
-        let moved = msohub_store::people::move_affiliations(&tx, duplicate, keep).await?;
-        msohub_store::work::move_organisation(&tx, duplicate, keep).await?;
-        msohub_store::offers::move_organisation(&tx, duplicate, keep).await?;
-        let before = Organisation::from(&dup);
-        let mut gone = dup;
-        gone.deleted_at = Some(Utc::now());
-        gone.merged_into = Some(keep);
-        let gone = store::update(&tx, gone).await?;
-        // The kept record changes too (its links did), so its version moves.
-        let kept = store::update(&tx, kept).await?;
-        let note =
-            serde_json::json!({ "kept": keep, "merged": duplicate, "affiliations_moved": moved });
-        audit::record(
-            &tx,
-            actor,
-            "organisation",
-            duplicate,
-            "merged_away",
-            Some(before.audit_view()),
-            Some(note.clone()),
-        )
-        .await?;
-        audit::record(&tx, actor, "organisation", keep, "merged", None, Some(note)).await?;
-        tx.commit().await.map_err(msohub_store::Error::from)?;
-        self.index_organisation(&Organisation::from(&gone)).await?;
-        let kept = Organisation::from(&kept);
-        self.index_organisation(&kept).await?;
-        Ok(kept)
     }
 
     /// Soft delete of whatever the current version is (API clients rarely

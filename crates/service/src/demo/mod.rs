@@ -5,6 +5,15 @@
 //! touch a database that already holds data, so it can never mix demo records
 //! into a real office's registry.
 
+mod bodies;
+mod events;
+mod offers;
+mod organisations;
+mod portal;
+mod registry;
+mod targets;
+mod work;
+
 use crate::office::Office;
 use crate::{Error, Services};
 
@@ -57,8 +66,8 @@ impl Services {
     /// Adds the demo registry alone: the office itself and `count`
     /// organisations (also for tests that need a filled registry).
     pub async fn load_demo_organisations(&self, count: usize) -> Result<usize, Error> {
-        let mut orgs = vec![crate::demo_registry::own_office()];
-        orgs.extend(crate::demo_registry::organisations(count));
+        let mut orgs = vec![registry::own_office()];
+        orgs.extend(registry::organisations(count));
         self.create_organisations(&crate::Actor::cli(), &orgs, true)
             .await
     }
@@ -67,7 +76,7 @@ impl Services {
     /// with consent to contact and to a public listing.
     /// Returns the first two (person, organisation): the portal's demo
     /// representatives.
-    async fn load_demo_people(&self) -> Result<Vec<crate::demo_portal::Representative>, Error> {
+    async fn load_demo_people(&self) -> Result<Vec<portal::Representative>, Error> {
         let cli = crate::Actor::cli();
         let page = self
             .list_organisations(
@@ -93,7 +102,7 @@ impl Services {
             .enumerate()
             .take(DEMO_ORGANISATIONS)
         {
-            let (first, last, role, public) = crate::demo_registry::contact_for(i);
+            let (first, last, role, public) = registry::contact_for(i);
             let person = self
                 .create_person(
                     &cli,
