@@ -8,7 +8,7 @@ use msohub_service::{Actor, DatabaseUrl, Services};
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// organisations, persons, offers, events, contacts or meetings.
+    /// organisations, persons, offers, events, contacts, meetings or needs.
     pub entity: String,
     /// csv (German Excel: `;` and a byte order mark), csv-standard (`,`,
     /// no BOM), xlsx or json.

@@ -9,7 +9,7 @@ use msohub_service::{Actor, DatabaseUrl, Services};
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// organisations, persons, offers or events.
+    /// organisations, persons, offers, events or needs.
     pub entity: String,
     /// The file: CSV (comma, semicolon or tab; UTF-8 or Windows-1252),
     /// XLSX or ODS.

@@ -59,7 +59,7 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Export every record of one type as CSV, XLSX or JSON.
     Export(export::ExportArgs),
-    /// Import organisations, persons, offers or events from CSV, XLSX or ODS.
+    /// Import organisations, persons, offers, events or needs from CSV, XLSX or ODS.
     Import(import::ImportArgs),
     /// Write the whole database as a portable archive (while the app runs).
     Backup(backup::BackupArgs),

@@ -19,6 +19,7 @@ mod api_accounts;
 mod backup;
 mod bodies;
 mod cli;
+mod dated_needs;
 mod directory;
 mod events;
 mod export;

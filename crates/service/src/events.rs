@@ -423,6 +423,7 @@ impl Services {
             text: q.text.clone(),
             deleted: q.deleted,
             ascending: q.ascending,
+            organisation_kinds: Vec::new(),
         };
         let (rows, total) = store::list_events(self.store.conn(), &filter, offset, limit).await?;
         Ok((self.assemble_events(rows).await?, total))

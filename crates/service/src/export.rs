@@ -20,16 +20,18 @@ pub enum ExportEntity {
     Events,
     Contacts,
     Meetings,
+    Needs,
 }
 
 impl ExportEntity {
-    pub const ALL: [ExportEntity; 6] = [
+    pub const ALL: [ExportEntity; 7] = [
         ExportEntity::Organisations,
         ExportEntity::Persons,
         ExportEntity::Offers,
         ExportEntity::Events,
         ExportEntity::Contacts,
         ExportEntity::Meetings,
+        ExportEntity::Needs,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +42,7 @@ impl ExportEntity {
             ExportEntity::Events => "events",
             ExportEntity::Contacts => "contacts",
             ExportEntity::Meetings => "meetings",
+            ExportEntity::Needs => "needs",
         }
     }
 }
@@ -189,6 +192,13 @@ impl Services {
                     ..Default::default()
                 },
                 |q| self.list_meetings(actor, q)
+            ),
+            ExportEntity::Needs => all_pages!(
+                crate::needs::NeedQuery {
+                    limit: PAGE,
+                    ..Default::default()
+                },
+                |q| self.list_needs(actor, q)
             ),
             ExportEntity::Persons => self.all_persons(actor, "").await?,
             ExportEntity::Events => {

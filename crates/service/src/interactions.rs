@@ -481,6 +481,7 @@ impl Services {
             staff: q.staff,
             statuses: q.statuses.clone(),
             kinds: q.kinds.clone(),
+            organisation_kinds: Vec::new(),
             from: q.from,
             to: q.to,
             deleted: q.deleted,

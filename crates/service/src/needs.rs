@@ -6,7 +6,7 @@ use crate::interactions::Ref;
 use crate::organisations::decode_cursor;
 use crate::write::current;
 use crate::{Actor, Error, FieldError, Services};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use msohub_domain::Permission;
 use msohub_domain::work::{NeedSource, NeedStatus, NeedUrgency};
 use msohub_store::work::{self as store, NeedFilter, NeedRow};
@@ -32,6 +32,13 @@ pub struct Need {
     pub status: String,
     /// What was done.
     pub outcome: String,
+    /// When the office learnt of the need (YYYY-MM-DD).
+    #[schema(value_type = Option<String>, format = Date)]
+    pub raised_on: Option<NaiveDate>,
+    /// When it was addressed or found impossible to meet (YYYY-MM-DD); null
+    /// while open.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub resolved_on: Option<NaiveDate>,
     pub deleted: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -52,6 +59,8 @@ impl Need {
             urgency: self.urgency.clone(),
             status: self.status.clone(),
             outcome: self.outcome.clone(),
+            raised_on: self.raised_on.map(|d| d.to_string()).unwrap_or_default(),
+            resolved_on: self.resolved_on.map(|d| d.to_string()).unwrap_or_default(),
             version: self.version,
         }
     }
@@ -70,6 +79,13 @@ pub struct NeedInput {
     pub urgency: String,
     pub status: String,
     pub outcome: String,
+    /// When the office learnt of the need, YYYY-MM-DD; empty: the date of
+    /// the contact it was learnt in, else today. Not in the future.
+    pub raised_on: String,
+    /// When it was addressed or found impossible to meet, YYYY-MM-DD; empty
+    /// with a resolved status: today (or as stored). Only on a resolved
+    /// need, not before `raised_on`, not in the future; reopening clears it.
+    pub resolved_on: String,
     pub version: i32,
 }
 
@@ -78,6 +94,12 @@ pub struct NeedQuery {
     pub organisation: Option<Uuid>,
     pub categories: Vec<String>,
     pub statuses: Vec<String>,
+    pub sources: Vec<String>,
+    /// Raised / resolved within these days (inclusive).
+    pub raised_from: Option<NaiveDate>,
+    pub raised_to: Option<NaiveDate>,
+    pub resolved_from: Option<NaiveDate>,
+    pub resolved_to: Option<NaiveDate>,
     pub deleted: bool,
     pub cursor: Option<String>,
     pub limit: u64,
@@ -98,6 +120,28 @@ pub struct NeedOverview {
     pub total: i64,
 }
 
+/// The audit entry of a change to a need, inside the caller's transaction
+/// (for writes outside the use cases here, e.g. an import).
+pub(crate) async fn record(
+    tx: &msohub_store::Tx,
+    actor: &Actor,
+    before: Option<&NeedRow>,
+    after: &NeedRow,
+    action: &str,
+) -> Result<(), Error> {
+    crate::audit::record(
+        tx,
+        actor,
+        "need",
+        after.id,
+        action,
+        before.map(audit_view),
+        Some(audit_view(after)),
+    )
+    .await?;
+    Ok(())
+}
+
 fn audit_view(r: &NeedRow) -> serde_json::Value {
     serde_json::json!({
         "organisation_id": r.organisation_id, "category": r.category,
@@ -109,7 +153,7 @@ fn audit_view(r: &NeedRow) -> serde_json::Value {
 }
 
 impl Services {
-    async fn validate_need(
+    pub(crate) async fn validate_need(
         &self,
         input: &NeedInput,
         current: Option<&NeedRow>,
@@ -189,6 +233,9 @@ impl Services {
                 }
             },
         };
+        let (raised_on, resolved_on) = self
+            .need_dates(input, current, status, source_interaction, &mut errors)
+            .await?;
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
@@ -211,12 +258,81 @@ impl Services {
             status: status.code().to_owned(),
             outcome,
             urgency: urgency.unwrap_or(NeedUrgency::Normal).code().to_owned(),
+            raised_on,
+            resolved_on,
             reported_by: current.and_then(|c| c.reported_by),
             version: current.map_or(1, |c| c.version),
             deleted_at: current.and_then(|c| c.deleted_at),
             created_at: current.map_or(now, |c| c.created_at),
             updated_at: now,
         })
+    }
+
+    /// A need's two dates, by the rules on [`NeedInput`]: `raised_on`
+    /// defaults to the source contact's day, else today; `resolved_on`
+    /// belongs to resolved needs only, set to today when the status becomes
+    /// resolved without one, cleared when the need is reopened.
+    async fn need_dates(
+        &self,
+        input: &NeedInput,
+        current: Option<&NeedRow>,
+        status: Option<NeedStatus>,
+        source_interaction: Option<Uuid>,
+        errors: &mut Vec<FieldError>,
+    ) -> Result<(Option<NaiveDate>, Option<NaiveDate>), Error> {
+        let today = crate::time::today();
+        let mut day = |field: &'static str, raw: &str| -> Option<NaiveDate> {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return None;
+            }
+            match crate::time::parse_date(raw) {
+                Some(d) if d > today => {
+                    errors.push(FieldError::new(field, "date-in-future"));
+                    None
+                }
+                Some(d) => Some(d),
+                None => {
+                    errors.push(FieldError::new(field, "date-invalid"));
+                    None
+                }
+            }
+        };
+        let raised_given = day("raised_on", &input.raised_on);
+        let resolved_given = day("resolved_on", &input.resolved_on);
+        let raised = match raised_given {
+            Some(d) => d,
+            None if !input.raised_on.trim().is_empty() => return Ok((None, None)),
+            None => match source_interaction {
+                Some(id) => store::find_interaction(self.store.conn(), id)
+                    .await?
+                    .map_or(today, |i| {
+                        i.starts_at
+                            .with_timezone(&chrono_tz::Europe::Berlin)
+                            .date_naive()
+                    }),
+                None => current.and_then(|c| c.raised_on).unwrap_or(today),
+            },
+        };
+        let was_resolved = current.and_then(|c| c.resolved_on);
+        let resolved = match status {
+            Some(NeedStatus::Addressed | NeedStatus::CannotBeMet) => {
+                let d = resolved_given.or(was_resolved).unwrap_or(today);
+                if d < raised {
+                    errors.push(FieldError::new("resolved_on", "resolved-before-raised"));
+                }
+                Some(d)
+            }
+            // Reopened: the date it had goes (a form sends it back as it
+            // was); any other date on an open need is a mistake.
+            _ => {
+                if resolved_given.is_some() && resolved_given != was_resolved {
+                    errors.push(FieldError::new("resolved_on", "resolved-on-open"));
+                }
+                None
+            }
+        };
+        Ok((Some(raised), resolved))
     }
 
     pub(crate) async fn assemble_needs(&self, rows: Vec<NeedRow>) -> Result<Vec<Need>, Error> {
@@ -243,6 +359,8 @@ impl Services {
                 }),
                 status: r.status,
                 outcome: r.outcome,
+                raised_on: r.raised_on,
+                resolved_on: r.resolved_on,
                 deleted: r.deleted_at.is_some(),
                 version: r.version,
                 created_at: r.created_at,
@@ -267,7 +385,12 @@ impl Services {
             organisation: q.organisation,
             categories: q.categories.clone(),
             statuses: q.statuses.clone(),
+            sources: q.sources.clone(),
             deleted: q.deleted,
+            raised_from: q.raised_from,
+            raised_to: q.raised_to,
+            resolved_from: q.resolved_from,
+            resolved_to: q.resolved_to,
         };
         let (rows, total) = store::list_needs(self.store.conn(), &filter, offset, limit).await?;
         Ok(NeedPage {

@@ -156,6 +156,68 @@ pub async fn list_meetings(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<MeetingRow>, u64), Error> {
+    let q = meeting::Entity::find().filter(meeting_condition(f));
+    let total = q.clone().count(c).await?;
+    let q = if f.ascending {
+        q.order_by_asc(meeting::Column::StartsAt)
+    } else {
+        q.order_by_desc(meeting::Column::StartsAt)
+    };
+    let rows = q
+        .order_by_asc(meeting::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(c)
+        .await?;
+    Ok((rows, total))
+}
+
+/// The figures of the meetings that match, counted in the database at any
+/// size: how many there are, at how many someone of the office attended
+/// (present or guest), and how many organisations were represented.
+pub async fn meeting_figures(
+    c: &impl ConnectionTrait,
+    f: &MeetingFilter,
+) -> Result<(u64, u64, u64), Error> {
+    use sea_orm::sea_query::{Expr, Func, Query};
+    let meetings = meeting::Entity::find()
+        .filter(meeting_condition(f))
+        .count(c)
+        .await?;
+    let ids = Query::select()
+        .column(meeting::Column::Id)
+        .from(meeting::Entity)
+        .cond_where(meeting_condition(f))
+        .to_owned();
+    let attended = Condition::all()
+        .add(attendance::Column::MeetingId.in_subquery(ids))
+        .add(attendance::Column::Status.is_in(["present", "guest"]));
+    let distinct = |col: attendance::Column, extra: Condition| {
+        attendance::Entity::find()
+            .select_only()
+            .column_as(Expr::expr(Func::count_distinct(Expr::col(col))), "n")
+            .filter(attended.clone())
+            .filter(extra)
+            .into_tuple::<i64>()
+    };
+    let with_staff = distinct(
+        attendance::Column::MeetingId,
+        Condition::all().add(attendance::Column::UserId.is_not_null()),
+    )
+    .one(c)
+    .await?
+    .unwrap_or(0);
+    let organisations = distinct(
+        attendance::Column::OnBehalfOf,
+        Condition::all().add(attendance::Column::OnBehalfOf.is_not_null()),
+    )
+    .one(c)
+    .await?
+    .unwrap_or(0);
+    Ok((meetings, with_staff as u64, organisations as u64))
+}
+
+fn meeting_condition(f: &MeetingFilter) -> Condition {
     let mut cond = Condition::all();
     cond = if f.deleted {
         cond.add(meeting::Column::DeletedAt.is_not_null())
@@ -174,20 +236,7 @@ pub async fn list_meetings(
     if let Some(to) = f.to {
         cond = cond.add(meeting::Column::StartsAt.lt(to));
     }
-    let q = meeting::Entity::find().filter(cond);
-    let total = q.clone().count(c).await?;
-    let q = if f.ascending {
-        q.order_by_asc(meeting::Column::StartsAt)
-    } else {
-        q.order_by_desc(meeting::Column::StartsAt)
-    };
-    let rows = q
-        .order_by_asc(meeting::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(c)
-        .await?;
-    Ok((rows, total))
+    cond
 }
 
 // --- agenda ------------------------------------------------------------------

@@ -137,7 +137,8 @@ const REGISTER: &[(&str, &str)] = &[
     (
         "need",
         "id:N organisation_id:N category:N description:F source:N source_interaction_id:N status:N \
-         outcome:F version:N deleted_at:N created_at:N updated_at:N reported_by:R urgency:N",
+         outcome:F version:N deleted_at:N created_at:N updated_at:N reported_by:R urgency:N \
+         raised_on:N resolved_on:N",
     ),
     (
         "offer",

@@ -25,6 +25,8 @@ pub struct EventFilter {
     pub text: Option<String>,
     pub deleted: bool,
     pub ascending: bool,
+    /// Only events organised by an organisation of one of these kinds.
+    pub organisation_kinds: Vec<String>,
 }
 
 pub async fn insert_event(c: &impl ConnectionTrait, row: EventRow) -> Result<EventRow, Error> {
@@ -81,6 +83,29 @@ pub async fn list_events(
             .all(c)
             .await?;
         cond = cond.add(event::Column::Id.is_in(ids));
+    }
+    if !f.organisation_kinds.is_empty() {
+        use sea_orm::sea_query::Query;
+        cond = cond.add(
+            event::Column::Id.in_subquery(
+                Query::select()
+                    .column(event_organiser::Column::EventId)
+                    .from(event_organiser::Entity)
+                    .and_where(
+                        event_organiser::Column::OrganisationId.in_subquery(
+                            Query::select()
+                                .column(crate::entity::organisation::Column::Id)
+                                .from(crate::entity::organisation::Entity)
+                                .and_where(
+                                    crate::entity::organisation::Column::Kind
+                                        .is_in(f.organisation_kinds.clone()),
+                                )
+                                .to_owned(),
+                        ),
+                    )
+                    .to_owned(),
+            ),
+        );
     }
     let q = event::Entity::find().filter(cond);
     let total = q.clone().count(c).await?;

@@ -2,7 +2,7 @@
 //! import wizard; plus the lookups an import matches its rows against.
 
 use crate::Error;
-use crate::entity::{event, import_profile, import_upload, offer, person};
+use crate::entity::{event, import_profile, import_upload, need, offer, person};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -123,6 +123,19 @@ pub async fn offer_keys(c: &impl ConnectionTrait) -> Result<Vec<(Uuid, Uuid, Str
         .column(offer::Column::OrganisationId)
         .column(offer::Column::Title)
         .filter(offer::Column::DeletedAt.is_null())
+        .into_tuple()
+        .all(c)
+        .await?)
+}
+
+/// Live needs: id, organisation, description (for matching).
+pub async fn need_keys(c: &impl ConnectionTrait) -> Result<Vec<(Uuid, Uuid, String)>, Error> {
+    Ok(need::Entity::find()
+        .select_only()
+        .column(need::Column::Id)
+        .column(need::Column::OrganisationId)
+        .column(need::Column::Description)
+        .filter(need::Column::DeletedAt.is_null())
         .into_tuple()
         .all(c)
         .await?)

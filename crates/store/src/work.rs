@@ -4,7 +4,7 @@
 use crate::Error;
 use crate::entity::{
     attachment, calendar_token, interaction, interaction_organisation, interaction_person,
-    interaction_staff, need, task,
+    interaction_staff, need, organisation, task,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -151,11 +151,24 @@ pub struct InteractionFilter {
     pub staff: Option<Uuid>,
     pub statuses: Vec<String>,
     pub kinds: Vec<String>,
+    /// Only interactions with an organisation of one of these kinds.
+    pub organisation_kinds: Vec<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     pub deleted: bool,
     /// Oldest first (upcoming lists) instead of newest first.
     pub ascending: bool,
+}
+
+/// How many interactions match: one `COUNT` in the database, at any size.
+pub async fn count_interactions(
+    c: &impl ConnectionTrait,
+    f: &InteractionFilter,
+) -> Result<u64, Error> {
+    Ok(interaction::Entity::find()
+        .filter(interaction_condition(f))
+        .count(c)
+        .await?)
 }
 
 pub async fn list_interactions(
@@ -164,6 +177,23 @@ pub async fn list_interactions(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<InteractionRow>, u64), Error> {
+    let q = interaction::Entity::find().filter(interaction_condition(f));
+    let total = q.clone().count(c).await?;
+    let q = if f.ascending {
+        q.order_by_asc(interaction::Column::StartsAt)
+    } else {
+        q.order_by_desc(interaction::Column::StartsAt)
+    };
+    let rows = q
+        .order_by_asc(interaction::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(c)
+        .await?;
+    Ok((rows, total))
+}
+
+fn interaction_condition(f: &InteractionFilter) -> Condition {
     let mut cond = Condition::all();
     cond = if f.deleted {
         cond.add(interaction::Column::DeletedAt.is_not_null())
@@ -215,20 +245,28 @@ pub async fn list_interactions(
     if let Some(to) = f.to {
         cond = cond.add(interaction::Column::StartsAt.lt(to));
     }
-    let q = interaction::Entity::find().filter(cond);
-    let total = q.clone().count(c).await?;
-    let q = if f.ascending {
-        q.order_by_asc(interaction::Column::StartsAt)
-    } else {
-        q.order_by_desc(interaction::Column::StartsAt)
-    };
-    let rows = q
-        .order_by_asc(interaction::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(c)
-        .await?;
-    Ok((rows, total))
+    if !f.organisation_kinds.is_empty() {
+        cond = cond.add(
+            interaction::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(interaction_organisation::Column::InteractionId)
+                    .from(interaction_organisation::Entity)
+                    .and_where(
+                        interaction_organisation::Column::OrganisationId.in_subquery(
+                            sea_orm::sea_query::Query::select()
+                                .column(organisation::Column::Id)
+                                .from(organisation::Entity)
+                                .and_where(
+                                    organisation::Column::Kind.is_in(f.organisation_kinds.clone()),
+                                )
+                                .to_owned(),
+                        ),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
+    cond
 }
 
 /// For each organisation, when the last held interaction with it was.
@@ -308,15 +346,18 @@ pub struct NeedFilter {
     pub organisation: Option<Uuid>,
     pub categories: Vec<String>,
     pub statuses: Vec<String>,
+    /// Where the need came from (interaction, meeting, survey, portal, other).
+    pub sources: Vec<String>,
     pub deleted: bool,
+    /// Raised on or after / on or before these days.
+    pub raised_from: Option<chrono::NaiveDate>,
+    pub raised_to: Option<chrono::NaiveDate>,
+    /// Resolved on or after / on or before these days.
+    pub resolved_from: Option<chrono::NaiveDate>,
+    pub resolved_to: Option<chrono::NaiveDate>,
 }
 
-pub async fn list_needs(
-    c: &impl ConnectionTrait,
-    f: &NeedFilter,
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<NeedRow>, u64), Error> {
+fn need_condition(f: &NeedFilter) -> Condition {
     let mut cond = Condition::all();
     cond = if f.deleted {
         cond.add(need::Column::DeletedAt.is_not_null())
@@ -332,6 +373,39 @@ pub async fn list_needs(
     if !f.statuses.is_empty() {
         cond = cond.add(need::Column::Status.is_in(f.statuses.clone()));
     }
+    if !f.sources.is_empty() {
+        cond = cond.add(need::Column::Source.is_in(f.sources.clone()));
+    }
+    if let Some(d) = f.raised_from {
+        cond = cond.add(need::Column::RaisedOn.gte(d));
+    }
+    if let Some(d) = f.raised_to {
+        cond = cond.add(need::Column::RaisedOn.lte(d));
+    }
+    if let Some(d) = f.resolved_from {
+        cond = cond.add(need::Column::ResolvedOn.gte(d));
+    }
+    if let Some(d) = f.resolved_to {
+        cond = cond.add(need::Column::ResolvedOn.lte(d));
+    }
+    cond
+}
+
+/// How many needs match: one `COUNT` in the database, at any size.
+pub async fn count_needs(c: &impl ConnectionTrait, f: &NeedFilter) -> Result<u64, Error> {
+    Ok(need::Entity::find()
+        .filter(need_condition(f))
+        .count(c)
+        .await?)
+}
+
+pub async fn list_needs(
+    c: &impl ConnectionTrait,
+    f: &NeedFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<NeedRow>, u64), Error> {
+    let cond = need_condition(f);
     let q = need::Entity::find().filter(cond);
     let total = q.clone().count(c).await?;
     let rows = q

@@ -212,6 +212,19 @@ impl Services {
                 }
                 _ => "",
             };
+            // Resolved two to eight weeks after the contact, never after
+            // today.
+            let resolved_on = if outcome.is_empty() {
+                String::new()
+            } else {
+                let raised = i
+                    .starts_at
+                    .with_timezone(&chrono_tz::Europe::Berlin)
+                    .date_naive();
+                (raised + Duration::weeks(2 * (n as i64 % 4 + 1)))
+                    .min(crate::time::today())
+                    .to_string()
+            };
             self.create_need(
                 &cli,
                 &NeedInput {
@@ -222,6 +235,7 @@ impl Services {
                     source_interaction_id: i.id.to_string(),
                     status: status.into(),
                     outcome: outcome.into(),
+                    resolved_on,
                     ..NeedInput::default()
                 },
             )

@@ -115,6 +115,48 @@ pub(super) const EVENT_STATUS: &[(&str, &[&str])] = &[
     ("cancelled", &["abgesagt", "ausgefallen", "canceled"]),
 ];
 
+pub(super) const NEED_STATUS: &[(&str, &[&str])] = &[
+    ("open", &["offen", "neu"]),
+    (
+        "in_progress",
+        &["in Bearbeitung", "in Arbeit", "laufend", "in progress"],
+    ),
+    (
+        "addressed",
+        &[
+            "gedeckt",
+            "erledigt",
+            "erfüllt",
+            "abgeschlossen",
+            "met",
+            "done",
+        ],
+    ),
+    (
+        "cannot_be_met",
+        &[
+            "nicht zu decken",
+            "nicht erfüllbar",
+            "nicht möglich",
+            "cannot be met",
+        ],
+    ),
+];
+
+pub(super) const NEED_SOURCE: &[(&str, &[&str])] = &[
+    ("interaction", &["Kontakt", "Besuch", "Gespräch", "contact"]),
+    ("meeting", &["Sitzung", "Arbeitskreis", "Gremium"]),
+    ("survey", &["Umfrage", "Bedarfsabfrage", "Fragebogen"]),
+    ("portal", &["Portal", "selbst gemeldet", "von der MSO"]),
+    ("other", &["sonstige", "andere", "sonstiges"]),
+];
+
+pub(super) const NEED_URGENCY: &[(&str, &[&str])] = &[
+    ("low", &["niedrig", "gering"]),
+    ("normal", &["normal", "mittel"]),
+    ("high", &["hoch", "dringend", "eilig", "urgent"]),
+];
+
 pub(super) const EVENT_MODE: &[(&str, &[&str])] = &[
     ("in_person", &["Präsenz", "vor Ort", "in person"]),
     ("digital", &["online", "digital", "virtuell"]),

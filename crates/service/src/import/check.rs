@@ -156,6 +156,7 @@ pub(super) enum Ready {
     ),
     Offer(msohub_store::offers::OfferRow),
     Event(msohub_store::events::EventRow, Vec<Uuid>),
+    Need(msohub_store::work::NeedRow),
 }
 
 pub(super) struct Planned {
@@ -186,7 +187,7 @@ impl Services {
     pub(super) async fn import_context(&self, entity: ImportEntity) -> Result<Context, Error> {
         let conn = self.store.conn();
         let mut terms = HashMap::new();
-        for vocabulary in ["topic", "target_group", "offer_category"] {
+        for vocabulary in ["topic", "target_group", "offer_category", "need_category"] {
             terms.insert(
                 vocabulary,
                 self.terms(vocabulary)
@@ -239,6 +240,11 @@ impl Services {
             ImportEntity::Offers => {
                 for (id, org, title) in store::offer_keys(conn).await? {
                     existing.insert(format!("{org}:{}", key(&title)), id);
+                }
+            }
+            ImportEntity::Needs => {
+                for (id, org, description) in store::need_keys(conn).await? {
+                    existing.insert(format!("{org}:{}", key(&description)), id);
                 }
             }
             ImportEntity::Events => {
@@ -397,6 +403,38 @@ impl Services {
                 let input: crate::events::EventInput = overlay(&base, &values)?;
                 let (row, organisers) = self.validate_event(&input, current.as_ref()).await?;
                 Ok(Ready::Event(row, organisers))
+            }
+            ImportEntity::Needs => {
+                let current = match target {
+                    Some(id) => Some(
+                        msohub_store::work::find_need(conn, id)
+                            .await?
+                            .ok_or(Error::NotFound)?,
+                    ),
+                    None => None,
+                };
+                let base = match &current {
+                    Some(row) => self
+                        .assemble_needs(vec![row.clone()])
+                        .await?
+                        .remove(0)
+                        .to_input(),
+                    None => crate::needs::NeedInput {
+                        source: "other".into(),
+                        status: "open".into(),
+                        ..Default::default()
+                    },
+                };
+                let mut values = values.clone();
+                // A resolved day without a status: the need was met.
+                if !values.contains_key("status")
+                    && values.get("resolved_on").is_some_and(|v| !v.is_empty())
+                {
+                    values.insert("status", "addressed".into());
+                }
+                let input: crate::needs::NeedInput = overlay(&base, &values)?;
+                let row = self.validate_need(&input, current.as_ref()).await?;
+                Ok(Ready::Need(row))
             }
         }
     }
@@ -561,6 +599,11 @@ pub(super) fn match_key(
             key(get("title")?)
         )),
         ImportEntity::Events => Some(format!("{}:{}", key(get("title")?), get("starts_at")?)),
+        ImportEntity::Needs => Some(format!(
+            "{}:{}",
+            get("organisation_id")?,
+            key(get("description")?)
+        )),
     }
 }
 

@@ -93,6 +93,22 @@ impl Services {
                     };
                     offers.push(row);
                 }
+                Ready::Need(row) => match p.existing {
+                    None => {
+                        let row = msohub_store::work::insert_need(&tx, row).await?;
+                        crate::needs::record(&tx, actor, None, &row, "create").await?;
+                    }
+                    Some(id) => {
+                        let current = msohub_store::work::find_need(&tx, id)
+                            .await?
+                            .ok_or(Error::NotFound)?;
+                        let row = msohub_store::work::update_need(&tx, row)
+                            .await
+                            .map_err(Error::from)
+                            .map_err(conflict(p.row))?;
+                        crate::needs::record(&tx, actor, Some(&current), &row, "update").await?;
+                    }
+                },
                 Ready::Event(row, organisers) => {
                     match p.existing {
                         None => {

@@ -4,7 +4,8 @@
 
 use super::ImportEntity;
 use super::cells::{
-    COST, EVENT_MODE, EVENT_STATUS, KINDS, Kind, LEGAL, LOCATION, OFFER_STATUS, key,
+    COST, EVENT_MODE, EVENT_STATUS, KINDS, Kind, LEGAL, LOCATION, NEED_SOURCE, NEED_STATUS,
+    NEED_URGENCY, OFFER_STATUS, key,
 };
 use std::collections::BTreeMap;
 
@@ -16,6 +17,7 @@ impl ImportEntity {
             ImportEntity::Persons => PERSON_FIELDS,
             ImportEntity::Offers => OFFER_FIELDS,
             ImportEntity::Events => EVENT_FIELDS,
+            ImportEntity::Needs => NEED_FIELDS,
         }
     }
     pub fn field(self, key: &str) -> Option<&'static FieldSpec> {
@@ -529,6 +531,81 @@ const OFFER_FIELDS: &[FieldSpec] = &[
         "Public",
         &["Im Verzeichnis", "veröffentlichen"],
         Kind::Bool,
+    ),
+];
+
+/// Needs, as offices keep them in a spreadsheet (often last year's, entered
+/// afterwards: the two days are what targets count by).
+const NEED_FIELDS: &[FieldSpec] = &[
+    req(f(
+        "organisation_id",
+        "Organisation",
+        "Organisation",
+        &["Verein", "MSO", "Name der Organisation", "organization"],
+        Kind::Organisation(false),
+    )),
+    req(f(
+        "category",
+        "Kategorie",
+        "Category",
+        &["Bedarfskategorie", "Bereich", "Art des Bedarfs", "Thema"],
+        Kind::Terms("need_category", false),
+    )),
+    req(f(
+        "description",
+        "Beschreibung",
+        "Description",
+        &["Bedarf", "Was wird benötigt", "Anliegen", "need"],
+        Kind::Text,
+    )),
+    f(
+        "source",
+        "Quelle",
+        "Source",
+        &["Herkunft", "erfahren durch", "Woher"],
+        Kind::Choice(NEED_SOURCE),
+    ),
+    f(
+        "urgency",
+        "Dringlichkeit",
+        "Urgency",
+        &["Priorität", "priority"],
+        Kind::Choice(NEED_URGENCY),
+    ),
+    f(
+        "status",
+        "Status",
+        "Status",
+        &["Stand", "Bearbeitungsstand"],
+        Kind::Choice(NEED_STATUS),
+    ),
+    f(
+        "outcome",
+        "Ergebnis",
+        "Outcome",
+        &["Was wurde getan", "Lösung", "Maßnahme", "result"],
+        Kind::Text,
+    ),
+    f(
+        "raised_on",
+        "Bekannt seit",
+        "Known since",
+        &[
+            "Erfasst am",
+            "Datum",
+            "gemeldet am",
+            "Eingang",
+            "raised on",
+            "date",
+        ],
+        Kind::Date,
+    ),
+    f(
+        "resolved_on",
+        "Erledigt am",
+        "Resolved on",
+        &["gedeckt am", "abgeschlossen am", "Erledigung", "resolved"],
+        Kind::Date,
     ),
 ];
 

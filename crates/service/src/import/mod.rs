@@ -65,14 +65,16 @@ pub enum ImportEntity {
     Persons,
     Offers,
     Events,
+    Needs,
 }
 
 impl ImportEntity {
-    pub const ALL: [ImportEntity; 4] = [
+    pub const ALL: [ImportEntity; 5] = [
         ImportEntity::Organisations,
         ImportEntity::Persons,
         ImportEntity::Offers,
         ImportEntity::Events,
+        ImportEntity::Needs,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -80,6 +82,7 @@ impl ImportEntity {
             ImportEntity::Persons => "persons",
             ImportEntity::Offers => "offers",
             ImportEntity::Events => "events",
+            ImportEntity::Needs => "needs",
         }
     }
 }

@@ -43,6 +43,10 @@ fn draft(t: &Target, lang: Lang) -> String {
         ),
         ("needs_addressed", Lang::De) => format!("{a} Bedarfe wurden gedeckt (angestrebt: {w})."),
         ("needs_addressed", Lang::En) => format!("{a} needs were met (aimed at: {w})."),
+        ("needs_raised", Lang::De) => {
+            format!("{a} Bedarfe wurden erfasst (angestrebt: {w}).")
+        }
+        ("needs_raised", Lang::En) => format!("{a} needs were raised (aimed at: {w})."),
         ("events_held", Lang::De) => {
             format!("{a} Veranstaltungen haben stattgefunden (angestrebt: {w}).")
         }

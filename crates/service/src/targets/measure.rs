@@ -77,37 +77,14 @@ impl Services {
                 let filter = msohub_store::work::InteractionFilter {
                     statuses: statuses.clone(),
                     kinds: params.kinds.clone(),
+                    organisation_kinds: params.organisation_kinds.clone(),
                     from: Some(from),
                     to: Some(to),
                     ..Default::default()
                 };
-                let (rows, total) =
-                    msohub_store::work::list_interactions(conn, &filter, 0, 10_000).await?;
-                let count = if params.organisation_kinds.is_empty() {
-                    total as f64
-                } else {
-                    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-                    let parts = msohub_store::work::participants_of(conn, &ids).await?;
-                    let mut n = 0;
-                    for r in &rows {
-                        let orgs = parts
-                            .get(&r.id)
-                            .map(|p| p.organisations.clone())
-                            .unwrap_or_default();
-                        let mut hit = false;
-                        for o in orgs {
-                            if msohub_store::organisations::find(conn, o)
-                                .await?
-                                .is_some_and(|x| params.organisation_kinds.contains(&x.kind))
-                            {
-                                hit = true;
-                                break;
-                            }
-                        }
-                        n += usize::from(hit);
-                    }
-                    n as f64
-                };
+                // One COUNT at any size (the organisation kinds as a
+                // subquery), no rows loaded.
+                let count = msohub_store::work::count_interactions(conn, &filter).await? as f64;
                 let mut q = range.clone();
                 for s in &statuses {
                     q.push_str(&format!("&status={s}"));
@@ -128,50 +105,50 @@ impl Services {
                     to: Some(to),
                     ..Default::default()
                 };
-                let (meetings, total) =
-                    msohub_store::bodies::list_meetings(conn, &filter, 0, 1_000).await?;
-                let ids: Vec<Uuid> = meetings.iter().map(|m| m.id).collect();
-                let attendance = msohub_store::bodies::attendance_of(conn, &ids).await?;
-                let attended = |a: &msohub_store::bodies::AttendanceRow| {
-                    matches!(a.status.as_str(), "present" | "guest")
-                };
+                let (total, with_staff, represented) =
+                    msohub_store::bodies::meeting_figures(conn, &filter).await?;
                 let value = match metric {
                     "meetings_held" => total as f64,
-                    "organisations_represented" => attendance
-                        .iter()
-                        .filter(|a| attended(a))
-                        .filter_map(|a| a.on_behalf_of)
-                        .collect::<BTreeSet<_>>()
-                        .len() as f64,
-                    _ => {
-                        if total == 0 {
-                            0.0
-                        } else {
-                            let with_staff = ids
-                                .iter()
-                                .filter(|m| {
-                                    attendance.iter().any(|a| {
-                                        a.meeting_id == **m && a.user_id.is_some() && attended(a)
-                                    })
-                                })
-                                .count();
-                            (with_staff as f64 * 1000.0 / total as f64).round() / 10.0
-                        }
-                    }
+                    "organisations_represented" => represented as f64,
+                    _ if total == 0 => 0.0,
+                    _ => (with_staff as f64 * 1000.0 / total as f64).round() / 10.0,
                 };
                 (value, format!("/app/bodies/{body}#attendance"))
             }
-            "needs_addressed" => {
+            // Needs count by their own dates: resolved (addressed) or
+            // raised within the period, one COUNT at any size.
+            "needs_addressed" | "needs_raised" => {
+                let addressed = metric == "needs_addressed";
                 let filter = msohub_store::work::NeedFilter {
-                    statuses: vec!["addressed".into()],
+                    statuses: if addressed {
+                        vec!["addressed".into()]
+                    } else {
+                        Vec::new()
+                    },
+                    categories: params.categories.clone(),
+                    sources: params.sources.clone(),
+                    raised_from: (!addressed).then_some(p.starts_on),
+                    raised_to: (!addressed).then_some(p.ends_on),
+                    resolved_from: addressed.then_some(p.starts_on),
+                    resolved_to: addressed.then_some(p.ends_on),
                     ..Default::default()
                 };
-                let (rows, _) = msohub_store::work::list_needs(conn, &filter, 0, 10_000).await?;
-                let n = rows
-                    .iter()
-                    .filter(|r| r.updated_at >= from && r.updated_at < to)
-                    .count();
-                (n as f64, "/app/needs?status=addressed".into())
+                let n = msohub_store::work::count_needs(conn, &filter).await?;
+                let mut q = if addressed {
+                    format!(
+                        "status=addressed&resolved_from={}&resolved_to={}",
+                        p.starts_on, p.ends_on
+                    )
+                } else {
+                    format!("raised_from={}&raised_to={}", p.starts_on, p.ends_on)
+                };
+                for c in &params.categories {
+                    q.push_str(&format!("&category={c}"));
+                }
+                for s in &params.sources {
+                    q.push_str(&format!("&source={s}"));
+                }
+                (n as f64, format!("/app/needs?{q}"))
             }
             "offers_published" => {
                 let (n, href) = self
@@ -184,33 +161,10 @@ impl Services {
                     statuses: vec!["held".into()],
                     from: Some(from),
                     to: Some(to),
+                    organisation_kinds: params.organisation_kinds.clone(),
                     ..Default::default()
                 };
-                let (rows, total) =
-                    msohub_store::events::list_events(conn, &filter, 0, 10_000).await?;
-                let count = if params.organisation_kinds.is_empty() {
-                    total
-                } else {
-                    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-                    let pairs = msohub_store::events::organisers_of(conn, &ids).await?;
-                    let org_ids: Vec<Uuid> = pairs.iter().map(|(_, o)| *o).collect();
-                    let kinds: std::collections::HashMap<Uuid, String> =
-                        msohub_store::organisations::find_many(conn, &org_ids)
-                            .await?
-                            .into_iter()
-                            .map(|o| (o.id, o.kind))
-                            .collect();
-                    ids.iter()
-                        .filter(|e| {
-                            pairs.iter().any(|(event, o)| {
-                                event == *e
-                                    && kinds
-                                        .get(o)
-                                        .is_some_and(|k| params.organisation_kinds.contains(k))
-                            })
-                        })
-                        .count() as u64
-                };
+                let (_, count) = msohub_store::events::list_events(conn, &filter, 0, 1).await?;
                 (count as f64, format!("/app/events?status=held&{range}"))
             }
             _ => (manual.unwrap_or(0.0), String::new()),

@@ -13,7 +13,6 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use msohub_domain::Permission;
 use msohub_store::targets::{self as store, PeriodRow, TargetRow};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// How a target is measured.
@@ -23,6 +22,7 @@ pub const METRICS: &[&str] = &[
     "meetings_held",
     "organisations_represented",
     "needs_addressed",
+    "needs_raised",
     "events_held",
     "offers_published",
     "manual",
@@ -81,6 +81,11 @@ pub struct MetricParams {
     pub organisation_kinds: Vec<String>,
     /// Body metrics: the body.
     pub body_id: Option<Uuid>,
+    /// Need metrics: only needs of these categories (empty: all).
+    pub categories: Vec<String>,
+    /// Need metrics: only needs from these sources, e.g. `portal` for those
+    /// the organisations reported themselves (empty: all).
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
@@ -158,6 +163,8 @@ impl Target {
             kinds: self.params.kinds.clone(),
             statuses: self.params.statuses.clone(),
             organisation_kinds: self.params.organisation_kinds.clone(),
+            categories: self.params.categories.clone(),
+            sources: self.params.sources.clone(),
             body_id: self
                 .params
                 .body_id
@@ -207,6 +214,13 @@ pub struct TargetInput {
     pub statuses: Vec<String>,
     #[serde(deserialize_with = "crate::organisations::lenient::list")]
     pub organisation_kinds: Vec<String>,
+    /// needs_addressed, needs_raised: need categories counted (empty: all).
+    #[serde(deserialize_with = "crate::organisations::lenient::list")]
+    pub categories: Vec<String>,
+    /// needs_addressed, needs_raised: sources counted (interaction, meeting,
+    /// survey, portal, other; empty: all).
+    #[serde(deserialize_with = "crate::organisations::lenient::list")]
+    pub sources: Vec<String>,
     pub body_id: String,
     pub wanted: String,
     pub manual_value: String,

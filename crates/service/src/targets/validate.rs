@@ -136,6 +136,35 @@ impl Services {
                 }
             }
         }
+        let known_categories: Vec<String> = self
+            .terms("need_category")
+            .await?
+            .into_iter()
+            .map(|t| t.code)
+            .collect();
+        let categories: Vec<String> = input
+            .categories
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if categories.iter().any(|c| !known_categories.contains(c)) {
+            errors.push(FieldError::new("categories", "term-unknown"));
+        }
+        let sources: Vec<String> = input
+            .sources
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if sources
+            .iter()
+            .any(|s| msohub_domain::work::NeedSource::parse(s).is_err())
+        {
+            errors.push(FieldError::new("sources", "choice-unknown"));
+        }
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
@@ -162,6 +191,8 @@ impl Services {
                 .cloned()
                 .collect(),
             body_id,
+            categories,
+            sources,
         };
         let now = Utc::now();
         Ok((

@@ -22,6 +22,10 @@ pub struct Model {
     pub reported_by: Option<Uuid>,
     /// low, normal, high
     pub urgency: String,
+    /// When the office learnt of the need.
+    pub raised_on: Option<Date>,
+    /// When it was addressed or found impossible to meet.
+    pub resolved_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,7 @@ mod m0013_offers;
 mod m0014_imports;
 mod m0015_auth_throttle;
 mod m0016_portal;
+mod m0017_dated_needs;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_imports::Migration),
             Box::new(m0015_auth_throttle::Migration),
             Box::new(m0016_portal::Migration),
+            Box::new(m0017_dated_needs::Migration),
         ]
     }
 }

@@ -75,10 +75,11 @@ fn options(raw: Option<&str>) -> Result<ImportOptions, ApiError> {
 /// written in one transaction only when none has an error. A row matching
 /// an existing record (organisations: register number, else name and
 /// postcode; persons: e-mail, else name; offers: organisation and title;
-/// events: title and start) is updated, skipped or created anew as
+/// events: title and start; needs: organisation and description) is
+/// updated, skipped or created anew as
 /// `on_match` says.
 #[utoipa::path(post, operation_id = "importFile", path = "/api/v1/import/{entity}", tag = "import",
-    params(("entity" = String, Path, description = "organisations, persons, offers or events"),
+    params(("entity" = String, Path, description = "organisations, persons, offers, events or needs"),
         ("file_name" = Option<String>, Query, description = "The file's name; its extension must fit the content"),
         ("mapping" = Option<String>, Query, description = "JSON object: field → column header"),
         ("profile" = Option<String>, Query, description = "A saved mapping's name"),
@@ -122,7 +123,7 @@ pub(crate) struct ImportField {
 
 /// The fields of an import
 #[utoipa::path(get, operation_id = "importFields", path = "/api/v1/import/{entity}/fields", tag = "import",
-    params(("entity" = String, Path, description = "organisations, persons, offers or events")),
+    params(("entity" = String, Path, description = "organisations, persons, offers, events or needs")),
     responses((status = 200, description = "The fields, required ones marked", body = Vec<ImportField>)))]
 pub(super) async fn fields(
     CurrentUser(actor): CurrentUser,
@@ -147,7 +148,7 @@ pub(super) async fn fields(
 
 /// Saved mappings of an import
 #[utoipa::path(get, operation_id = "importProfiles", path = "/api/v1/import/{entity}/profiles", tag = "import",
-    params(("entity" = String, Path, description = "organisations, persons, offers or events")),
+    params(("entity" = String, Path, description = "organisations, persons, offers, events or needs")),
     responses((status = 200, description = "The profiles by name", body = Vec<ImportProfile>)))]
 pub(super) async fn profiles(
     State(state): State<AppState>,
@@ -175,7 +176,7 @@ pub(crate) struct ProfileBody {
 /// Creates the profile (`version` 0) or replaces its mapping (`version`:
 /// the stored one; a stale version is 409).
 #[utoipa::path(put, operation_id = "putImportProfile", path = "/api/v1/import/{entity}/profiles/{name}", tag = "import",
-    params(("entity" = String, Path, description = "organisations, persons, offers or events"),
+    params(("entity" = String, Path, description = "organisations, persons, offers, events or needs"),
         ("name" = String, Path, description = "The profile's name")),
     request_body = ProfileBody,
     responses((status = 200, description = "Saved", body = ImportProfile)))]
@@ -206,7 +207,7 @@ pub(super) async fn put_profile(
 
 /// Delete a profile
 #[utoipa::path(delete, operation_id = "deleteImportProfile", path = "/api/v1/import/{entity}/profiles/{name}", tag = "import",
-    params(("entity" = String, Path, description = "organisations, persons, offers or events"),
+    params(("entity" = String, Path, description = "organisations, persons, offers, events or needs"),
         ("name" = String, Path, description = "The profile's name")),
     responses((status = 204, description = "Deleted")))]
 pub(super) async fn delete_profile(

@@ -307,9 +307,18 @@ pub(super) async fn get_target(
 
 /// Create a target
 ///
-/// `metric`: interactions (with `kinds`, `statuses`, `organisation_kinds`),
-/// staff_attendance_rate / meetings_held / organisations_represented (with
-/// `body_id`), needs_addressed, manual (with `manual_value`).
+/// `metric` and the date that decides whether a record counts in the period:
+/// - `interactions` (with `kinds`, `statuses`, `organisation_kinds`): the
+///   contact's date;
+/// - `staff_attendance_rate`, `meetings_held`, `organisations_represented`
+///   (with `body_id`): the meeting's date;
+/// - `needs_addressed` (with `categories`, `sources`): the need's
+///   `resolved_on`;
+/// - `needs_raised` (with `categories`, `sources`, e.g. `portal` for needs
+///   the organisations reported themselves): the need's `raised_on`;
+/// - `events_held` (with `organisation_kinds`): the event's date;
+/// - `offers_published` (with `organisation_kinds`): valid within the period;
+/// - `manual` (with `manual_value`): the value entered.
 #[utoipa::path(post, operation_id = "createTarget", path = "/api/v1/targets", tag = "targets",
     request_body = TargetInput, responses((status = 201, description = "Created", body = Target)))]
 pub(super) async fn create_target(

@@ -220,7 +220,12 @@ pub(super) async fn delete_attachment(
     params(
         ("status" = Option<Vec<String>>, Query, description = "open, in_progress, addressed, cannot_be_met"),
         ("category" = Option<Vec<String>>, Query, description = "A term of the need_category vocabulary"),
+        ("source" = Option<Vec<String>>, Query, description = "interaction, meeting, survey, portal, other"),
         ("organisation" = Option<Uuid>, Query),
+        ("raised_from" = Option<chrono::NaiveDate>, Query, description = "Raised on or after (YYYY-MM-DD)"),
+        ("raised_to" = Option<chrono::NaiveDate>, Query, description = "Raised on or before"),
+        ("resolved_from" = Option<chrono::NaiveDate>, Query, description = "Resolved on or after"),
+        ("resolved_to" = Option<chrono::NaiveDate>, Query, description = "Resolved on or before"),
         ("deleted" = Option<bool>, Query),
         ("cursor" = Option<String>, Query),
         ("limit" = Option<u64>, Query),

@@ -49,6 +49,21 @@ pub fn need_query(raw: Option<&str>, limit: u64) -> Result<NeedQuery, msohub_ser
                     .to_owned(),
             ),
             "category" => q.categories.push(v),
+            "source" => q.sources.push(
+                msohub_domain::work::NeedSource::parse(&v)
+                    .map_err(|_| bad("source"))?
+                    .code()
+                    .to_owned(),
+            ),
+            "raised_from" | "raised_to" | "resolved_from" | "resolved_to" => {
+                let day = msohub_service::time::parse_date(&v).ok_or_else(|| bad(&k))?;
+                match k.as_str() {
+                    "raised_from" => q.raised_from = Some(day),
+                    "raised_to" => q.raised_to = Some(day),
+                    "resolved_from" => q.resolved_from = Some(day),
+                    _ => q.resolved_to = Some(day),
+                }
+            }
             "organisation" => q.organisation = Some(v.parse().map_err(|_| bad("organisation"))?),
             "deleted" => q.deleted = true,
             "cursor" => q.cursor = Some(v),
@@ -81,6 +96,17 @@ struct ListTemplate {
     organisation: Option<Ref>,
     can_write: bool,
     labels: std::collections::HashMap<String, String>,
+    /// The date filters as given (YYYY-MM-DD or empty).
+    dates: NeedDates,
+}
+
+/// The needs list's date filters, as the form shows them again.
+#[derive(Default)]
+struct NeedDates {
+    raised_from: String,
+    raised_to: String,
+    resolved_from: String,
+    resolved_to: String,
 }
 
 fn label(tr: crate::i18n::Tr, t: &msohub_service::organisations::Term) -> String {
@@ -180,8 +206,18 @@ async fn list(
             organisation,
             can_write: actor.can(Permission::WriteStaffArea),
             labels,
+            dates: NeedDates {
+                raised_from: day(q.raised_from),
+                raised_to: day(q.raised_to),
+                resolved_from: day(q.resolved_from),
+                resolved_to: day(q.resolved_to),
+            },
         },
     ))
+}
+
+fn day(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
 }
 
 #[derive(Template)]

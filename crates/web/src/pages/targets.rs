@@ -167,6 +167,11 @@ struct TargetFormTemplate {
     bodies: Vec<(String, String, bool)>,
     kinds: Vec<(&'static str, String, bool)>,
     org_kinds: Vec<(&'static str, String, bool)>,
+    /// Need metrics: categories and sources to count.
+    need_categories: Vec<(String, String, bool)>,
+    need_sources: Vec<(&'static str, String, bool)>,
+    /// Per metric, which date decides whether a record counts.
+    metric_dates: Vec<String>,
     statuses: Vec<(&'static str, String, bool)>,
     /// Records substitute measures may point to: key, label, linked.
     substitutes: Vec<(String, String, bool)>,
@@ -256,6 +261,35 @@ async fn target_form(
             )
         })
         .collect();
+    let need_categories = state
+        .services
+        .terms("need_category")
+        .await?
+        .into_iter()
+        .map(|t| {
+            let on = input.categories.contains(&t.code);
+            let label = if tr.lang == msohub_domain::Language::En {
+                t.label_en
+            } else {
+                t.label_de
+            };
+            (t.code, label, on)
+        })
+        .collect();
+    let need_sources = msohub_domain::work::NeedSource::ALL
+        .iter()
+        .map(|k| {
+            (
+                k.code(),
+                tr.t(&format!("need-source-{}", k.code())),
+                input.sources.iter().any(|x| x == k.code()),
+            )
+        })
+        .collect();
+    let metric_dates = METRICS
+        .iter()
+        .map(|m| tr.t(&format!("metric-date-{m}")))
+        .collect();
     let mut statuses: Vec<(&'static str, String, bool)> = STATUSES
         .iter()
         .map(|s| {
@@ -307,6 +341,9 @@ async fn target_form(
             bodies,
             kinds,
             org_kinds,
+            need_categories,
+            need_sources,
+            metric_dates,
             statuses,
             substitutes,
             computed,
@@ -314,7 +351,14 @@ async fn target_form(
     ))
 }
 
-const LISTS: &[&str] = &["kinds", "statuses", "organisation_kinds", "substitutes"];
+const LISTS: &[&str] = &[
+    "kinds",
+    "statuses",
+    "organisation_kinds",
+    "categories",
+    "sources",
+    "substitutes",
+];
 
 async fn new_target(
     State(state): State<AppState>,
