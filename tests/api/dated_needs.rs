@@ -14,6 +14,7 @@ on_both_databases!(
     needs_count_by_their_own_dates,
     figures_are_exact_beyond_every_former_limit,
     last_years_needs_are_imported_and_exported_with_their_days,
+    needs_recorded_before_the_upgrade_get_their_days_from_the_records,
 );
 
 /// PATCHes a need and insists on success.
@@ -418,4 +419,93 @@ async fn last_years_needs_are_imported_and_exported_with_their_days(app: TestApp
         "{header}"
     );
     assert!(text.contains("2024-09-12") && text.contains("2025-02-03"));
+}
+
+async fn needs_recorded_before_the_upgrade_get_their_days_from_the_records(app: TestApp) {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    use sea_orm_migration::MigratorTrait;
+    app.sign_in("staff").await;
+    let org = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Verein", "kind": "mso"}),
+        )
+        .await;
+    let oid = org["id"].as_str().unwrap().to_owned();
+    let visit = app.created("/api/v1/interactions", json!({"subject": "Besuch", "kind": "visit", "mode": "in_person", "status": "held", "starts_at": "2025-03-04T10:00", "organisations": [oid]})).await;
+    let met = app.created("/api/v1/needs", json!({"organisation_id": oid, "category": "rooms", "description": "Raum", "source": "interaction", "source_interaction_id": visit["id"], "status": "open"})).await;
+    let met_id = met["id"].as_str().unwrap().to_owned();
+    let met = patched(
+        &app,
+        &met_id,
+        json!({"status": "addressed", "outcome": "Raum gefunden", "version": met["version"]}),
+    )
+    .await;
+    // A later correction of the text, status unchanged.
+    patched(
+        &app,
+        &met_id,
+        json!({"outcome": "Raum im Bürgerhaus gefunden", "version": met["version"]}),
+    )
+    .await;
+    let open = app.created("/api/v1/needs", json!({"organisation_id": oid, "category": "funding", "description": "Zuschuss", "source": "other", "status": "open"})).await;
+    // Back to the schema before the needs had days: the columns and the
+    // record of their migration go.
+    let db = app.database().await;
+    for sql in [
+        "DROP INDEX need_raised_on",
+        "DROP INDEX need_resolved_on",
+        "ALTER TABLE need DROP COLUMN raised_on",
+        "ALTER TABLE need DROP COLUMN resolved_on",
+        "DELETE FROM seaql_migrations WHERE version = 'm0017_dated_needs'",
+    ] {
+        db.execute_unprepared(sql).await.unwrap();
+    }
+    // The change that met the need was made on 20 May 2025 (10:00 UTC),
+    // the correction in January; the record was last touched then.
+    let day = |y, m, d| Utc.with_ymd_and_hms(y, m, d, 10, 0, 0).unwrap();
+    let entries = db
+        .query_all(
+            &Query::select()
+                .column(Alias::new("position"))
+                .from(Alias::new("audit_log"))
+                .and_where(Expr::col(Alias::new("entity_type")).eq("need"))
+                .and_where(Expr::col(Alias::new("entity_id")).eq(met_id.as_str()))
+                .order_by(Alias::new("position"), sea_orm::Order::Asc)
+                .to_owned(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 3, "create, met, corrected");
+    for (row, at) in entries
+        .iter()
+        .zip([day(2025, 3, 4), day(2025, 5, 20), day(2026, 1, 9)])
+    {
+        let position: i64 = row.try_get("", "position").unwrap();
+        db.execute(
+            &Query::update()
+                .table(Alias::new("audit_log"))
+                .value(Alias::new("at"), at)
+                .and_where(Expr::col(Alias::new("position")).eq(position))
+                .to_owned(),
+        )
+        .await
+        .unwrap();
+    }
+    msohub_store::migration::Migrator::up(&db, None)
+        .await
+        .unwrap();
+    let met: Value = app.get_json(&format!("/api/v1/needs/{met_id}")).await;
+    assert_eq!(met["raised_on"], "2025-03-04", "the contact's day");
+    assert_eq!(met["resolved_on"], "2025-05-20", "the change that met it");
+    let open: Value = app
+        .get_json(&format!("/api/v1/needs/{}", open["id"].as_str().unwrap()))
+        .await;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Berlin)
+        .date_naive()
+        .to_string();
+    assert_eq!(open["raised_on"], today.as_str(), "the day it was recorded");
+    assert_eq!(open["resolved_on"], Value::Null);
 }
