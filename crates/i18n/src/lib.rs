@@ -150,6 +150,37 @@ mod tests {
         }
     }
 
+    /// Every key in the files is in the compiled strings (a stale build
+    /// shows keys instead of text; see build.rs).
+    #[test]
+    fn the_compiled_strings_are_the_files() {
+        for file in ["public", "portal", "main", "terms"] {
+            for lang in Language::ALL {
+                let path = format!(
+                    "{}/locales/{}/{file}.ftl",
+                    env!("CARGO_MANIFEST_DIR"),
+                    lang.code()
+                );
+                if !std::path::Path::new(&path).exists() {
+                    continue;
+                }
+                let tr = Tr::new(*lang);
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                for key in keys(*lang, file) {
+                    // Messages with arguments do not format without them.
+                    let takes_arguments = text
+                        .lines()
+                        .find(|l| l.starts_with(&format!("{key} =")))
+                        .is_some_and(|l| l.contains('$'));
+                    assert!(
+                        takes_arguments || tr.own(&key).is_some(),
+                        "{lang}/{file}.ftl: {key} is not compiled in"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn looks_up_with_and_without_arguments() {
         let de = Tr::new(Language::De);

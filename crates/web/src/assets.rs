@@ -163,6 +163,18 @@ mod tests {
         assert_eq!(mime_for("f.woff2"), "font/woff2");
     }
 
+    /// Every status a chart colours has its colour (an SVG shape without
+    /// a fill is drawn black; axe does not see that).
+    #[test]
+    fn every_need_status_has_a_chart_colour() {
+        let css = String::from_utf8_lossy(&ASSETS.get("msohub.css").expect("embedded").bytes)
+            .into_owned();
+        for status in msohub_domain::work::NeedStatus::ALL {
+            let rule = format!(".chart__bar--{} {{ fill:", status.code());
+            assert!(css.contains(&rule), "msohub.css lacks `{rule}`");
+        }
+    }
+
     #[test]
     fn gzip_is_computed_once_and_smaller() {
         let css = ASSETS
