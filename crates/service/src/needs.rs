@@ -220,10 +220,14 @@ impl Services {
         if outcome.chars().count() > 5_000 {
             errors.push(FieldError::new("outcome", "too-long"));
         }
+        // The contact the need was learnt in, with its day (the default
+        // for `raised_on`).
         let source_interaction = match input.source_interaction_id.trim() {
             "" => None,
             raw => match raw.parse::<Uuid>() {
-                Ok(id) if store::find_interaction(conn, id).await?.is_some() => Some(id),
+                Ok(id) if let Some(i) = store::find_interaction(conn, id).await? => {
+                    Some((id, crate::time::day_of(i.starts_at)))
+                }
                 _ => {
                     errors.push(FieldError::new(
                         "source_interaction_id",
@@ -233,9 +237,13 @@ impl Services {
                 }
             },
         };
-        let (raised_on, resolved_on) = self
-            .need_dates(input, current, status, source_interaction, &mut errors)
-            .await?;
+        let (raised_on, resolved_on) = Self::need_dates(
+            input,
+            current,
+            status,
+            source_interaction.map(|(_, day)| day),
+            &mut errors,
+        );
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
@@ -251,7 +259,7 @@ impl Services {
             description,
             source: source.code().to_owned(),
             source_interaction_id: if source == NeedSource::Interaction {
-                source_interaction
+                source_interaction.map(|(id, _)| id)
             } else {
                 None
             },
@@ -272,14 +280,13 @@ impl Services {
     /// defaults to the source contact's day, else today; `resolved_on`
     /// belongs to resolved needs only, set to today when the status becomes
     /// resolved without one, cleared when the need is reopened.
-    async fn need_dates(
-        &self,
+    fn need_dates(
         input: &NeedInput,
         current: Option<&NeedRow>,
         status: Option<NeedStatus>,
-        source_interaction: Option<Uuid>,
+        contact_day: Option<NaiveDate>,
         errors: &mut Vec<FieldError>,
-    ) -> Result<(Option<NaiveDate>, Option<NaiveDate>), Error> {
+    ) -> (Option<NaiveDate>, Option<NaiveDate>) {
         let today = crate::time::today();
         let mut day = |field: &'static str, raw: &str| -> Option<NaiveDate> {
             let raw = raw.trim();
@@ -302,17 +309,10 @@ impl Services {
         let resolved_given = day("resolved_on", &input.resolved_on);
         let raised = match raised_given {
             Some(d) => d,
-            None if !input.raised_on.trim().is_empty() => return Ok((None, None)),
-            None => match source_interaction {
-                Some(id) => store::find_interaction(self.store.conn(), id)
-                    .await?
-                    .map_or(today, |i| {
-                        i.starts_at
-                            .with_timezone(&chrono_tz::Europe::Berlin)
-                            .date_naive()
-                    }),
-                None => current.and_then(|c| c.raised_on).unwrap_or(today),
-            },
+            None if !input.raised_on.trim().is_empty() => return (None, None),
+            None => contact_day
+                .or(current.and_then(|c| c.raised_on))
+                .unwrap_or(today),
         };
         let was_resolved = current.and_then(|c| c.resolved_on);
         let resolved = match status {
@@ -332,7 +332,7 @@ impl Services {
                 None
             }
         };
-        Ok((Some(raised), resolved))
+        (Some(raised), resolved)
     }
 
     pub(crate) async fn assemble_needs(&self, rows: Vec<NeedRow>) -> Result<Vec<Need>, Error> {

@@ -32,7 +32,12 @@ pub fn local_input(at: DateTime<Utc>) -> String {
 
 /// Today in Berlin.
 pub fn today() -> NaiveDate {
-    Utc::now().with_timezone(&Berlin).date_naive()
+    day_of(Utc::now())
+}
+
+/// The Berlin day of an instant.
+pub fn day_of(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&Berlin).date_naive()
 }
 
 pub fn parse_date(input: &str) -> Option<NaiveDate> {

@@ -92,16 +92,8 @@ pub async fn list_events(
                     .column(event_organiser::Column::EventId)
                     .from(event_organiser::Entity)
                     .and_where(
-                        event_organiser::Column::OrganisationId.in_subquery(
-                            Query::select()
-                                .column(crate::entity::organisation::Column::Id)
-                                .from(crate::entity::organisation::Entity)
-                                .and_where(
-                                    crate::entity::organisation::Column::Kind
-                                        .is_in(f.organisation_kinds.clone()),
-                                )
-                                .to_owned(),
-                        ),
+                        event_organiser::Column::OrganisationId
+                            .in_subquery(crate::organisations::of_kinds(&f.organisation_kinds)),
                     )
                     .to_owned(),
             ),

@@ -44,13 +44,8 @@ fn condition(f: &OfferFilter) -> Condition {
     }
     if !f.organisation_kinds.is_empty() {
         cond = cond.add(
-            offer::Column::OrganisationId.in_subquery(
-                Query::select()
-                    .column(organisation::Column::Id)
-                    .from(organisation::Entity)
-                    .and_where(organisation::Column::Kind.is_in(f.organisation_kinds.clone()))
-                    .to_owned(),
-            ),
+            offer::Column::OrganisationId
+                .in_subquery(crate::organisations::of_kinds(&f.organisation_kinds)),
         );
     }
     if f.public_organisations_only {

@@ -45,6 +45,16 @@ pub struct OrgFilter {
     pub public_only: bool,
 }
 
+/// The ids of the organisations of these kinds, as a subquery (for
+/// filters of offers, contacts and events by their organisations' kind).
+pub(crate) fn of_kinds(kinds: &[String]) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(organisation::Column::Id)
+        .from(organisation::Entity)
+        .and_where(organisation::Column::Kind.is_in(kinds.to_vec()))
+        .to_owned()
+}
+
 pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")

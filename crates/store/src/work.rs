@@ -4,7 +4,7 @@
 use crate::Error;
 use crate::entity::{
     attachment, calendar_token, interaction, interaction_organisation, interaction_person,
-    interaction_staff, need, organisation, task,
+    interaction_staff, need, task,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -252,15 +252,8 @@ fn interaction_condition(f: &InteractionFilter) -> Condition {
                     .column(interaction_organisation::Column::InteractionId)
                     .from(interaction_organisation::Entity)
                     .and_where(
-                        interaction_organisation::Column::OrganisationId.in_subquery(
-                            sea_orm::sea_query::Query::select()
-                                .column(organisation::Column::Id)
-                                .from(organisation::Entity)
-                                .and_where(
-                                    organisation::Column::Kind.is_in(f.organisation_kinds.clone()),
-                                )
-                                .to_owned(),
-                        ),
+                        interaction_organisation::Column::OrganisationId
+                            .in_subquery(crate::organisations::of_kinds(&f.organisation_kinds)),
                     )
                     .to_owned(),
             ),

@@ -217,10 +217,7 @@ impl Services {
             let resolved_on = if outcome.is_empty() {
                 String::new()
             } else {
-                let raised = i
-                    .starts_at
-                    .with_timezone(&chrono_tz::Europe::Berlin)
-                    .date_naive();
+                let raised = crate::time::day_of(i.starts_at);
                 (raised + Duration::weeks(2 * (n as i64 % 4 + 1)))
                     .min(crate::time::today())
                     .to_string()

@@ -81,10 +81,7 @@ impl Services {
     /// and invitations).
     pub async fn members_at(&self, actor: &Actor, meeting: &Meeting) -> Result<Vec<Member>, Error> {
         actor.require(Permission::ReadStaffArea)?;
-        let day = meeting
-            .starts_at
-            .with_timezone(&chrono_tz::Europe::Berlin)
-            .date_naive();
+        let day = crate::time::day_of(meeting.starts_at);
         Ok(self
             .members_of(meeting.body.id)
             .await?

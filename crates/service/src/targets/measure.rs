@@ -181,7 +181,7 @@ impl Services {
         target: Uuid,
     ) -> Result<Vec<Substitute>, Error> {
         let conn = self.store.conn();
-        let berlin = |t: DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::Berlin).date_naive();
+        let berlin = crate::time::day_of;
         let mut out = Vec::new();
         for l in store::target_links(conn, &[target]).await? {
             let s = match l.record_type.as_str() {
