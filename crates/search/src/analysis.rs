@@ -9,9 +9,14 @@
 //!   boundaries, lower-casing and the dotted/dotless-i handling are identical
 //!   across fields and between documents and queries.
 //! - Stemming runs *before* ASCII folding: the Snowball stemmers were written
-//!   for the native spelling (the Turkish one checks vowel harmony on ı/ö/ü,
-//!   the German one turns ü into u itself), and folding afterwards makes the
-//!   stored terms diacritic-free so a query typed without diacritics meets them.
+//!   for the native spelling (the Turkish one checks vowel harmony on ı/ö/ü),
+//!   and folding afterwards makes the stored terms diacritic-free so a query
+//!   typed without diacritics meets them. German is the exception: its
+//!   stemmer turns ä/ö/ü into a/o/u itself, so folding first changes nothing
+//!   there and lets the compound splitter ([`Decompound`]) see one spelling
+//!   ("Elterncafé" and "Elterncafe" alike).
+//! - The German chain keeps every word and adds the parts of the compounds
+//!   it knows: "Deutschkurs" is indexed as deutschkurs, deutsch and kurs.
 //! - Tokens longer than [`MAX_TOKEN_BYTES`] are dropped everywhere; they are
 //!   noise (pasted URLs, base64) and would make fuzzy automata expensive.
 
@@ -44,6 +49,26 @@ pub(crate) const EDGE_MAX_CHARS: usize = 20;
 pub(crate) const NGRAM_MIN_CHARS: usize = 3;
 pub(crate) const NGRAM_MAX_CHARS: usize = 15;
 
+/// Words no query needs to find: a query word among them is optional
+/// while other words are there, and no taxonomy label is found by one.
+/// Folded, in the directory's six languages.
+const STOP_WORDS: &[&str] = &[
+    // German
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "und", "oder", "fur", "mit",
+    "von", "vom", "zum", "zur", "im", "in", "am", "an", "auf", "aus", "bei", "bis", "fuer", "zu",
+    "ich", "wir", "sie", "auch", "wo", "wie", "was", // English
+    "the", "a", "an", "and", "or", "for", "of", "with", "to", "at", "on", "my", "where",
+    // Turkish
+    "ve", "ile", "icin", "bir", "veya", // Russian, Ukrainian
+    "и", "в", "на", "для", "с", "і", "та", "й", "у", "з", // Arabic
+    "و", "في", "من", "على", "مع", "إلى", "الى",
+];
+
+/// Whether a folded word is one of [`STOP_WORDS`] or a single character.
+pub(crate) fn is_stop_word(folded: &str) -> bool {
+    folded.chars().count() < 2 || STOP_WORDS.contains(&folded)
+}
+
 /// The shared front of every folded chain; a macro because the concrete
 /// filter wrapper types are not all exported by tantivy, and boxing the chain
 /// would add a dynamic call per token on the indexing hot path.
@@ -58,7 +83,7 @@ macro_rules! folded_builder {
 
 /// Registers every chain used by the schema on the index's tokenizer manager.
 pub(crate) fn register(manager: &TokenizerManager) {
-    manager.register(TEXT_DE, stemmed(Language::German));
+    manager.register(TEXT_DE, german());
     manager.register(TEXT_EN, stemmed(Language::English));
     manager.register(TEXT_TR, stemmed(Language::Turkish));
     manager.register(NAME_WORDS, folded());
@@ -87,6 +112,15 @@ pub(crate) fn register(manager: &TokenizerManager) {
 /// Lower-cased, folded words without stemming.
 pub(crate) fn folded() -> TextAnalyzer {
     folded_builder!().build()
+}
+
+/// German text: folded, every word and the parts of its compounds, stemmed.
+pub(crate) fn german() -> TextAnalyzer {
+    folded_builder!()
+        .filter(Decompound)
+        .filter(Stemmer::new(Language::German))
+        .filter(SEnding)
+        .build()
 }
 
 /// Lower-cased, stemmed, then folded words for one language.
@@ -118,20 +152,59 @@ pub(crate) fn sort_key(text: &str) -> String {
 /// search because tantivy analyzers need `&mut` to run.
 #[derive(Clone)]
 pub(crate) struct QueryAnalyzers {
+    /// The German chain; its first term of a word is the whole word's.
     pub(crate) de: TextAnalyzer,
     pub(crate) en: TextAnalyzer,
     pub(crate) tr: TextAnalyzer,
+    /// For matching taxonomy labels in the other directory languages.
+    pub(crate) ru: TextAnalyzer,
+    pub(crate) ar: TextAnalyzer,
     pub(crate) folded: TextAnalyzer,
 }
 
 impl QueryAnalyzers {
     pub(crate) fn new() -> Self {
         QueryAnalyzers {
-            de: stemmed(Language::German),
+            de: german(),
             en: stemmed(Language::English),
             tr: stemmed(Language::Turkish),
+            ru: stemmed(Language::Russian),
+            ar: stemmed(Language::Arabic),
             folded: folded(),
         }
+    }
+
+    /// The word's terms under every language's rules, each marked with its
+    /// language (`de:kurs`, `en:cours`, …): what a taxonomy label and a
+    /// query word must share to match. With `parts`, the German parts of a
+    /// compound count too.
+    pub(crate) fn label_terms(&mut self, word: &str, parts: bool) -> Vec<String> {
+        let mut terms = Vec::new();
+        let mut push = |term: String| {
+            if !terms.contains(&term) {
+                terms.push(term);
+            }
+        };
+        let mut stream = self.de.token_stream(word);
+        let mut first = true;
+        while let Some(token) = stream.next() {
+            if first || parts {
+                push(format!("de:{}", token.text));
+            }
+            first = false;
+        }
+        for (prefix, analyzer) in [
+            ("en", &mut self.en),
+            ("tr", &mut self.tr),
+            ("ru", &mut self.ru),
+            ("ar", &mut self.ar),
+            ("f", &mut self.folded),
+        ] {
+            if let Some(term) = single_term(analyzer, word) {
+                push(format!("{prefix}:{term}"));
+            }
+        }
+        terms
     }
 }
 
@@ -301,6 +374,134 @@ impl<S: TokenStream> TokenStream for NormaliseStream<S> {
     }
 }
 
+/// Removes an -s the German stemmer left behind after taking off an -e
+/// ("Kurse" → kurs, while "Kurs" → kur), under the stemmer's own rule for
+/// -s (after b, d, f, g, h, k, l, m, n, r, t), so singular and plural meet.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct SEnding;
+
+#[derive(Clone)]
+pub(crate) struct SEndingFilter<T> {
+    inner: T,
+}
+
+pub(crate) struct SEndingStream<S> {
+    tail: S,
+}
+
+impl TokenFilter for SEnding {
+    type Tokenizer<T: Tokenizer> = SEndingFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> SEndingFilter<T> {
+        SEndingFilter { inner }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for SEndingFilter<T> {
+    type TokenStream<'a> = SEndingStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        SEndingStream {
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+impl<S: TokenStream> TokenStream for SEndingStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let text = &mut self.tail.token_mut().text;
+        let bytes = text.as_bytes();
+        if bytes.len() >= 4
+            && bytes[bytes.len() - 1] == b's'
+            && b"bdfghklmnrt".contains(&bytes[bytes.len() - 2])
+        {
+            text.pop();
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// Adds the parts of each German compound after the compound itself, at
+/// its position (see `compound.rs`); expects folded, lower-cased words.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Decompound;
+
+#[derive(Clone)]
+pub(crate) struct DecompoundFilter<T> {
+    inner: T,
+}
+
+pub(crate) struct DecompoundStream<S> {
+    tail: S,
+    /// The parts of the current word still to emit, last first.
+    parts: Vec<String>,
+    token: Token,
+}
+
+impl TokenFilter for Decompound {
+    type Tokenizer<T: Tokenizer> = DecompoundFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> DecompoundFilter<T> {
+        DecompoundFilter { inner }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for DecompoundFilter<T> {
+    type TokenStream<'a> = DecompoundStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        DecompoundStream {
+            tail: self.inner.token_stream(text),
+            parts: Vec::new(),
+            token: Token::default(),
+        }
+    }
+}
+
+impl<S: TokenStream> TokenStream for DecompoundStream<S> {
+    fn advance(&mut self) -> bool {
+        if let Some(part) = self.parts.pop() {
+            let source = self.tail.token();
+            self.token.text.clear();
+            self.token.text.push_str(&part);
+            self.token.offset_from = source.offset_from;
+            self.token.offset_to = source.offset_to;
+            self.token.position = source.position;
+            self.token.position_length = 1;
+            return true;
+        }
+        if !self.tail.advance() {
+            return false;
+        }
+        let source = self.tail.token();
+        self.token.clone_from(source);
+        if let Some(parts) = crate::compound::Dictionary::german().split(&source.text) {
+            self.parts
+                .extend(parts.into_iter().rev().map(str::to_owned));
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
 /// Emits character n-grams of each incoming token (not across tokens, unlike
 /// tantivy's `NgramTokenizer`, so "kultur verein" yields no "r v" grams).
 #[derive(Clone, Copy, Debug)]
@@ -436,6 +637,60 @@ mod tests {
         assert_eq!(terms(de(), "Schüler"), terms(de(), "Schule"));
         assert_eq!(terms(de(), "Schüler"), terms(de(), "schuler"));
         assert_eq!(terms(de(), "Straße"), terms(de(), "strasse"));
+    }
+
+    #[test]
+    fn german_text_keeps_compounds_and_adds_their_parts() {
+        assert_eq!(
+            terms(german(), "Deutschkurse im Elterncafé"),
+            vec![
+                "deutschkur",
+                "deutsch",
+                "kur",
+                "im",
+                "elterncaf",
+                "elt",
+                "caf"
+            ]
+        );
+        assert_eq!(
+            terms(german(), "Elterncafe"),
+            terms(german(), "Elterncafé"),
+            "with and without the accent"
+        );
+        assert_eq!(terms(german(), "Kurs Kurse Kurses"), ["kur"; 3]);
+        assert_eq!(terms(german(), "Haus"), ["haus"]);
+        // The parts of a compound meet the words written apart.
+        let apart = terms(german(), "Hausaufgaben Hilfe");
+        for term in terms(german(), "Hausaufgabenhilfe").iter().skip(1) {
+            assert!(apart.contains(term), "{term} in {apart:?}");
+        }
+    }
+
+    #[test]
+    fn label_terms_carry_their_language() {
+        let mut analyzers = QueryAnalyzers::new();
+        let whole = analyzers.label_terms("Sprachkurs", false);
+        assert!(whole.contains(&"de:sprachkur".to_owned()), "{whole:?}");
+        assert!(!whole.contains(&"de:kur".to_owned()));
+        let parts = analyzers.label_terms("Sprachkurs", true);
+        assert!(parts.contains(&"de:kur".to_owned()), "{parts:?}");
+        let russian = analyzers.label_terms("курсы", false);
+        assert_eq!(
+            russian.iter().find(|t| t.starts_with("ru:")),
+            analyzers
+                .label_terms("курс", false)
+                .iter()
+                .find(|t| t.starts_with("ru:"))
+        );
+    }
+
+    #[test]
+    fn stop_words_and_single_letters_are_known() {
+        for word in ["und", "fur", "s", "ve", "и", "و", "the"] {
+            assert!(is_stop_word(word), "{word}");
+        }
+        assert!(!is_stop_word("kurs"));
     }
 
     #[test]

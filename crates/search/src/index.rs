@@ -9,15 +9,18 @@
 //! - Cloning is cheap and every clone is the same index.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use tantivy::query::{AllQuery, Query as TantivyQuery};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
-use crate::analysis::{self, QueryAnalyzers};
+use crate::analysis::{self, QueryAnalyzers, single_term};
 use crate::collector::{Collected, FacetedTopCollector};
-use crate::query::{self, Combine};
+use crate::compound::Dictionary;
+use crate::expand::{Label, Synonyms, Vocabulary};
+use crate::query::{self, Builder, Combine};
 use crate::schema::{self, FACET_COUNT, Facet, Fields};
+use crate::spelling;
 use crate::{Doc, Error, Hit, OfferDoc, OrganisationDoc, Query, Results};
 
 /// Words beyond this many are ignored: enough for any real query, and it
@@ -39,6 +42,15 @@ struct Inner {
     writer: Mutex<IndexWriter>,
     fields: Fields,
     analyzers: QueryAnalyzers,
+    expansion: RwLock<Expansion>,
+}
+
+/// The synonyms and labels as set, and prepared for queries.
+#[derive(Default)]
+struct Expansion {
+    synonyms: Synonyms,
+    labels: Vec<Label>,
+    vocabulary: Arc<Vocabulary>,
 }
 
 impl fmt::Debug for SearchIndex {
@@ -72,8 +84,41 @@ impl SearchIndex {
                 writer: Mutex::new(writer),
                 fields,
                 analyzers: QueryAnalyzers::new(),
+                expansion: RwLock::default(),
             }),
         })
+    }
+
+    /// Replaces the synonym groups used from the next search on.
+    pub fn set_synonyms(&self, synonyms: Synonyms) {
+        self.change_expansion(|e| e.synonyms = synonyms);
+    }
+
+    /// Replaces the taxonomy labels used from the next search on: a query
+    /// word in a label of a term finds the documents with that term.
+    pub fn set_labels(&self, labels: Vec<Label>) {
+        self.change_expansion(|e| e.labels = labels);
+    }
+
+    fn change_expansion(&self, change: impl FnOnce(&mut Expansion)) {
+        // A poisoned lock only means a panic while replacing the value,
+        // which is replaced whole here again.
+        let mut expansion = self
+            .inner
+            .expansion
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        change(&mut expansion);
+        expansion.vocabulary = Arc::new(Vocabulary::new(&expansion.synonyms, &expansion.labels));
+    }
+
+    fn vocabulary(&self) -> Arc<Vocabulary> {
+        self.inner
+            .expansion
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .vocabulary
+            .clone()
     }
 
     /// Adds the documents, replacing any with the same id.
@@ -147,33 +192,50 @@ impl SearchIndex {
     /// Runs a search. Any text is accepted: it is split into words (at most
     /// twelve), never parsed as query syntax.
     ///
-    /// Every word must match; if no document matches them all, documents
-    /// matching any word are returned instead (ranked by how much matched),
-    /// so an extra word such as "für" does not empty the list. Text without
-    /// any letters or digits counts as empty text; text whose words are all
-    /// unusable (over-long) finds nothing.
+    /// Every word must match (stop words only while there are others), a
+    /// German compound also by all its parts, a word of a synonym group
+    /// also by another member; if no document matches them all, documents
+    /// matching any word or part are returned instead (ranked by how much
+    /// matched), so an extra word such as "Lindenau" does not empty the
+    /// list. Text without any letters or digits counts as empty text; text
+    /// whose words are all unusable (over-long) finds nothing. When nothing
+    /// is found, [`Results::suggestion`] may name a spelling that finds
+    /// something.
     pub fn search(&self, q: &Query) -> Result<Results, Error> {
+        self.search_with(q, true)
+    }
+
+    fn search_with(&self, q: &Query, suggest: bool) -> Result<Results, Error> {
         let inner = &*self.inner;
         let words = analysis::user_words(&q.text, MAX_QUERY_WORDS);
-        let mut analyzers = inner.analyzers.clone();
-        let last = words.len().saturating_sub(1);
-        let word_queries: Vec<Box<dyn TantivyQuery>> = words
-            .iter()
-            .enumerate()
-            .filter_map(|(i, word)| {
-                query::word_query(&inner.fields, &mut analyzers, word, i == last)
-            })
-            .collect();
+        let vocabulary = self.vocabulary();
+        let mut builder = Builder {
+            fields: &inner.fields,
+            analyzers: inner.analyzers.clone(),
+            vocabulary: &vocabulary,
+        };
+        let units = vocabulary.units(&mut builder.analyzers, &words);
+        let last = units.len().saturating_sub(1);
+        let mut build = |mode| -> Vec<(Box<dyn TantivyQuery>, bool)> {
+            units
+                .iter()
+                .enumerate()
+                .filter_map(|(i, unit)| {
+                    let query = builder.unit(unit, i == last, mode)?;
+                    Some((query, builder.optional(unit)))
+                })
+                .collect()
+        };
 
         let collected = if words.is_empty() {
             self.collect(q, Box::new(AllQuery), false)?
         } else {
-            match query::combine(&word_queries, Combine::All) {
+            match query::combine(build(Combine::All), Combine::All) {
                 None => Collected::default(),
                 Some(all) => {
                     let collected = self.collect(q, all, true)?;
-                    if collected.total == 0 && word_queries.len() > 1 {
-                        match query::combine(&word_queries, Combine::Any) {
+                    if collected.total == 0 && (units.len() > 1 || self.has_compound(&words)) {
+                        match query::combine(build(Combine::Any), Combine::Any) {
                             Some(any) => self.collect(q, any, true)?,
                             None => collected,
                         }
@@ -183,7 +245,53 @@ impl SearchIndex {
                 }
             }
         };
-        Ok(into_results(collected, q))
+        let mut results = into_results(collected, q);
+        if suggest && results.total == 0 && !words.is_empty() {
+            results.suggestion = self.suggest(q, &words, &vocabulary)?;
+        }
+        Ok(results)
+    }
+
+    fn has_compound(&self, words: &[String]) -> bool {
+        let mut folded = self.inner.analyzers.folded.clone();
+        words.iter().any(|w| {
+            single_term(&mut folded, w).is_some_and(|f| Dictionary::german().split(&f).is_some())
+        })
+    }
+
+    /// The query with each word no name or label has replaced by the
+    /// closest one that some has, if that finds something.
+    fn suggest(
+        &self,
+        q: &Query,
+        words: &[String],
+        vocabulary: &Vocabulary,
+    ) -> Result<Option<String>, Error> {
+        let searcher = self.inner.reader.searcher();
+        let mut folded = self.inner.analyzers.folded.clone();
+        let mut changed = false;
+        let suggested: Vec<String> = words
+            .iter()
+            .map(|word| {
+                let closest = single_term(&mut folded, word).and_then(|f| {
+                    spelling::closest(&searcher, &self.inner.fields, &vocabulary.words, &f)
+                });
+                changed |= closest.is_some();
+                closest.unwrap_or_else(|| word.clone())
+            })
+            .collect();
+        if !changed {
+            return Ok(None);
+        }
+        let text = suggested.join(" ");
+        let check = Query {
+            text: text.clone(),
+            limit: 1,
+            offset: 0,
+            ..q.clone()
+        };
+        let found = self.search_with(&check, false)?.total > 0;
+        Ok(found.then_some(text))
     }
 
     /// Number of documents currently searchable.
@@ -284,5 +392,6 @@ fn into_results(collected: Collected, q: &Query) -> Results {
         hits,
         total: collected.total,
         facets,
+        suggestion: None,
     }
 }

@@ -15,20 +15,28 @@
 //! - [`SearchIndex::search`] never fails or panics because of what a user
 //!   typed; errors only come from the index itself.
 //!
-//! See `query.rs` for ranking, `analysis.rs` for the language handling and
-//! `collector.rs` for filters and (disjunctive) facet counts.
+//! See `query.rs` for ranking, `analysis.rs` for the language handling,
+//! `compound.rs` for German compounds, `expand.rs` for synonyms and
+//! taxonomy labels, `spelling.rs` for "did you mean" and `collector.rs` for
+//! filters and (disjunctive) facet counts.
 
 mod analysis;
 mod collector;
+mod compound;
+mod expand;
 mod index;
 mod query;
 mod schema;
+mod spelling;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_language;
 
 use std::collections::BTreeMap;
 
+pub use expand::{Label, SynonymError, SynonymProblem, Synonyms};
 pub use index::SearchIndex;
 
 /// What the index needs to know about one organisation. Fields are plain
@@ -170,6 +178,10 @@ pub struct Results {
     /// disjunctive: a facet's counts ignore that facet's own filter but apply
     /// all others, so selecting a value never hides its siblings.
     pub facets: BTreeMap<String, Vec<(String, u64)>>,
+    /// For a search that found nothing: the text with each word no name
+    /// or label has replaced by the closest that some has, if that finds
+    /// something ("Did you mean …?").
+    pub suggestion: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -55,6 +55,11 @@ impl Facet {
         Facet::Mode,
     ];
 
+    /// The facet of this name (see [`Facet::name`]).
+    pub(crate) fn named(name: &str) -> Option<Facet> {
+        Facet::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     /// The key in [`crate::Results::facets`]; also the fast column name.
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -89,6 +94,9 @@ pub(crate) struct Fields {
     pub(crate) name_edge: Field,
     pub(crate) name_ngram: Field,
     pub(crate) name_sort: Field,
+    /// Every folded word of names and texts, unscored: the words a
+    /// spelling suggestion may propose.
+    pub(crate) spell: Field,
     pub(crate) facets: [Field; FACET_COUNT],
 }
 
@@ -112,6 +120,17 @@ fn raw_column() -> TextOptions {
     TextOptions::default().set_fast("raw")
 }
 
+/// A facet: a fast column for filters and counts, and indexed as one term
+/// per value so a query word naming a value's label can match it.
+fn facet_column() -> TextOptions {
+    raw_column().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    )
+}
+
 pub(crate) fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let id = builder.add_bytes_field("id", INDEXED);
@@ -125,7 +144,8 @@ pub(crate) fn build() -> (Schema, Fields) {
     let name_edge = builder.add_text_field("name_edge", indexed_text(NAME_EDGE, false));
     let name_ngram = builder.add_text_field("name_ngram", indexed_text(NAME_NGRAM, false));
     let name_sort = builder.add_text_field(NAME_SORT, raw_column());
-    let facets = Facet::ALL.map(|facet| builder.add_text_field(facet.name(), raw_column()));
+    let spell = builder.add_text_field("spell", indexed_text(NAME_WORDS, false));
+    let facets = Facet::ALL.map(|facet| builder.add_text_field(facet.name(), facet_column()));
     let fields = Fields {
         id,
         id_hi,
@@ -138,6 +158,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         name_edge,
         name_ngram,
         name_sort,
+        spell,
         facets,
     };
     (builder.build(), fields)
@@ -239,12 +260,13 @@ impl Fields {
                 self.name_words,
                 self.name_edge,
                 self.name_ngram,
+                self.spell,
             ] {
                 doc.add_text(field, name);
             }
         }
         for text in texts.iter().filter(|t| !t.is_empty()) {
-            for field in [self.text_de, self.text_en, self.text_tr] {
+            for field in [self.text_de, self.text_en, self.text_tr, self.spell] {
                 doc.add_text(field, text);
             }
         }
