@@ -3,6 +3,7 @@
 // visitor gets from the search box to a result to an organisation page, and
 // the map draws its markers under the real Content-Security-Policy.
 
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -14,6 +15,7 @@ import {
   startApp,
   watchProblems,
 } from './app.mjs';
+import { signInStaff } from './pages.mjs';
 
 const TIMEOUT = 120_000;
 const MAX_TABS = 80;
@@ -121,25 +123,68 @@ describe('public directory', { timeout: 10 * TIMEOUT }, () => {
     });
   }
 
-  test('the map draws markers on a plain background under the real CSP', { timeout: TIMEOUT }, async () => {
+  test('without a tile server there is no map; with one, the tiles and markers load under the real CSP', { timeout: TIMEOUT }, async () => {
+    // No tile server in the demo: no map, no grey box; the list stays.
+    const plain = await browser.newContext({ locale: 'de-DE', viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await plain.newPage();
+      await p.goto(app.url('/de/search'));
+      assert.equal(await p.locator('#map, #map-section').count(), 0, 'a map without tiles');
+      assert.ok((await p.locator('#result-list .result').count()) > 0, 'the list stays');
+      await p.goto(app.url(`/de/organisations/${organisation}`));
+      assert.equal(await p.locator('#map').count(), 0, 'a map without tiles on the organisation page');
+    } finally {
+      await plain.close();
+    }
+
+    // A tile server on loopback (one grey PNG for every tile), entered by
+    // the admin on the settings page.
+    const tile = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAG7buVgAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    let tilesServed = 0;
+    const tiles = createServer((req, res) => {
+      tilesServed++;
+      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' });
+      res.end(tile);
+    });
+    await new Promise((r) => tiles.listen(0, '127.0.0.1', r));
+    const admin = await browser.newContext({ locale: 'de-DE', viewport: { width: 1280, height: 800 } });
     const strict = await browser.newContext({ locale: 'de-DE', viewport: { width: 1280, height: 800 } });
     try {
+      const a = await admin.newPage();
+      await signInStaff(a, app);
+      await a.goto(app.url('/app/admin/settings'));
+      await a.fill('#map_tile_url', `http://127.0.0.1:${tiles.address().port}/{z}/{x}/{y}.png`);
+      await a.fill('#map_attribution', 'Testkacheln');
+      await Promise.all([a.waitForNavigation(), a.locator('#map_tile_url').evaluate((el) => el.form.requestSubmit())]);
+      assert.equal(await a.locator('#error-summary').count(), 0, 'the settings were refused');
+
       const strictPage = await strict.newPage();
       const watch = watchProblems(strictPage);
       for (const target of ['/de/search', `/ar/organisations/${organisation}`]) {
         watch.at = target;
         await strictPage.goto(app.url(target), { waitUntil: 'load' });
         await strictPage.waitForSelector('#map .leaflet-marker-icon', { timeout: 10_000 });
-        const markers = await strictPage.locator('#map .leaflet-marker-icon').count();
-        assert.ok(markers > 0, `${target}: no marker`);
-        // No tile server is set in the demo: no tile is requested.
-        assert.equal(await strictPage.locator('#map .leaflet-tile').count(), 0);
-        assert.ok(await strictPage.locator('#map.directory-map--plain').count(), 'plain background');
+        await strictPage.waitForSelector('#map .leaflet-tile-loaded', { timeout: 10_000 });
+        assert.ok((await strictPage.locator('#map .leaflet-marker-icon').count()) > 0, `${target}: no marker`);
         await screenshot(strictPage, shots, `directory_map_${slug(target)}`);
       }
+      assert.ok(tilesServed > 0, 'no tile was requested');
       assert.equal(watch.problems.length, 0, `under the enforced CSP:\n${watch.problems.join('\n')}`);
     } finally {
+      // Back to the demo's settings for the tests that follow.
+      const a = admin.pages()[0];
+      if (a) {
+        await a.goto(app.url('/app/admin/settings'));
+        await a.fill('#map_tile_url', '');
+        await a.fill('#map_attribution', '');
+        await Promise.all([a.waitForNavigation(), a.locator('#map_tile_url').evaluate((el) => el.form.requestSubmit())]);
+      }
       await strict.close();
+      await admin.close();
+      tiles.close();
     }
   });
 });

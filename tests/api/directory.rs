@@ -98,6 +98,17 @@ async fn the_directory_finds_only_what_is_public(app: TestApp) {
         assert!(titles(&html).is_empty(), "{q}: {:?}", titles(&html));
         assert!(html.contains("id=\"no-results\""));
     }
+    // No tile server, no map: the list with its addresses stays.
+    assert!(!all.contains("id=\"map\"") && !all.contains("\"lat\":"));
+    app.sign_in("admin").await;
+    let r = app
+        .client
+        .put(app.url("/api/v1/settings"))
+        .json(&json!({"office_name": "KI Lindenau", "map_tile_url": "https://tiles.example/{z}/{x}/{y}.png"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
 
     // Text, facets and the events that match.
     let (_, html) = public(&app, "/de/search?q=eltern").await;

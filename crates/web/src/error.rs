@@ -120,20 +120,43 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         .get::<crate::auth::Auth>()
         .and_then(|a| a.actor.clone());
     let response = next.run(request).await;
-    let Some(ErrorPage(key)) = response.extensions().get::<ErrorPage>().copied() else {
-        return response;
-    };
     let status = response.status();
-    if path.starts_with("/api/") {
-        return problem(status);
+    // A handler's marked error, or the router's bare 405 (a form's address
+    // typed into the browser): both get the page, never a blank answer.
+    let key = match response.extensions().get::<ErrorPage>().copied() {
+        Some(ErrorPage(key)) => key,
+        None if status == StatusCode::METHOD_NOT_ALLOWED => None,
+        None => return response,
+    };
+    let allow = response.headers().get(axum::http::header::ALLOW).cloned();
+    let mut answer = if path.starts_with("/api/") {
+        problem(status)
+    } else {
+        error_page(&state, lang, &path, status, key, actor.as_ref()).await
+    };
+    if let Some(allow) = allow {
+        answer
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, allow);
     }
+    answer
+}
+
+async fn error_page(
+    state: &AppState,
+    lang: Language,
+    path: &str,
+    status: StatusCode,
+    key: Option<&'static str>,
+    actor: Option<&msohub_service::Actor>,
+) -> Response {
     let office = state
         .services
         .office()
         .await
         .map(|o| o.name)
         .unwrap_or_default();
-    let mut template = error_template(lang, &path, status, office, actor.as_ref());
+    let mut template = error_template(lang, path, status, office, actor);
     if let Some(key) = key {
         template.text = template.page.tr.t(&format!("error-{key}-text"));
     }
@@ -148,7 +171,7 @@ fn error_template(
     actor: Option<&msohub_service::Actor>,
 ) -> ErrorTemplate {
     let code = match status.as_u16() {
-        c @ (403 | 404 | 409 | 422 | 429 | 503) => c,
+        c @ (403 | 404 | 405 | 409 | 422 | 429 | 503) => c,
         c if c < 500 => 400,
         _ => 500,
     };

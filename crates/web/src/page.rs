@@ -89,6 +89,8 @@ impl PageContext {
     }
 
     /// A page of the staff area: navigation by the user's permissions.
+    /// (A period's own page lists its targets: "Ziele"; its report pages
+    /// and the list of periods are "Sachberichte".)
     pub fn staff(
         lang: Language,
         path: &str,
@@ -112,6 +114,7 @@ impl PageContext {
             items.push(("/app/offers", "offer-nav"));
             items.push(("/app/events", "nav-events"));
             items.push(("/app/targets", "nav-targets"));
+            items.push(("/app/periods", "nav-reports"));
             items.push(("/app/export", "nav-export"));
         }
         if actor.can(Permission::WriteStaffArea) {
@@ -132,11 +135,7 @@ impl PageContext {
             .map(|(href, key)| NavItem {
                 href: href.to_owned(),
                 label: tr.t(key),
-                current: if href == "/app/" {
-                    path == "/app/"
-                } else {
-                    path.starts_with(href)
-                },
+                current: nav_current(href, path),
             })
             .collect();
         page.user = Some(UserBox {
@@ -267,6 +266,18 @@ pub fn render<T: Template>(status: StatusCode, template: &T) -> Response {
             tracing::error!(error = %err, "rendering a template failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
         }
+    }
+}
+
+/// Whether the navigation entry `href` is the one the page at `path` belongs to.
+fn nav_current(href: &str, path: &str) -> bool {
+    let report =
+        path == "/app/periods" || (path.starts_with("/app/periods/") && path.contains("/report"));
+    match href {
+        "/app/" => path == "/app/",
+        "/app/periods" => report,
+        "/app/targets" => path.starts_with(href) || (path.starts_with("/app/periods/") && !report),
+        _ => path.starts_with(href),
     }
 }
 

@@ -713,6 +713,7 @@ meeting-staff = { $count ->
    *[other] { $count } Personen vom KI
 }
 meeting-invitations = Einladungen
+meeting-invitations-none = Für diese Sitzung wurden bisher keine Einladungen über msohub verschickt und keine Zu- oder Absagen erfasst.
 meeting-invite = Mitglieder per E-Mail einladen
 delivery-to = An
 delivery-subject = Betreff
@@ -985,7 +986,7 @@ hint-school_year_first_month = Als Zahl von 1 bis 12; üblich ist 8 (August). Gi
 rule-month-invalid = Bitte geben Sie einen Monat von 1 bis 12 an.
 
 settings-map = Karte im öffentlichen Verzeichnis
-settings-map-hint = Die Karte zeigt die Orte der Suchergebnisse. Ohne Kachelserver zeigt sie die Markierungen auf einfachem Hintergrund, und kein Browser fragt einen fremden Server an. Mit Kachelserver lädt der Browser jeder Besucherin die Kartenbilder von dort; dessen Betreiber sieht dann ihre IP-Adresse.
+settings-map-hint = Die öffentliche Suche und die Seiten der Organisationen zeigen eine Karte nur, wenn hier ein Kachelserver eingetragen ist (zum Beispiel der eigene Kartendienst der Stadt, https://tiles.example.de/{"{"}z{"}"}/{"{"}x{"}"}/{"{"}y{"}"}.png). Ohne Kachelserver bleibt es bei der Liste der Ergebnisse mit Adressen, und kein Browser fragt einen fremden Server an. Mit Kachelserver lädt der Browser jeder Besucherin die Kartenbilder von dort; dessen Betreiber sieht dann ihre IP-Adresse – tragen Sie deshalb einen Server ein, für den Ihre Dienststelle einen Vertrag zur Auftragsverarbeitung hat oder den sie selbst betreibt.
 field-map_tile_url = Adresse des Kachelservers (mit {"{"}z{"}"}, {"{"}x{"}"}, {"{"}y{"}"})
 field-map_attribution = Quellenangabe der Karte
 rule-tile-url-invalid = Bitte eine http(s)-Adresse mit den Platzhaltern {"{"}z{"}"}, {"{"}x{"}"} und {"{"}y{"}"} angeben, z. B. https://kacheln.example.de/{"{"}z{"}"}/{"{"}x{"}"}/{"{"}y{"}"}.png.
@@ -1327,3 +1328,14 @@ metric-date-needs_raised = Erfasste Bedarfe: das Datum, seit dem der Bedarf beka
 metric-date-events_held = Veranstaltungen: das Datum der Veranstaltung.
 metric-date-offers_published = Angebote: die Gültigkeit des Angebots im Zeitraum.
 metric-date-manual = Von Hand: der eingetragene Wert.
+nav-reports = Sachberichte
+reports-title = Sachberichte
+reports-lead = Der Sachbericht eines Zeitraums entsteht aus den Zielen und den erfassten Daten. Der Entwurf ist immer aktuell; eine abgeschlossene Fassung bleibt unverändert. Zeiträume und Ziele verwalten Sie auf der Seite
+reports-none = Noch kein Zeitraum angelegt. Legen Sie unter „Ziele“ einen Zeitraum an, dann entsteht sein Sachbericht.
+reports-draft = Entwurf
+reports-final = Abgeschlossen
+meetings-title = Sitzungen
+meetings-lead = Die Sitzungen aller Gremien. Sitzungen legen Sie beim Gremium an:
+meetings-none-past = Noch keine vergangene Sitzung.
+meetings-older = Ältere Sitzungen
+nav-menu = Menü

@@ -713,6 +713,7 @@ meeting-staff = { $count ->
    *[other] { $count } people from the office
 }
 meeting-invitations = Invitations
+meeting-invitations-none = No invitations have been sent through msohub for this meeting yet, and no replies have been recorded.
 meeting-invite = Invite the members by e-mail
 delivery-to = To
 delivery-subject = Subject
@@ -985,7 +986,7 @@ hint-school_year_first_month = A number from 1 to 12; usually 8 (August). Applie
 rule-month-invalid = Please give a month from 1 to 12.
 
 settings-map = Map in the public directory
-settings-map-hint = The map shows where the search results are. Without a tile server it shows the markers on a plain background, and no browser contacts a third party. With a tile server every visitor's browser loads the map images from there, and its operator sees their IP address.
+settings-map-hint = The public search and the organisations' pages show a map only when a tile server is entered here (for example the city's own map service, https://tiles.example.de/{"{"}z{"}"}/{"{"}x{"}"}/{"{"}y{"}"}.png). Without one, the list of results with their addresses stays, and no browser contacts a third party. With a tile server every visitor's browser loads the map images from there, and its operator sees their IP address: enter a server your office runs itself or has a data processing agreement with.
 field-map_tile_url = Address of the tile server (with {"{"}z{"}"}, {"{"}x{"}"}, {"{"}y{"}"})
 field-map_attribution = Map attribution
 rule-tile-url-invalid = Please enter an http(s) address with the placeholders {"{"}z{"}"}, {"{"}x{"}"} and {"{"}y{"}"}, e.g. https://tiles.example.org/{"{"}z{"}"}/{"{"}x{"}"}/{"{"}y{"}"}.png.
@@ -1327,3 +1328,14 @@ metric-date-needs_raised = Needs raised: the date the need became known.
 metric-date-events_held = Events: the event's date.
 metric-date-offers_published = Offers: the offer being valid within the period.
 metric-date-manual = By hand: the value entered.
+nav-reports = Reports
+reports-title = Reports
+reports-lead = A period's report is built from its targets and the recorded data. The draft is always current; a finalised version never changes. Periods and targets are managed on the page
+reports-none = No period yet. Create a period under “Targets” and its report appears here.
+reports-draft = Draft
+reports-final = Finalised
+meetings-title = Meetings
+meetings-lead = The meetings of all bodies. Meetings are created on their body's page:
+meetings-none-past = No past meeting yet.
+meetings-older = Older meetings
+nav-menu = Menu

@@ -19,11 +19,12 @@ use msohub_domain::Permission;
 use msohub_domain::bodies::MeetingStatus;
 use msohub_domain::work::Mode;
 use msohub_service::Actor;
-use msohub_service::meetings::{AgendaItem, Meeting, MeetingInput};
+use msohub_service::meetings::{AgendaItem, Meeting, MeetingInput, MeetingQuery};
 use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {
-    r.post("/app/meetings", create_meeting)
+    r.get("/app/meetings", list)
+        .post("/app/meetings", create_meeting)
         .get("/app/meetings/new", new_meeting)
         .get("/app/meetings/{id}", show_meeting)
         .post("/app/meetings/{id}", update_meeting)
@@ -345,4 +346,53 @@ async fn invite(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "meetings/list.html")]
+struct ListTemplate {
+    page: PageContext,
+    upcoming: Vec<Meeting>,
+    past: Vec<Meeting>,
+    more: Option<String>,
+}
+
+/// `/app/meetings`: the meetings of every body, upcoming first, then the
+/// past ones newest first (100 a page, `?cursor=` for older ones).
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, WebError> {
+    let cursor = query_param(raw.as_deref(), "cursor");
+    let now = chrono::Utc::now();
+    let upcoming = if cursor.is_none() {
+        let query = MeetingQuery {
+            from: Some(now - chrono::Duration::hours(3)),
+            ascending: true,
+            limit: 100,
+            ..Default::default()
+        };
+        state.services.list_meetings(&actor, &query).await?.items
+    } else {
+        Vec::new()
+    };
+    let query = MeetingQuery {
+        to: Some(now - chrono::Duration::hours(3)),
+        limit: 100,
+        cursor,
+        ..Default::default()
+    };
+    let past = state.services.list_meetings(&actor, &query).await?;
+    let page = super::staff_page(&state, &parts, &actor, "meetings-title").await;
+    Ok(render(
+        StatusCode::OK,
+        &ListTemplate {
+            page,
+            upcoming,
+            past: past.items,
+            more: past.next_cursor,
+        },
+    ))
 }

@@ -21,7 +21,8 @@ use msohub_service::report::{Lang, Report, ReportTexts, ReportVersion};
 use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/app/periods/{id}/report", show)
+    r.get("/app/periods", list)
+        .get("/app/periods/{id}/report", show)
         .get("/app/periods/{id}/report/edit", edit)
         .post("/app/periods/{id}/report/edit", save)
         .post("/app/periods/{id}/report/versions", finalise)
@@ -260,4 +261,34 @@ async fn save(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// One period on the list of reports, with its finalised versions.
+struct PeriodReports {
+    period: msohub_service::targets::Period,
+    versions: Vec<ReportVersion>,
+}
+
+#[derive(Template)]
+#[template(path = "report/list.html")]
+struct ListTemplate {
+    page: PageContext,
+    periods: Vec<PeriodReports>,
+}
+
+/// `/app/periods` ("Sachberichte"): every period's report, the live draft
+/// and the finalised versions, newest period first.
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+) -> Result<Response, WebError> {
+    let mut periods = Vec::new();
+    for period in state.services.periods(&actor).await? {
+        let versions = state.services.report_versions(&actor, period.id).await?;
+        periods.push(PeriodReports { period, versions });
+    }
+    periods.sort_by_key(|p| std::cmp::Reverse(p.period.starts_on));
+    let page = super::staff_page(&state, &parts, &actor, "reports-title").await;
+    Ok(render(StatusCode::OK, &ListTemplate { page, periods }))
 }
