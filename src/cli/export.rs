@@ -1,9 +1,13 @@
-//! `msohub export organisations|persons|offers|events|contacts|meetings
-//! --format csv|csv-standard|xlsx|json [--separator semicolon|comma|tab]
-//! [--no-bom] [--output FILE]`: every live record of one type, as the JSON
-//! API shows it (CSV and XLSX one row per record).
+//! `msohub export organisations|persons|offers|events|contacts|meetings|needs
+//! --format csv|csv-standard|xlsx|json [--style people|machine] [--lang de|en]
+//! [--separator semicolon|comma|tab] [--no-bom] [--output FILE]`: every live
+//! record of one type, one row per record in CSV and XLSX: for people
+//! (headers and labels in words, Berlin time, ja/nein; the default) or for
+//! re-import and other software (`--style machine`: field names, codes, ISO
+//! 8601, as the JSON API shows the records). JSON is always the records.
 
-use msohub_service::export::{ExportEntity, ExportFormat};
+use msohub_domain::Language;
+use msohub_service::export::{ExportEntity, ExportFormat, ExportSource, ExportStyle};
 use msohub_service::{Actor, DatabaseUrl, Services};
 
 #[derive(Debug, clap::Args)]
@@ -14,6 +18,13 @@ pub struct ExportArgs {
     /// no BOM), xlsx or json.
     #[arg(long, default_value = "csv")]
     pub format: String,
+    /// people (headers and labels in words, Berlin time, ja/nein) or
+    /// machine (field names, codes, ISO 8601: for re-import and software).
+    #[arg(long, default_value = "people")]
+    pub style: String,
+    /// For --style people: the language of headers and labels, de or en.
+    #[arg(long, default_value = "de")]
+    pub lang: String,
     /// For CSV: semicolon, comma or tab.
     #[arg(long)]
     pub separator: Option<String>,
@@ -48,9 +59,15 @@ pub async fn run(database_url: &str, args: ExportArgs) -> anyhow::Result<()> {
     if args.output.is_none() && format == ExportFormat::Xlsx {
         anyhow::bail!("xlsx is a binary format: give --output FILE");
     }
+    let style = ExportStyle::parse(Some(&args.style), ExportStyle::People)
+        .map_err(|_| anyhow::anyhow!("unknown style {:?}; use people or machine", args.style))?;
+    let lang = match args.lang.as_str() {
+        "de" => Language::De,
+        "en" => Language::En,
+        other => anyhow::bail!("unknown language {other:?}; use de or en"),
+    };
     let services = Services::open(&DatabaseUrl::parse(database_url)?, true).await?;
-    let result = services
-        .export(&Actor::cli(), entity, format)
+    let result = file(&services, entity, format, style, lang)
         .await
         .map_err(super::describe);
     services.close().await;
@@ -74,4 +91,24 @@ pub async fn run(database_url: &str, args: ExportArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Loads, renders and records the export.
+async fn file(
+    services: &Services,
+    entity: ExportEntity,
+    format: ExportFormat,
+    style: ExportStyle,
+    lang: Language,
+) -> Result<Vec<u8>, msohub_service::Error> {
+    let actor = Actor::cli();
+    let data = services
+        .export_data(&actor, ExportSource::All(entity))
+        .await?;
+    let bytes = match style {
+        ExportStyle::Machine => msohub_service::export::render(data.entity, format, &data.records)?,
+        ExportStyle::People => msohub_docs::export::people_file(&data, format, lang)?,
+    };
+    services.exported(&actor, &data, format, style).await?;
+    Ok(bytes)
 }

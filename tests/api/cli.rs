@@ -238,10 +238,16 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
             "person-has-account",
         );
         let (ok, csv, stderr) = run(msohub().args([
-            "export", "offers", "--format", "csv", "--database-url", &url,
+            "export", "offers", "--format", "csv", "--style", "machine", "--database-url", &url,
         ]));
         assert!(ok, "{stderr}");
         assert!(csv.starts_with("\u{feff}id;"), "{csv:.200}");
+        // For people unless asked otherwise: headers and labels in words.
+        let (ok, csv, stderr) = run(msohub().args([
+            "export", "offers", "--format", "csv", "--lang", "en", "--database-url", &url,
+        ]));
+        assert!(ok, "{stderr}");
+        assert!(csv.starts_with("\u{feff}Title;Organisation;Category;"), "{csv:.200}");
         assert_clear_failure(
             msohub().args(["export", "users", "--database-url", &url]),
             "cannot export \"users\"",

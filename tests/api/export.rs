@@ -256,3 +256,311 @@ async fn lists_export_with_their_current_filters(app: TestApp) {
     let r = app.get("/app/offers/export?format=pdf").await;
     assert_eq!(r.status(), 422);
 }
+
+/// A workbook's header row and rows as the import's reader sees them.
+fn read_xlsx(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let table = msohub_exchange::read::read_table(
+        bytes,
+        "export.xlsx",
+        msohub_exchange::read::Limits::default(),
+    )
+    .unwrap();
+    let rows = table
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().map(|c| c.as_str().to_owned()).collect())
+        .collect();
+    (table.headers, rows)
+}
+
+/// Records for the exports below: three organisations of different kinds,
+/// languages, topics and public flags, an offer and an event.
+async fn some_records(app: &TestApp) -> Value {
+    let org = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Syrischer Kulturverein", "kind": "mso", "legal_status": "ev",
+            "languages": ["ar", "de"], "topics": ["education", "culture"],
+            "target_groups": ["families"], "is_public": true, "postcode": "01067",
+            "city": "Dresden", "founding_year": 2015, "member_count": 40,
+            "origins": "Syrien, Irak", "latitude": "51.05", "longitude": "13.74"}),
+        )
+        .await;
+    app.created(
+        "/api/v1/organisations",
+        json!({"name": "Ukrainische Gemeinde", "kind": "faith_community",
+        "legal_status": "initiative", "languages": ["uk", "ru"], "topics": ["religion"],
+        "is_public": false}),
+    )
+    .await;
+    app.created(
+        "/api/v1/organisations",
+        json!({"name": "Caritas Beratung", "kind": "welfare", "languages": ["tr"],
+        "topics": [], "is_public": true, "internal_notes": "Ansprechpartnerin: Frau B."}),
+    )
+    .await;
+    app.created(
+        "/api/v1/offers",
+        json!({"organisation_id": org["id"], "title": "Elterncafé", "category": "parents",
+        "cost_kind": "free", "location_kind": "organisation", "status": "active",
+        "registration_required": true, "valid_from": "2031-01-15"}),
+    )
+    .await;
+    app.created(
+        "/api/v1/events",
+        json!({"title": "Sommerfest", "starts_at": "2031-07-04T15:00", "mode": "in_person",
+        "place": "Park", "organisers": [org["id"]], "status": "planned"}),
+    )
+    .await;
+    org
+}
+
+on_both_databases!(people_read_exports_in_words_and_machines_in_codes);
+
+async fn people_read_exports_in_words_and_machines_in_codes(app: TestApp) {
+    app.sign_in("staff").await;
+    some_records(&app).await;
+
+    // For people (the staff page's default): German headers, name first and
+    // id last, labels, ja/nein.
+    let csv = app
+        .get("/app/export/organisations?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("\u{feff}Name;Art;Rechtsform;Themen;Zielgruppen;Sprachen;"),
+        "{header}"
+    );
+    assert!(header.ends_with(";ID"), "{header}");
+    let syrian = csv
+        .lines()
+        .find(|l| l.starts_with("Syrischer Kulturverein;"))
+        .unwrap();
+    assert!(
+        syrian.starts_with(
+            "Syrischer Kulturverein;Migrantenselbstorganisation;eingetragener Verein (e.V.);\
+             Bildung, Kultur;Familien;Arabisch, Deutsch;Syrien, Irak;;01067;Dresden;"
+        ),
+        "{syrian}"
+    );
+    assert!(syrian.contains(";ja;"), "{syrian}");
+    assert!(syrian.contains(";51,05;13,74;"), "decimal comma: {syrian}");
+    assert!(!syrian.contains("mso"), "{syrian}");
+    let ukrainian = csv
+        .lines()
+        .find(|l| l.starts_with("Ukrainische Gemeinde;"))
+        .unwrap();
+    assert!(
+        ukrainian.starts_with(
+            "Ukrainische Gemeinde;Religionsgemeinschaft;Initiative (nicht eingetragen);\
+             Religion;;Ukrainisch, Russisch;"
+        ),
+        "{ukrainian}"
+    );
+    assert!(ukrainian.contains(";nein;"), "{ukrainian}");
+
+    // Times in Berlin time, German format; in XLSX real date cells (the
+    // reader gives a date cell back as ISO, a text cell as it is).
+    let events = app
+        .get("/app/export/events?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        events.starts_with("\u{feff}Titel;Beginn;Ende;Status;Veranstalter;"),
+        "{events}"
+    );
+    assert!(
+        events.contains("Sommerfest;04.07.2031 15:00;;geplant;Syrischer Kulturverein;"),
+        "{events}"
+    );
+    let xlsx = app
+        .get("/app/export/events?format=xlsx")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let (headers, rows) = read_xlsx(&xlsx);
+    assert_eq!(headers[..3], ["Titel", "Beginn", "Ende"]);
+    assert_eq!(rows[0][1], "2031-07-04T15:00", "a date cell, Berlin time");
+    let offers = app
+        .get("/app/offers/export?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        offers.contains("Elterncafé;Syrischer Kulturverein;"),
+        "{offers}"
+    );
+    assert!(offers.contains(";läuft;"), "{offers}");
+    assert!(offers.contains(";15.01.2031;"), "{offers}");
+    assert!(offers.contains(";kostenlos;"), "{offers}");
+
+    // The list's own export links give the people's format too.
+    let list = app
+        .get("/app/organisations.csv?kind=faith_community")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(list.lines().count(), 2, "{list}");
+    assert!(list.contains("Ukrainische Gemeinde;Religionsgemeinschaft;"));
+
+    // In English for staff who read the staff area in English.
+    let english = app
+        .client
+        .get(app.url("/app/export/organisations?format=xlsx"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let (headers, rows) = read_xlsx(&english);
+    assert_eq!(headers[..3], ["Name", "Kind", "Legal status"]);
+    let row = rows
+        .iter()
+        .find(|r| r[0] == "Syrischer Kulturverein")
+        .unwrap();
+    assert_eq!(row[1], "Migrant self-organisation");
+    assert_eq!(row[3], "Education, Culture");
+    assert_eq!(row[5], "Arabic, German");
+    assert!(row.contains(&"yes".to_owned()));
+
+    // For machines: the API as before, and the staff page on request.
+    for path in [
+        "/api/v1/export/organisations",
+        "/api/v1/export/organisations?style=machine",
+        "/app/export/organisations?format=csv&style=machine",
+        "/app/organisations.csv?style=machine",
+    ] {
+        let csv = app.get(path).await.text().await.unwrap();
+        assert!(csv.starts_with("\u{feff}id;"), "{path}: {csv}");
+        assert!(csv.contains(";mso;"), "{path}: {csv}");
+        assert!(csv.contains("ar, de"), "{path}: {csv}");
+    }
+    // And the people's format through the API on request.
+    let csv = app
+        .get("/api/v1/export/organisations?style=people&lang=en&format=csv-standard")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("Name,Kind,Legal status,"), "{csv}");
+    for path in [
+        "/api/v1/export/organisations?style=pretty",
+        "/api/v1/export/organisations?style=people&lang=tr",
+        "/app/export/organisations?style=pretty",
+    ] {
+        assert_eq!(app.get(path).await.status(), 422, "{path}");
+    }
+
+    // The page offers both, the people's first.
+    let page = app.get_page("/app/export").await;
+    let heads = page.texts("#exports thead th");
+    assert!(heads[1].contains("Menschen"), "{heads:?}");
+    assert!(heads[2].contains("Wiederimport"), "{heads:?}");
+    let people = page.attrs(
+        "tr[data-entity=organisations] td[data-style=people] a",
+        "href",
+    );
+    assert_eq!(people[0], "/app/export/organisations?format=xlsx");
+    let machine = page.attrs(
+        "tr[data-entity=organisations] td[data-style=machine] a",
+        "href",
+    );
+    assert!(
+        machine
+            .iter()
+            .all(|h| h.contains("style=machine") || h.contains("json"))
+    );
+
+    // The audit log names the style.
+    let (admin, _) = app.signed_in("admin").await;
+    let log: Value = admin
+        .get(app.url("/api/v1/audit-log?entity_type=export"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let text = log.to_string();
+    assert!(text.contains("\"style\":\"people\"") && text.contains("\"style\":\"machine\""));
+}
+
+on_both_databases!(a_people_export_imports_into_a_fresh_database_as_the_same_records);
+
+/// What a round trip must keep of an organisation.
+fn essentials(orgs: &Value) -> Vec<Value> {
+    let mut out: Vec<Value> = orgs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            json!({
+                "name": o["name"], "kind": o["kind"], "legal_status": o["legal_status"],
+                "languages": o["languages"], "topics": o["topics"],
+                "target_groups": o["target_groups"], "is_public": o["is_public"],
+                "postcode": o["postcode"], "city": o["city"], "origins": o["origins"],
+                "founding_year": o["founding_year"], "member_count": o["member_count"],
+                "latitude": o["latitude"], "internal_notes": o["internal_notes"],
+            })
+        })
+        .collect();
+    out.sort_by_key(|o| o["name"].as_str().unwrap_or_default().to_owned());
+    out
+}
+
+async fn a_people_export_imports_into_a_fresh_database_as_the_same_records(app: TestApp) {
+    app.sign_in("staff").await;
+    some_records(&app).await;
+    let before = essentials(&app.get_json("/api/v1/organisations?limit=500").await["items"]);
+    assert_eq!(before.len(), 3);
+    let xlsx = app
+        .get("/app/organisations.xlsx")
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let csv = app
+        .get("/app/export/organisations?format=csv")
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let kind = app.db.kind;
+    for (name, file) in [("organisationen.xlsx", xlsx), ("organisationen.csv", csv)] {
+        let before = before.clone();
+        crate::helpers::run_on(kind, |fresh: TestApp| async move {
+            fresh.sign_in("staff").await;
+            let r = fresh
+                .client
+                .post(fresh.url(&format!("/api/v1/import/organisations?file_name={name}")))
+                .header("content-type", "application/octet-stream")
+                .body(file)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            let report: Value = r.json().await.unwrap();
+            assert_eq!(status, 200, "{name}: {report}");
+            assert_eq!(report["committed"], true, "{name}: {report}");
+            assert_eq!(report["mapping"]["kind"], "Art", "{report}");
+            assert_eq!(report["mapping"]["is_public"], "Im Verzeichnis", "{report}");
+            let after =
+                essentials(&fresh.get_json("/api/v1/organisations?limit=500").await["items"]);
+            assert_eq!(after, before, "{name}");
+        })
+        .await;
+    }
+}

@@ -348,7 +348,14 @@ async fn the_list_filters_sorts_pages_and_exports(app: TestApp) {
     let body = csv.text().await.unwrap();
     assert!(body.starts_with('\u{feff}'));
     assert_eq!(body.lines().count(), 6, "header and five rows");
-    assert!(body.contains("Alevitische Gemeinde Lindenau;faith_community;ev;VR "));
+    // For people: labels, not codes (the re-import format with style=machine).
+    assert!(
+        body.contains(
+            "Alevitische Gemeinde Lindenau;Religionsgemeinschaft;eingetragener Verein (e.V.);"
+        ),
+        "{body}"
+    );
+    assert!(body.contains(";VR "), "{body}");
     assert!(body.contains(";33110;"), "postcodes stay text");
     let xlsx = app
         .get("/app/organisations.xlsx?kind=faith_community")

@@ -1,15 +1,52 @@
 //! XLSX tables as offices expect them: typed cells (numbers stay numbers,
 //! postcodes and phone numbers stay text), a bold frozen header row and an
-//! autofilter over the whole table.
+//! autofilter over the whole table; days and times as real date cells
+//! (`dd.mm.yyyy`, `dd.mm.yyyy hh:mm`), which a spreadsheet sorts and
+//! filters as dates.
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
 /// One cell of a table.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
     Number(f64),
+    /// A day.
+    Date(NaiveDate),
+    /// A local day and time (the caller has chosen the time zone).
+    DateTime(NaiveDateTime),
     Empty,
+}
+
+impl Cell {
+    /// The cell as CSV text: numbers without a needless `.0`, days as
+    /// `31.12.2026`, times as `31.12.2026 18:30` (what German Excel reads
+    /// as a date); `decimal_comma` writes `51,05` for `51.05`.
+    pub fn to_text(&self, decimal_comma: bool) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => {
+                let s = n.to_string();
+                if decimal_comma {
+                    s.replace('.', ",")
+                } else {
+                    s
+                }
+            }
+            Cell::Date(d) => d.format("%d.%m.%Y").to_string(),
+            Cell::DateTime(t) => t.format("%d.%m.%Y %H:%M").to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).map_err(|_| XlsxError::DateTimeRangeError(d.to_string()))?,
+        u8::try_from(d.month()).unwrap_or(1),
+        u8::try_from(d.day()).unwrap_or(1),
+    )
 }
 
 impl From<String> for Cell {
@@ -37,6 +74,8 @@ pub fn xlsx_table(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<V
     let ws = workbook.add_worksheet();
     ws.set_name(sheet)?;
     let bold = Format::new().set_bold();
+    let day = Format::new().set_num_format("dd.mm.yyyy");
+    let day_time = Format::new().set_num_format("dd.mm.yyyy hh:mm");
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, col(c), *h, &bold)?;
     }
@@ -59,6 +98,17 @@ pub fn xlsx_table(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<V
                 }
                 Cell::Number(n) => {
                     ws.write_number(r, col(c), *n)?;
+                }
+                Cell::Date(d) => {
+                    ws.write_datetime_with_format(r, col(c), excel_date(*d)?, &day)?;
+                }
+                Cell::DateTime(t) => {
+                    let at = excel_date(t.date())?.and_hms(
+                        u16::try_from(t.hour()).unwrap_or(0),
+                        u8::try_from(t.minute()).unwrap_or(0),
+                        t.second(),
+                    )?;
+                    ws.write_datetime_with_format(r, col(c), at, &day_time)?;
                 }
                 Cell::Empty => {}
             }
@@ -95,6 +145,32 @@ mod tests {
         .unwrap();
         assert_eq!(&bytes[..2], b"PK");
         assert!(bytes.len() > 1000);
+    }
+
+    #[test]
+    fn dates_are_date_cells_and_german_text() {
+        let day = NaiveDate::from_ymd_opt(2026, 5, 3).unwrap();
+        let at = day.and_hms_opt(18, 30, 0).unwrap();
+        let bytes = xlsx_table(
+            "t",
+            &["Tag", "Zeit"],
+            &[vec![Cell::Date(day), Cell::DateTime(at)]],
+        )
+        .unwrap();
+        // Read back: the reader sees the serial dates as dates.
+        let table =
+            crate::read::read_table(&bytes, "t.xlsx", crate::read::Limits::default()).unwrap();
+        let row = &table.rows[0];
+        assert_eq!(row.cells[0].as_str(), "2026-05-03");
+        assert!(
+            row.cells[1].as_str().starts_with("2026-05-03"),
+            "{:?}",
+            row.cells[1]
+        );
+        assert_eq!(Cell::Date(day).to_text(false), "03.05.2026");
+        assert_eq!(Cell::DateTime(at).to_text(false), "03.05.2026 18:30");
+        assert_eq!(Cell::Number(51.05).to_text(true), "51,05");
+        assert_eq!(Cell::Number(12.0).to_text(true), "12");
     }
 }
 

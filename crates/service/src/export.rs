@@ -1,10 +1,17 @@
 //! Whole entity types out, as CSV, XLSX or JSON: every live record of a
 //! type, in the shape the JSON API gives it, so an export and the API never
-//! disagree. CSV and XLSX flatten each record into one row (lists joined,
-//! references by name); JSON keeps it whole.
+//! disagree.
+//!
+//! Two styles: for machines (the API's default and the re-import format:
+//! field names as columns, `id` first, codes, ISO 8601 times, lists joined,
+//! references by name; JSON keeps each record whole) and for people
+//! (German or English headers, labels instead of codes, Berlin time, ja /
+//! nein). This module loads the records and renders the machine style;
+//! the people's style is written by `msohub-docs` (`export`), which has
+//! the words, from the same records and the term labels given here.
 //!
 //! Who may read a type through the staff area may export it; every export
-//! is in the audit log (type, format, rows), without the data.
+//! is in the audit log (type, format, style, rows), without the data.
 
 use crate::{Actor, Error, Services, audit};
 use msohub_exchange::{Cell, CsvOptions};
@@ -122,6 +129,47 @@ impl ExportFormat {
     }
 }
 
+/// Who an export is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExportStyle {
+    /// Headers in words, labels, local dates, ja/nein (staff pages).
+    #[default]
+    People,
+    /// Field names, codes, ISO 8601 (the API, re-import, other software).
+    Machine,
+}
+
+impl ExportStyle {
+    /// `people` or `machine`; `None` (or empty) is `default`.
+    pub fn parse(style: Option<&str>, default: ExportStyle) -> Result<Self, Error> {
+        match style.map(str::trim) {
+            None | Some("") => Ok(default),
+            Some("people") => Ok(ExportStyle::People),
+            Some("machine") => Ok(ExportStyle::Machine),
+            Some(_) => Err(Error::field("style", "style-unknown")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportStyle::People => "people",
+            ExportStyle::Machine => "machine",
+        }
+    }
+}
+
+/// What an export holds: the records as the API gives them, and every
+/// term of the vocabularies (for labels).
+#[derive(Debug, Clone)]
+pub struct ExportData {
+    pub entity: ExportEntity,
+    pub records: Vec<Value>,
+    /// Vocabulary → its terms, retired ones included.
+    pub terms: std::collections::HashMap<String, Vec<crate::organisations::Term>>,
+    /// Filtered (a list's export), not every record of the type.
+    pub filtered: bool,
+}
+
 /// Records are read in pages of this many.
 const PAGE: u64 = 500;
 
@@ -211,7 +259,8 @@ impl Services {
         })
     }
 
-    /// One record type as a file; the export is recorded in the audit log.
+    /// One record type as a file for machines; the export is recorded in
+    /// the audit log.
     pub async fn export(
         &self,
         actor: &Actor,
@@ -220,9 +269,62 @@ impl Services {
     ) -> Result<Vec<u8>, Error> {
         let records = self.export_records(actor, entity).await?;
         let bytes = render(entity, format, &records)?;
-        self.record_export(actor, entity, format, records.len(), false)
-            .await?;
+        self.record_export(
+            actor,
+            entity,
+            format,
+            ExportStyle::Machine,
+            records.len(),
+            false,
+        )
+        .await?;
         Ok(bytes)
+    }
+
+    /// What an export of every record of a type, or of a list with its
+    /// filters, holds; the caller renders it and then calls
+    /// [`Services::exported`].
+    pub async fn export_data(
+        &self,
+        actor: &Actor,
+        source: ExportSource,
+    ) -> Result<ExportData, Error> {
+        let (entity, records, filtered) = match source {
+            ExportSource::All(entity) => (entity, self.export_records(actor, entity).await?, false),
+            ExportSource::List(query) => {
+                let (entity, records) = self.list_records(actor, query).await?;
+                (entity, records, true)
+            }
+        };
+        let mut terms = std::collections::HashMap::new();
+        for vocabulary in crate::taxonomies::VOCABULARIES {
+            terms.insert((*vocabulary).to_owned(), self.terms(vocabulary).await?);
+        }
+        Ok(ExportData {
+            entity,
+            records,
+            terms,
+            filtered,
+        })
+    }
+
+    /// Records a rendered export in the audit log.
+    pub async fn exported(
+        &self,
+        actor: &Actor,
+        data: &ExportData,
+        format: ExportFormat,
+        style: ExportStyle,
+    ) -> Result<(), Error> {
+        self.record_export(
+            actor,
+            data.entity,
+            format,
+            style,
+            data.records.len(),
+            data.filtered,
+        )
+        .await
     }
 
     /// Every person whose name or e-mail contains `text`, all pages.
@@ -269,6 +371,7 @@ impl Services {
         actor: &Actor,
         entity: ExportEntity,
         format: ExportFormat,
+        style: ExportStyle,
         rows: usize,
         filtered: bool,
     ) -> Result<(), Error> {
@@ -282,6 +385,11 @@ impl Services {
             None,
             Some(serde_json::json!({
                 "format": format.extension(),
+                "style": match format {
+                    ExportFormat::Json => ExportStyle::Machine,
+                    _ => style,
+                }
+                .as_str(),
                 "rows": rows,
                 "filtered": filtered,
             })),
@@ -295,6 +403,7 @@ impl Services {
 /// A list with its current filters, for exporting just what it shows.
 #[derive(Debug, Clone)]
 pub enum ListQuery {
+    Organisations(crate::organisations::OrgQuery),
     Offers(crate::offers::OfferQuery),
     Events(crate::events::EventQuery),
     Contacts(crate::interactions::InteractionQuery),
@@ -302,16 +411,55 @@ pub enum ListQuery {
     Persons(String),
 }
 
+/// What to export: every live record of a type, or what a list shows.
+#[derive(Debug, Clone)]
+pub enum ExportSource {
+    All(ExportEntity),
+    List(ListQuery),
+}
+
 impl Services {
-    /// Every record a filtered list holds (all pages) as a file; recorded
-    /// in the audit log like a whole export, marked as filtered.
+    /// Every record a filtered list holds (all pages) as a file for
+    /// machines; recorded in the audit log like a whole export, marked as
+    /// filtered.
     pub async fn export_list(
         &self,
         actor: &Actor,
         query: ListQuery,
         format: ExportFormat,
     ) -> Result<Vec<u8>, Error> {
-        let (entity, records) = match query {
+        let (entity, records) = self.list_records(actor, query).await?;
+        let bytes = render(entity, format, &records)?;
+        self.record_export(
+            actor,
+            entity,
+            format,
+            ExportStyle::Machine,
+            records.len(),
+            true,
+        )
+        .await?;
+        Ok(bytes)
+    }
+
+    /// Every record a filtered list holds, all pages.
+    async fn list_records(
+        &self,
+        actor: &Actor,
+        query: ListQuery,
+    ) -> Result<(ExportEntity, Vec<Value>), Error> {
+        Ok(match query {
+            ListQuery::Organisations(q) => (
+                ExportEntity::Organisations,
+                all_pages!(
+                    crate::organisations::OrgQuery {
+                        limit: crate::organisations::MAX_PAGE,
+                        cursor: None,
+                        ..q
+                    },
+                    |q| self.list_organisations(actor, q)
+                ),
+            ),
             ListQuery::Offers(q) => (
                 ExportEntity::Offers,
                 all_pages!(
@@ -338,11 +486,7 @@ impl Services {
                 (ExportEntity::Persons, self.all_persons(actor, &text).await?)
             }
             ListQuery::Events(q) => (ExportEntity::Events, self.all_events(actor, &q).await?),
-        };
-        let bytes = render(entity, format, &records)?;
-        self.record_export(actor, entity, format, records.len(), true)
-            .await?;
-        Ok(bytes)
+        })
     }
 }
 
@@ -359,15 +503,9 @@ pub fn render(
         ExportFormat::Csv(options) => {
             let (headers, rows) = table(records);
             let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-            let rows = rows.into_iter().map(|row| {
-                row.into_iter()
-                    .map(|c| match c {
-                        Cell::Text(s) => s,
-                        Cell::Number(n) => n.to_string(),
-                        Cell::Empty => String::new(),
-                    })
-                    .collect::<Vec<_>>()
-            });
+            let rows = rows
+                .into_iter()
+                .map(|row| row.iter().map(|c| c.to_text(false)).collect::<Vec<_>>());
             Ok(msohub_exchange::csv_table(&headers, rows, options))
         }
         ExportFormat::Xlsx => {

@@ -993,10 +993,14 @@ rule-tile-url-invalid = Bitte eine http(s)-Adresse mit den Platzhaltern {"{"}z{"
 
 nav-export = Export
 export-title = Daten exportieren
-export-lead = Jede Art von Datensätzen als Datei: alle erfassten, nicht gelöschten Datensätze, so wie die JSON-Schnittstelle sie liefert. Jeder Export wird im Protokoll vermerkt.
+export-lead = Jede Art von Datensätzen als Datei: alle erfassten, nicht gelöschten Datensätze, in zwei Formen – zum Lesen für Menschen oder für den Wiederimport und andere Programme. Jeder Export wird im Protokoll vermerkt.
 export-caption = Exporte nach Art der Daten
 export-entity = Daten
 export-files = Dateien
+export-people = Zum Lesen (für Menschen)
+export-machine = Für den Wiederimport / maschinenlesbar
+export-people-hint = Spaltenköpfe auf Deutsch, Name oder Titel vorn und IDs hinten, Bezeichnungen statt Codes (Art, Rechtsform, Status, Themen, Sprachen wie „Arabisch, Deutsch“), Datum und Uhrzeit in deutscher Zeit (31.12.2026 18:30, in Excel als Datum), ja/nein. Der Import liest auch diese Dateien.
+export-machine-hint = Die Feldnamen der Schnittstelle als Spaltenköpfe, Codes (mso, ev, tr), Zeiten nach ISO 8601 in UTC, true/false – so, wie der Import und andere Programme sie am sichersten lesen. JSON enthält die Datensätze vollständig.
 export-entity-organisations = Organisationen
 export-entity-persons = Personen
 export-entity-offers = Angebote
@@ -1006,11 +1010,13 @@ export-entity-meetings = Sitzungen
 export-entity-needs = Bedarfe
 export-format-csv = CSV für Excel (Semikolon)
 export-format-csv-standard = CSV (Komma)
-export-note = In CSV- und Excel-Dateien steht ein Datensatz je Zeile; Listen stehen durch Kommas getrennt in einer Zelle, verknüpfte Datensätze mit ihrem Namen. Zellen, die eine Tabellenkalkulation als Formel ausführen würde, beginnen mit einem Apostroph. Personenbezogene Daten: Bewahren Sie die Dateien nur so lange auf, wie Sie sie brauchen.
+export-note = In CSV- und Excel-Dateien steht ein Datensatz je Zeile; Listen stehen in einer Zelle, verknüpfte Datensätze mit ihrem Namen. Zellen, die eine Tabellenkalkulation als Formel ausführen würde, beginnen mit einem Apostroph. Personenbezogene Daten: Bewahren Sie die Dateien nur so lange auf, wie Sie sie brauchen.
 rule-export-entity-unknown = Diese Art von Daten lässt sich nicht exportieren.
 rule-separator-unknown = Unbekanntes Trennzeichen (möglich: semicolon, comma, tab).
 rule-bom-invalid = bom muss 1 oder 0 sein.
 rule-format-unknown = Unbekanntes Format.
+rule-style-unknown = Unbekannte Form (möglich: people, machine).
+rule-lang-unknown = Unbekannte Sprache (möglich: de, en).
 
 # Import
 nav-import = Import

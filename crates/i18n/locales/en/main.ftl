@@ -993,10 +993,14 @@ rule-tile-url-invalid = Please enter an http(s) address with the placeholders {"
 
 nav-export = Export
 export-title = Export data
-export-lead = Every kind of record as a file: all recorded records that are not deleted, as the JSON API gives them. Every export is noted in the audit log.
+export-lead = Every kind of record as a file: all recorded records that are not deleted, in two forms – for people to read, or for re-import and other software. Every export is noted in the audit log.
 export-caption = Exports by kind of data
 export-entity = Data
 export-files = Files
+export-people = For reading (people)
+export-machine = For re-import / machine-readable
+export-people-hint = Headers in English, name or title first and ids last, labels instead of codes (kind, legal status, status, topics, languages such as “Arabic, German”), dates and times in German time (31.12.2026 18:30, dates in Excel), yes/no. The import reads these files too.
+export-machine-hint = The API's field names as headers, codes (mso, ev, tr), ISO 8601 times in UTC, true/false – what the import and other software read most safely. JSON holds the records in full.
 export-entity-organisations = Organisations
 export-entity-persons = People
 export-entity-offers = Offers
@@ -1006,11 +1010,13 @@ export-entity-meetings = Meetings
 export-entity-needs = Needs
 export-format-csv = CSV for Excel (semicolon)
 export-format-csv-standard = CSV (comma)
-export-note = CSV and Excel files hold one record per row; lists are joined by commas in one cell, linked records appear by name. Cells a spreadsheet would run as a formula start with an apostrophe. Personal data: keep the files only as long as you need them.
+export-note = CSV and Excel files hold one record per row; lists share one cell, linked records appear by name. Cells a spreadsheet would run as a formula start with an apostrophe. Personal data: keep the files only as long as you need them.
 rule-export-entity-unknown = This kind of data cannot be exported.
 rule-separator-unknown = Unknown separator (possible: semicolon, comma, tab).
 rule-bom-invalid = bom must be 1 or 0.
 rule-format-unknown = Unknown format.
+rule-style-unknown = Unknown style (possible: people, machine).
+rule-lang-unknown = Unknown language (possible: de, en).
 
 # Import
 nav-import = Import

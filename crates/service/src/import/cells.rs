@@ -52,9 +52,18 @@ pub(super) const KINDS: &[(&str, &[&str])] = &[
             "Migrantinnenorganisation",
             "MSO",
             "MO",
+            "Migrant self-organisation",
         ],
     ),
-    ("welfare", &["Wohlfahrtsverband", "Wohlfahrt", "Welfare"]),
+    (
+        "welfare",
+        &[
+            "Wohlfahrtsverband",
+            "Wohlfahrt",
+            "Welfare",
+            "Welfare organisation",
+        ],
+    ),
     (
         "public_body",
         &[
@@ -84,8 +93,20 @@ pub(super) const KINDS: &[(&str, &[&str])] = &[
 ];
 
 pub(super) const LEGAL: &[(&str, &[&str])] = &[
-    ("ev", &["e.V.", "eingetragener Verein", "Verein"]),
-    ("ggmbh", &["gGmbH", "gemeinnützige GmbH"]),
+    (
+        "ev",
+        &[
+            "e.V.",
+            "eingetragener Verein",
+            "Verein",
+            "eingetragener Verein (e.V.)",
+            "Registered association (e.V.)",
+        ],
+    ),
+    (
+        "ggmbh",
+        &["gGmbH", "gemeinnützige GmbH", "Non-profit company (gGmbH)"],
+    ),
     ("foundation", &["Stiftung", "Foundation"]),
     ("cooperative", &["Genossenschaft", "eG", "Cooperative"]),
     (
@@ -94,11 +115,18 @@ pub(super) const LEGAL: &[(&str, &[&str])] = &[
             "Körperschaft des öffentlichen Rechts",
             "KdöR",
             "öffentlich-rechtlich",
+            "Public-law body",
         ],
     ),
     (
         "initiative",
-        &["Initiative", "nicht eingetragener Verein", "Gruppe"],
+        &[
+            "Initiative",
+            "nicht eingetragener Verein",
+            "Gruppe",
+            "Initiative (nicht eingetragen)",
+            "Initiative (not registered)",
+        ],
     ),
     ("other", &["Sonstige", "Andere", "Other"]),
 ];
@@ -152,13 +180,16 @@ pub(super) const NEED_SOURCE: &[(&str, &[&str])] = &[
 ];
 
 pub(super) const NEED_URGENCY: &[(&str, &[&str])] = &[
-    ("low", &["niedrig", "gering"]),
+    ("low", &["niedrig", "gering", "kann warten", "can wait"]),
     ("normal", &["normal", "mittel"]),
     ("high", &["hoch", "dringend", "eilig", "urgent"]),
 ];
 
 pub(super) const EVENT_MODE: &[(&str, &[&str])] = &[
-    ("in_person", &["Präsenz", "vor Ort", "in person"]),
+    (
+        "in_person",
+        &["Präsenz", "in Präsenz", "vor Ort", "in person"],
+    ),
     ("digital", &["online", "digital", "virtuell"]),
     ("hybrid", &["hybrid"]),
 ];
@@ -185,9 +216,17 @@ pub(super) const COST: &[(&str, &[&str])] = &[
 pub(super) const LOCATION: &[(&str, &[&str])] = &[
     (
         "organisation",
-        &["bei der Organisation", "Vereinsadresse", "eigene Räume"],
+        &[
+            "bei der Organisation",
+            "Vereinsadresse",
+            "eigene Räume",
+            "at the organisation",
+        ],
     ),
-    ("other", &["anderer Ort", "extern", "elsewhere"]),
+    (
+        "other",
+        &["anderer Ort", "extern", "elsewhere", "another place"],
+    ),
     ("online", &["online", "digital"]),
 ];
 

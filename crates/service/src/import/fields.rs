@@ -718,6 +718,24 @@ const EVENT_FIELDS: &[FieldSpec] = &[
     ),
 ];
 
+/// For a field with fixed choices (kinds, legal forms, statuses, …): its
+/// codes; empty for every other field.
+pub fn choice_codes(entity: ImportEntity, field: &str) -> Vec<&'static str> {
+    match entity.field(field).map(|f| f.kind) {
+        Some(Kind::Choice(options)) => options.iter().map(|(code, _)| *code).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The code a cell's text means for a field with fixed choices, as the
+/// import reads it (by code, German or English word).
+pub fn choice_code(entity: ImportEntity, field: &str, text: &str) -> Option<&'static str> {
+    match entity.field(field)?.kind {
+        Kind::Choice(options) => super::cells::choice(options, text),
+        _ => None,
+    }
+}
+
 /// Field key → column header text.
 pub type Mapping = BTreeMap<String, String>;
 

@@ -35,7 +35,7 @@ mod profiles;
 
 pub use cells::Kind;
 pub use check::{ImportReport, PreviewRow, Problem, RowAction, Severity};
-pub use fields::{FieldSpec, Mapping, guess_mapping};
+pub use fields::{FieldSpec, Mapping, choice_code, choice_codes, guess_mapping};
 pub use profiles::ImportProfile;
 
 use crate::{Actor, Error, Services};

@@ -1,5 +1,8 @@
-//! `/app/export`: every record type as a download (CSV for German Excel,
-//! standard CSV, XLSX, JSON); `/app/export/{entity}?format=…` is the file.
+//! `/app/export`: every record type as a download, for people (XLSX and
+//! CSV for German Excel with headers and labels in words, the default) and
+//! for re-import or other software (`style=machine`: XLSX, CSV, standard
+//! CSV, JSON); `/app/export/{entity}?format=…&style=…` is the file. The
+//! lists' export links (`/app/offers/export?…`) take the same `style`.
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -12,7 +15,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
 use msohub_domain::Permission;
-use msohub_service::export::{ExportEntity, ExportFormat, ListQuery};
+use msohub_service::export::{ExportEntity, ExportFormat, ExportSource, ExportStyle, ListQuery};
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/app/export", page)
@@ -53,16 +56,26 @@ fn list_format(raw: Option<&str>) -> Result<ExportFormat, msohub_service::Error>
     )
 }
 
-async fn list_file(
+/// A list's file: for people unless `style=machine`, in the staff area's
+/// language.
+pub(crate) async fn list_file(
     state: &AppState,
     actor: &msohub_service::Actor,
-    entity: ExportEntity,
     query: ListQuery,
     raw: Option<&str>,
+    parts: &Parts,
 ) -> Result<Response, WebError> {
     let format = list_format(raw)?;
-    let bytes = state.services.export_list(actor, query, format).await?;
-    Ok(crate::api::export::file(entity, format, bytes))
+    let style = crate::api::export::style_of(raw, ExportStyle::People)?;
+    Ok(crate::api::export::export_file(
+        state,
+        actor,
+        ExportSource::List(query),
+        format,
+        style,
+        crate::i18n::request_language_parts(parts),
+    )
+    .await?)
 }
 
 /// The offer list with its current filters as a file.
@@ -70,16 +83,10 @@ async fn offers(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     RawQuery(raw): RawQuery,
+    parts: Parts,
 ) -> Result<Response, WebError> {
     let q = crate::pages::offers::offer_query(raw.as_deref(), 500)?;
-    list_file(
-        &state,
-        &actor,
-        ExportEntity::Offers,
-        ListQuery::Offers(q),
-        raw.as_deref(),
-    )
-    .await
+    list_file(&state, &actor, ListQuery::Offers(q), raw.as_deref(), &parts).await
 }
 
 /// The event list with its current filters as a file.
@@ -87,17 +94,11 @@ async fn events(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     RawQuery(raw): RawQuery,
+    parts: Parts,
 ) -> Result<Response, WebError> {
     let (q, _, _) = crate::api::event_query(raw.as_deref())
         .map_err(|_| msohub_service::Error::field("filter", "filter-invalid"))?;
-    list_file(
-        &state,
-        &actor,
-        ExportEntity::Events,
-        ListQuery::Events(q),
-        raw.as_deref(),
-    )
-    .await
+    list_file(&state, &actor, ListQuery::Events(q), raw.as_deref(), &parts).await
 }
 
 /// The contact list with its current filters as a file.
@@ -105,14 +106,15 @@ async fn contacts(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     RawQuery(raw): RawQuery,
+    parts: Parts,
 ) -> Result<Response, WebError> {
     let q = crate::pages::interactions::interaction_query(raw.as_deref(), 500)?;
     list_file(
         &state,
         &actor,
-        ExportEntity::Contacts,
         ListQuery::Contacts(q),
         raw.as_deref(),
+        &parts,
     )
     .await
 }
@@ -145,10 +147,19 @@ async fn download(
     CurrentUser(actor): CurrentUser,
     Path(entity): Path<String>,
     RawQuery(raw): RawQuery,
+    parts: Parts,
 ) -> Result<Response, WebError> {
     let (entity, format) = crate::api::export::request(&entity, raw.as_deref())?;
-    let bytes = state.services.export(&actor, entity, format).await?;
-    Ok(crate::api::export::file(entity, format, bytes))
+    let style = crate::api::export::style_of(raw.as_deref(), ExportStyle::People)?;
+    Ok(crate::api::export::export_file(
+        &state,
+        &actor,
+        ExportSource::All(entity),
+        format,
+        style,
+        crate::i18n::request_language_parts(&parts),
+    )
+    .await?)
 }
 
 /// The person list with its current search as a file.
@@ -156,14 +167,15 @@ async fn persons(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     RawQuery(raw): RawQuery,
+    parts: Parts,
 ) -> Result<Response, WebError> {
     let text = crate::pages::organisations::query_param(raw.as_deref(), "q").unwrap_or_default();
     list_file(
         &state,
         &actor,
-        ExportEntity::Persons,
         ListQuery::Persons(text),
         raw.as_deref(),
+        &parts,
     )
     .await
 }
