@@ -162,8 +162,10 @@ async fn a_working_group_meets_and_seven_organisations_are_represented(app: Test
         .unwrap()
         .to_owned();
     let mut people = Vec::new();
+    let mut orgs = Vec::new();
     for i in 0..8 {
         let (org, person) = org_with_person(&app, &format!("Verein {i}"), None).await;
+        orgs.push(org.clone());
         let r = app
             .post_form(
                 &format!("/app/bodies/{body_id}/members"),
@@ -222,7 +224,7 @@ async fn a_working_group_meets_and_seven_organisations_are_represented(app: Test
     // A guest from another organisation.
     let (guest_org, guest) = org_with_person(&app, "Gastverein", None).await;
     fields.push(("guest".into(), format!("p:{guest}")));
-    fields.push(("guest_org".into(), guest_org));
+    fields.push(("guest_org".into(), guest_org.clone()));
     fields.push(("guest_mode".into(), "in_person".into()));
     let r = app
         .client
@@ -268,6 +270,25 @@ async fn a_working_group_meets_and_seven_organisations_are_represented(app: Test
         page.text("#member-list")
             .contains("Vertretung Verein 3 – für Verein 3")
     );
+    // The organisation's page shows its body, its member there and how
+    // often it was represented; a guest organisation its attendance.
+    let page = app.get_page(&format!("/app/organisations/{}", orgs[0])).await;
+    let bodies = page.text("#bodies");
+    assert!(
+        bodies.contains("Arbeitskreis Migrantenorganisationen")
+            && bodies.contains("1 von 1")
+            && bodies.contains("Vertretung Verein 0 – Mitglied"),
+        "{bodies}"
+    );
+    assert_eq!(page.count(".page-toc a[href='#bodies-heading']"), 1);
+    assert!(!page.text("main").contains("folgt mit einer der nächsten Versionen"));
+    let page = app.get_page(&format!("/app/organisations/{guest_org}")).await;
+    assert!(page.text("#bodies").contains("1 von 1"));
+    let page = app.get_page(&format!("/app/organisations/{}", orgs[7])).await;
+    assert!(page.text("#bodies").contains("0 von 1"), "excused: a member, not represented");
+    // Every body's meetings in one list.
+    let page = app.get_page("/app/meetings").await;
+    assert!(page.text("#past-meetings").contains("Erstes Treffen – Arbeitskreis Migrantenorganisationen"));
     // Decisions become tasks linked to the meeting.
     let t = app.created("/api/v1/tasks", json!({"title": "Raumanfrage stellen", "due_on": "2026-12-20", "assignee_id": my_id, "link_type": "meeting", "link_id": mid})).await;
     assert_eq!(t["link"]["label"], "Erstes Treffen");

@@ -24,6 +24,7 @@ mod directory;
 mod events;
 mod export;
 mod health;
+mod finder;
 mod hsds;
 mod import;
 mod logos;

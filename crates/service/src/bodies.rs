@@ -11,6 +11,18 @@ use msohub_store::bodies::{self as store, BodyRow, MembershipRow};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// An organisation's place in one body: its members there (past and
+/// present) and at how many of the body's held meetings it was represented.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganisationInBody {
+    pub body: Ref,
+    /// working_group, integration_council, …
+    pub kind: String,
+    pub members: Vec<Member>,
+    pub attended: usize,
+    pub held: usize,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Member {
     pub id: Uuid,
@@ -528,6 +540,44 @@ impl Services {
                     member.clone(),
                 ));
             }
+        }
+        Ok(out)
+    }
+
+    /// The bodies an organisation belongs to or attended, for its page.
+    pub async fn organisation_bodies(
+        &self,
+        actor: &Actor,
+        organisation: Uuid,
+    ) -> Result<Vec<OrganisationInBody>, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let mut out = Vec::new();
+        for body in self.list_bodies(actor, false).await? {
+            let members: Vec<Member> = body
+                .members
+                .iter()
+                .filter(|m| m.on_behalf_of.as_ref().is_some_and(|o| o.id == organisation))
+                .cloned()
+                .collect();
+            let attendance = self.body_attendance(actor, body.id).await?;
+            let attended = attendance
+                .organisations
+                .iter()
+                .find(|(o, _)| o.id == organisation)
+                .map_or(0, |(_, n)| *n);
+            if members.is_empty() && attended == 0 {
+                continue;
+            }
+            out.push(OrganisationInBody {
+                body: Ref {
+                    id: body.id,
+                    name: body.name,
+                },
+                kind: body.kind,
+                members,
+                attended,
+                held: attendance.held,
+            });
         }
         Ok(out)
     }

@@ -133,6 +133,8 @@ pub struct TimelineEntry {
     pub title: String,
     /// The record's status code (planned/held/…, open/…, done/open).
     pub status: String,
+    /// The record's version, for one-click changes (a contact held).
+    pub version: i32,
 }
 
 impl Services {
@@ -180,6 +182,7 @@ impl Services {
             id: i.id,
             title: i.subject,
             status: i.status,
+            version: i.version,
         }));
         out.extend(needs.into_iter().map(|n| TimelineEntry {
             at: n.created_at,
@@ -187,6 +190,7 @@ impl Services {
             id: n.id,
             title: n.description.chars().take(120).collect(),
             status: n.status,
+            version: n.version,
         }));
         out.extend(tasks.into_iter().map(|t| TimelineEntry {
             at: time::start_of_day(t.due_on),
@@ -198,6 +202,7 @@ impl Services {
             } else {
                 "open".into()
             },
+            version: t.version,
         }));
         // Ideas it proposed or takes part in.
         out.extend(
@@ -210,6 +215,7 @@ impl Services {
                     id: i.id,
                     title: i.title,
                     status: i.status,
+                    version: i.version,
                 }),
         );
         out.sort_by_key(|e| std::cmp::Reverse(e.at));

@@ -153,6 +153,18 @@ impl InteractionInput {
             ..InteractionInput::default()
         }
     }
+
+    /// What "Kontakt erfassen" starts as: a visit in person that took
+    /// place just now, by the member of staff entering it.
+    pub fn held_now(actor: &Actor, organisation: Option<String>) -> InteractionInput {
+        let now = chrono::Utc::now();
+        InteractionInput {
+            status: "held".into(),
+            // To the minute: the form's field has no seconds.
+            starts_at: time::local_input(now - chrono::Duration::seconds(now.timestamp() % 60)),
+            ..InteractionInput::planned(actor, organisation)
+        }
+    }
 }
 
 /// What to list.
@@ -384,7 +396,7 @@ impl Services {
     }
 
     /// Names for the ids of many interactions' participants at once.
-    async fn assemble_interactions(
+    pub(crate) async fn assemble_interactions(
         &self,
         rows: &[InteractionRow],
     ) -> Result<Vec<Interaction>, Error> {
@@ -554,6 +566,31 @@ impl Services {
         )
         .await?;
         self.get_interaction(actor, id).await
+    }
+
+    /// A planned contact took place: one click on the dashboard, the list
+    /// or the organisation's page. Held before its planned time, it took
+    /// place now.
+    pub async fn mark_interaction_held(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: i32,
+    ) -> Result<Interaction, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let current = self.get_interaction(actor, id).await?;
+        if current.status != "planned" {
+            return Err(Error::field("status", "status-transition"));
+        }
+        let mut input = current.to_input();
+        input.version = version;
+        input.status = "held".into();
+        let now = chrono::Utc::now();
+        if current.starts_at > now {
+            input.starts_at =
+                time::local_input(now - chrono::Duration::seconds(now.timestamp() % 60));
+        }
+        self.update_interaction(actor, id, &input).await
     }
 
     /// Changes the fields a JSON body names (plus `version`).

@@ -20,6 +20,7 @@ pub mod directory;
 mod error;
 pub mod events;
 pub mod export;
+pub mod finder;
 pub mod geocode;
 pub mod hsds;
 pub mod ideas;

@@ -386,3 +386,19 @@ pub async fn messages_of_meeting(
         .all(c)
         .await?)
 }
+
+/// Meetings whose title contains every word of `text`, newest first (the
+/// staff area's search box).
+pub async fn search_meetings(
+    c: &impl ConnectionTrait,
+    text: &str,
+    limit: u64,
+) -> Result<Vec<MeetingRow>, Error> {
+    Ok(meeting::Entity::find()
+        .filter(meeting::Column::DeletedAt.is_null())
+        .filter(crate::organisations::contains_words(meeting::Column::Title, text))
+        .order_by_desc(meeting::Column::StartsAt)
+        .limit(limit)
+        .all(c)
+        .await?)
+}

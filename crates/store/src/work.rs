@@ -626,3 +626,19 @@ pub async fn has_calendar_token(c: &impl ConnectionTrait, user_id: Uuid) -> Resu
         .await?
         > 0)
 }
+
+/// Contacts whose subject contains every word of `text`, newest first (the
+/// staff area's search box).
+pub async fn search_interactions(
+    c: &impl ConnectionTrait,
+    text: &str,
+    limit: u64,
+) -> Result<Vec<InteractionRow>, Error> {
+    Ok(interaction::Entity::find()
+        .filter(interaction::Column::DeletedAt.is_null())
+        .filter(crate::organisations::contains_words(interaction::Column::Subject, text))
+        .order_by_desc(interaction::Column::StartsAt)
+        .limit(limit)
+        .all(c)
+        .await?)
+}

@@ -53,3 +53,30 @@ pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a 
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
 }
+
+/// A language's name in the staff area's language ("Arabisch" / "Arabic"),
+/// the code itself for a language outside the list.
+pub fn language_name(tr: Tr, code: &str) -> String {
+    msohub_domain::offers::OFFER_LANGUAGES
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map_or_else(
+            || code.to_owned(),
+            |(_, de, en)| {
+                if tr.lang == Language::En {
+                    (*en).to_owned()
+                } else {
+                    (*de).to_owned()
+                }
+            },
+        )
+}
+
+/// Languages by their names, in the order given: "Arabisch, Deutsch".
+pub fn language_names(tr: Tr, codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| language_name(tr, c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

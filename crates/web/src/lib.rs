@@ -88,6 +88,7 @@ fn route_table() -> routes::Routes {
     let r = directory::routes(r);
     let r = pages::login::routes(r);
     let r = pages::dashboard::routes(r);
+    let r = pages::finder::routes(r);
     let r = pages::account::routes(r);
     let r = pages::admin_users::routes(r);
     let r = pages::admin_settings::routes(r);

@@ -48,6 +48,8 @@ pub struct PageContext {
     pub home: String,
     /// This page's path (for "back here" links).
     pub path: String,
+    /// The staff area's search box in the header.
+    pub search: bool,
 }
 
 impl PageContext {
@@ -83,6 +85,7 @@ impl PageContext {
             nav,
             languages: language_links(Language::ALL, lang, |code| format!("/{code}{rest}")),
             user: None,
+            search: false,
             home: format!("/{}/", lang.code()),
             path: format!("/{}{}", lang.code(), rest),
         }
@@ -142,6 +145,7 @@ impl PageContext {
             name: actor.display_name.clone(),
             role_label: tr.t(&format!("role-{}", actor.role)),
         });
+        page.search = actor.can(Permission::ReadStaffArea);
         page.home = if actor.can(Permission::ReadStaffArea) {
             "/app/"
         } else {
@@ -165,6 +169,7 @@ impl PageContext {
                 format!("/lang/{code}?next={}", encode_query(path))
             }),
             user: None,
+            search: false,
             home: format!("/{}/", lang.code()),
             path: path.to_owned(),
         }
@@ -198,6 +203,11 @@ impl PageContext {
     }
 
     /// A calendar day as the office reads it.
+    /// Languages by their names ("Arabisch, Deutsch"), never codes.
+    pub fn language_names(&self, codes: &[String]) -> String {
+        crate::i18n::language_names(self.tr, codes)
+    }
+
     pub fn day(&self, d: &chrono::NaiveDate) -> String {
         match self.lang {
             Language::En => d.format("%Y-%m-%d").to_string(),

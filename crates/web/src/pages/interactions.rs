@@ -28,6 +28,7 @@ pub fn routes(r: Routes) -> Routes {
         .post("/app/interactions/{id}", update)
         .get("/app/interactions/{id}/edit", edit_form)
         .post("/app/interactions/{id}/delete", delete)
+        .post("/app/interactions/{id}/held", held)
         .post("/app/interactions/{id}/restore", restore)
         .upload(
             "POST",
@@ -68,6 +69,9 @@ struct ListTemplate {
     mine: bool,
     deleted: bool,
     can_write: bool,
+    /// This list with its filters (where a one-click change returns to).
+    back: String,
+    notice: Option<String>,
 }
 
 /// The list query from the URL (shared with the API).
@@ -144,7 +148,7 @@ async fn list(
     };
     let kept: Vec<String> = pairs(raw.as_deref())
         .into_iter()
-        .filter(|(k, v)| k != "cursor" && !v.is_empty())
+        .filter(|(k, v)| k != "cursor" && k != "done" && !v.is_empty())
         .map(|(k, v)| format!("{}={}", encode_query(&k), encode_query(&v)))
         .collect();
     let query = kept.join("&");
@@ -191,6 +195,8 @@ async fn list(
             mine,
             deleted: q.deleted,
             can_write: actor.can(Permission::WriteStaffArea),
+            back: format!("/app/interactions?{query}"),
+            notice: crate::forms::done_notice(tr, query_param(raw.as_deref(), "done").as_deref()),
         },
     ))
 }
@@ -376,7 +382,13 @@ async fn new_form(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
-    let input = InteractionInput::planned(&actor, query_param(raw.as_deref(), "organisation"));
+    let organisation = query_param(raw.as_deref(), "organisation");
+    // `?planned=1` plans a visit; otherwise a contact that just took place.
+    let input = if query_param(raw.as_deref(), "planned").is_some() {
+        InteractionInput::planned(&actor, organisation)
+    } else {
+        InteractionInput::held_now(&actor, organisation)
+    };
     form_page(&state, &parts, &actor, None, input, Vec::new(), false).await
 }
 
@@ -709,4 +721,36 @@ async fn remove_attachment(
         "{base}/{owner}?done=attachment-removed#attachments"
     ))
     .into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct HeldForm {
+    #[serde(default)]
+    version: i32,
+    /// Where to go afterwards (a local path).
+    #[serde(default)]
+    back: String,
+}
+
+/// "Stattgefunden": a planned contact took place (one click).
+async fn held(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<HeldForm>,
+) -> Result<Response, WebError> {
+    let back = crate::pages::login::safe_next(Some(&f.back))
+        .unwrap_or_else(|| format!("/app/interactions/{id}"));
+    let sep = if back.contains('?') { '&' } else { '?' };
+    let done = match state
+        .services
+        .mark_interaction_held(&actor, id, f.version)
+        .await
+    {
+        Ok(_) => "contact-held",
+        Err(msohub_service::Error::Conflict(_)) => "contact-stale",
+        Err(msohub_service::Error::Validation(_)) => "contact-not-planned",
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Redirect::to(&format!("{back}{sep}done={done}")).into_response())
 }

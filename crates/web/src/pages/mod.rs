@@ -11,6 +11,7 @@ pub mod bodies;
 pub mod dashboard;
 pub mod events;
 pub mod export;
+pub mod finder;
 pub mod ideas;
 pub mod import;
 pub mod interactions;

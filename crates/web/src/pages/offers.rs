@@ -85,22 +85,6 @@ fn label(tr: Tr, t: &Term) -> String {
     }
 }
 
-fn language_name(tr: Tr, code: &str) -> String {
-    OFFER_LANGUAGES
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map_or_else(
-            || code.to_owned(),
-            |(_, de, en)| {
-                if tr.lang == Language::En {
-                    (*en).to_owned()
-                } else {
-                    (*de).to_owned()
-                }
-            },
-        )
-}
-
 /// Select options: (value, label, selected).
 type Options = Vec<(String, String, bool)>;
 
@@ -401,7 +385,7 @@ async fn form_page(
         .map(|(code, _, _)| {
             (
                 (*code).to_owned(),
-                format!("{} ({code})", language_name(tr, code)),
+                format!("{} ({code})", crate::i18n::language_name(tr, code)),
                 input.languages.iter().any(|l| l == code),
             )
         })
@@ -454,7 +438,12 @@ async fn form_page(
         .iter()
         .map(|lang| {
             let t = input.translations.get(*lang).cloned().unwrap_or_default();
-            (*lang, language_name(tr, lang), t.title, t.description)
+            (
+                *lang,
+                crate::i18n::language_name(tr, lang),
+                t.title,
+                t.description,
+            )
         })
         .collect();
     let history = match id {

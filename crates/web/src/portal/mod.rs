@@ -93,6 +93,7 @@ impl PageContext {
                     current: *l == lang,
                 })
                 .collect(),
+            search: false,
             user: user.map(|u| UserBox {
                 name: u.person.name.clone(),
                 role_label: tr.t("portal-role"),

@@ -115,6 +115,7 @@ pub(super) async fn list(
                 label: match name {
                     "kind" => tr.t(&format!("kind-{value}")),
                     "topic" => term_label(&tr, &topics, value),
+                    "language" => crate::i18n::language_name(tr, value),
                     _ => value.clone(),
                 },
                 value: value.clone(),

@@ -23,7 +23,8 @@ struct ShowTemplate {
     page: PageContext,
     org: Organisation,
     facts: Vec<(String, String)>,
-    placeholders: Vec<(&'static str, String, String)>,
+    /// Its bodies, members there and attendance.
+    bodies: Vec<msohub_service::bodies::OrganisationInBody>,
     /// Interactions, needs and tasks, newest first.
     timeline: Vec<msohub_service::dashboard::TimelineEntry>,
     history: Vec<HistoryLine>,
@@ -133,7 +134,7 @@ pub(super) async fn show(
             if org.languages.is_empty() {
                 none()
             } else {
-                org.languages.join(", ")
+                crate::i18n::language_names(tr, &org.languages)
             },
         ),
         (
@@ -203,16 +204,7 @@ pub(super) async fn show(
     let people = state.services.organisation_people(&actor, id).await?;
     let timeline = state.services.organisation_timeline(&actor, id).await?;
     let offers = state.services.organisation_offers(&actor, id).await?;
-    let placeholders = ["meetings"]
-        .into_iter()
-        .map(|s| {
-            (
-                s,
-                tr.t(&format!("org-section-{s}")),
-                tr.t("org-section-coming"),
-            )
-        })
-        .collect();
+    let bodies = state.services.organisation_bodies(&actor, id).await?;
     let history = history
         .into_iter()
         .map(|e| HistoryLine {
@@ -261,7 +253,7 @@ pub(super) async fn show(
             can_write: actor.can(Permission::WriteStaffArea),
             org,
             facts,
-            placeholders,
+            bodies,
             timeline,
             history,
             notice,
