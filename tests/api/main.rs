@@ -16,6 +16,7 @@ mod helpers;
 mod access;
 mod accounts;
 mod api_accounts;
+mod audit;
 mod backup;
 mod bodies;
 mod cli;

@@ -125,3 +125,39 @@ pub async fn head(c: &impl ConnectionTrait) -> Result<i64, Error> {
         .await?;
     Ok(row.map_or(0, |r| r.position))
 }
+
+/// The rows of `table` among `ids` that still exist, with their name: the
+/// given columns joined by a space (empty ones left out). `table` and
+/// `columns` are the caller's constants, never user input. For the audit
+/// log's sentences, which link to a record while it exists.
+pub async fn names_of(
+    c: &impl ConnectionTrait,
+    table: &str,
+    columns: &[&str],
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, String>, Error> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let mut names = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(names);
+    }
+    let mut select = Query::select();
+    select
+        .column(Alias::new("id"))
+        .from(Alias::new(table))
+        .and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()));
+    for column in columns {
+        select.column(Alias::new(*column));
+    }
+    for row in c.query_all(&select).await? {
+        let id = row.try_get::<Uuid>("", "id")?;
+        let name = columns
+            .iter()
+            .filter_map(|col| row.try_get::<Option<String>>("", col).ok().flatten())
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        names.insert(id, name);
+    }
+    Ok(names)
+}
