@@ -104,6 +104,9 @@ describe('layout', { timeout: 20 * TIMEOUT }, () => {
             .filter((el) => !el.closest('[dir]:not(html)') && el.tagName !== 'BDI')
             .map((el) => el.outerHTML.slice(0, 80)));
         assert.deepEqual(bare, [], `${path}: German text without its own direction`);
+        // Summaries and descriptions are mostly German: each sets its own direction.
+        const summaries = await page.locator('main .result__summary:not([dir]), main .markdown:not([dir])').count();
+        assert.equal(summaries, 0, `${path}: a summary without its own direction`);
         const times = await page.locator('main time').evaluateAll((ts) => ts.filter((t) => !t.closest('[dir]:not(html)')).length);
         assert.equal(times, 0, `${path}: a date without its own direction`);
       }

@@ -82,8 +82,25 @@ fn input_for(i: usize, rng: &mut Lcg) -> OrganisationInput {
         .copied()
         .unwrap_or(DISTRICTS[0]);
     let number = 1 + rng.next() % 120;
+    // The languages as a person writes them: "Persisch, Paschtu und Deutsch".
+    let names: Vec<&str> = languages
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            msohub_domain::offers::OFFER_LANGUAGES
+                .iter()
+                .find(|(code, _, _)| *code == c)
+                .map_or(c, |(_, de, _)| *de)
+        })
+        .collect();
+    let spoken = match names.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} und {last}", rest.join(", ")),
+        None => "Deutsch".to_owned(),
+    };
     let description = format!(
-        "{name} ist in Lindenau-{district} aktiv. Der Verein bietet Begegnung, Beratung und Angebote für {} in den Sprachen {languages}.",
+        "{name} ist in Lindenau-{district} aktiv. Der Verein bietet Begegnung, Beratung und Angebote für {} auf {spoken}.",
         match groups.split(',').next().unwrap_or("everyone") {
             "children" => "Kinder",
             "youth" => "Jugendliche",
