@@ -216,7 +216,8 @@ const REGISTER: &[(&str, &str)] = &[
     ),
     (
         "taxonomy_term",
-        "id:N vocabulary:N code:N label_de:N label_en:N position:N created_at:N version:N retired_at:N",
+        "id:N vocabulary:N code:N label_de:N label_en:N position:N created_at:N version:N retired_at:N \
+         label_tr:N label_ar:N label_ru:N label_uk:N",
     ),
 ];
 

@@ -25,13 +25,15 @@ pub async fn find(
         .await?)
 }
 
-/// Adds a term at the end of its vocabulary.
+/// Adds a term at the end of its vocabulary (`labels`: German, English,
+/// and the other four languages where given).
 pub async fn insert(
     c: &impl ConnectionTrait,
     vocabulary: &str,
     code: &str,
     label_de: &str,
     label_en: &str,
+    others: [Option<String>; 4],
 ) -> Result<TermRow, Error> {
     let last: Option<i32> = taxonomy_term::Entity::find()
         .select_only()
@@ -51,6 +53,10 @@ pub async fn insert(
         created_at: Utc::now(),
         version: 1,
         retired_at: None,
+        label_tr: others[0].clone(),
+        label_ar: others[1].clone(),
+        label_ru: others[2].clone(),
+        label_uk: others[3].clone(),
     };
     taxonomy_term::Entity::insert(taxonomy_term::ActiveModel {
         id: Set(row.id),
@@ -62,6 +68,10 @@ pub async fn insert(
         created_at: Set(row.created_at),
         version: Set(1),
         retired_at: Set(None),
+        label_tr: Set(row.label_tr.clone()),
+        label_ar: Set(row.label_ar.clone()),
+        label_ru: Set(row.label_ru.clone()),
+        label_uk: Set(row.label_uk.clone()),
     })
     .exec_without_returning(c)
     .await?;

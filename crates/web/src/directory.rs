@@ -29,12 +29,13 @@ pub fn routes(r: Routes) -> Routes {
         .get("/{lang}/events", calendar)
 }
 
-/// Taxonomy labels in the page's language: the office's own labels in
-/// German and English; in the other languages the translations shipped for
-/// the built-in terms, and the German label for terms an office added.
+/// Taxonomy labels in the page's language: the office's own labels (German
+/// and English always, the other four where entered on the admin page);
+/// where none was entered, the translation shipped for a built-in term,
+/// else the German label.
 pub struct Labels {
     lang: Language,
-    terms: HashMap<(String, String), (String, String)>,
+    terms: HashMap<(String, String), msohub_service::organisations::Term>,
 }
 
 impl Labels {
@@ -42,26 +43,20 @@ impl Labels {
         let mut terms = HashMap::new();
         for vocabulary in ["topic", "target_group", "offer_category", "need_category"] {
             for t in state.services.terms(vocabulary).await? {
-                terms.insert(
-                    (vocabulary.to_owned(), t.code.clone()),
-                    (t.label_de, t.label_en),
-                );
+                terms.insert((vocabulary.to_owned(), t.code.clone()), t);
             }
         }
         Ok(Labels { lang, terms })
     }
 
     pub fn term(&self, vocabulary: &str, code: &str) -> String {
-        let Some((de, en)) = self.terms.get(&(vocabulary.to_owned(), code.to_owned())) else {
+        let Some(term) = self.terms.get(&(vocabulary.to_owned(), code.to_owned())) else {
             return code.to_owned();
         };
-        match self.lang {
-            Language::De => de.clone(),
-            Language::En => en.clone(),
-            _ => crate::i18n::Tr::new(self.lang)
-                .own(&format!("term-{vocabulary}-{code}"))
-                .unwrap_or_else(|| de.clone()),
-        }
+        term.stored_label(self.lang)
+            .map(str::to_owned)
+            .or_else(|| crate::pages::admin_taxonomies::shipped_label(vocabulary, code, self.lang))
+            .unwrap_or_else(|| term.label_de.clone())
     }
 
     pub fn language(&self, code: &str) -> String {

@@ -84,7 +84,7 @@ fn organisation_data() -> ExportData {
         code: code.into(),
         label_de: de.into(),
         label_en: en.into(),
-        retired: false,
+        ..Term::default()
     };
     ExportData {
         entity: ExportEntity::Organisations,

@@ -273,13 +273,35 @@ pub fn slug(name: &str) -> String {
 }
 
 /// A term of a vocabulary with its labels.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Term {
     pub code: String,
     pub label_de: String,
     pub label_en: String,
+    /// Turkish, Arabic, Russian, Ukrainian labels where the office entered
+    /// them (`null`: the shipped translation or German is shown).
+    pub label_tr: Option<String>,
+    pub label_ar: Option<String>,
+    pub label_ru: Option<String>,
+    pub label_uk: Option<String>,
     /// No longer offered for new entries.
     pub retired: bool,
+}
+
+impl Term {
+    /// The label stored for a language: German and English always, the
+    /// other four where entered.
+    pub fn stored_label(&self, lang: msohub_domain::Language) -> Option<&str> {
+        use msohub_domain::Language;
+        match lang {
+            Language::De => Some(&self.label_de),
+            Language::En => Some(&self.label_en),
+            Language::Tr => self.label_tr.as_deref(),
+            Language::Ar => self.label_ar.as_deref(),
+            Language::Ru => self.label_ru.as_deref(),
+            Language::Uk => self.label_uk.as_deref(),
+        }
+    }
 }
 
 /// What to list.
@@ -404,6 +426,10 @@ impl Services {
                 code: t.code,
                 label_de: t.label_de,
                 label_en: t.label_en,
+                label_tr: t.label_tr,
+                label_ar: t.label_ar,
+                label_ru: t.label_ru,
+                label_uk: t.label_uk,
                 retired: t.retired_at.is_some(),
             })
             .collect())

@@ -1,5 +1,6 @@
 //! `taxonomy_term`: a term of a vocabulary (topic, target group) with its
-//! German and English label.
+//! German and English label, and the labels in Turkish, Arabic, Russian and
+//! Ukrainian where the office entered them.
 
 use sea_orm::entity::prelude::*;
 
@@ -16,6 +17,10 @@ pub struct Model {
     pub created_at: ChronoDateTimeUtc,
     pub version: i32,
     pub retired_at: Option<ChronoDateTimeUtc>,
+    pub label_tr: Option<String>,
+    pub label_ar: Option<String>,
+    pub label_ru: Option<String>,
+    pub label_uk: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

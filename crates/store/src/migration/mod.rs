@@ -23,6 +23,7 @@ mod m0014_imports;
 mod m0015_auth_throttle;
 mod m0016_portal;
 mod m0017_dated_needs;
+mod m0018_term_labels;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_auth_throttle::Migration),
             Box::new(m0016_portal::Migration),
             Box::new(m0017_dated_needs::Migration),
+            Box::new(m0018_term_labels::Migration),
         ]
     }
 }

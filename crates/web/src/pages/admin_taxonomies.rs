@@ -1,5 +1,8 @@
 //! `/app/admin/taxonomies`: the vocabularies (topics, target groups, …)
-//! with their terms; admins add terms, change labels, retire and reinstate.
+//! with their terms; admins add terms, change labels (in all six languages
+//! of the directory), retire and reinstate. The list marks the languages a
+//! term has no label in: neither entered here nor shipped with msohub (the
+//! directory then shows the German label).
 
 use crate::auth::CurrentUser;
 use crate::forms::FormErrors;
@@ -12,8 +15,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use msohub_domain::Permission;
-use msohub_service::taxonomies::{TermDetail, TermInput, VOCABULARIES};
+use msohub_domain::{Language, Permission};
+use msohub_i18n::Tr;
+use msohub_service::taxonomies::{OTHER_LABELS, TermDetail, TermInput, VOCABULARIES};
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/app/admin/taxonomies", list)
@@ -26,7 +30,55 @@ pub fn routes(r: Routes) -> Routes {
 struct VocabularyView {
     code: &'static str,
     label: String,
-    terms: Vec<TermDetail>,
+    terms: Vec<TermView>,
+}
+
+/// A term in the list: its labels, and in which languages it has none.
+struct TermView {
+    term: TermDetail,
+    /// (language code, label, shipped rather than entered here) for the
+    /// four languages besides German and English that have a label.
+    others: Vec<(&'static str, String, bool)>,
+    /// The names of the languages without a label ("Arabisch, Russisch").
+    untranslated: String,
+}
+
+/// The translation shipped with msohub for a built-in term.
+pub fn shipped_label(vocabulary: &str, code: &str, lang: Language) -> Option<String> {
+    if matches!(lang, Language::De | Language::En) {
+        return None;
+    }
+    Tr::new(lang).own(&format!("term-{vocabulary}-{code}"))
+}
+
+/// A language's name in the staff area's language ("Arabisch").
+fn language_name(tr: Tr, lang: Language) -> String {
+    msohub_domain::offers::OFFER_LANGUAGES
+        .iter()
+        .find(|(c, _, _)| *c == lang.code())
+        .map_or_else(
+            || lang.code().to_owned(),
+            |(_, de, en)| if tr.lang == Language::En { *en } else { *de }.to_owned(),
+        )
+}
+
+fn term_view(tr: Tr, vocabulary: &str, term: TermDetail) -> TermView {
+    let mut others = Vec::new();
+    let mut missing = Vec::new();
+    for (lang, _) in OTHER_LABELS {
+        match term.stored_label(lang) {
+            Some(label) => others.push((lang.code(), label.to_owned(), false)),
+            None => match shipped_label(vocabulary, &term.code, lang) {
+                Some(label) => others.push((lang.code(), label, true)),
+                None => missing.push(language_name(tr, lang)),
+            },
+        }
+    }
+    TermView {
+        term,
+        others,
+        untranslated: missing.join(", "),
+    }
 }
 
 #[derive(Template)]
@@ -50,7 +102,13 @@ async fn list(
         vocabularies.push(VocabularyView {
             code,
             label: page.tr.t(&format!("vocabulary-{code}")),
-            terms: state.services.vocabulary(&actor, code).await?,
+            terms: state
+                .services
+                .vocabulary(&actor, code)
+                .await?
+                .into_iter()
+                .map(|t| term_view(page.tr, code, t))
+                .collect(),
         });
     }
     let done = crate::pages::organisations::query_param(raw.as_deref(), "done");
@@ -75,6 +133,18 @@ struct TermFormTemplate {
     code: Option<String>,
     input: TermInput,
     errors: FormErrors,
+    /// The four other languages' fields: (input name, language code,
+    /// writing direction, label text, value, shipped translation).
+    others: Vec<OtherLabel>,
+}
+
+struct OtherLabel {
+    name: &'static str,
+    lang: &'static str,
+    dir: &'static str,
+    label: String,
+    value: String,
+    shipped: Option<String>,
 }
 
 /// What the form shows: the term (none for a new one), the values, the
@@ -115,6 +185,21 @@ async fn form_page(
         StatusCode::OK
     };
     let vocabulary_label = page.tr.t(&format!("vocabulary-{vocabulary}"));
+    let others = OTHER_LABELS
+        .iter()
+        .map(|(lang, name)| OtherLabel {
+            name,
+            lang: lang.code(),
+            dir: if *lang == Language::Ar { "rtl" } else { "ltr" },
+            label: page
+                .tr
+                .t1("term-label-in", "language", language_name(page.tr, *lang)),
+            value: input.other_label(*lang).to_owned(),
+            shipped: code
+                .as_deref()
+                .and_then(|c| shipped_label(vocabulary, c, *lang)),
+        })
+        .collect();
     Ok(render(
         status,
         &TermFormTemplate {
@@ -124,6 +209,7 @@ async fn form_page(
             code,
             input,
             errors: form_errors,
+            others,
         },
     ))
 }
@@ -204,13 +290,7 @@ async fn edit_form(
         .into_iter()
         .find(|t| t.code == code)
         .ok_or(WebError::NotFound)?;
-    let input = TermInput {
-        code: term.code.clone(),
-        label_de: term.label_de,
-        label_en: term.label_en,
-        retired: term.retired,
-        version: term.version,
-    };
+    let input = term.to_input();
     form_page(
         &state,
         &parts,
@@ -267,13 +347,7 @@ async fn update(
                 .into_iter()
                 .find(|t| t.code == code)
                 .ok_or(WebError::NotFound)?;
-            let fresh = TermInput {
-                code: current.code,
-                label_de: current.label_de,
-                label_en: current.label_en,
-                retired: current.retired,
-                version: current.version,
-            };
+            let fresh = current.to_input();
             form_page(
                 &state,
                 &parts,
