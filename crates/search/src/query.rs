@@ -24,7 +24,8 @@
 //! A German compound the dictionary splits ("Deutschkurs") also matches a
 //! document that has all its parts (deutsch and kurs, anywhere), at half
 //! the score; a word of a synonym group also matches the group's other
-//! members, at 0.8 of theirs. When nothing has every word, the fallback
+//! members, at 0.6 of theirs (the best of the word and its synonyms
+//! counts, not their sum; a member of several words counts as one). When nothing has every word, the fallback
 //! wants any word, or any part of a compound, at all.
 
 use tantivy::Term;
@@ -55,7 +56,10 @@ const ALL_PARTS: f32 = 0.5;
 /// One part of a compound alone (fallback only).
 const ONE_PART: f32 = 0.3;
 /// Another member of the word's synonym group, against the word itself.
-const SYNONYM: f32 = 0.8;
+const SYNONYM: f32 = 0.6;
+/// Lets a document that matches a word and its synonyms score a little
+/// above one that matches one of them.
+const ALTERNATIVE_TIE_BREAKER: f32 = 0.1;
 /// Lets a word that matches in several languages' stems score a little
 /// above one that matches in one, without counting it three times.
 const LANGUAGE_TIE_BREAKER: f32 = 0.1;
@@ -236,7 +240,9 @@ impl Builder<'_> {
     }
 
     /// The query for a unit: its words (all of them), or one of its
-    /// synonyms' words (all of them).
+    /// synonyms' words (all of them). A document scores as its best match
+    /// (plus a little for the others), so what has the words typed ranks
+    /// above what has only a synonym.
     pub(crate) fn unit(
         &mut self,
         unit: &Unit,
@@ -250,11 +256,11 @@ impl Builder<'_> {
             .enumerate()
             .filter_map(|(i, w)| self.word(w, last_word && i + 1 == count, mode))
             .collect();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
         if own.len() == count
             && let Some(own) = must_all(own)
         {
-            clauses.push((Occur::Should, own));
+            disjuncts.push(own);
         }
         for alternative in &unit.alternatives {
             let words: Vec<Box<dyn Query>> = alternative
@@ -264,10 +270,20 @@ impl Builder<'_> {
             if words.len() == alternative.len()
                 && let Some(all) = must_all(words)
             {
-                clauses.push(boosted(all, SYNONYM));
+                // A member of several words is one thing, like the word
+                // typed: its words' scores are not added up against it.
+                let weight = SYNONYM * (count as f32 / alternative.len() as f32).min(1.0);
+                disjuncts.push(Box::new(BoostQuery::new(all, weight)));
             }
         }
-        should_all(clauses)
+        match disjuncts.len() {
+            0 => None,
+            1 => disjuncts.pop(),
+            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                disjuncts,
+                ALTERNATIVE_TIE_BREAKER,
+            ))),
+        }
     }
 
     /// Whether a unit may be left out while others match: a lone stop word

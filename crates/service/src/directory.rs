@@ -87,6 +87,9 @@ pub struct DirectoryResults {
     /// Upcoming public events whose title or description has every word
     /// (only on the first page).
     pub events: Vec<PublicEvent>,
+    /// When nothing was found: the text spelled so that something is
+    /// ("Did you mean …?").
+    pub suggestion: Option<String>,
 }
 
 /// An organisation's public page: the parts it chose to show.
@@ -289,6 +292,7 @@ impl Services {
             total: results.total,
             page,
             pages: results.total.div_ceil(PAGE_SIZE).min(MAX_PAGE),
+            suggestion: results.suggestion,
             hits,
             facets: results
                 .facets

@@ -41,6 +41,7 @@ pub mod privacy;
 mod publication;
 pub mod report;
 pub mod search;
+pub mod search_words;
 mod secrets;
 pub mod settings;
 pub mod targets;

@@ -169,6 +169,7 @@ impl Services {
             );
         }
         let count = (docs.len() + public_docs.len()) as u64;
+        self.apply_search_words(&[&index, &public]).await?;
         let (build, build_public) = (index.clone(), public.clone());
         tokio::task::spawn_blocking(move || {
             build.rebuild(docs.into_iter())?;
@@ -223,6 +224,12 @@ impl Services {
         };
         let (orgs, offers) = (ids("organisation"), ids("offer"));
         let n = orgs.len() + offers.len();
+        if entries
+            .iter()
+            .any(|e| matches!(e.entity_type.as_str(), "settings" | "taxonomy_term"))
+        {
+            self.refresh_search_words().await?;
+        }
         for id in orgs {
             if let Some(row) = store::find(self.store.conn(), id).await? {
                 self.index_organisation(&Organisation::from(&row)).await?;

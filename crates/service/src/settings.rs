@@ -1,5 +1,6 @@
 //! Instance settings that admins change in the UI: the office's name and
-//! city, and the geocoder. Each change is in the audit log.
+//! city, the geocoder, the map, mail, outbound requests and the search's
+//! synonyms. Each change is in the audit log.
 
 use crate::mail::{SMTP_KEY, SmtpSettings};
 use crate::office::Office;
@@ -112,6 +113,19 @@ pub struct InstanceSettings {
     /// although they are not on the public internet; one per line or
     /// comma-separated. Empty: only public addresses.
     pub outbound_allow: String,
+    /// Words that mean the same in a search (directory and staff area):
+    /// one group per line, members separated by commas, a member one or
+    /// more words. A query word (or words) of a group also finds the
+    /// group's other members, once (a member of two groups finds both
+    /// groups, not their other groups). Empty: none. At most 500 groups of
+    /// 2 to 20 different members, each at most 100 characters; a list with
+    /// a broken line is refused whole, each broken line named in its rule
+    /// as `<rule>@<line>` (`synonym-entry-empty`, `synonym-group-single`,
+    /// `synonym-entry-too-long`, `synonym-group-too-large`; the list:
+    /// `synonym-too-many-groups`). Returned normalised; an office starts
+    /// with a short list of common German ones.
+    #[schema(example = "Deutschkurs, Sprachkurs, Integrationskurs\nNachhilfe, Hausaufgabenhilfe")]
+    pub search_synonyms: String,
 }
 
 /// Checks a geocoder URL: empty, or http(s) with a host.
@@ -179,6 +193,7 @@ impl Services {
             smtp_from: smtp.from,
             smtp_password_set: !smtp.password.is_empty(),
             outbound_allow: self.outbound_settings().await?.allow,
+            search_synonyms: self.synonyms_text().await?,
         })
     }
 
@@ -302,6 +317,7 @@ impl Services {
         if crate::outbound::AllowList::parse(&outbound_allow).is_err() {
             errors.push(FieldError::new("outbound_allow", "allow-list-invalid"));
         }
+        let synonyms = crate::search_words::check_synonyms(&input.search_synonyms, &mut errors);
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
@@ -321,8 +337,15 @@ impl Services {
             smtp_from: smtp.from.clone(),
             smtp_password_set: !smtp.password.is_empty(),
             outbound_allow: outbound_allow.clone(),
+            search_synonyms: synonyms
+                .as_ref()
+                .map(msohub_search::Synonyms::to_text)
+                .unwrap_or_default(),
         };
         let tx = self.store.begin().await?;
+        if let Some(synonyms) = &synonyms {
+            self.put_synonyms(&tx, synonyms).await?;
+        }
         msohub_store::settings::put(
             &tx,
             "office",
@@ -368,6 +391,9 @@ impl Services {
         )
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
+        // This node searches with the new synonyms at once; the others when
+        // their change feed brings the entry above.
+        self.refresh_search_words().await?;
         Ok(after)
     }
 }

@@ -172,9 +172,40 @@ struct SearchTemplate {
     map_attribution: String,
     prev_href: Option<String>,
     next_href: Option<String>,
+    /// For an empty result: the offer categories to browse, (code, label).
+    categories: Vec<(String, String)>,
+}
+
+/// Text as HTML element content or attribute value.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl SearchTemplate {
+    /// "Did you mean …?" with the suggestion as a link to its search, as
+    /// HTML (the sentence is ours, the suggestion escaped).
+    fn did_you_mean(&self) -> Option<String> {
+        let suggestion = self.results.suggestion.as_deref()?;
+        let link = format!(
+            "<a class=\"kern-link\" id=\"did-you-mean\" href=\"/{}/search?q={}\">{}</a>",
+            self.page.lang.code(),
+            escape_html(&crate::page::encode_query(suggestion)),
+            escape_html(suggestion)
+        );
+        Some(self.page.tr.t1("search-did-you-mean", "suggestion", link))
+    }
+
     fn href(&self, h: &DirectoryHit) -> String {
         hit_url(self.page.lang, h)
     }
@@ -342,6 +373,16 @@ async fn search(
             |_| false,
         ),
     ];
+    // Nothing found: the categories to browse instead (with a calendar
+    // link and, where one finds something, a corrected spelling).
+    let mut categories = Vec::new();
+    if results.hits.is_empty() {
+        for term in state.services.terms("offer_category").await? {
+            if !term.retired {
+                categories.push((term.code.clone(), labels.term("offer_category", &term.code)));
+            }
+        }
+    }
     let located: Vec<&DirectoryHit> = results.hits.iter().collect();
     let markers = markers_json(lang, &located);
     let map = map_config(&state).await?;
@@ -362,6 +403,7 @@ async fn search(
         online_only: q.online_only,
         filtered,
         facets,
+        categories,
         labels,
         markers,
         map_tiles: map.tiles,

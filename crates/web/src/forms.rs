@@ -53,8 +53,13 @@ impl FormErrors {
         self
     }
 
-    /// The message of a rule (the portal's own, else the staff area's).
+    /// The message of a rule (the portal's own, else the staff area's). A
+    /// rule of one line of a list is `<rule>@<line>`; its message gets the
+    /// line as `$line`.
     fn rule(&self, rule: &str) -> String {
+        if let Some((rule, line)) = rule.split_once('@') {
+            return self.tr.t1(&format!("rule-{rule}"), "line", line);
+        }
         if self.prefix.is_empty() {
             return self.tr.t(&format!("rule-{rule}"));
         }
