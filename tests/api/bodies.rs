@@ -272,7 +272,9 @@ async fn a_working_group_meets_and_seven_organisations_are_represented(app: Test
     );
     // The organisation's page shows its body, its member there and how
     // often it was represented; a guest organisation its attendance.
-    let page = app.get_page(&format!("/app/organisations/{}", orgs[0])).await;
+    let page = app
+        .get_page(&format!("/app/organisations/{}", orgs[0]))
+        .await;
     let bodies = page.text("#bodies");
     assert!(
         bodies.contains("Arbeitskreis Migrantenorganisationen")
@@ -281,14 +283,28 @@ async fn a_working_group_meets_and_seven_organisations_are_represented(app: Test
         "{bodies}"
     );
     assert_eq!(page.count(".page-toc a[href='#bodies-heading']"), 1);
-    assert!(!page.text("main").contains("folgt mit einer der nächsten Versionen"));
-    let page = app.get_page(&format!("/app/organisations/{guest_org}")).await;
+    assert!(
+        !page
+            .text("main")
+            .contains("folgt mit einer der nächsten Versionen")
+    );
+    let page = app
+        .get_page(&format!("/app/organisations/{guest_org}"))
+        .await;
     assert!(page.text("#bodies").contains("1 von 1"));
-    let page = app.get_page(&format!("/app/organisations/{}", orgs[7])).await;
-    assert!(page.text("#bodies").contains("0 von 1"), "excused: a member, not represented");
+    let page = app
+        .get_page(&format!("/app/organisations/{}", orgs[7]))
+        .await;
+    assert!(
+        page.text("#bodies").contains("0 von 1"),
+        "excused: a member, not represented"
+    );
     // Every body's meetings in one list.
     let page = app.get_page("/app/meetings").await;
-    assert!(page.text("#past-meetings").contains("Erstes Treffen – Arbeitskreis Migrantenorganisationen"));
+    assert!(
+        page.text("#past-meetings")
+            .contains("Erstes Treffen – Arbeitskreis Migrantenorganisationen")
+    );
     // Decisions become tasks linked to the meeting.
     let t = app.created("/api/v1/tasks", json!({"title": "Raumanfrage stellen", "due_on": "2026-12-20", "assignee_id": my_id, "link_type": "meeting", "link_id": mid})).await;
     assert_eq!(t["link"]["label"], "Erstes Treffen");

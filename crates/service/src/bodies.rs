@@ -556,7 +556,11 @@ impl Services {
             let members: Vec<Member> = body
                 .members
                 .iter()
-                .filter(|m| m.on_behalf_of.as_ref().is_some_and(|o| o.id == organisation))
+                .filter(|m| {
+                    m.on_behalf_of
+                        .as_ref()
+                        .is_some_and(|o| o.id == organisation)
+                })
                 .cloned()
                 .collect();
             let attendance = self.body_attendance(actor, body.id).await?;

@@ -396,7 +396,10 @@ pub async fn search_meetings(
 ) -> Result<Vec<MeetingRow>, Error> {
     Ok(meeting::Entity::find()
         .filter(meeting::Column::DeletedAt.is_null())
-        .filter(crate::organisations::contains_words(meeting::Column::Title, text))
+        .filter(crate::organisations::contains_words(
+            meeting::Column::Title,
+            text,
+        ))
         .order_by_desc(meeting::Column::StartsAt)
         .limit(limit)
         .all(c)

@@ -63,15 +63,19 @@ pub(crate) fn like_escape(s: &str) -> String {
 
 /// `lower(column)` contains every word of `text` (lower-cased; the
 /// databases fold ASCII case only, so "Ä" and "ä" stay apart).
-pub(crate) fn contains_words(column: impl sea_orm::sea_query::IntoColumnRef, text: &str) -> Condition {
+pub(crate) fn contains_words(
+    column: impl sea_orm::sea_query::IntoColumnRef,
+    text: &str,
+) -> Condition {
     use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
     let column = column.into_column_ref();
     text.split_whitespace()
         .take(8)
         .fold(Condition::all(), |c, w| {
             c.add(
-                Func::lower(Expr::col(column.clone()))
-                    .like(LikeExpr::new(format!("%{}%", like_escape(&w.to_lowercase()))).escape('\\')),
+                Func::lower(Expr::col(column.clone())).like(
+                    LikeExpr::new(format!("%{}%", like_escape(&w.to_lowercase()))).escape('\\'),
+                ),
             )
         })
 }

@@ -636,7 +636,10 @@ pub async fn search_interactions(
 ) -> Result<Vec<InteractionRow>, Error> {
     Ok(interaction::Entity::find()
         .filter(interaction::Column::DeletedAt.is_null())
-        .filter(crate::organisations::contains_words(interaction::Column::Subject, text))
+        .filter(crate::organisations::contains_words(
+            interaction::Column::Subject,
+            text,
+        ))
         .order_by_desc(interaction::Column::StartsAt)
         .limit(limit)
         .all(c)

@@ -246,7 +246,10 @@ pub(crate) fn representation(
 }
 
 impl Services {
-    pub(crate) async fn assemble_meetings(&self, rows: Vec<MeetingRow>) -> Result<Vec<Meeting>, Error> {
+    pub(crate) async fn assemble_meetings(
+        &self,
+        rows: Vec<MeetingRow>,
+    ) -> Result<Vec<Meeting>, Error> {
         let conn = self.store.conn();
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let attendance = store::attendance_of(conn, &ids).await?;
