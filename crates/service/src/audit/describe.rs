@@ -105,6 +105,24 @@ fn empty(v: &Value) -> bool {
     }
 }
 
+/// Equal values; a list of plain values (codes such as topics or
+/// languages) is a set here: the forms sort it, which is no change.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Array(x), Value::Array(y))
+            if x.len() == y.len() && x.iter().chain(y).all(|v| !v.is_array() && !v.is_object()) =>
+        {
+            let sorted = |v: &Vec<Value>| {
+                let mut s: Vec<String> = v.iter().map(Value::to_string).collect();
+                s.sort();
+                s
+            };
+            sorted(x) == sorted(y)
+        }
+        _ => a == b,
+    }
+}
+
 fn non_empty(v: Option<&Value>) -> Option<&Value> {
     v.filter(|v| !empty(v))
 }
@@ -136,7 +154,7 @@ fn walk(
         }
         (Some(Value::Object(bo)), None) => objects(path, Some(bo), None, out, secret),
         (None, Some(Value::Object(ao))) => objects(path, None, Some(ao), out, secret),
-        (b, a) if b == a => {}
+        (Some(b), Some(a)) if same(b, a) => {}
         (b, a) => {
             if path.is_empty() {
                 // A whole entry that is not an object: one unnamed change.
@@ -315,7 +333,7 @@ mod tests {
     #[test]
     fn nested_objects_are_compared_key_by_key_and_arrays_whole() {
         let before = json!({"translations": {"en": {"title": "Course", "text": "x"}}, "languages": ["de", "en"]});
-        let after = json!({"translations": {"en": {"title": "Class", "text": "x"}, "tr": {"title": "Kurs"}}, "languages": ["en", "de"]});
+        let after = json!({"translations": {"en": {"title": "Class", "text": "x"}, "tr": {"title": "Kurs"}}, "languages": ["en", "fr"]});
         let c = changes(Some(&before), Some(&after));
         assert_eq!(
             fields(&c),
@@ -328,8 +346,18 @@ mod tests {
         assert_eq!(c[1].key(), "translations");
         assert_eq!(c[1].sub_path(), Some("en.title"));
         assert_eq!(c[2].before, None);
-        assert_eq!(c[0].after, Some(json!(["en", "de"])));
+        assert_eq!(c[0].after, Some(json!(["en", "fr"])));
         assert_eq!(c[0].sub_path(), None);
+    }
+
+    #[test]
+    fn a_list_of_codes_in_another_order_is_no_change_but_a_list_of_records_is() {
+        let before = json!({"topics": ["women", "language"], "agenda": [{"t": "a"}, {"t": "b"}]});
+        let after = json!({"topics": ["language", "women"], "agenda": [{"t": "b"}, {"t": "a"}]});
+        assert_eq!(fields(&changes(Some(&before), Some(&after))), ["agenda"]);
+        let after =
+            json!({"topics": ["language", "women", "women"], "agenda": [{"t": "a"}, {"t": "b"}]});
+        assert_eq!(fields(&changes(Some(&before), Some(&after))), ["topics"]);
     }
 
     #[test]
