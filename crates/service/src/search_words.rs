@@ -1,8 +1,8 @@
 //! What the search knows of words besides the records: the office's
 //! synonym list (an instance setting, edited on the settings page and
 //! through the API) and the labels of the taxonomy terms in the six
-//! directory languages (the office's German and English labels, the
-//! translations shipped for the others). Both are applied when a query is
+//! directory languages (the office's labels, the translations shipped for
+//! the built-in terms) and the names of the languages offers are held in. Both are applied when a query is
 //! built, so a change needs no reindexing; every node picks them up from
 //! the change feed.
 
@@ -79,19 +79,42 @@ impl Services {
         Ok(())
     }
 
-    /// The labels of every term the search knows, in all six languages.
+    /// The labels of every term the search knows, in all six languages
+    /// (the office's where it entered them, and the shipped translation),
+    /// and the names of the languages offers are held in (German, English
+    /// and their own; not German itself, which nearly every offer is held
+    /// in and which a search for "Deutsch" means as a subject).
     async fn search_labels(&self) -> Result<Vec<Label>, Error> {
         let mut labels = Vec::new();
         for (vocabulary, facet) in LABELLED {
             for term in self.terms(vocabulary).await? {
-                let mut texts = vec![term.label_de, term.label_en];
+                let mut texts = vec![term.label_de.clone(), term.label_en.clone()];
                 for lang in [Language::Tr, Language::Ar, Language::Ru, Language::Uk] {
-                    texts.extend(Tr::new(lang).own(&format!("term-{vocabulary}-{}", term.code)));
+                    let shipped = Tr::new(lang).own(&format!("term-{vocabulary}-{}", term.code));
+                    let stored = term.stored_label(lang).map(str::to_owned);
+                    for text in stored.into_iter().chain(shipped) {
+                        if !texts.contains(&text) {
+                            texts.push(text);
+                        }
+                    }
                 }
                 labels.push(Label {
                     facet: (*facet).to_owned(),
                     code: term.code,
                     labels: texts,
+                });
+            }
+        }
+        for (code, german, english) in msohub_domain::offers::OFFER_LANGUAGES {
+            if *code != "de" {
+                labels.push(Label {
+                    facet: "language".to_owned(),
+                    code: (*code).to_owned(),
+                    labels: vec![
+                        (*german).to_owned(),
+                        (*english).to_owned(),
+                        msohub_domain::offers::endonym(code).to_owned(),
+                    ],
                 });
             }
         }
