@@ -78,7 +78,8 @@ async fn staff_create_an_organisation_and_see_its_profile(app: TestApp) {
         "VR 4711 (Amtsgericht Lindenau)",
         "1987",
         "120",
-        "tr, ku, de",
+        // Languages by their names, in the order entered.
+        "Türkisch, Kurdisch, Deutsch",
         "Kultur, Bildung",
         "Familien",
         "Marktstraße 5, 01067 Lindenau",
@@ -93,14 +94,24 @@ async fn staff_create_an_organisation_and_see_its_profile(app: TestApp) {
     assert_eq!(page.text("#description strong"), "Begegnung");
     assert_eq!(page.count("#description script"), 0);
     assert!(page.text("#history li").contains("angelegt"));
-    // People, the timeline of the cooperation, and sections later
-    // features fill are there.
-    assert_eq!(
-        page.count(
-            "#people-heading, #offers-heading, #timeline-heading, #logo-heading, #meetings-heading"
-        ),
-        5
-    );
+    // Its sections, each in the table of contents.
+    for section in [
+        "profile-heading",
+        "timeline-heading",
+        "offers-heading",
+        "bodies-heading",
+        "people-heading",
+        "portal-heading",
+        "history-heading",
+    ] {
+        assert_eq!(page.count(&format!("#{section}")), 1, "{section}");
+        assert_eq!(
+            page.count(&format!(".page-toc a[href='#{section}']")),
+            1,
+            "{section}"
+        );
+    }
+    assert_eq!(page.count("details#logo"), 1);
     // The postcode stays text with its leading zero; the edit form shows it.
     let edit = app.get_page(&format!("/app/organisations/{id}/edit")).await;
     assert_eq!(edit.attr("input#postcode", "value"), "01067");
