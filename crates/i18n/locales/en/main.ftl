@@ -185,6 +185,7 @@ audit-sentence-attendance = { $actor } recorded attendance for { $record } on { 
 audit-sentence-answer = { $actor } answered the invitation to { $record } on { $date } at { $time }
 audit-sentence-member-end = { $actor } ended a membership of { $record } on { $date } at { $time }
 audit-sentence-logo = { $actor } removed the logo of { $record } on { $date } at { $time }
+audit-sentence-oparl-failed = { $actor } ran { $record } on { $date } at { $time }, without success
 audit-verb-oparl-failed = ran without success
 audit-sentence-merged = { $actor } merged a duplicate into { $record } on { $date } at { $time }
 audit-sentence-merged-away = { $actor } merged { $record } into another organisation as a duplicate on { $date } at { $time }
