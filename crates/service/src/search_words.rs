@@ -2,9 +2,8 @@
 //! synonym list (an instance setting, edited on the settings page and
 //! through the API) and the labels of the taxonomy terms in the six
 //! directory languages (the office's labels, the translations shipped for
-//! the built-in terms) and the names of the languages offers are held in. Both are applied when a query is
-//! built, so a change needs no reindexing; every node picks them up from
-//! the change feed.
+//! the built-in terms). Both are applied when a query is built, so a change
+//! needs no reindexing; every node picks them up from the change feed.
 
 use crate::{Error, FieldError, Services};
 use msohub_domain::Language;
@@ -80,10 +79,9 @@ impl Services {
     }
 
     /// The labels of every term the search knows, in all six languages
-    /// (the office's where it entered them, and the shipped translation),
-    /// and the names of the languages offers are held in (German, English
-    /// and their own; not German itself, which nearly every offer is held
-    /// in and which a search for "Deutsch" means as a subject).
+    /// (the office's where it entered them, and the shipped translation).
+    /// Not the names of languages: "Arabisch" would then find everything
+    /// held in Arabic, which the language facet is for.
     async fn search_labels(&self) -> Result<Vec<Label>, Error> {
         let mut labels = Vec::new();
         for (vocabulary, facet) in LABELLED {
@@ -102,19 +100,6 @@ impl Services {
                     facet: (*facet).to_owned(),
                     code: term.code,
                     labels: texts,
-                });
-            }
-        }
-        for (code, german, english) in msohub_domain::offers::OFFER_LANGUAGES {
-            if *code != "de" {
-                labels.push(Label {
-                    facet: "language".to_owned(),
-                    code: (*code).to_owned(),
-                    labels: vec![
-                        (*german).to_owned(),
-                        (*english).to_owned(),
-                        msohub_domain::offers::endonym(code).to_owned(),
-                    ],
                 });
             }
         }
