@@ -347,7 +347,10 @@ mod tests {
             let e = entry("meeting", action, None, Some(json!({"title": "T"})));
             for tr in [DE, EN] {
                 let s = sentence(tr, &e).plain();
-                assert!(!s.contains(&format!("({action})")) && !s.contains("audit-"), "{s}");
+                assert!(
+                    !s.contains(&format!("({action})")) && !s.contains("audit-"),
+                    "{s}"
+                );
             }
         }
         for entity in describe::ENTITY_TYPES {
