@@ -433,13 +433,8 @@ impl Words<'_> {
 /// A language's name in German or English ("Arabisch"), the code for a
 /// language outside the list.
 fn language_name(english: bool, code: &str) -> String {
-    msohub_domain::offers::OFFER_LANGUAGES
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map_or_else(
-            || code.to_owned(),
-            |(_, de, en)| if english { *en } else { *de }.to_owned(),
-        )
+    msohub_domain::offers::language_name(code, english)
+        .map_or_else(|| code.to_owned(), str::to_owned)
 }
 
 /// The strings of a string or a list of strings.

@@ -72,6 +72,15 @@ pub const OFFER_LANGUAGES: &[(&str, &str, &str)] = &[
 
 /// A language's name in itself (what a speaker looks for), for the codes
 /// of [`OFFER_LANGUAGES`]; the code itself for others.
+/// A language's name in German or English ("Arabisch" / "Arabic"); `None`
+/// for a code outside [`OFFER_LANGUAGES`].
+pub fn language_name(code: &str, english: bool) -> Option<&'static str> {
+    OFFER_LANGUAGES
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, de, en)| if english { *en } else { *de })
+}
+
 pub fn endonym(code: &str) -> &str {
     match code {
         "de" => "Deutsch",

@@ -157,11 +157,10 @@ impl InteractionInput {
     /// What "Kontakt erfassen" starts as: a visit in person that took
     /// place just now, by the member of staff entering it.
     pub fn held_now(actor: &Actor, organisation: Option<String>) -> InteractionInput {
-        let now = chrono::Utc::now();
         InteractionInput {
             status: "held".into(),
-            // To the minute: the form's field has no seconds.
-            starts_at: time::local_input(now - chrono::Duration::seconds(now.timestamp() % 60)),
+            // local_input is to the minute, as the form's field.
+            starts_at: time::local_input(chrono::Utc::now()),
             ..InteractionInput::planned(actor, organisation)
         }
     }
@@ -587,8 +586,7 @@ impl Services {
         input.status = "held".into();
         let now = chrono::Utc::now();
         if current.starts_at > now {
-            input.starts_at =
-                time::local_input(now - chrono::Duration::seconds(now.timestamp() % 60));
+            input.starts_at = time::local_input(now);
         }
         self.update_interaction(actor, id, &input).await
     }

@@ -185,3 +185,25 @@ pub(crate) async fn save_or_show<T, I>(
         Err(e) => Err(e.into()),
     }
 }
+
+/// A one-click change from a list (a task done, a contact held): the
+/// version the button was drawn with and the local page to return to.
+#[derive(serde::Deserialize)]
+pub struct OneClick {
+    #[serde(default)]
+    pub version: i32,
+    /// Where to go afterwards (a local path).
+    #[serde(default)]
+    pub back: String,
+}
+
+impl OneClick {
+    /// Back where the click came from (`fallback` for a missing or foreign
+    /// address), with `done=` naming the outcome.
+    pub fn back_with(&self, fallback: &str, done: &str) -> axum::response::Redirect {
+        let back =
+            crate::pages::login::safe_next(Some(&self.back)).unwrap_or_else(|| fallback.to_owned());
+        let sep = if back.contains('?') { '&' } else { '?' };
+        axum::response::Redirect::to(&format!("{back}{sep}done={done}"))
+    }
+}

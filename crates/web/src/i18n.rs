@@ -57,19 +57,8 @@ pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a 
 /// A language's name in the staff area's language ("Arabisch" / "Arabic"),
 /// the code itself for a language outside the list.
 pub fn language_name(tr: Tr, code: &str) -> String {
-    msohub_domain::offers::OFFER_LANGUAGES
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map_or_else(
-            || code.to_owned(),
-            |(_, de, en)| {
-                if tr.lang == Language::En {
-                    (*en).to_owned()
-                } else {
-                    (*de).to_owned()
-                }
-            },
-        )
+    msohub_domain::offers::language_name(code, tr.lang == Language::En)
+        .map_or_else(|| code.to_owned(), str::to_owned)
 }
 
 /// Languages by their names, in the order given: "Arabisch, Deutsch".

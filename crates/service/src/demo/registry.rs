@@ -87,12 +87,7 @@ fn input_for(i: usize, rng: &mut Lcg) -> OrganisationInput {
         .split(',')
         .map(str::trim)
         .filter(|c| !c.is_empty())
-        .map(|c| {
-            msohub_domain::offers::OFFER_LANGUAGES
-                .iter()
-                .find(|(code, _, _)| *code == c)
-                .map_or(c, |(_, de, _)| *de)
-        })
+        .map(|c| msohub_domain::offers::language_name(c, false).unwrap_or(c))
         .collect();
     let spoken = match names.split_last() {
         Some((last, [])) => (*last).to_owned(),

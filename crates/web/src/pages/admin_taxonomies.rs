@@ -53,13 +53,7 @@ pub fn shipped_label(vocabulary: &str, code: &str, lang: Language) -> Option<Str
 
 /// A language's name in the staff area's language ("Arabisch").
 fn language_name(tr: Tr, lang: Language) -> String {
-    msohub_domain::offers::OFFER_LANGUAGES
-        .iter()
-        .find(|(c, _, _)| *c == lang.code())
-        .map_or_else(
-            || lang.code().to_owned(),
-            |(_, de, en)| if tr.lang == Language::En { *en } else { *de }.to_owned(),
-        )
+    crate::i18n::language_name(tr, lang.code())
 }
 
 fn term_view(tr: Tr, vocabulary: &str, term: TermDetail) -> TermView {

@@ -723,25 +723,13 @@ async fn remove_attachment(
     .into_response())
 }
 
-#[derive(serde::Deserialize)]
-struct HeldForm {
-    #[serde(default)]
-    version: i32,
-    /// Where to go afterwards (a local path).
-    #[serde(default)]
-    back: String,
-}
-
 /// "Stattgefunden": a planned contact took place (one click).
 async fn held(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<HeldForm>,
+    Form(f): Form<crate::forms::OneClick>,
 ) -> Result<Response, WebError> {
-    let back = crate::pages::login::safe_next(Some(&f.back))
-        .unwrap_or_else(|| format!("/app/interactions/{id}"));
-    let sep = if back.contains('?') { '&' } else { '?' };
     let done = match state
         .services
         .mark_interaction_held(&actor, id, f.version)
@@ -752,5 +740,6 @@ async fn held(
         Err(msohub_service::Error::Validation(_)) => "contact-not-planned",
         Err(e) => return Err(e.into()),
     };
-    Ok(Redirect::to(&format!("{back}{sep}done={done}")).into_response())
+    Ok(f.back_with(&format!("/app/interactions/{id}"), done)
+        .into_response())
 }

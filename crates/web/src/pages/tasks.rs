@@ -4,6 +4,7 @@
 
 use crate::auth::CurrentUser;
 use crate::forms::FormErrors;
+use crate::forms::OneClick;
 use crate::page::{PageContext, render};
 use crate::pages::organisations::query_param;
 use crate::routes::Routes;
@@ -265,47 +266,31 @@ async fn update(
     .await
 }
 
-#[derive(serde::Deserialize)]
-struct DoneForm {
-    #[serde(default)]
-    version: i32,
-    /// Where to go afterwards (a local path).
-    #[serde(default)]
-    back: String,
-}
-
 async fn set_done(
     state: &AppState,
     actor: &Actor,
     id: Uuid,
-    f: DoneForm,
+    f: OneClick,
     done: bool,
 ) -> Result<Response, WebError> {
-    let back =
-        crate::pages::login::safe_next(Some(&f.back)).unwrap_or_else(|| "/app/tasks".to_owned());
-    let sep = if back.contains('?') { '&' } else { '?' };
-    match state
+    let outcome = match state
         .services
         .set_task_done(actor, id, f.version, done)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "{back}{sep}done={}",
-            if done { "task-done" } else { "task-reopened" }
-        ))
-        .into_response()),
-        Err(msohub_service::Error::Conflict(_)) => {
-            Ok(Redirect::to(&format!("{back}{sep}done=stale")).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+        Ok(_) if done => "task-done",
+        Ok(_) => "task-reopened",
+        Err(msohub_service::Error::Conflict(_)) => "stale",
+        Err(e) => return Err(e.into()),
+    };
+    Ok(f.back_with("/app/tasks", outcome).into_response())
 }
 
 async fn done(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<DoneForm>,
+    Form(f): Form<OneClick>,
 ) -> Result<Response, WebError> {
     set_done(&state, &actor, id, f, true).await
 }
@@ -314,7 +299,7 @@ async fn reopen(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<DoneForm>,
+    Form(f): Form<OneClick>,
 ) -> Result<Response, WebError> {
     set_done(&state, &actor, id, f, false).await
 }
@@ -323,7 +308,7 @@ async fn delete(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<DoneForm>,
+    Form(f): Form<OneClick>,
 ) -> Result<Response, WebError> {
     match state.services.delete_task(&actor, id, f.version).await {
         Ok(()) => Ok(Redirect::to("/app/tasks?done=task-deleted").into_response()),
