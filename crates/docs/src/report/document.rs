@@ -3,7 +3,7 @@
 
 use super::charts::{attendance_chart, contacts_chart};
 use msohub_exchange::document::{Block, Document, Span};
-use msohub_service::report::{Report, num, status_text, substitute_text};
+use msohub_service::report::{Report, figure_text, status_text, substitute_text};
 
 /// The report as Markdown.
 pub fn markdown(r: &Report) -> String {
@@ -47,12 +47,7 @@ pub fn document(r: &Report) -> Document {
         b.extend(paragraphs(&target.description));
         b.push(Block::Paragraph(vec![
             Span::Strong(lang.t("Stand:", "Figure:").to_owned()),
-            Span::Text(format!(
-                " {} {} {} – ",
-                num(target.actual, lang),
-                lang.t("von", "of"),
-                num(target.wanted, lang)
-            )),
+            Span::Text(format!(" {} – ", figure_text(target, lang))),
             Span::Strong(status_text(&target.status, lang).to_owned()),
         ]));
         if target.overridden && !target.override_reason.is_empty() {

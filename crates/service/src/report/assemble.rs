@@ -3,67 +3,7 @@
 //! and meeting attendance, and the editable texts.
 
 use super::*;
-/// The generated draft of a target's narrative.
-fn draft(t: &Target, lang: Lang) -> String {
-    let (a, w) = (num(t.actual, lang), num(t.wanted, lang));
-    let body = t.body.as_ref().map(|b| b.name.as_str());
-    let figure = match (t.metric.as_str(), lang) {
-        ("interactions", Lang::De) => {
-            format!("Im Berichtszeitraum fanden {a} der angestrebten {w} Kontakte statt.")
-        }
-        ("interactions", Lang::En) => {
-            format!("In the period, {a} of the {w} contacts aimed at took place.")
-        }
-        ("staff_attendance_rate", Lang::De) => format!(
-            "Das KI war bei {a} % der stattgefundenen Sitzungen{} vertreten (angestrebt: {w} %).",
-            body.map(|b| format!(" des Gremiums „{b}“"))
-                .unwrap_or_default()
-        ),
-        ("staff_attendance_rate", Lang::En) => format!(
-            "The office attended {a} % of the meetings held{} (aimed at: {w} %).",
-            body.map(|b| format!(" by “{b}”")).unwrap_or_default()
-        ),
-        ("meetings_held", Lang::De) => format!(
-            "{}{a} Sitzungen haben stattgefunden (angestrebt: {w}).",
-            body.map(|b| format!("Im Gremium „{b}“ "))
-                .unwrap_or_default()
-        ),
-        ("meetings_held", Lang::En) => format!(
-            "{a} meetings were held{} (aimed at: {w}).",
-            body.map(|b| format!(" by “{b}”")).unwrap_or_default()
-        ),
-        ("organisations_represented", Lang::De) => format!(
-            "{a} verschiedene Organisationen waren{} vertreten (angestrebt: {w}).",
-            body.map(|b| format!(" im Gremium „{b}“"))
-                .unwrap_or_default()
-        ),
-        ("organisations_represented", Lang::En) => format!(
-            "{a} different organisations were represented{} (aimed at: {w}).",
-            body.map(|b| format!(" in “{b}”")).unwrap_or_default()
-        ),
-        ("needs_addressed", Lang::De) => format!("{a} Bedarfe wurden gedeckt (angestrebt: {w})."),
-        ("needs_addressed", Lang::En) => format!("{a} needs were met (aimed at: {w})."),
-        ("needs_raised", Lang::De) => {
-            format!("{a} Bedarfe wurden erfasst (angestrebt: {w}).")
-        }
-        ("needs_raised", Lang::En) => format!("{a} needs were raised (aimed at: {w})."),
-        ("events_held", Lang::De) => {
-            format!("{a} Veranstaltungen haben stattgefunden (angestrebt: {w}).")
-        }
-        ("events_held", Lang::En) => format!("{a} events were held (aimed at: {w})."),
-        ("offers_published", Lang::De) => {
-            format!("{a} Angebote waren veröffentlicht (angestrebt: {w}).")
-        }
-        ("offers_published", Lang::En) => format!("{a} offers were published (aimed at: {w})."),
-        (_, Lang::De) => format!("Erreicht wurde ein Wert von {a} (angestrebt: {w})."),
-        (_, Lang::En) => format!("The value reached is {a} (aimed at: {w})."),
-    };
-    let status = status_text(&t.status, lang);
-    match lang {
-        Lang::De => format!("{figure} Das Ziel wurde {status}."),
-        Lang::En => format!("{figure} The target was {status}."),
-    }
-}
+use wording::draft;
 
 impl Services {
     async fn texts(&self, period: Uuid) -> Result<ReportTexts, Error> {

@@ -10,6 +10,9 @@
 
 mod assemble;
 mod versions;
+mod wording;
+
+pub use wording::{figure_text, mode_text, num, status_text, substitute_text, verdict_text};
 
 use crate::targets::{Period, Target, verdict};
 use crate::{Actor, Error, Services, audit, time};
@@ -88,6 +91,9 @@ impl Report {
     /// A number as the report writes it (decimal comma in German).
     pub fn num(&self, v: &f64) -> String {
         num(*v, self.lang)
+    }
+    pub fn figure_text(&self, t: &crate::targets::Target) -> String {
+        figure_text(t, self.lang)
     }
     pub fn status_text(&self, status: &str) -> &'static str {
         status_text(status, self.lang)
@@ -184,91 +190,4 @@ impl Lang {
             Lang::En => d.format("%B %Y").to_string(),
         }
     }
-}
-
-pub fn status_text(s: &str, lang: Lang) -> &'static str {
-    match (s, lang) {
-        ("met", Lang::De) => "erreicht",
-        ("partly_met", Lang::De) => "teilweise erreicht",
-        (_, Lang::De) => "nicht erreicht",
-        ("met", Lang::En) => "met",
-        ("partly_met", Lang::En) => "partly met",
-        (_, Lang::En) => "not met",
-    }
-}
-
-pub fn verdict_text(v: &str, lang: Lang) -> &'static str {
-    match (v, lang) {
-        ("met", Lang::De) => "Die angestrebten Ziele wurden erreicht.",
-        ("partly_met", Lang::De) => "Die angestrebten Ziele wurden teilweise erreicht.",
-        ("not_met", Lang::De) => "Die angestrebten Ziele wurden nicht erreicht.",
-        (_, Lang::De) => "Für diesen Zeitraum sind keine Ziele erfasst.",
-        ("met", Lang::En) => "The targets were met.",
-        ("partly_met", Lang::En) => "The targets were partly met.",
-        ("not_met", Lang::En) => "The targets were not met.",
-        (_, Lang::En) => "No targets are recorded for this period.",
-    }
-}
-
-/// A number as the report writes it (decimal comma in German).
-pub fn num(v: f64, lang: Lang) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else if lang == Lang::De {
-        format!("{v:.1}").replace('.', ",")
-    } else {
-        format!("{v:.1}")
-    }
-}
-
-fn mode_text(mode: &str, lang: Lang) -> &'static str {
-    match (mode, lang) {
-        ("in_person", Lang::De) => "in Präsenz",
-        ("in_person", Lang::En) => "in person",
-        ("hybrid", _) => "hybrid",
-        (_, Lang::De) => "digital",
-        (_, Lang::En) => "online",
-    }
-}
-
-/// What the report says about a record a substitute measure points to:
-/// "Arbeitskreis MSO (gegründet am 01.09.2020): 2 Sitzungen – 14.09.2020
-/// in Präsenz, 24.11.2020 digital; 7 Organisationen vertreten".
-pub fn substitute_text(s: &crate::targets::Substitute, lang: Lang) -> String {
-    let mut out = s.name.clone();
-    match s.record_type.as_str() {
-        "body" => {
-            if let Some(d) = s.date {
-                out.push_str(&match lang {
-                    Lang::De => format!(" (gegründet am {})", lang.day(d)),
-                    Lang::En => format!(" (founded on {})", lang.day(d)),
-                });
-            }
-            let meetings: Vec<String> = s
-                .meetings
-                .iter()
-                .map(|m| format!("{} {}", lang.day(m.date), mode_text(&m.mode, lang)))
-                .collect();
-            out.push_str(&match (lang, meetings.len()) {
-                (Lang::De, 1) => format!(": 1 Sitzung – {}", meetings.join(", ")),
-                (Lang::De, n) if n > 1 => format!(": {n} Sitzungen – {}", meetings.join(", ")),
-                (Lang::En, 1) => format!(": 1 meeting – {}", meetings.join(", ")),
-                (Lang::En, n) if n > 1 => format!(": {n} meetings – {}", meetings.join(", ")),
-                (Lang::De, _) => ": keine Sitzung im Berichtszeitraum".to_owned(),
-                (Lang::En, _) => ": no meeting in the period".to_owned(),
-            });
-            if let Some(n) = s.organisations_represented.filter(|n| *n > 0) {
-                out.push_str(&match lang {
-                    Lang::De => format!("; {n} Organisationen vertreten"),
-                    Lang::En => format!("; {n} organisations represented"),
-                });
-            }
-        }
-        _ => {
-            if let Some(d) = s.date {
-                out.push_str(&format!(" ({} {})", lang.day(d), mode_text(&s.mode, lang)));
-            }
-        }
-    }
-    out
 }
