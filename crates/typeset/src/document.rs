@@ -1,6 +1,6 @@
 //! The document model of `msohub-exchange` as Typst markup, and as PDF.
 
-use msohub_exchange::document::{Block, Document, Span};
+use msohub_exchange::document::{Block, Document, Page, Span};
 
 /// A Typst string literal.
 fn string(s: &str) -> String {
@@ -27,13 +27,74 @@ fn lines(s: &str) -> String {
         .join(" \\\n")
 }
 
-/// The document as Typst markup, and the files it reads (charts).
+/// The page setup: A4, the letterhead (name left, logo right, a rule
+/// below) at the top of every page, the footer text and "Seite 2 von 5" at
+/// the bottom. Returns the markup and the logo's file.
+fn page_setup(doc: &Document, page: &Page) -> (String, Option<(String, Vec<u8>)>) {
+    let (page_word, of) = msohub_exchange::document::page_words(&doc.lang);
+    let mut logo_file = None;
+    let header = match &page.letterhead {
+        Some(l) => {
+            let logo = match &l.logo {
+                // Typst reads PNG, JPEG, GIF and WebP (and tells by the bytes).
+                Some(image) if image.mime.starts_with("image/") => {
+                    let name = "letterhead-logo".to_owned();
+                    let (w, h) = crate::image_size(&image.bytes).unwrap_or((4, 1));
+                    // 1.5 cm high, at most 6 cm wide.
+                    let size = if w as f32 / h as f32 > 4.0 {
+                        "width: 6cm".to_owned()
+                    } else {
+                        "height: 1.5cm".to_owned()
+                    };
+                    let call = format!(
+                        "image({}, {size}, alt: {})",
+                        string(&name),
+                        string(&format!("Logo: {}", l.name))
+                    );
+                    logo_file = Some((name, image.bytes.clone()));
+                    call
+                }
+                _ => "[]".to_owned(),
+            };
+            format!(
+                "block(width: 100%, stroke: (bottom: 0.5pt + luma(140)), inset: (bottom: 5pt), grid(columns: (1fr, auto), align: (left + horizon, right + horizon), column-gutter: 1em, text(size: 10pt, weight: \"bold\", {name}), {logo}))",
+                name = string(&l.name),
+            )
+        }
+        None => "none".to_owned(),
+    };
+    let footer = format!(
+        "context {{ set text(size: 8pt, fill: luma(80)); grid(columns: (1fr, auto), column-gutter: 2em, align: (left, right), text({text}), [{page_word} #counter(page).display() {of} #counter(page).final().first()]) }}",
+        text = string(page.footer.as_deref().unwrap_or("")),
+    );
+    let top = if page.letterhead.is_some() {
+        "3.6cm"
+    } else {
+        "2cm"
+    };
+    (
+        format!(
+            "#set page(paper: \"a4\", margin: (x: 2.5cm, top: {top}, bottom: 2.5cm), header: {header}, header-ascent: 25%, footer: {footer}, footer-descent: 40%)\n"
+        ),
+        logo_file,
+    )
+}
+
+/// The document as Typst markup, and the files it reads (charts), its
+/// pages numbered.
 pub fn markup(doc: &Document) -> (String, Vec<(String, Vec<u8>)>) {
+    framed_markup(doc, &Page::default())
+}
+
+/// The document as Typst markup with its pages framed (letterhead, footer
+/// with page numbers), and the files it reads (logo, charts).
+pub fn framed_markup(doc: &Document, page: &Page) -> (String, Vec<(String, Vec<u8>)>) {
     let mut files = Vec::new();
+    let (setup, logo) = page_setup(doc, page);
+    files.extend(logo);
     let mut out = format!(
         r#"#set document(title: {title})
-#set page(paper: "a4", margin: (x: 2.5cm, top: 2cm, bottom: 2.5cm), numbering: "1 / 1", number-align: center)
-#set text(font: "{font}", size: 10pt, lang: {lang})
+{setup}#set text(font: "{font}", size: 10pt, lang: {lang})
 #set par(leading: 0.65em, spacing: 1.1em)
 #set heading(numbering: none)
 #show heading.where(level: 1): set text(size: 18pt)
@@ -118,9 +179,15 @@ pub fn markup(doc: &Document) -> (String, Vec<(String, Vec<u8>)>) {
     (out, files)
 }
 
-/// The document as a PDF.
+/// The document as a PDF, its pages numbered.
 pub fn document_pdf(doc: &Document) -> Result<Vec<u8>, crate::Error> {
-    let (source, files) = markup(doc);
+    framed_pdf(doc, &Page::default())
+}
+
+/// The document as a PDF with its pages framed: the letterhead at the top,
+/// the footer text and the page numbers at the bottom.
+pub fn framed_pdf(doc: &Document, page: &Page) -> Result<Vec<u8>, crate::Error> {
+    let (source, files) = framed_markup(doc, page);
     let files: Vec<(&str, &[u8])> = files
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))

@@ -15,14 +15,16 @@
 //! again, for tests.
 
 mod document;
+mod picture;
 mod world;
 
 #[cfg(feature = "extract")]
 mod extract;
 
-pub use document::{document_pdf, markup};
+pub use document::{document_pdf, framed_markup, framed_pdf, markup};
 #[cfg(feature = "extract")]
 pub use extract::pdf_text;
+pub use picture::{TextBox, image_png, image_size, svg_png, svg_text_boxes, text_width};
 pub use world::FONT_FAMILY;
 
 use std::fmt::Write as _;
@@ -46,6 +48,9 @@ pub enum Error {
     /// The compiled document could not be written as PDF.
     #[error("PDF export failed: {0}")]
     Export(String),
+    /// A picture could not be read or drawn.
+    #[error("the picture could not be drawn: {0}")]
+    Picture(String),
 }
 
 /// How many compilations a memoised intermediate result survives unused in

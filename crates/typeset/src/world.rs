@@ -20,7 +20,7 @@ use typst::{Library, LibraryExt, World};
 pub const FONT_FAMILY: &str = "DejaVu Sans";
 
 /// The embedded fonts: DejaVu Sans in its four styles.
-static FONT_DATA: [&[u8]; 4] = [
+pub(crate) static FONT_DATA: [&[u8]; 4] = [
     include_bytes!("../fonts/DejaVuSans.ttf"),
     include_bytes!("../fonts/DejaVuSans-Bold.ttf"),
     include_bytes!("../fonts/DejaVuSans-Oblique.ttf"),
