@@ -144,6 +144,19 @@ fn date(raw: &str, field: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDat
     d
 }
 
+/// Both memberships are of the same person, or of the same staff member.
+fn same_member(a: &MembershipRow, b: &MembershipRow) -> bool {
+    (a.person_id.is_some() && a.person_id == b.person_id)
+        || (a.user_id.is_some() && a.user_id == b.user_id)
+}
+
+/// The two memberships share a day; an open start or end reaches forever.
+fn overlaps(a: &MembershipRow, b: &MembershipRow) -> bool {
+    let from = |m: &MembershipRow| m.from_date.unwrap_or(NaiveDate::MIN);
+    let to = |m: &MembershipRow| m.to_date.unwrap_or(NaiveDate::MAX);
+    from(a) <= to(b) && from(b) <= to(a)
+}
+
 fn audit_view(r: &BodyRow) -> serde_json::Value {
     serde_json::json!({
         "kind": r.kind, "name": r.name, "purpose": r.purpose,
@@ -473,6 +486,22 @@ impl Services {
             created_at: Utc::now(),
         };
         let tx = self.store.begin().await?;
+        // The same person or staff member twice at the same time (open
+        // ends reach forever): refused. Checked with the body held, so two
+        // adds at once cannot both pass.
+        store::lock_body(&tx, body_id).await?;
+        let twice = store::memberships_of_body(&tx, body_id)
+            .await?
+            .iter()
+            .any(|m| same_member(m, &row) && overlaps(m, &row));
+        if twice {
+            let field = if person.is_some() {
+                "person_id"
+            } else {
+                "user_id"
+            };
+            return Err(Error::field(field, "member-duplicate"));
+        }
         store::insert_membership(&tx, row.clone()).await?;
         audit::record(
             &tx,
@@ -519,6 +548,36 @@ impl Services {
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         Ok(m.body_id)
+    }
+
+    /// Deletes a membership entered by mistake (one that ended is ended
+    /// with [`Services::end_member`] and stays on record). The audit entry
+    /// keeps what it said.
+    pub async fn delete_member(
+        &self,
+        actor: &Actor,
+        body_id: Uuid,
+        membership_id: Uuid,
+    ) -> Result<(), Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let tx = self.store.begin().await?;
+        let m = store::find_membership(&tx, membership_id)
+            .await?
+            .filter(|m| m.body_id == body_id)
+            .ok_or(Error::NotFound)?;
+        store::delete_membership(&tx, m.id).await?;
+        audit::record(
+            &tx,
+            actor,
+            "body",
+            body_id,
+            "member_delete",
+            Some(serde_json::json!({"membership": m.id, "person_id": m.person_id, "user_id": m.user_id, "on_behalf_of": m.on_behalf_of, "role": m.role, "from": m.from_date, "to": m.to_date})),
+            None,
+        )
+        .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(())
     }
 
     /// Staff memberships in bodies (for the report: "beyond the targets").
@@ -584,5 +643,60 @@ impl Services {
             });
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn membership(person: u128, from: Option<&str>, to: Option<&str>) -> MembershipRow {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        MembershipRow {
+            id: Uuid::now_v7(),
+            body_id: Uuid::nil(),
+            person_id: Some(Uuid::from_u128(person)),
+            user_id: None,
+            on_behalf_of: None,
+            role: "member".into(),
+            from_date: from.map(day),
+            to_date: to.map(day),
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn memberships_overlap_when_they_share_a_day_and_open_ends_reach_forever() {
+        let a = membership(1, Some("2020-01-01"), Some("2020-12-31"));
+        let cases = [
+            (Some("2020-12-31"), None, true),
+            (Some("2021-01-01"), None, false),
+            (None, Some("2020-01-01"), true),
+            (None, Some("2019-12-31"), false),
+            (None, None, true),
+            (Some("2020-03-01"), Some("2020-04-01"), true),
+        ];
+        for (from, to, want) in cases {
+            let b = membership(1, from, to);
+            assert_eq!(overlaps(&a, &b), want, "{from:?}–{to:?}");
+            assert_eq!(overlaps(&b, &a), want, "{from:?}–{to:?} (reversed)");
+        }
+        let open = membership(1, None, None);
+        assert!(overlaps(&open, &open.clone()));
+    }
+
+    #[test]
+    fn the_same_member_is_the_same_person_or_the_same_staff_member() {
+        let a = membership(1, None, None);
+        assert!(same_member(&a, &membership(1, None, None)));
+        assert!(!same_member(&a, &membership(2, None, None)));
+        let mut staff = membership(1, None, None);
+        staff.person_id = None;
+        staff.user_id = Some(Uuid::from_u128(1));
+        assert!(!same_member(&a, &staff), "a person is not a staff account");
+        assert!(same_member(&staff, &staff.clone()));
+        let mut other = staff.clone();
+        other.user_id = Some(Uuid::from_u128(2));
+        assert!(!same_member(&staff, &other));
     }
 }

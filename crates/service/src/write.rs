@@ -35,6 +35,7 @@ versioned!(
     msohub_store::bodies::MeetingRow,
     msohub_store::offers::OfferRow,
     msohub_store::targets::TargetRow,
+    msohub_store::targets::PeriodRow,
     msohub_store::people::PersonRow,
     msohub_store::taxonomies::TermRow,
     msohub_store::organisations::OrganisationRow,

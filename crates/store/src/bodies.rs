@@ -83,6 +83,19 @@ pub async fn update_membership(c: &impl ConnectionTrait, row: MembershipRow) -> 
     Ok(())
 }
 
+/// Holds the body until the transaction ends (a write that changes
+/// nothing), so two membership changes of one body take turns and each
+/// sees the other's result.
+pub async fn lock_body(c: &impl ConnectionTrait, id: Uuid) -> Result<(), Error> {
+    use sea_orm::sea_query::Expr;
+    body::Entity::update_many()
+        .col_expr(body::Column::Version, Expr::col(body::Column::Version))
+        .filter(body::Column::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
 pub async fn delete_membership(c: &impl ConnectionTrait, id: Uuid) -> Result<(), Error> {
     membership::Entity::delete_by_id(id).exec(c).await?;
     Ok(())

@@ -33,8 +33,52 @@ pub async fn find_period_by_name(
         .await?)
 }
 
+/// Writes a changed period if it is still at `row.version`; a name another
+/// period has is [`Error::Taken`]`("name")`.
 pub async fn update_period(c: &impl ConnectionTrait, row: PeriodRow) -> Result<PeriodRow, Error> {
-    crate::versioned::update_versioned(c, row).await
+    crate::versioned::update_versioned_unique(c, row, "name").await
+}
+
+/// Holds the period until the transaction ends, so no target can be added
+/// to it meanwhile (PostgreSQL: `FOR UPDATE`, which a new target's foreign
+/// key check waits for; SQLite: a write takes the database's one write
+/// lock). `false` when it does not exist.
+pub async fn lock_period(c: &impl ConnectionTrait, id: Uuid) -> Result<bool, Error> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::Expr;
+    if c.get_database_backend() == sea_orm::DbBackend::Postgres {
+        return Ok(period::Entity::find_by_id(id)
+            .lock_exclusive()
+            .one(c)
+            .await?
+            .is_some());
+    }
+    let r = period::Entity::update_many()
+        .col_expr(period::Column::Version, Expr::col(period::Column::Version))
+        .filter(period::Column::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Deletes a period and its report's draft texts if it is still at
+/// `version` ([`Error::Stale`] otherwise). The caller makes sure it has no
+/// targets and no finalised report.
+pub async fn delete_period(c: &impl ConnectionTrait, id: Uuid, version: i32) -> Result<(), Error> {
+    crate::entity::report_text::Entity::delete_many()
+        .filter(crate::entity::report_text::Column::PeriodId.eq(id))
+        .exec(c)
+        .await?;
+    let r = period::Entity::delete_many()
+        .filter(period::Column::Id.eq(id))
+        .filter(period::Column::Version.eq(version))
+        .exec(c)
+        .await?;
+    if r.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(Error::Stale)
+    }
 }
 
 /// All periods, latest first.

@@ -5,7 +5,10 @@
 //! follows from thresholds; staff may override it with a justification.
 
 mod measure;
+mod periods;
 mod validate;
+
+pub use periods::PeriodChange;
 
 use crate::interactions::Ref;
 use crate::{Actor, Error, FieldError, Services, audit, time};

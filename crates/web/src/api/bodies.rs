@@ -26,6 +26,7 @@ pub fn routes(r: Routes) -> Routes {
         .patch("/api/v1/bodies/{id}", patch_body)
         .delete("/api/v1/bodies/{id}", delete_body)
         .post("/api/v1/bodies/{id}/members", add_member)
+        .delete("/api/v1/bodies/{id}/members/{mid}", delete_member)
         .get("/api/v1/bodies/{id}/attendance", body_attendance)
         .delete("/api/v1/memberships/{id}", end_member)
         .get("/api/v1/meetings", list_meetings)
@@ -186,6 +187,25 @@ pub(super) async fn add_member(
     let input = super::writer(&actor, input)?;
     let mid = state.services.add_member(&actor, id, &input).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": mid }))).into_response())
+}
+
+/// Delete a membership
+///
+/// For one entered by mistake; it is gone from the body's members (the
+/// audit log keeps it). A membership that ended is ended instead
+/// (`DELETE /api/v1/memberships/{id}?on=…`).
+#[utoipa::path(delete, operation_id = "deleteMembership", path = "/api/v1/bodies/{id}/members/{mid}", tag = "bodies",
+    params(("id" = Uuid, Path, description = "The body"), ("mid" = Uuid, Path, description = "The membership")),
+    responses((status = 204, description = "Deleted"),
+        (status = 404, description = "No such membership of this body", body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn delete_member(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path((id, mid)): Path<(Uuid, Uuid)>,
+) -> Result<Response, ApiError> {
+    actor.require(Permission::WriteStaffArea)?;
+    state.services.delete_member(&actor, id, mid).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// End a membership

@@ -14,13 +14,15 @@ use axum::response::{IntoResponse, Response};
 use msohub_docs::report::DiffLine;
 use msohub_domain::Permission;
 use msohub_service::report::{Lang, Report, ReportVersion};
-use msohub_service::targets::{Period, PeriodInput, Target, TargetInput, verdict};
+use msohub_service::targets::{Period, PeriodChange, PeriodInput, Target, TargetInput, verdict};
 use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/api/v1/periods", list_periods)
         .post("/api/v1/periods", create_period)
         .get("/api/v1/periods/{id}", get_period)
+        .patch("/api/v1/periods/{id}", patch_period)
+        .delete("/api/v1/periods/{id}", delete_period)
         .post("/api/v1/targets", create_target)
         .get("/api/v1/targets/{id}", get_target)
         .patch("/api/v1/targets/{id}", patch_target)
@@ -292,6 +294,49 @@ pub(super) async fn get_period(
         verdict,
     })
     .into_response())
+}
+
+/// Change a period
+///
+/// Rename it, or move its dates (`starts_on`, `ends_on`, YYYY-MM-DD) while
+/// no report of it is finalised. Names are unique; periods of one kind do
+/// not overlap.
+#[utoipa::path(patch, operation_id = "changePeriod", path = "/api/v1/periods/{id}", tag = "targets",
+    params(("id" = Uuid, Path)),
+    request_body(content = PeriodChange, description = "Only the fields to change, plus `version`"),
+    responses((status = 200, description = "Changed", body = Period),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused: e.g. `period-dates-finalised`, `taken`, `end-before-start`", body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn patch_period(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    patch: Result<ApiJson<serde_json::Value>, ApiError>,
+) -> Result<Response, ApiError> {
+    let patch = super::writer(&actor, patch)?;
+    Ok(Json(state.services.patch_period(&actor, id, &patch).await?).into_response())
+}
+
+/// Delete a period
+///
+/// Only an empty one: with targets (`period-has-targets`) or a finalised
+/// report (`period-finalised`) it is refused and stays. Its report's draft
+/// texts go with it.
+#[utoipa::path(delete, operation_id = "deletePeriod", path = "/api/v1/periods/{id}", tag = "targets",
+    params(("id" = Uuid, Path), ("version" = i32, Query)),
+    responses((status = 204, description = "Deleted"),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not empty", body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn delete_period(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    actor.require(Permission::WriteStaffArea)?;
+    let version = super::version_param(raw.as_deref())?;
+    state.services.delete_period(&actor, id, version).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Get a target

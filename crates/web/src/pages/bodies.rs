@@ -35,6 +35,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/app/bodies/{id}/edit", edit_form)
         .post("/app/bodies/{id}/members", add_member)
         .post("/app/memberships/{id}/end", end_member)
+        .post("/app/bodies/{id}/members/{mid}/delete", delete_member)
         .post("/app/bodies/{id}/feed", new_feed)
         .get("/calendar/bodies/{id}", public_feed)
         .get("/calendar/bodies/s/{secret}", secret_feed);
@@ -568,4 +569,16 @@ async fn end_member(
     let on = msohub_service::time::parse_date(&f.on);
     let body = state.services.end_member(&actor, id, on).await?;
     Ok(Redirect::to(&format!("/app/bodies/{body}?done=member-ended#members")).into_response())
+}
+
+/// Deletes a membership entered by mistake (after the confirmation in the
+/// member list).
+async fn delete_member(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path((id, mid)): Path<(Uuid, Uuid)>,
+) -> Result<Response, WebError> {
+    actor.require(Permission::WriteStaffArea)?;
+    state.services.delete_member(&actor, id, mid).await?;
+    Ok(Redirect::to(&format!("/app/bodies/{id}?done=member-deleted#members")).into_response())
 }

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use msohub_domain::Permission;
 use msohub_service::Actor;
 use msohub_service::targets::{
-    METRICS, Period, PeriodInput, STATUSES, Target, TargetInput, verdict,
+    METRICS, Period, PeriodChange, PeriodInput, STATUSES, Target, TargetInput, verdict,
 };
 use uuid::Uuid;
 
@@ -24,6 +24,8 @@ pub fn routes(r: Routes) -> Routes {
     r.get("/app/targets", overview)
         .post("/app/periods", create_period)
         .get("/app/periods/{id}", period_page)
+        .post("/app/periods/{id}", update_period)
+        .post("/app/periods/{id}/delete", delete_period)
         .get("/app/targets/new", new_target)
         .post("/app/targets", create_target)
         .get("/app/targets/{id}", edit_target)
@@ -39,6 +41,7 @@ struct OverviewTemplate {
     errors: FormErrors,
     year: String,
     can_write: bool,
+    notice: Option<String>,
 }
 
 async fn overview_page(
@@ -46,6 +49,7 @@ async fn overview_page(
     parts: &Parts,
     actor: &Actor,
     errors: Vec<msohub_service::FieldError>,
+    done: Option<&str>,
 ) -> Result<Response, WebError> {
     let periods = state.services.periods(actor).await?;
     let page = super::staff_page(state, parts, actor, "targets-title").await;
@@ -65,6 +69,7 @@ async fn overview_page(
             errors: FormErrors::fields(tr, errors),
             year,
             can_write: actor.can(Permission::WriteStaffArea),
+            notice: crate::forms::done_notice(tr, done),
         },
     ))
 }
@@ -79,9 +84,18 @@ async fn overview(
     if crate::pages::organisations::query_param(raw.as_deref(), "all").is_none()
         && let Some(p) = state.services.current_period(&actor).await?
     {
-        return period_view(&state, &parts, &actor, p.id, raw.as_deref()).await;
+        return period_view(
+            &state,
+            &parts,
+            &actor,
+            p.id,
+            raw.as_deref(),
+            PeriodForm::default(),
+        )
+        .await;
     }
-    overview_page(&state, &parts, &actor, Vec::new()).await
+    let done = crate::pages::organisations::query_param(raw.as_deref(), "done");
+    overview_page(&state, &parts, &actor, Vec::new(), done.as_deref()).await
 }
 
 async fn create_period(
@@ -96,7 +110,9 @@ async fn create_period(
         Ok(p) => {
             Ok(Redirect::to(&format!("/app/periods/{}?done=period-created", p.id)).into_response())
         }
-        Err(msohub_service::Error::Validation(f)) => overview_page(&state, &parts, &actor, f).await,
+        Err(msohub_service::Error::Validation(f)) => {
+            overview_page(&state, &parts, &actor, f, None).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -111,6 +127,26 @@ struct PeriodTemplate {
     overall: &'static str,
     notice: Option<String>,
     can_write: bool,
+    /// The change form: the input and its errors; the delete's refusal as
+    /// its general message.
+    change: PeriodChange,
+    errors: FormErrors,
+    /// The form is shown open (after a refusal).
+    open: bool,
+    /// A report of the period is finalised: its dates are fixed and it
+    /// cannot be deleted.
+    finalised: bool,
+}
+
+/// What the period page shows of a change or delete just refused.
+#[derive(Default)]
+struct PeriodForm {
+    /// The input sent (none: the period as stored).
+    input: Option<PeriodChange>,
+    errors: Vec<msohub_service::FieldError>,
+    /// Someone changed the period meanwhile (`record-stale`: the stored one
+    /// is shown), or why it cannot be deleted.
+    general: Option<&'static str>,
 }
 
 async fn period_page(
@@ -120,7 +156,15 @@ async fn period_page(
     Path(id): Path<Uuid>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
-    period_view(&state, &parts, &actor, id, raw.as_deref()).await
+    period_view(
+        &state,
+        &parts,
+        &actor,
+        id,
+        raw.as_deref(),
+        PeriodForm::default(),
+    )
+    .await
 }
 
 async fn period_view(
@@ -129,8 +173,10 @@ async fn period_view(
     actor: &Actor,
     id: Uuid,
     raw: Option<&str>,
+    form: PeriodForm,
 ) -> Result<Response, WebError> {
     let period = state.services.get_period(actor, id).await?;
+    let finalised = !state.services.report_versions(actor, id).await?.is_empty();
     let targets = state.services.targets(actor, id).await?;
     let periods = state.services.periods(actor).await?;
     let mut page = super::staff_page(state, parts, actor, "targets-title").await;
@@ -141,8 +187,16 @@ async fn period_view(
         page.tr,
         crate::pages::organisations::query_param(raw, "done").as_deref(),
     );
+    let open = form.general.is_some() || !form.errors.is_empty();
+    let change = form.input.unwrap_or_else(|| period.to_change());
+    let mut errors = FormErrors::fields(page.tr, form.errors);
+    errors.general = form.general.map(|key| page.tr.t(key));
     Ok(render(
-        StatusCode::OK,
+        if errors.any() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
         &PeriodTemplate {
             page,
             period,
@@ -151,8 +205,71 @@ async fn period_view(
             overall,
             notice,
             can_write: actor.can(Permission::WriteStaffArea),
+            change,
+            errors,
+            open,
+            finalised,
         },
     ))
+}
+
+/// Saves the period's name and dates; refused → the period page with the
+/// form open and its messages; stale → the period as stored now.
+async fn update_period(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Path(id): Path<Uuid>,
+    Form(body): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    actor.require(Permission::WriteStaffArea)?;
+    let input: PeriodChange = crate::forms::from_pairs(body, &[], &[]);
+    let form = match state.services.update_period(&actor, id, &input).await {
+        Ok(p) => {
+            return Ok(Redirect::to(&format!("/app/periods/{}?done=saved", p.id)).into_response());
+        }
+        Err(msohub_service::Error::Validation(errors)) => PeriodForm {
+            input: Some(input),
+            errors,
+            general: None,
+        },
+        Err(msohub_service::Error::Conflict(_)) => PeriodForm {
+            general: Some("record-stale"),
+            ..PeriodForm::default()
+        },
+        Err(e) => return Err(e.into()),
+    };
+    period_view(&state, &parts, &actor, id, None, form).await
+}
+
+/// Deletes an empty period; one with targets or a finalised report stays,
+/// and its page says why.
+async fn delete_period(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Path(id): Path<Uuid>,
+    Form(f): Form<crate::forms::VersionForm>,
+) -> Result<Response, WebError> {
+    actor.require(Permission::WriteStaffArea)?;
+    let form = match state.services.delete_period(&actor, id, f.version).await {
+        Ok(()) => return Ok(Redirect::to("/app/targets?all=1&done=period-deleted").into_response()),
+        // Targets first: they are what staff can remove themselves.
+        Err(msohub_service::Error::Validation(errors)) => PeriodForm {
+            general: Some(if errors.iter().any(|e| e.rule == "period-has-targets") {
+                "rule-period-has-targets"
+            } else {
+                "rule-period-finalised"
+            }),
+            ..PeriodForm::default()
+        },
+        Err(msohub_service::Error::Conflict(_)) => PeriodForm {
+            general: Some("record-stale"),
+            ..PeriodForm::default()
+        },
+        Err(e) => return Err(e.into()),
+    };
+    period_view(&state, &parts, &actor, id, None, form).await
 }
 
 #[derive(Template)]

@@ -339,7 +339,7 @@ mod tests {
             trusted affiliation_add affiliation_remove consent_record consent_withdraw \
             subject_access erase erase_mention invite resend revoke accept attendance answer \
             oparl_import oparl_delete oparl_run oparl_failed calendar_feed_created \
-            calendar_feed_revoked texts finalise member_add member_end done reopen disable \
+            calendar_feed_revoked texts finalise member_add member_end member_delete done reopen disable \
             enable password_reset password_change totp_enable totp_reset totp_disable login \
             login_failed login_refused login_password_ok logout propose seen reject export \
             import attachment_added attachment_removed";
