@@ -377,10 +377,10 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         for fact in [
             "Sachbericht 2020/21",
-            "0 von 6 – nicht erreicht",
+            "0 von 6 Besuchen – nicht erreicht",
             "Kontaktbeschränkungen",
-            "Arbeitskreis Migrantenorganisationen (gegründet am 01.09.2020): 2 Sitzungen – 14.09.2020 in Präsenz, 24.11.2020 digital; 7 Organisationen vertreten",
-            "33,3 von 100 – teilweise erreicht",
+            "Arbeitskreis Migrantenorganisationen (gegründet am 01.09.2020; Zweck: Austausch der Migrantenorganisationen untereinander und mit dem KI; Bedarfe bündeln, gemeinsame Vorhaben planen): 2 Sitzungen – 14.09.2020 in Präsenz, 24.11.2020 digital; 7 Organisationen vertreten",
+            "1 von 3 Sitzungen (33 %) – teilweise erreicht",
             "Die angestrebten Ziele wurden teilweise erreicht.",
             "bis zum 31.12.2020",
             "Veranstaltung „Verleihung des Integrationspreises 2021“ am 12.03.2021.",

@@ -187,13 +187,13 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
     let facts = [
         "Sachbericht 2020/21",
         "Ziel 1: Mindestens sechs Besuche bei MSO",
-        "0 von 6",
+        "0 von 6 Besuchen",
         "nicht erreicht",
         "wegen der Kontaktbeschränkungen abgesagt",
         "Stattdessen wurde ein Arbeitskreis der MSO gegründet.",
         "Arbeitskreis MSO (gegründet am 01.09.2020): 2 Sitzungen – 14.09.2020 in Präsenz, 24.11.2020 digital; 7 Organisationen vertreten",
         "Ziel 2: Teilnahme an den Sitzungen des Integrationsrats",
-        "33,3 von 100",
+        "1 von 3 Sitzungen (33 %)",
         "teilweise erreicht",
         "Die angestrebten Ziele wurden teilweise erreicht.",
         "Mitarbeit von",
@@ -282,7 +282,7 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
         .unwrap();
     for fact in [
         "# Annual report 2020/21",
-        "**Figure:** 0 of 6 – **not met**",
+        "**Figure:** 0 of 6 visits – **not met**",
         "**The targets were partly met.**",
         "Arbeitskreis MSO (founded on 1 September 2020): 2 meetings – 14 September 2020 in person, 24 November 2020 online; 7 organisations represented",
         "Lindenau, July 2021",
@@ -297,7 +297,7 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
     let page = app.get_page(&format!("/app/periods/{pid}/report")).await;
     assert!(
         page.text("#report-target-1")
-            .contains("Im Berichtszeitraum fanden 0 der angestrebten 6 Kontakte statt.")
+            .contains("Im Berichtszeitraum fanden 0 von 6 angestrebten Besuchen statt.")
     );
     assert_eq!(page.count("#report-downloads a"), 5);
 
@@ -364,7 +364,7 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
     assert!(
         frozen
             .text("#report-target-1")
-            .contains("Im Berichtszeitraum fanden 0 der angestrebten 6 Kontakte statt.")
+            .contains("Im Berichtszeitraum fanden 0 von 6 angestrebten Besuchen statt.")
     );
     assert!(frozen.text("#report-target-1").contains("2 Sitzungen"));
     let frozen_pdf = download(

@@ -12,7 +12,10 @@ mod assemble;
 mod versions;
 mod wording;
 
-pub use wording::{figure_text, mode_text, num, status_text, substitute_text, verdict_text};
+pub use wording::{
+    Labelled, figure_text, labelled, mode_text, num, percent, quote, status_text, substitute_text,
+    verdict_text,
+};
 
 use crate::targets::{Period, Target, verdict};
 use crate::{Actor, Error, Services, audit, time};

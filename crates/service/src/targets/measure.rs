@@ -12,6 +12,7 @@ impl Services {
         let (actual, href) = self
             .measure(&r.metric, &params, r.manual_value, from, to, p)
             .await?;
+        let (count, of) = self.counts(&r.metric, &params, actual, from, to).await?;
         let computed = status_of(actual, r.wanted, r.met_at, r.partly_at);
         let body = match params.body_id {
             Some(b) => msohub_store::bodies::find_body(self.store.conn(), b)
@@ -32,6 +33,8 @@ impl Services {
             params,
             wanted: r.wanted,
             actual,
+            count,
+            of,
             progress: if r.wanted > 0.0 {
                 (actual / r.wanted).min(1.0)
             } else {
@@ -173,6 +176,37 @@ impl Services {
 }
 
 impl Services {
+    /// The counts behind a figure, for the report's words ("1 von 3
+    /// Sitzungen"): a rate's meetings attended and held; a count itself.
+    async fn counts(
+        &self,
+        metric: &str,
+        params: &MetricParams,
+        actual: f64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<(Option<u32>, Option<u32>), Error> {
+        Ok(match metric {
+            "manual" => (None, None),
+            "staff_attendance_rate" => {
+                let Some(body) = params.body_id else {
+                    return Ok((None, None));
+                };
+                let filter = msohub_store::bodies::MeetingFilter {
+                    body: Some(body),
+                    statuses: vec!["held".into()],
+                    from: Some(from),
+                    to: Some(to),
+                    ..Default::default()
+                };
+                let (total, with_staff, _) =
+                    msohub_store::bodies::meeting_figures(self.store.conn(), &filter).await?;
+                (u32::try_from(with_staff).ok(), u32::try_from(total).ok())
+            }
+            _ => (Some(actual.max(0.0).round() as u32), None),
+        })
+    }
+
     /// The records a target's substitute measures point to, with what
     /// happened to them within the period.
     pub(super) async fn substitutes_of(
@@ -212,6 +246,7 @@ impl Services {
                         id: b.id,
                         name: b.name,
                         href: format!("/app/bodies/{}", b.id),
+                        purpose: b.purpose,
                         date: b.founded_on,
                         mode: String::new(),
                         meetings: ms
@@ -234,6 +269,7 @@ impl Services {
                         id: m.id,
                         name: m.title,
                         href: format!("/app/meetings/{}", m.id),
+                        purpose: String::new(),
                         date: Some(berlin(m.starts_at)),
                         mode: m.mode,
                         meetings: Vec::new(),
@@ -249,6 +285,7 @@ impl Services {
                         id: e.id,
                         name: e.title,
                         href: format!("/app/events/{}", e.id),
+                        purpose: String::new(),
                         date: Some(berlin(e.starts_at)),
                         mode: e.mode,
                         meetings: Vec::new(),
@@ -265,6 +302,7 @@ impl Services {
                         id: i.id,
                         name: i.subject,
                         href: format!("/app/interactions/{}", i.id),
+                        purpose: String::new(),
                         date: Some(berlin(i.starts_at)),
                         mode: i.mode,
                         meetings: Vec::new(),

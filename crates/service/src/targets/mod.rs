@@ -104,6 +104,13 @@ pub struct Target {
     pub wanted: f64,
     /// The value reached, computed from the records (or entered).
     pub actual: f64,
+    /// The count behind the figure: records counted, or for a rate the
+    /// meetings the office attended (none for entered figures).
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// A rate's base: the meetings held.
+    #[serde(default)]
+    pub of: Option<u32>,
     /// actual / wanted, capped at 1.
     pub progress: f64,
     /// met, partly_met, not_met — by the thresholds …
@@ -136,6 +143,9 @@ pub struct Substitute {
     pub id: Uuid,
     pub name: String,
     pub href: String,
+    /// A body's purpose, as entered on the body.
+    #[serde(default)]
+    pub purpose: String,
     /// A body's founding day; a meeting's or interaction's day.
     pub date: Option<NaiveDate>,
     /// A meeting's or interaction's mode (in_person, digital, hybrid).
