@@ -112,12 +112,13 @@ async fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64()
     );
 
+    let letterhead = msohub_docs::report::letterhead(services.letterhead(&cli).await?);
     for round in 0..3 {
         let t = Instant::now();
         let targets = services.targets(&cli, period.id).await?;
         let targets_ms = t.elapsed().as_secs_f64() * 1000.0;
         let t = Instant::now();
-        let report = services.report(&cli, period.id, Lang::De).await?;
+        let report = services.report(&cli, period.id, Lang::De, None).await?;
         let report_ms = t.elapsed().as_secs_f64() * 1000.0;
         let mut line = format!(
             "round {round}: {} targets computed in {targets_ms:.0} ms; report data in {report_ms:.0} ms",
@@ -125,7 +126,7 @@ async fn main() -> anyhow::Result<()> {
         );
         for format in ["html", "pdf", "docx", "odt"] {
             let t = Instant::now();
-            let file = msohub_docs::report::render(report.clone(), format, &[])?;
+            let file = msohub_docs::report::render(report.clone(), format, &[], Some(&letterhead))?;
             line.push_str(&format!(
                 "; {format} {:.0} ms, {} bytes",
                 t.elapsed().as_secs_f64() * 1000.0,

@@ -96,11 +96,14 @@ async fn write(services: &Services, args: &ReportArgs, lang: Lang) -> anyhow::Re
             .map_err(super::describe)?,
     };
     let format = args.format.clone();
+    let letterhead =
+        msohub_docs::report::letterhead(services.letterhead(&cli).await.map_err(super::describe)?);
     // From the command line the HTML links no stylesheet: the file stands
     // alone.
-    let file =
-        tokio::task::spawn_blocking(move || msohub_docs::report::render(report, &format, &[]))
-            .await??;
+    let file = tokio::task::spawn_blocking(move || {
+        msohub_docs::report::render(report, &format, &[], Some(&letterhead))
+    })
+    .await??;
     match &args.output {
         Some(path) => {
             std::fs::write(path, &file.bytes)?;

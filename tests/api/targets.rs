@@ -252,6 +252,43 @@ async fn the_report_states_the_seed_facts(app: TestApp) {
             "missing {fact:?} in the PDF text:\n{pdf_text}"
         );
     }
+    // The letterhead: the office's name heads it, the footer numbers the
+    // pages.
+    let office = app.get_json(&format!("/api/v1/periods/{pid}/report")).await["office"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(pdf_flat.contains(&office), "no letterhead in {pdf_text}");
+    assert!(pdf_flat.contains("Seite 1 von"), "{pdf_text}");
+    let docx = download(
+        &app,
+        &format!("/api/v1/periods/{pid}/report?format=docx"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    .await;
+    let part = |name: &str| {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&docx[..])).unwrap();
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut archive.by_name(name).unwrap(), &mut out).unwrap();
+        out
+    };
+    assert!(
+        String::from_utf8(part("word/header1.xml"))
+            .unwrap()
+            .contains(&office)
+    );
+    assert!(
+        String::from_utf8(part("word/footer1.xml"))
+            .unwrap()
+            .contains(" PAGE ")
+    );
+    // The charts as pictures with their text alternative.
+    assert!(part("word/media/chart1.png").starts_with(b"\x89PNG"));
+    assert!(
+        String::from_utf8(part("word/document.xml"))
+            .unwrap()
+            .contains("descr=\"")
+    );
     for (format, mime) in [
         (
             "docx",

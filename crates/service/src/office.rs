@@ -1,7 +1,8 @@
 //! The office this instance belongs to: its name and city, shown in the page
-//! header and, later, in the yearly report. Stored as instance settings.
+//! header and in the yearly report, whose letterhead also carries the logo
+//! of the office's own organisation record. Stored as instance settings.
 
-use crate::{Error, Services};
+use crate::{Error, Services, StoredFile};
 use serde::{Deserialize, Serialize};
 
 const KEY: &str = "office";
@@ -47,5 +48,31 @@ impl Services {
         let value = serde_json::to_value(office).map_err(|e| Error::Internal(Box::new(e)))?;
         self.store.put_setting(KEY, &value).await?;
         Ok(())
+    }
+}
+
+/// What heads the office's documents: its name and the logo of the
+/// organisation marked as "our office" (if it has one).
+#[derive(Debug, Clone)]
+pub struct Letterhead {
+    pub name: String,
+    pub logo: Option<StoredFile>,
+}
+
+impl Services {
+    /// The office's letterhead for its reports: the office's name, and the
+    /// logo of its own organisation record.
+    pub async fn letterhead(&self, actor: &crate::Actor) -> Result<Letterhead, Error> {
+        actor.require(msohub_domain::Permission::ReadStaffArea)?;
+        let name = self.office().await?.name;
+        let logo = match self.office_organisation().await? {
+            Some(id) => match self.organisation_logo(actor, id).await {
+                Ok(file) => Some(file),
+                Err(Error::NotFound) => None,
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
+        Ok(Letterhead { name, logo })
     }
 }

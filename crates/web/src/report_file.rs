@@ -1,6 +1,6 @@
 //! The web's side of the report's documents (rendered by `msohub-docs`): the
-//! printable HTML links the app's stylesheets, and comparisons run off the
-//! async threads.
+//! printable HTML links the app's stylesheets, PDF, DOCX and ODT carry the
+//! office's letterhead, and comparisons run off the async threads.
 
 use msohub_docs::report::{self as docs, DiffLine, ReportFile, ReportFileError};
 use msohub_service::report::{Lang, Report};
@@ -16,12 +16,24 @@ fn stylesheets() -> Vec<String> {
         .collect()
 }
 
-/// Renders a report off the async threads (PDF typesetting takes CPU time).
-pub async fn render(report: Report, format: String) -> Result<ReportFile, Error> {
-    tokio::task::spawn_blocking(move || docs::render(report, &format, &stylesheets()))
-        .await
-        .map_err(|e| Error::Internal(Box::new(e)))?
-        .map_err(|e: ReportFileError| Error::Internal(Box::new(e)))
+/// Renders a report off the async threads (PDF typesetting takes CPU time);
+/// PDF, DOCX and ODT headed by the office's letterhead.
+pub async fn render(
+    services: &Services,
+    actor: &Actor,
+    report: Report,
+    format: String,
+) -> Result<ReportFile, Error> {
+    let letterhead = match format.as_str() {
+        "pdf" | "docx" | "odt" => Some(docs::letterhead(services.letterhead(actor).await?)),
+        _ => None,
+    };
+    tokio::task::spawn_blocking(move || {
+        docs::render(report, &format, &stylesheets(), letterhead.as_ref())
+    })
+    .await
+    .map_err(|e| Error::Internal(Box::new(e)))?
+    .map_err(|e: ReportFileError| Error::Internal(Box::new(e)))
 }
 
 /// The report's HTML fragment for a page.

@@ -12,6 +12,8 @@ pub use diff::{DiffLine, MAX_DIFF_BYTES, MAX_DIFF_LINES, diff, diff_lines};
 pub use document::{document, markdown};
 
 use askama::Template;
+pub use msohub_exchange::document::{Image, Letterhead};
+use msohub_exchange::document::Page;
 use msohub_service::report::{Lang, Report};
 
 /// The formats a report can be downloaded in.
@@ -89,11 +91,14 @@ pub fn html_document(report: &Report, stylesheets: &[String]) -> Result<String, 
 }
 
 /// Renders a report. PDF typesetting takes CPU time: call it off the async
-/// threads (`spawn_blocking`). `stylesheets`: what the HTML document links.
+/// threads (`spawn_blocking`). `stylesheets`: what the HTML document links;
+/// `letterhead`: the office's name and logo heading the PDF, DOCX and ODT
+/// (whose footers carry the report's title and the page numbers).
 pub fn render(
     report: Report,
     format: &str,
     stylesheets: &[String],
+    letterhead: Option<&Letterhead>,
 ) -> Result<ReportFile, ReportFileError> {
     let stem = match report.lang {
         Lang::De => "sachbericht",
@@ -128,19 +133,23 @@ pub fn render(
         "docx" => (
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "docx",
-            msohub_exchange::document::docx(&document(&report))
-                .map_err(|e| ReportFileError::Package(e.to_string()))?,
+            msohub_exchange::document::docx_framed(
+                &document(&report),
+                &page(&report, letterhead),
+                &|svg, px| msohub_typeset::svg_png(svg, px).ok(),
+            )
+            .map_err(|e| ReportFileError::Package(e.to_string()))?,
         ),
         "odt" => (
             "application/vnd.oasis.opendocument.text",
             "odt",
-            msohub_exchange::document::odt(&document(&report))
+            msohub_exchange::document::odt_framed(&document(&report), &page(&report, letterhead))
                 .map_err(|e| ReportFileError::Package(e.to_string()))?,
         ),
         "pdf" => (
             "application/pdf",
             "pdf",
-            msohub_typeset::document_pdf(&document(&report))
+            msohub_typeset::framed_pdf(&document(&report), &page(&report, letterhead))
                 .map_err(|e| ReportFileError::Pdf(e.to_string()))?,
         ),
         other => return Err(ReportFileError::UnknownFormat(other.to_owned())),
@@ -150,4 +159,39 @@ pub fn render(
         file_name: file_name(ext),
         bytes,
     })
+}
+
+/// The office's letterhead as the documents carry it.
+pub fn letterhead(l: msohub_service::office::Letterhead) -> Letterhead {
+    Letterhead {
+        name: l.name,
+        logo: l.logo.map(|f| Image {
+            bytes: f.data,
+            mime: f.content_type,
+        }),
+    }
+}
+
+/// What frames the report's pages: the letterhead, and the title in the
+/// footer. A logo the writers cannot embed (WebP) is drawn as PNG first;
+/// one that cannot be read is left out.
+fn page(report: &Report, letterhead: Option<&Letterhead>) -> Page {
+    let letterhead = letterhead.map(|l| Letterhead {
+        name: l.name.clone(),
+        logo: l.logo.as_ref().and_then(|logo| {
+            if logo.extension().is_some() && logo.size().is_some() {
+                return Some(logo.clone());
+            }
+            msohub_typeset::image_png(&logo.bytes, &logo.mime)
+                .ok()
+                .map(|bytes| Image {
+                    bytes,
+                    mime: "image/png".into(),
+                })
+        }),
+    });
+    Page {
+        letterhead,
+        footer: Some(report.title.clone()),
+    }
 }

@@ -54,7 +54,7 @@ pub(super) async fn report(
     actor.require(Permission::ReadStaffArea)?;
     let (format, lang) = format_and_lang(raw.as_deref())?;
     let report = state.services.report(&actor, id, lang).await?;
-    report_response(report, format).await
+    report_response(&state.services, &actor, report, format).await
 }
 
 /// The `format` and `lang` of a report request.
@@ -73,11 +73,16 @@ fn format_and_lang(raw: Option<&str>) -> Result<(String, Lang), ApiError> {
 
 /// A report as the file asked for; JSON inline, the others as downloads
 /// (HTML inline too, to be printed from the browser).
-pub(crate) async fn report_response(report: Report, format: String) -> Result<Response, ApiError> {
+pub(crate) async fn report_response(
+    services: &msohub_service::Services,
+    actor: &msohub_service::Actor,
+    report: Report,
+    format: String,
+) -> Result<Response, ApiError> {
     if format == "json" {
         return Ok(Json(report).into_response());
     }
-    let file = crate::report_file::render(report, format).await?;
+    let file = crate::report_file::render(services, actor, report, format).await?;
     let disposition = if file.content_type.starts_with("text/html") {
         "inline"
     } else {
@@ -169,7 +174,7 @@ pub(super) async fn version(
         .services
         .report_version(&actor, id, number, lang)
         .await?;
-    report_response(report, format).await
+    report_response(&state.services, &actor, report, format).await
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
