@@ -100,6 +100,8 @@ export async function staffPaths(page, app) {
     ['meetings', '/app/meetings'],
     ['periods', '/app/periods'],
     ['targets', '/app/targets'],
+    ['projects', '/app/projects'],
+    ['projects_new', '/app/projects/new'],
     ['review', '/app/review'],
     ['privacy', '/app/privacy'],
     ['audit', '/app/audit'],
@@ -132,6 +134,10 @@ export async function staffPaths(page, app) {
   }
   const period = found.find(([n]) => n === 'period');
   if (period) found.push(['targets_new', `/app/targets/new?period=${period[1].split('/').pop()}`]);
+  await page.goto(app.url('/app/projects'));
+  const projectEdit = (await page.locator('a[href^="/app/projects/"][href$="/edit"]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
+    .find((h) => new RegExp(`^/app/projects/${UUID}/edit$`).test(h));
+  if (projectEdit) found.push(['project_edit', projectEdit]);
   const body = found.find(([n]) => n === 'body');
   if (body) {
     const meeting = await firstRecord(page, app, body[1], '/app/meetings');

@@ -48,6 +48,7 @@ pub async fn run(database_url: &str, command: UserCommand) -> anyhow::Result<()>
                         role,
                         organisation_id: None,
                         password,
+                        form_of_address: String::new(),
                     },
                 )
                 .await

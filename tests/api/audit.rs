@@ -23,6 +23,7 @@ async fn named_staff(app: &TestApp, name: &str) -> (reqwest::Client, uuid::Uuid)
                 role: "staff".to_owned(),
                 organisation_id: None,
                 password: Some(PASSWORD.to_owned()),
+                form_of_address: String::new(),
             },
         )
         .await

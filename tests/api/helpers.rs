@@ -259,6 +259,7 @@ impl TestApp {
                     role: role.to_owned(),
                     organisation_id: None,
                     password: Some(PASSWORD.to_owned()),
+                    form_of_address: String::new(),
                 },
             )
             .await

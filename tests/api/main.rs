@@ -39,6 +39,7 @@ mod periods;
 mod persons;
 mod portal;
 mod privacy;
+mod projects;
 mod search;
 mod security;
 mod settings;

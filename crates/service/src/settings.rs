@@ -7,6 +7,7 @@ use crate::office::Office;
 use crate::{Actor, Error, FieldError, Services, audit};
 use msohub_domain::Permission;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 const GEOCODER_KEY: &str = "geocoder";
 
@@ -126,6 +127,13 @@ pub struct InstanceSettings {
     /// with a short list of common German ones.
     #[schema(example = "Deutschkurs, Sprachkurs, Integrationskurs\nNachhilfe, Hausaufgabenhilfe")]
     pub search_synonyms: String,
+    /// The organisation record that stands for the office ("our office":
+    /// its name and logo head the report, its events count as the
+    /// office's). Read: its id, or null when none is set. Write: an
+    /// organisation's id (any other loses the mark, in the same change);
+    /// `""` clears it; null or left out keeps it. An unknown or deleted
+    /// organisation is refused with `organisation-unknown`.
+    pub office_organisation_id: Option<String>,
 }
 
 /// Checks a geocoder URL: empty, or http(s) with a host.
@@ -194,7 +202,94 @@ impl Services {
             smtp_password_set: !smtp.password.is_empty(),
             outbound_allow: self.outbound_settings().await?.allow,
             search_synonyms: self.synonyms_text().await?,
+            office_organisation_id: msohub_store::organisations::own_office(self.store.conn())
+                .await?
+                .first()
+                .map(|o| o.id.to_string()),
         })
+    }
+
+    /// Which organisation the `office_organisation_id` of a change names:
+    /// `None` keeps the current one, `Some(None)` clears it.
+    async fn office_choice(
+        &self,
+        raw: Option<&str>,
+        errors: &mut Vec<FieldError>,
+    ) -> Result<Option<Option<Uuid>>, Error> {
+        let Some(raw) = raw.map(str::trim) else {
+            return Ok(None);
+        };
+        if raw.is_empty() {
+            return Ok(Some(None));
+        }
+        let found = match raw.parse::<Uuid>() {
+            Ok(id) => msohub_store::organisations::find(self.store.conn(), id)
+                .await?
+                .filter(|o| o.deleted_at.is_none()),
+            Err(_) => None,
+        };
+        match found {
+            Some(o) => Ok(Some(Some(o.id))),
+            None => {
+                errors.push(FieldError::new(
+                    "office_organisation_id",
+                    "organisation-unknown",
+                ));
+                Ok(None)
+            }
+        }
+    }
+
+    /// Marks `id` as "our office" and clears the mark on every other
+    /// organisation, in the caller's transaction; each organisation that
+    /// changes gets its audit entry. `None`: no organisation is the office.
+    async fn mark_own_office(
+        &self,
+        tx: &impl msohub_store::sea_orm_connection::ConnectionTrait,
+        actor: &Actor,
+        id: Option<Uuid>,
+    ) -> Result<(), Error> {
+        use msohub_store::organisations as orgs;
+        let mut changed = Vec::new();
+        for mut row in orgs::own_office(tx).await? {
+            if Some(row.id) != id {
+                row.is_own_office = false;
+                changed.push(orgs::update(tx, row).await?);
+            }
+        }
+        if let Some(id) = id {
+            let mut row = orgs::find(tx, id)
+                .await?
+                .filter(|o| o.deleted_at.is_none())
+                .ok_or_else(|| Error::field("office_organisation_id", "organisation-unknown"))?;
+            if !row.is_own_office {
+                row.is_own_office = true;
+                changed.push(orgs::update(tx, row).await?);
+            }
+        }
+        for row in changed {
+            audit::record(
+                tx,
+                actor,
+                "organisation",
+                row.id,
+                "update",
+                Some(serde_json::json!({ "is_own_office": !row.is_own_office })),
+                Some(serde_json::json!({ "is_own_office": row.is_own_office })),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Makes an organisation "our office" (admins): the one the report's
+    /// letterhead shows; any other loses the mark in the same transaction.
+    pub async fn set_office_organisation(&self, actor: &Actor, id: Uuid) -> Result<(), Error> {
+        actor.require(Permission::ManageUsers)?;
+        let tx = self.store.begin().await?;
+        self.mark_own_office(&tx, actor, Some(id)).await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(())
     }
 
     async fn outbound_settings(&self) -> Result<OutboundSettings, Error> {
@@ -318,6 +413,9 @@ impl Services {
             errors.push(FieldError::new("outbound_allow", "allow-list-invalid"));
         }
         let synonyms = crate::search_words::check_synonyms(&input.search_synonyms, &mut errors);
+        let office_choice = self
+            .office_choice(input.office_organisation_id.as_deref(), &mut errors)
+            .await?;
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
@@ -341,10 +439,19 @@ impl Services {
                 .as_ref()
                 .map(msohub_search::Synonyms::to_text)
                 .unwrap_or_default(),
+            office_organisation_id: match office_choice {
+                Some(choice) => choice.map(|id| id.to_string()),
+                None => before.office_organisation_id.clone(),
+            },
         };
         let tx = self.store.begin().await?;
         if let Some(synonyms) = &synonyms {
             self.put_synonyms(&tx, synonyms).await?;
+        }
+        if let Some(choice) = office_choice
+            && after.office_organisation_id != before.office_organisation_id
+        {
+            self.mark_own_office(&tx, actor, choice).await?;
         }
         msohub_store::settings::put(
             &tx,

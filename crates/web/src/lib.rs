@@ -108,6 +108,7 @@ fn route_table() -> routes::Routes {
     let r = pages::bodies::routes(r);
     let r = pages::events::routes(r);
     let r = pages::targets::routes(r);
+    let r = pages::projects::routes(r);
     let r = pages::report::routes(r);
     let r = pages::review::routes(r);
     let r = pages::ideas::routes(r);

@@ -92,8 +92,9 @@ impl PageContext {
     }
 
     /// A page of the staff area: navigation by the user's permissions.
-    /// (A period's own page lists its targets: "Ziele"; its report pages
-    /// and the list of periods are "Sachberichte".)
+    /// (A period's own page lists its targets: "Ziele"; the projects the
+    /// targets belong to are "Projekte"; its report pages and the list of
+    /// periods are "Sachberichte".)
     pub fn staff(
         lang: Language,
         path: &str,
@@ -117,6 +118,7 @@ impl PageContext {
             items.push(("/app/offers", "offer-nav"));
             items.push(("/app/events", "nav-events"));
             items.push(("/app/targets", "nav-targets"));
+            items.push(("/app/projects", "nav-projects"));
             items.push(("/app/periods", "nav-reports"));
             items.push(("/app/export", "nav-export"));
         }

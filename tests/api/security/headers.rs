@@ -99,6 +99,7 @@ async fn caches_feeds_sitemap_and_paging_hold(app: TestApp) {
                 role: Some("representative".into()),
                 organisation_id: None,
                 disabled: None,
+                form_of_address: None,
                 version: user.version,
             },
         )

@@ -203,6 +203,7 @@ async fn a_forced_password_change_holds_for_the_api_too(app: TestApp) {
                 role: "staff".into(),
                 organisation_id: None,
                 password: None,
+                form_of_address: String::new(),
             },
         )
         .await

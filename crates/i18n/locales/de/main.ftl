@@ -1595,3 +1595,50 @@ member-delete-button = Mitgliedschaft endgültig löschen
 done-member-deleted = Die Mitgliedschaft wurde gelöscht.
 action-member_delete = Mitgliedschaft gelöscht
 audit-sentence-member-delete = { $actor } hat am { $date } um { $time } für { $record } eine versehentlich erfasste Mitgliedschaft gelöscht
+
+# Projects (Handlungsfelder), the staff's form of address, our office
+nav-projects = Projekte
+projects-title = Projekte
+projects-lead = Die Handlungsfelder des Amts, in denen es je Zeitraum Ziele vereinbart. Jedes Projekt ist ein Kapitel des Sachberichts, mit eigenen Zielen, Texten und Punkten „über die Ziele hinaus“.
+project-new-title = Neues Projekt
+project-edit-title = Projekt bearbeiten
+field-chart_counts = Das Diagramm des Kapitels zählt
+hint-chart_counts = Je Monat. Ohne Auswahl: Kontakte.
+project-counts-contacts = Kontakte
+project-counts-meetings = Sitzungen der Gremien
+project-counts-events = Veranstaltungen
+project-targets-in = { $count ->
+    [one] Ein Ziel
+   *[other] { $count } Ziele
+} im Zeitraum
+hint-project-name = Zum Beispiel „Koordination mit MSO“, „Bildung“ oder „Integrationskurse“; jeder Name nur einmal.
+hint-project-description = Zweck und Zusammenhang; steht im Sachbericht unter der Überschrift des Kapitels (zum Beispiel „im Rahmen der Unterstützung der Koordinierungsstelle für Inklusion und Integration“).
+field-position = Reihenfolge
+hint-project-position = Die Kapitel stehen in dieser Reihenfolge im Sachbericht, die kleinste Zahl zuerst. Leer: nach den anderen.
+project-delete = Projekt löschen
+project-delete-confirm = Das Projekt wird endgültig gelöscht. Das geht nur, solange es keine Ziele und keine Punkte „über die Ziele hinaus“ hat.
+project-delete-button = Projekt endgültig löschen
+done-project-created = Das Projekt wurde angelegt.
+done-project-deleted = Das Projekt wurde gelöscht.
+field-project_id = Projekt
+field-project = Projekt
+rule-project-in-use = Das Projekt hat noch Ziele oder Punkte „über die Ziele hinaus“ und kann nicht gelöscht werden. Bitte sie zuerst einem anderen Projekt zuordnen oder löschen.
+rule-project-last = Das einzige Projekt kann nicht gelöscht werden: Jedes Ziel gehört zu einem Projekt.
+rule-project-unknown = Dieses Projekt gibt es nicht (mehr). Bitte eines aus der Liste wählen.
+field-form_of_address = Anrede im Sachbericht (optional)
+hint-form_of_address = Nennt der Sachbericht Mitarbeitende nicht beim Namen, schreibt er „eine Mitarbeiterin des KI“, „ein Mitarbeiter des KI“ oder „eine Person aus dem KI-Team“.
+form-of-address-f = Frau (Mitarbeiterin)
+form-of-address-m = Herr (Mitarbeiter)
+form-of-address-none = keine Angabe (Person aus dem KI-Team)
+audit-field-form-of-address = Anrede im Sachbericht
+account-form-of-address-save = Anrede speichern
+org-own-office = Unser Amt
+org-own-office-is = Diese Organisation steht für unser Amt: Ihr Name und ihr Logo stehen im Briefkopf des Sachberichts, ihre Veranstaltungen gelten als vom Amt organisiert.
+org-own-office-not = Steht diese Organisation für unser Amt, erscheinen ihr Name und ihr Logo im Briefkopf des Sachberichts. Es gibt nur eine solche Organisation.
+org-own-office-set = Als unser Amt festlegen
+done-own-office = Die Organisation steht jetzt für unser Amt.
+settings-office-organisation = Organisation „unser Amt“
+settings-office-organisation-none = Noch keine festgelegt.
+settings-office-organisation-hint = Festgelegt wird sie auf der Seite der Organisation mit „Als unser Amt festlegen“.
+field-office_organisation_id = Organisation „unser Amt“
+audit-field-office-organisation-id = Organisation „unser Amt“

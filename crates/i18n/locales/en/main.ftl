@@ -1595,3 +1595,50 @@ member-delete-button = Delete membership for good
 done-member-deleted = The membership has been deleted.
 action-member_delete = membership deleted
 audit-sentence-member-delete = { $actor } deleted a membership entered by mistake from { $record } on { $date } at { $time }
+
+# Projects (Handlungsfelder), the staff's form of address, our office
+nav-projects = Projects
+projects-title = Projects
+projects-lead = The office's fields of work (Handlungsfelder) in which it agrees targets each period. Each project is a chapter of the yearly report, with its own targets, texts and items “beyond the targets”.
+project-new-title = New project
+project-edit-title = Edit project
+field-chart_counts = The chapter's chart counts
+hint-chart_counts = Per month. None chosen: contacts.
+project-counts-contacts = Contacts
+project-counts-meetings = Meetings of the bodies
+project-counts-events = Events
+project-targets-in = { $count ->
+    [one] One target
+   *[other] { $count } targets
+} in the period
+hint-project-name = For example “Coordination with MSOs”, “Education” or “Integration courses”; each name only once.
+hint-project-description = Purpose and context; printed in the report under the chapter's heading (for example “as part of the support for the coordination office for inclusion and integration”).
+field-position = Order
+hint-project-position = The chapters appear in the report in this order, the smallest number first. Empty: after the others.
+project-delete = Delete project
+project-delete-confirm = The project is deleted for good. This is only possible while it has no targets and no items “beyond the targets”.
+project-delete-button = Delete project for good
+done-project-created = The project has been created.
+done-project-deleted = The project has been deleted.
+field-project_id = Project
+field-project = Project
+rule-project-in-use = The project still has targets or items “beyond the targets” and cannot be deleted. Please move them to another project or delete them first.
+rule-project-last = The only project cannot be deleted: every target belongs to a project.
+rule-project-unknown = This project does not exist (any more). Please choose one from the list.
+field-form_of_address = Form of address in the report (optional)
+hint-form_of_address = When the report does not name staff, it writes “a staff member of the KI” in the German form that fits: “eine Mitarbeiterin”, “ein Mitarbeiter” or “eine Person aus dem KI-Team”.
+form-of-address-f = Ms (Mitarbeiterin)
+form-of-address-m = Mr (Mitarbeiter)
+form-of-address-none = not given (a person from the KI team)
+audit-field-form-of-address = Form of address in the report
+account-form-of-address-save = Save form of address
+org-own-office = Our office
+org-own-office-is = This organisation stands for our office: its name and logo head the yearly report, and its events count as organised by the office.
+org-own-office-not = When this organisation stands for our office, its name and logo head the yearly report. Only one organisation can.
+org-own-office-set = Set as our office
+done-own-office = The organisation now stands for our office.
+settings-office-organisation = Organisation “our office”
+settings-office-organisation-none = None set yet.
+settings-office-organisation-hint = It is set on the organisation's page with “Set as our office”.
+field-office_organisation_id = Organisation “our office”
+audit-field-office-organisation-id = Organisation “our office”

@@ -12,7 +12,7 @@ mod users;
 
 pub use login::{LoginOutcome, SessionState, client_of};
 pub use tokens::{ApiToken, NewApiToken};
-pub use users::{NewUser, TotpEnrolment, UserChange};
+pub use users::{FORMS_OF_ADDRESS, NewUser, TotpEnrolment, UserChange};
 
 use chrono::{DateTime, Duration, Utc};
 use msohub_domain::Role;
@@ -105,6 +105,11 @@ pub struct User {
     pub totp_enabled: bool,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// How an anonymous report names the person: `f` ("eine Mitarbeiterin
+    /// des KI"), `m` ("ein Mitarbeiter des KI") or empty ("eine Person aus
+    /// dem KI-Team").
+    #[schema(example = "f")]
+    pub form_of_address: String,
     pub version: i32,
 }
 
@@ -121,6 +126,7 @@ impl From<&UserRow> for User {
             totp_enabled: r.totp_enabled_at.is_some(),
             last_login_at: r.last_login_at,
             created_at: r.created_at,
+            form_of_address: r.form_of_address.clone(),
             version: r.version,
         }
     }
@@ -137,6 +143,7 @@ impl User {
             "disabled": self.disabled,
             "must_change_password": self.must_change_password,
             "totp_enabled": self.totp_enabled,
+            "form_of_address": self.form_of_address,
         })
     }
 }

@@ -11,7 +11,7 @@ use msohub_store::users::{self, UserRow};
 use uuid::Uuid;
 
 /// What an admin (or `msohub user add`) gives to create an account.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NewUser {
     pub email: String,
     pub display_name: String,
@@ -20,7 +20,14 @@ pub struct NewUser {
     /// `None`: a one-time password is generated and must be changed at the
     /// first sign-in.
     pub password: Option<String>,
+    /// [`FORMS_OF_ADDRESS`]: how an anonymous report names the person.
+    pub form_of_address: String,
 }
+
+/// A staff account's form of address, as the report's anonymous wording
+/// needs it: `f` ("eine Mitarbeiterin des KI"), `m` ("ein Mitarbeiter des
+/// KI"), empty: none given ("eine Person aus dem KI-Team").
+pub const FORMS_OF_ADDRESS: [&str; 3] = ["f", "m", ""];
 
 /// A change to an account; fields left `None` stay as they are. `version` is
 /// the version the change is based on (optimistic locking).
@@ -30,6 +37,8 @@ pub struct UserChange {
     pub role: Option<String>,
     pub organisation_id: Option<Option<Uuid>>,
     pub disabled: Option<bool>,
+    /// [`FORMS_OF_ADDRESS`].
+    pub form_of_address: Option<String>,
     pub version: i32,
 }
 
@@ -56,6 +65,14 @@ fn display_name(input: &str, errors: &mut Vec<FieldError>) -> String {
         errors.push(field("display_name", "too-long"));
     }
     name.to_owned()
+}
+
+fn form_of_address(input: &str, errors: &mut Vec<FieldError>) -> String {
+    let value = input.trim();
+    if !FORMS_OF_ADDRESS.contains(&value) {
+        errors.push(field("form_of_address", "choice-unknown"));
+    }
+    value.to_owned()
 }
 
 impl Services {
@@ -98,6 +115,7 @@ impl Services {
             .map_err(|e| errors.push(field("email", e.rule)))
             .ok();
         let name = display_name(&new.display_name, &mut errors);
+        let address = form_of_address(&new.form_of_address, &mut errors);
         let role = new
             .role
             .parse::<Role>()
@@ -140,6 +158,7 @@ impl Services {
             updated_at: now,
             person_id: None,
             language: "de".to_owned(),
+            form_of_address: address,
         };
         let tx = self.store.begin().await?;
         let row = users::insert_user(&tx, row).await?;
@@ -185,6 +204,9 @@ impl Services {
         if let Some(org) = change.organisation_id {
             row.organisation_id = org;
         }
+        if let Some(address) = &change.form_of_address {
+            row.form_of_address = form_of_address(address, &mut errors);
+        }
         if row.role != "representative" && row.organisation_id.is_some() {
             errors.push(field("organisation_id", "only-for-representatives"));
         }
@@ -222,6 +244,43 @@ impl Services {
             "user",
             id,
             action,
+            Some(before.audit_view()),
+            Some(after.audit_view()),
+        )
+        .await?;
+        tx.commit().await.map_err(msohub_store::Error::from)?;
+        Ok(after)
+    }
+
+    /// A member of staff sets their own form of address (for the report's
+    /// anonymous wording).
+    pub async fn change_own_form_of_address(
+        &self,
+        actor: &Actor,
+        value: &str,
+    ) -> Result<User, Error> {
+        actor.require(Permission::ReadStaffArea)?;
+        let id = actor.user()?;
+        let mut errors = Vec::new();
+        let address = form_of_address(value, &mut errors);
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        let tx = self.store.begin().await?;
+        let mut row = users::find_user(&tx, id).await?.ok_or(Error::NotFound)?;
+        if row.form_of_address == address {
+            return Ok(User::from(&row));
+        }
+        let before = User::from(&row);
+        row.form_of_address = address;
+        let row = users::update_user(&tx, row).await?;
+        let after = User::from(&row);
+        audit::record(
+            &tx,
+            actor,
+            "user",
+            id,
+            "update",
             Some(before.audit_view()),
             Some(after.audit_view()),
         )
@@ -320,6 +379,7 @@ impl Services {
                     role: "admin".to_owned(),
                     organisation_id: None,
                     password: None,
+                    form_of_address: String::new(),
                 },
             )
             .await?;

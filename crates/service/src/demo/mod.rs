@@ -170,6 +170,7 @@ impl Services {
                     role: (*role).to_owned(),
                     organisation_id: None,
                     password: Some(DEMO_PASSWORD.to_owned()),
+                    form_of_address: String::new(),
                 },
             )
             .await?;

@@ -96,6 +96,11 @@ pub(super) struct CreateUser {
     role: String,
     organisation_id: Option<Uuid>,
     password: Option<String>,
+    /// How an anonymous report names the person: `f` ("eine Mitarbeiterin
+    /// des KI"), `m` ("ein Mitarbeiter des KI"), empty or left out: "eine
+    /// Person aus dem KI-Team".
+    #[serde(default)]
+    form_of_address: String,
 }
 
 /// Create a user
@@ -120,6 +125,7 @@ pub(super) async fn create_user(
                 role: body.role,
                 organisation_id: body.organisation_id,
                 password: body.password,
+                form_of_address: body.form_of_address,
             },
         )
         .await?;
@@ -152,6 +158,8 @@ pub(super) struct PatchUser {
     #[serde(default, with = "double_option")]
     organisation_id: Option<Option<Uuid>>,
     disabled: Option<bool>,
+    /// `f`, `m` or empty (see creating a user).
+    form_of_address: Option<String>,
 }
 
 /// `null` (clear) and absent (keep) are different for a PATCH.
@@ -166,7 +174,9 @@ mod double_option {
 
 /// Change a user
 ///
-/// Changes a user (admins): name, role, organisation, disabled. `version`
+/// Changes a user (admins): name, role, organisation, disabled, form of
+/// address for the report (`f`, `m` or empty; another value is refused
+/// with `choice-unknown`). `version`
 /// is required (stale → 409).
 #[utoipa::path(patch, operation_id = "changeUser", path = "/api/v1/users/{id}", tag = "accounts",
     params(("id" = Uuid, Path)),
@@ -186,6 +196,7 @@ pub(super) async fn update_user(
         role: body.role,
         organisation_id: body.organisation_id,
         disabled: body.disabled,
+        form_of_address: body.form_of_address,
         version: body.version,
     };
     Ok(Json(state.services.update_user(&actor, id, change).await?).into_response())

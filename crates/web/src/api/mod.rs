@@ -22,6 +22,7 @@ mod organisations;
 mod persons;
 pub(crate) mod portal;
 pub(crate) mod privacy;
+mod projects;
 mod settings;
 mod targets;
 mod taxonomies;
@@ -52,6 +53,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = hsds::routes(r);
     let r = offers::routes(r);
     let r = targets::routes(r);
+    let r = projects::routes(r);
     let r = export::routes(r);
     let r = import::routes(r);
     let r = privacy::routes(r);
@@ -215,6 +217,8 @@ pub(crate) struct AuditPage {
         targets::list_periods, targets::create_period, targets::get_period, targets::patch_period, targets::delete_period, targets::create_target,
         targets::get_target, targets::patch_target, targets::delete_target, targets::report, targets::finalise, targets::versions, targets::version, targets::diff,
         targets::put_texts,
+        projects::list_projects, projects::create_project, projects::get_project,
+        projects::patch_project, projects::delete_project,
         persons::list, persons::create, persons::get, persons::patch, persons::delete,
         persons::add_affiliation, persons::add_consent,
         offers::list_offers, offers::create_offer, offers::get_offer, offers::patch_offer, offers::delete_offer,
@@ -244,7 +248,7 @@ pub(crate) struct AuditPage {
         (name = "meetings", description = "Meetings of bodies: agenda, minutes, attendance, invitations"),
         (name = "hsds", description = "The public registry and offers in the Human Services Data Specification (HSDS 3.0); no sign-in"),
         (name = "events", description = "Events (Veranstaltungen) of the organisations and the office"),
-        (name = "targets", description = "Reporting periods and targets with computed progress"),
+        (name = "targets", description = "Reporting periods, projects (Handlungsfelder) and targets with computed progress"),
         (name = "taxonomies", description = "Vocabularies: topics, target groups, need categories"),
         (name = "accounts", description = "The caller, user accounts, API tokens and settings"),
         (name = "audit", description = "Who changed what, and the change feed"),

@@ -27,6 +27,8 @@ pub(super) async fn get(
 /// Replace the settings
 ///
 /// The office's name and city, and the geocoder (`geocoder_url` empty: off).
+/// `office_organisation_id` makes an organisation "our office" and takes
+/// the mark from any other, in the same transaction (left out: unchanged).
 /// Every field is checked first; nothing is written when one is wrong.
 #[utoipa::path(put, operation_id = "changeSettings", path = "/api/v1/settings", tag = "accounts",
     request_body = InstanceSettings,

@@ -22,6 +22,7 @@ pub fn routes(r: Routes) -> Routes {
     r.get("/app/account", account)
         .get("/app/account/password", password_page)
         .post("/app/account/password", password_submit)
+        .post("/app/account/form-of-address", form_of_address_submit)
         .get("/app/account/totp", totp_page)
         .post("/app/account/totp", totp_confirm)
         .post("/app/account/totp/disable", totp_disable)
@@ -46,6 +47,8 @@ struct AccountTemplate {
     codes_left: u64,
     /// Whether a private calendar feed is live (staff only).
     calendar: Option<bool>,
+    /// The form of address for the report (staff only): code, label, chosen.
+    addresses: Option<Vec<(&'static str, String, bool)>>,
     notice: Option<String>,
     errors: FormErrors,
 }
@@ -67,12 +70,16 @@ async fn account_template(
         None
     };
     let tr = page.tr;
+    let addresses = actor
+        .can(msohub_domain::Permission::ReadStaffArea)
+        .then(|| addresses(tr, &user.form_of_address));
     Ok(AccountTemplate {
         page,
         user,
         tokens,
         codes_left,
         calendar,
+        addresses,
         notice,
         errors: errors.unwrap_or(FormErrors::none(tr)),
     })
@@ -90,6 +97,52 @@ async fn account(
         StatusCode::OK,
         &account_template(&state, &parts, &actor, notice, None).await?,
     ))
+}
+
+/// The choices of the form of address for the report, `value` chosen.
+pub(crate) fn addresses(tr: crate::i18n::Tr, value: &str) -> Vec<(&'static str, String, bool)> {
+    msohub_service::accounts::FORMS_OF_ADDRESS
+        .iter()
+        .map(|code| {
+            let key = if code.is_empty() { "none" } else { code };
+            (
+                *code,
+                tr.t(&format!("form-of-address-{key}")),
+                *code == value.trim(),
+            )
+        })
+        .collect()
+}
+
+#[derive(serde::Deserialize)]
+struct AddressForm {
+    #[serde(default)]
+    form_of_address: String,
+}
+
+/// Saves one's own form of address; an unknown value shows the page with
+/// its message.
+async fn form_of_address_submit(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Form(form): Form<AddressForm>,
+) -> Result<Response, WebError> {
+    match state
+        .services
+        .change_own_form_of_address(&actor, &form.form_of_address)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/app/account?done=saved#form-of-address").into_response()),
+        Err(err) => {
+            let tr = crate::i18n::Tr::new(crate::i18n::request_language_parts(&parts));
+            let errors = FormErrors::from_service(tr, err)?;
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &account_template(&state, &parts, &actor, None, Some(errors)).await?,
+            ))
+        }
+    }
 }
 
 #[derive(Template)]

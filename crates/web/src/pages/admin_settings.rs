@@ -27,6 +27,21 @@ struct SettingsTemplate {
     errors: FormErrors,
     notice: Option<String>,
     security: Vec<(&'static str, String, bool)>,
+    /// "Our office": the organisation's id and name (set on its page).
+    office_org: Option<(String, String)>,
+}
+
+/// The organisation marked "our office", with its name.
+async fn office_org(
+    state: &AppState,
+    actor: &msohub_service::Actor,
+    id: Option<&str>,
+) -> Result<Option<(String, String)>, WebError> {
+    let Some(id) = id.and_then(|i| i.parse::<uuid::Uuid>().ok()) else {
+        return Ok(None);
+    };
+    let org = state.services.get_organisation(actor, id).await?;
+    Ok(Some((org.id.to_string(), org.name)))
 }
 
 fn security(tr: crate::i18n::Tr, value: &str) -> Vec<(&'static str, String, bool)> {
@@ -43,6 +58,7 @@ async fn show(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
     let input = state.services.instance_settings(&actor).await?;
+    let office_org = office_org(&state, &actor, input.office_organisation_id.as_deref()).await?;
     let page = super::staff_page(&state, &parts, &actor, "settings-title").await;
     let done = crate::pages::organisations::query_param(raw.as_deref(), "done");
     let notice = crate::forms::done_notice(page.tr, done.as_deref());
@@ -56,6 +72,7 @@ async fn show(
             errors,
             notice,
             security,
+            office_org,
         },
     ))
 }
@@ -75,6 +92,9 @@ async fn save(
             let page = super::staff_page(&state, &parts, &actor, "settings-title").await;
             let errors = FormErrors::fields(page.tr, fields);
             let security = security(page.tr, &input.smtp_security);
+            let stored = state.services.instance_settings(&actor).await?;
+            let office_org =
+                office_org(&state, &actor, stored.office_organisation_id.as_deref()).await?;
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &SettingsTemplate {
@@ -83,6 +103,7 @@ async fn save(
                     errors,
                     notice: None,
                     security,
+                    office_org,
                 },
             ))
         }

@@ -61,6 +61,8 @@ struct FormTemplate {
     role: String,
     version: i32,
     roles: Vec<(&'static str, String)>,
+    /// The form of address for the report: code, label, chosen.
+    addresses: Vec<(&'static str, String, bool)>,
     notice: Option<String>,
 }
 
@@ -91,6 +93,7 @@ async fn new_form(
             role: "staff".into(),
             version: 0,
             roles,
+            addresses: super::account::addresses(tr, ""),
             notice: None,
         },
     ))
@@ -104,6 +107,8 @@ struct UserForm {
     display_name: String,
     #[serde(default)]
     role: String,
+    #[serde(default)]
+    form_of_address: String,
     #[serde(default)]
     version: i32,
 }
@@ -128,6 +133,7 @@ async fn create(
         role: form.role.clone(),
         organisation_id: None,
         password: None,
+        form_of_address: form.form_of_address.clone(),
     };
     match state.services.create_user(&actor, new).await {
         Ok((user, password)) => {
@@ -145,6 +151,7 @@ async fn create(
             let page = super::staff_page(&state, &parts, &actor, "user-new-title").await;
             let errors = FormErrors::from_service(page.tr, err)?;
             let roles = roles(&page);
+            let addresses = super::account::addresses(page.tr, &form.form_of_address);
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &FormTemplate {
@@ -156,6 +163,7 @@ async fn create(
                     role: form.role,
                     version: 0,
                     roles,
+                    addresses,
                     notice: None,
                 },
             ))
@@ -185,6 +193,7 @@ async fn edit_template(
         display_name: user.display_name.clone(),
         role: user.role.as_str().to_owned(),
         version: user.version,
+        addresses: super::account::addresses(tr, &user.form_of_address),
         user: Some(user),
         roles,
         notice,
@@ -248,6 +257,7 @@ async fn update(
     let change = UserChange {
         display_name: Some(form.display_name),
         role: Some(form.role),
+        form_of_address: Some(form.form_of_address),
         version: form.version,
         ..UserChange::default()
     };

@@ -24,6 +24,7 @@ pub mod organisation_logo;
 pub mod organisations;
 pub mod persons;
 pub mod privacy;
+pub mod projects;
 pub mod report;
 pub mod review;
 pub mod targets;

@@ -136,6 +136,9 @@ struct PeriodTemplate {
     /// A report of the period is finalised: its dates are fixed and it
     /// cannot be deleted.
     finalised: bool,
+    /// Each target's project, in the order of `targets` (all empty while
+    /// the office has one project: then it says nothing).
+    target_projects: Vec<String>,
 }
 
 /// What the period page shows of a change or delete just refused.
@@ -179,6 +182,14 @@ async fn period_view(
     let finalised = !state.services.report_versions(actor, id).await?.is_empty();
     let targets = state.services.targets(actor, id).await?;
     let periods = state.services.periods(actor).await?;
+    let projects = state.services.projects(actor).await?;
+    let target_projects = targets
+        .iter()
+        .map(|t| match projects.iter().find(|p| p.id == t.project_id) {
+            Some(p) if projects.len() > 1 => p.name.clone(),
+            _ => String::new(),
+        })
+        .collect();
     let mut page = super::staff_page(state, parts, actor, "targets-title").await;
     page.title = format!("{} {}", page.tr.t("targets-title"), period.name);
     let statuses: Vec<&str> = targets.iter().map(|t| t.status.as_str()).collect();
@@ -209,6 +220,7 @@ async fn period_view(
             errors,
             open,
             finalised,
+            target_projects,
         },
     ))
 }
@@ -282,6 +294,8 @@ struct TargetFormTemplate {
     period: Period,
     metrics: Vec<(&'static str, String, bool)>,
     bodies: Vec<(String, String, bool)>,
+    /// The projects a target can belong to: id, name, chosen.
+    projects: Vec<(String, String, bool)>,
     kinds: Vec<(&'static str, String, bool)>,
     org_kinds: Vec<(&'static str, String, bool)>,
     /// Need metrics: categories and sources to count.
@@ -358,6 +372,22 @@ async fn target_form(
         })
         .collect();
     bodies.insert(0, (String::new(), "–".into(), input.body_id.is_empty()));
+    let all_projects = state.services.projects(actor).await?;
+    let chosen = if input.project_id.is_empty() {
+        all_projects
+            .first()
+            .map(|p| p.id.to_string())
+            .unwrap_or_default()
+    } else {
+        input.project_id.clone()
+    };
+    let projects = all_projects
+        .into_iter()
+        .map(|p| {
+            let on = p.id.to_string() == chosen;
+            (p.id.to_string(), p.name, on)
+        })
+        .collect();
     let kinds = msohub_domain::work::InteractionKind::ALL
         .iter()
         .map(|k| {
@@ -456,6 +486,7 @@ async fn target_form(
             period,
             metrics,
             bodies,
+            projects,
             kinds,
             org_kinds,
             need_categories,
@@ -500,8 +531,11 @@ async fn new_target(
         }
         Err(_) => return Err(WebError::NotFound),
     };
+    let project_id =
+        crate::pages::organisations::query_param(raw.as_deref(), "project").unwrap_or_default();
     let input = TargetInput {
         period_id,
+        project_id,
         number: next.to_string(),
         metric: "interactions".into(),
         kinds: vec!["visit".into()],

@@ -42,6 +42,7 @@ pub fn routes(r: Routes) -> Routes {
         .post("/app/organisations/{id}/checked", checked)
         .post("/app/organisations/{id}/geocode", geocode)
         .post("/app/organisations/{id}/trusted", show::set_trusted)
+        .post("/app/organisations/{id}/own-office", show::set_own_office)
         .get("/app/organisations/{id}/merge", merge_confirm)
         .post("/app/organisations/{id}/merge", merge)
 }

@@ -46,6 +46,8 @@ struct ShowTemplate {
     can_write: bool,
     /// Its representatives' changes publish at once.
     trusted: bool,
+    /// An admin reads: the button "Als unser Amt festlegen" is shown.
+    can_admin: bool,
 }
 
 struct HistoryLine {
@@ -251,6 +253,7 @@ pub(super) async fn show(
             offers,
             description_html: msohub_docs::markdown_to_html(&org.description),
             can_write: actor.can(Permission::WriteStaffArea),
+            can_admin: actor.can(Permission::ManageUsers),
             org,
             facts,
             bodies,
@@ -346,6 +349,19 @@ pub(super) async fn geocode(
         }
         other => small_change(other, id, "geocoded").await,
     }
+}
+
+/// Makes the organisation "our office" (admins); any other loses the mark.
+pub(super) async fn set_own_office(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    state.services.set_office_organisation(&actor, id).await?;
+    Ok(Redirect::to(&format!(
+        "/app/organisations/{id}?done=own-office#own-office"
+    ))
+    .into_response())
 }
 
 #[derive(serde::Deserialize, Default)]
