@@ -2,7 +2,7 @@
 //! the PDF): contacts per month, and meetings per body with the office's
 //! attendance.
 
-use msohub_service::report::Report;
+use msohub_service::report::{BodyFigure, Lang, Report};
 
 const HELD_FILL: &str = "#004b87";
 const CANCELLED_FILL: &str = "#b35900";
@@ -73,52 +73,208 @@ pub fn contacts_chart(r: &Report) -> String {
     svg
 }
 
+/// The charts' text size (SVG units).
+const FONT_SIZE: f32 = 9.0;
+/// The attendance chart's width, unless its legend needs more.
+const ATTENDANCE_WIDTH: f32 = 520.0;
+/// The widest the bodies' names may be before they wrap.
+const MAX_LABEL: f32 = 200.0;
+const LINE: f32 = 11.0;
+
+/// A label's lines, each at most `max` wide (words longer than a line are
+/// broken).
+fn wrap(text: &str, max: f32) -> Vec<String> {
+    let width = |s: &str| msohub_typeset::text_width(s, FONT_SIZE);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{line} {word}")
+        };
+        if width(&candidate) <= max {
+            line = candidate;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        // A word wider than a line: as many characters as fit.
+        for c in word.chars() {
+            if !line.is_empty() && width(&format!("{line}{c}")) > max {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// Per body: meetings held and those the office attended, as horizontal
-/// bars.
+/// bars. The names column is as wide as the longest name (names wider than
+/// 200 units wrap), so no label is cut.
 pub fn attendance_chart(r: &Report) -> String {
+    attendance_svg(&r.meetings, r.lang)
+}
+
+fn attendance_svg(meetings: &[BodyFigure], lang: Lang) -> String {
     use msohub_exchange::document::xml_escape;
-    let lang = r.lang;
-    let max = r.meetings.iter().map(|m| m.held).max().unwrap_or(0).max(1);
-    let height = r.meetings.len() * 34 + 24;
+    let width_of = |s: &str| msohub_typeset::text_width(s, FONT_SIZE);
+    let max = meetings.iter().map(|m| m.held).max().unwrap_or(0).max(1);
     let (held, staff) = (
         lang.t("Sitzungen stattgefunden", "meetings held"),
         lang.t("davon mit dem KI", "attended by the office"),
     );
+    let labels: Vec<Vec<String>> = meetings.iter().map(|m| wrap(&m.body, MAX_LABEL)).collect();
+    let label_width = labels
+        .iter()
+        .flatten()
+        .map(|l| width_of(l))
+        .fold(0.0, f32::max)
+        .ceil();
+    let count_width = width_of(&max.to_string()).ceil();
+    let bars_at = 10.0 + label_width + 12.0;
+    let second_legend = 10.0 + 14.0 + width_of(held).ceil() + 20.0;
+    let legend_end = second_legend + 14.0 + width_of(staff).ceil() + 10.0;
+    let width = ATTENDANCE_WIDTH
+        .max(legend_end)
+        .max(bars_at + 120.0 + count_width + 14.0);
+    let bar_room = width - bars_at - count_width - 14.0;
+    // A row: two bars (26 high) beside the name's lines.
+    let rows: Vec<f32> = labels
+        .iter()
+        .map(|l| (l.len() as f32 * LINE + 8.0).max(34.0))
+        .collect();
+    let height = 24.0 + rows.iter().sum::<f32>();
     let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 520 {height}" width="520" height="{height}" role="img" aria-label="{}" font-family="DejaVu Sans, Arial, sans-serif" font-size="9" fill="{TEXT_FILL}"><rect x="10" y="4" width="10" height="10" fill="{MUTED_FILL}"/><text x="24" y="13">{held}</text><rect x="170" y="4" width="10" height="10" fill="{HELD_FILL}"/><text x="184" y="13">{staff}</text>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{}" font-family="DejaVu Sans, Arial, sans-serif" font-size="9" fill="{TEXT_FILL}"><rect x="10" y="4" width="10" height="10" fill="{MUTED_FILL}"/><text x="24" y="13">{held}</text><rect x="{second_legend}" y="4" width="10" height="10" fill="{HELD_FILL}"/><text x="{}" y="13">{staff}</text>"#,
         xml_escape(lang.t(
             "Sitzungen der Gremien und Teilnahme des KI",
             "Meetings of the bodies and the office's attendance"
-        ))
+        )),
+        second_legend + 14.0,
     );
-    for (i, m) in r.meetings.iter().enumerate() {
-        let y = 24 + i * 34;
-        let name: String = m.body.chars().take(34).collect();
-        let w_held = m.held * 280 / max;
-        let w_staff = m.with_staff * 280 / max;
-        svg.push_str(&format!(
-            r#"<text x="10" y="{}">{}</text><text x="{}" y="{}">{}</text><text x="{}" y="{}">{}</text>"#,
-            y + 16,
-            xml_escape(&name),
-            204 + w_held,
-            y + 10,
-            m.held,
-            204 + w_staff,
-            y + 24,
-            m.with_staff,
-        ));
-        for (width, top, fill, count, label) in [
-            (w_held, y, MUTED_FILL, m.held, held),
-            (w_staff, y + 14, HELD_FILL, m.with_staff, staff),
+    let mut y = 24.0;
+    for ((m, lines), row) in meetings.iter().zip(&labels).zip(&rows) {
+        let scale = |n: usize| (n as f32 * bar_room / max as f32).round();
+        let (w_held, w_staff) = (scale(m.held), scale(m.with_staff));
+        // The bars in the row's middle, the name's lines centred beside them.
+        let bars = y + (row - 26.0) / 2.0;
+        let first_line = y + (row - lines.len() as f32 * LINE) / 2.0 + 8.0;
+        for (i, line) in lines.iter().enumerate() {
+            svg.push_str(&format!(
+                r#"<text x="10" y="{}">{}</text>"#,
+                first_line + i as f32 * LINE,
+                xml_escape(line)
+            ));
+        }
+        for (bar, top, fill, count, label) in [
+            (w_held, bars, MUTED_FILL, m.held, held),
+            (w_staff, bars + 14.0, HELD_FILL, m.with_staff, staff),
         ] {
-            if width > 0 {
+            // Empty bars are left out (a zero width is not valid SVG).
+            if bar > 0.0 {
                 svg.push_str(&format!(
-                    r#"<rect x="200" y="{top}" width="{width}" height="12" fill="{fill}"><title>{}: {count} {label}</title></rect>"#,
+                    r#"<rect x="{bars_at}" y="{top}" width="{bar}" height="12" fill="{fill}"><title>{}: {count} {label}</title></rect>"#,
                     xml_escape(&m.body),
                 ));
             }
+            svg.push_str(&format!(
+                r#"<text x="{}" y="{}">{count}</text>"#,
+                bars_at + bar + 4.0,
+                top + 10.0
+            ));
         }
+        y += row;
     }
     svg.push_str("</svg>");
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every text of the SVG, laid out with the PDF's font, lies inside
+    /// its view box.
+    fn assert_nothing_cut(svg: &str) {
+        let ((width, height), boxes) = msohub_typeset::svg_text_boxes(svg).unwrap_or_default();
+        assert!(!boxes.is_empty(), "no text in {svg}");
+        for b in boxes {
+            assert!(
+                b.left >= -0.5
+                    && b.top >= -0.5
+                    && b.right <= width + 0.5
+                    && b.bottom <= height + 0.5,
+                "{b:?} leaves the view box {width}×{height}"
+            );
+        }
+    }
+
+    fn body(name: &str, held: usize, with_staff: usize) -> BodyFigure {
+        BodyFigure {
+            body: name.into(),
+            held,
+            with_staff,
+            cancelled: 0,
+        }
+    }
+
+    #[test]
+    fn no_label_is_cut() {
+        let bodies = [
+            body(
+                "Begleitgruppe des Forschungsprojekts ReMiGas NRW (Religiöse Migrantengemeinden als Kooperationspartner)",
+                4,
+                4,
+            ),
+            body("Integrationsrat", 3, 1),
+            body("Arbeitskreis Migrantenorganisationen", 12_345, 0),
+            body(
+                "Donaudampfschifffahrtsgesellschaftskapitänsmützenhalterverein Lindenau",
+                0,
+                0,
+            ),
+        ];
+        for lang in [Lang::De, Lang::En] {
+            let svg = attendance_svg(&bodies, lang);
+            assert_nothing_cut(&svg);
+            // The long name is all there, over several lines.
+            let ((_, _), boxes) = msohub_typeset::svg_text_boxes(&svg).unwrap_or_default();
+            let text: String = boxes
+                .iter()
+                .map(|b| b.text.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(text.contains("Kooperationspartner)"), "{text}");
+            assert!(text.contains("Begleitgruppe des"), "{text}");
+            assert_nothing_cut(&attendance_svg(&bodies[1..2], lang));
+            assert_nothing_cut(&attendance_svg(&[], lang));
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "leaves the view box")]
+    fn a_cut_label_is_found() {
+        assert_nothing_cut(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 20" width="100" height="20" font-size="9"><text x="10" y="13">Begleitgruppe des Forschungsprojekts</text></svg>"#,
+        );
+    }
+
+    #[test]
+    fn long_words_are_broken_and_short_names_stay_whole() {
+        assert_eq!(wrap("Integrationsrat", MAX_LABEL), ["Integrationsrat"]);
+        let lines = wrap(&"x".repeat(100), 50.0);
+        assert!(lines.len() > 1);
+        assert!(
+            lines
+                .iter()
+                .all(|l| msohub_typeset::text_width(l, FONT_SIZE) <= 50.0)
+        );
+        assert_eq!(lines.concat(), "x".repeat(100));
+    }
 }
