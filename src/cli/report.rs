@@ -1,6 +1,7 @@
 //! `msohub report --period 2020/21 --format pdf|docx|odt|md|html|json
-//! [--lang de|en] [--frozen N] [--output FILE]`: the yearly report of a
-//! period, generated from the records (or a finalised version), and
+//! [--lang de|en] [--project NAME] [--frozen N] [--output FILE]`: the
+//! yearly report of a period (or one project's chapter), generated from
+//! the records (or a finalised version), and
 //! `msohub report --period 2020/21 --finalise [--note TEXT]`.
 
 use msohub_service::report::Lang;
@@ -17,6 +18,9 @@ pub struct ReportArgs {
     /// de or en.
     #[arg(long, default_value = "de")]
     pub lang: String,
+    /// One project's chapter (the project's name) instead of the whole period.
+    #[arg(long)]
+    pub project: Option<String>,
     /// A finalised version (its number) instead of the report generated now.
     #[arg(long, value_name = "N")]
     pub frozen: Option<i32>,
@@ -80,6 +84,20 @@ async fn write(services: &Services, args: &ReportArgs, lang: Lang) -> anyhow::Re
         );
         return Ok(());
     }
+    let project = match &args.project {
+        None => None,
+        Some(name) => {
+            let projects = services.projects(&cli).await.map_err(super::describe)?;
+            let Some(p) = projects
+                .iter()
+                .find(|p| p.name.to_lowercase() == name.trim().to_lowercase())
+            else {
+                let names: Vec<&str> = projects.iter().map(|p| p.name.as_str()).collect();
+                anyhow::bail!("no project {name:?}; there are: {}", names.join(", "));
+            };
+            Some(p.id)
+        }
+    };
     let report = match args.frozen {
         Some(n) => services
             .report_version(&cli, period.id, n, lang)
@@ -89,9 +107,13 @@ async fn write(services: &Services, args: &ReportArgs, lang: Lang) -> anyhow::Re
                     anyhow::anyhow!("the report for {} has no version {n}", period.name)
                 }
                 e => super::describe(e),
+            })
+            .and_then(|r| match project {
+                Some(p) => r.chapter_of(p).map_err(super::describe),
+                None => Ok(r),
             })?,
         None => services
-            .report(&cli, period.id, lang)
+            .report(&cli, period.id, lang, project)
             .await
             .map_err(super::describe)?,
     };

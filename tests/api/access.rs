@@ -213,6 +213,37 @@ const MATRIX: &[(&str, &str, Access)] = &[
         Access::StaffArea,
     ),
     ("GET", "/app/periods/{id}/report/diff", Access::StaffArea),
+    ("GET", "/api/v1/periods/{id}/beyond", Access::StaffArea),
+    ("POST", "/api/v1/periods/{id}/beyond", Access::Write),
+    ("PATCH", "/api/v1/periods/{id}/beyond/{item}", Access::Write),
+    (
+        "DELETE",
+        "/api/v1/periods/{id}/beyond/{item}",
+        Access::Write,
+    ),
+    ("GET", "/app/periods/{id}/beyond", Access::StaffArea),
+    ("POST", "/app/periods/{id}/beyond", Access::Write),
+    ("GET", "/app/periods/{id}/beyond/{item}/edit", Access::Write),
+    (
+        "POST",
+        "/app/periods/{id}/beyond/{item}/edit",
+        Access::Write,
+    ),
+    (
+        "POST",
+        "/app/periods/{id}/beyond/{item}/move",
+        Access::Write,
+    ),
+    (
+        "POST",
+        "/app/periods/{id}/beyond/{item}/hide",
+        Access::Write,
+    ),
+    (
+        "POST",
+        "/app/periods/{id}/beyond/{item}/delete",
+        Access::Write,
+    ),
     ("POST", "/api/v1/periods", Access::Write),
     ("GET", "/api/v1/periods/{id}", Access::StaffArea),
     ("PATCH", "/api/v1/periods/{id}", Access::Write),
@@ -604,6 +635,7 @@ fn concrete(template: &str, user_id: &str) -> String {
         .replace("{entity}", "organisations")
         .replace("{name}", "Profil")
         .replace("{code}", "culture")
+        .replace("{item}", &unknown)
         .replace("{id}", &unknown)
 }
 

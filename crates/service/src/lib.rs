@@ -38,6 +38,7 @@ mod patch;
 pub mod people;
 pub mod portal;
 pub mod privacy;
+pub mod projects;
 mod publication;
 pub mod report;
 pub mod search;

@@ -36,6 +36,8 @@ versioned!(
     msohub_store::offers::OfferRow,
     msohub_store::targets::TargetRow,
     msohub_store::targets::PeriodRow,
+    msohub_store::projects::ProjectRow,
+    msohub_store::projects::BeyondRow,
     msohub_store::people::PersonRow,
     msohub_store::taxonomies::TermRow,
     msohub_store::organisations::OrganisationRow,

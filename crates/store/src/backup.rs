@@ -114,11 +114,13 @@ tables! {
     "agenda_item" => agenda_item,
     "attendance" => attendance,
     "outbox" => outbox,
+    "project" => project,
     "period" => period,
     "target" => target,
     "target_link" => target_link,
     "report_text" => report_text,
     "report_version" => report_version,
+    "beyond_item" => beyond_item,
     "event" => event,
     "event_organiser" => event_organiser,
     "offer" => offer,
@@ -158,11 +160,15 @@ fn micros(s: &str) -> Option<String> {
     })
 }
 
+/// What the migrations seed in a new database: the vocabularies and the
+/// default project.
+const SEEDED: [&str; 2] = ["taxonomy_term", "project"];
+
 /// Makes a fresh database ready for [`load`]: refuses one that holds data
-/// (anything but the vocabularies the migrations seed), then removes those
-/// seeded terms so the archive's own come in.
+/// (anything but what the migrations seed), then removes the seeded rows
+/// so the archive's own come in.
 pub async fn prepare_empty(c: &impl ConnectionTrait) -> Result<(), Error> {
-    for table in TABLES.iter().filter(|t| **t != "taxonomy_term") {
+    for table in TABLES.iter().filter(|t| !SEEDED.contains(t)) {
         if count(c, table).await? > 0 {
             return Err(Error::Backup(format!(
                 "the database is not empty (table {table} has rows); restore only into a new database"
@@ -170,6 +176,7 @@ pub async fn prepare_empty(c: &impl ConnectionTrait) -> Result<(), Error> {
         }
     }
     taxonomy_term::Entity::delete_many().exec(c).await?;
+    project::Entity::delete_many().exec(c).await?;
     Ok(())
 }
 

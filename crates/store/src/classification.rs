@@ -51,7 +51,7 @@ const REGISTER: &[(&str, &str)] = &[
         "app_user",
         "id:N email:P display_name:P role:P organisation_id:N password_hash:S must_change_password:N \
          disabled_at:P last_login_at:P totp_secret:S totp_enabled_at:P \
-         version:N created_at:N updated_at:N person_id:R language:P",
+         version:N created_at:N updated_at:N person_id:R language:P form_of_address:P",
     ),
     (
         "attachment",
@@ -163,6 +163,15 @@ const REGISTER: &[(&str, &str)] = &[
          next_attempt_at:N sent_at:N created_at:N",
     ),
     (
+        "project",
+        "id:N name:N description:F chart_counts:N position:N version:N created_at:N updated_at:N",
+    ),
+    (
+        "beyond_item",
+        "id:N period_id:N project_id:N kind:N record_id:N user_id:R text:F hidden:N position:N \
+         happened_on:N version:N created_at:N updated_at:N",
+    ),
+    (
         "period",
         "id:N name:N kind:N starts_on:N ends_on:N version:N created_at:N updated_at:N",
     ),
@@ -180,7 +189,8 @@ const REGISTER: &[(&str, &str)] = &[
     ("recovery_code", "id:N user_id:R code_hash:S used_at:N"),
     (
         "report_text",
-        "period_id:N title:N introduction:F outlook:F place:N author:P narratives:F version:N updated_at:N",
+        "period_id:N title:N introduction:F outlook:F place:N author:P narratives:F version:N updated_at:N \
+         dated:N staff_names:N chapters:F",
     ),
     (
         "report_version",
@@ -203,7 +213,7 @@ const REGISTER: &[(&str, &str)] = &[
         "target",
         "id:N period_id:N number:N title:N description:F metric:N params:N wanted:N manual_value:N \
          met_at:N partly_at:N override_status:N override_reason:F deviation_reason:F \
-         substitute_measures:F version:N created_at:N updated_at:N",
+         substitute_measures:F version:N created_at:N updated_at:N project_id:N",
     ),
     (
         "target_link",
@@ -294,6 +304,7 @@ pub const ERASURE: &[TableErasure] = {
                 ("last_login_at", ACCOUNT),
                 ("totp_enabled_at", ACCOUNT),
                 ("language", ACCOUNT),
+                ("form_of_address", ACCOUNT),
             ],
         ),
         (
@@ -445,8 +456,11 @@ pub const ERASURE: &[TableErasure] = {
                 ("outlook", Scrub),
                 ("author", Scrub),
                 ("narratives", Scrub),
+                ("chapters", Scrub),
             ],
         ),
+        ("project", "id", &[("description", Scrub)]),
+        ("beyond_item", "id", &[("text", Scrub)]),
         (
             "report_version",
             "id",

@@ -22,6 +22,7 @@ pub mod organisations;
 pub mod people;
 pub mod portal;
 pub mod privacy;
+pub mod projects;
 pub mod settings;
 pub mod targets;
 pub mod taxonomies;

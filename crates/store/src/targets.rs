@@ -163,6 +163,9 @@ pub async fn save_report_text(
             place: Set(row.place),
             author: Set(row.author),
             narratives: Set(row.narratives),
+            dated: Set(row.dated),
+            staff_names: Set(row.staff_names),
+            chapters: Set(row.chapters),
             version: Set(expected + 1),
             updated_at: Set(row.updated_at),
             ..Default::default()

@@ -114,6 +114,8 @@ versioned!(crate::entity::target::Model, target);
 versioned!(crate::entity::offer::Model, offer);
 versioned!(crate::entity::idea::Model, idea);
 versioned!(crate::entity::proposal::Model, proposal);
+versioned!(crate::entity::project::Model, project);
+versioned!(crate::entity::beyond_item::Model, beyond_item);
 
 /// [`versioned!`] for tables without `updated_at`.
 macro_rules! versioned_without_touch {

@@ -110,6 +110,7 @@ fn route_table() -> routes::Routes {
     let r = pages::targets::routes(r);
     let r = pages::projects::routes(r);
     let r = pages::report::routes(r);
+    let r = pages::beyond::routes(r);
     let r = pages::review::routes(r);
     let r = pages::ideas::routes(r);
     let r = portal::routes(r);

@@ -2,75 +2,130 @@
 //! the PDF): contacts per month, and meetings per body with the office's
 //! attendance.
 
-use msohub_service::report::{BodyFigure, Lang, Report};
+use msohub_service::report::{BodyFigure, Chapter, Lang, MonthFigure};
 
 const HELD_FILL: &str = "#004b87";
 const CANCELLED_FILL: &str = "#b35900";
 const MUTED_FILL: &str = "#767676";
 const TEXT_FILL: &str = "#1a1a1a";
+const MEETINGS_FILL: &str = "#2e6b30";
+const EVENTS_FILL: &str = "#6a3d8f";
 
-/// Contacts per month as a stacked bar chart (held below, cancelled
-/// above), a standalone SVG that also works inline in HTML.
-pub fn contacts_chart(r: &Report) -> String {
+/// A chapter's month figures as a stacked bar chart of what its project
+/// counts (contacts held and cancelled, meetings, events), a standalone
+/// SVG that also works inline in HTML.
+pub fn contacts_chart(c: &Chapter, lang: Lang) -> String {
     use msohub_exchange::document::xml_escape;
-    let lang = r.lang;
-    let n = r.contacts_per_month.len();
-    let max = r
-        .contacts_per_month
+    let series = chart_series(c, lang);
+    let value = |m: &MonthFigure, key: &str| match key {
+        "held" => m.held,
+        "cancelled" => m.cancelled,
+        "meetings" => m.meetings,
+        _ => m.events,
+    };
+    let n = c.per_month.len();
+    let total = |m: &MonthFigure| series.iter().map(|(k, _, _)| value(m, k)).sum::<u32>();
+    let max = c.per_month.iter().map(total).max().unwrap_or(0).max(1);
+    // The legend needs room for its labels even with few months.
+    let legend: usize = series
         .iter()
-        .map(|m| m.held + m.cancelled)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let width = n * 30 + 20;
-    let (held, cancelled) = (
-        lang.t("stattgefunden", "held"),
-        lang.t("abgesagt", "cancelled"),
-    );
+        .map(|(_, label, _)| label.chars().count() * 6 + 30)
+        .sum();
+    let width = (n * 30 + 20).max(legend + 20);
     let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 150" width="{width}" height="150" role="img" aria-label="{}" font-family="DejaVu Sans, Arial, sans-serif" font-size="9" fill="{TEXT_FILL}"><rect x="10" y="4" width="10" height="10" fill="{HELD_FILL}"/><text x="24" y="13">{held}</text><rect x="110" y="4" width="10" height="10" fill="{CANCELLED_FILL}"/><text x="124" y="13">{cancelled}</text>"#,
-        xml_escape(lang.t(
-            "Stattgefundene und abgesagte Kontakte je Monat",
-            "Contacts held and cancelled per month"
-        ))
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 150" width="{width}" height="150" role="img" aria-label="{}" font-family="DejaVu Sans, Arial, sans-serif" font-size="9" fill="{TEXT_FILL}">"#,
+        xml_escape(&chart_caption(c, lang))
     );
-    for (i, m) in r.contacts_per_month.iter().enumerate() {
+    let mut x = 10;
+    for (_, label, fill) in &series {
+        svg.push_str(&format!(
+            r#"<rect x="{x}" y="4" width="10" height="10" fill="{fill}"/><text x="{}" y="13">{}</text>"#,
+            x + 14,
+            xml_escape(label)
+        ));
+        x += label.chars().count() * 6 + 30;
+    }
+    for (i, m) in c.per_month.iter().enumerate() {
         let x = i * 30 + 10;
-        let hh = m.held * 100 / max;
-        let ch = m.cancelled * 100 / max;
-        // Empty bars are left out (a zero height is not valid SVG).
-        if ch > 0 {
-            svg.push_str(&format!(
-                r#"<rect x="{x}" y="{}" width="20" height="{ch}" fill="{CANCELLED_FILL}"><title>{}: {} {cancelled}</title></rect>"#,
-                130 - hh - ch,
-                m.month,
-                m.cancelled,
-            ));
-        }
-        if hh > 0 {
-            svg.push_str(&format!(
-                r#"<rect x="{x}" y="{}" width="20" height="{hh}" fill="{HELD_FILL}"><title>{}: {} {held}</title></rect>"#,
-                130 - hh,
-                m.month,
-                m.held,
-            ));
+        let mut top = 130;
+        for (key, label, fill) in &series {
+            let v = value(m, key);
+            let h = (v * 100 / max) as usize;
+            // Empty bars are left out (a zero height is not valid SVG).
+            if h > 0 {
+                top -= h;
+                svg.push_str(&format!(
+                    r#"<rect x="{x}" y="{top}" width="20" height="{h}" fill="{fill}"><title>{}: {v} {}</title></rect>"#,
+                    m.month,
+                    xml_escape(label),
+                ));
+            }
         }
         svg.push_str(&format!(
             r#"<text x="{}" y="143" text-anchor="middle">{}</text>"#,
             x + 10,
             m.month.get(5..).unwrap_or(&m.month),
         ));
-        if m.held + m.cancelled > 0 {
+        let sum = total(m);
+        if sum > 0 {
             svg.push_str(&format!(
-                r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
+                r#"<text x="{}" y="{}" text-anchor="middle">{sum}</text>"#,
                 x + 10,
-                127 - hh - ch,
-                m.held + m.cancelled
+                top - 3,
             ));
         }
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// The series a chapter's chart shows: key, label, colour.
+pub fn chart_series(c: &Chapter, lang: Lang) -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut out = Vec::new();
+    for count in &c.chart_counts {
+        match count.as_str() {
+            "contacts" => {
+                out.push(("held", lang.t("Kontakte", "contacts"), HELD_FILL));
+                out.push((
+                    "cancelled",
+                    lang.t("abgesagte Kontakte", "cancelled contacts"),
+                    CANCELLED_FILL,
+                ));
+            }
+            "meetings" => out.push(("meetings", lang.t("Sitzungen", "meetings"), MEETINGS_FILL)),
+            "events" => out.push(("events", lang.t("Veranstaltungen", "events"), EVENTS_FILL)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What the chart shows, as its heading and text alternative say.
+pub fn chart_caption(c: &Chapter, lang: Lang) -> String {
+    let labels: Vec<&str> = chart_series(c, lang)
+        .into_iter()
+        .filter(|(k, _, _)| *k != "cancelled")
+        .map(|(k, label, _)| {
+            if k == "held" {
+                lang.t("Kontakte", "contacts")
+            } else {
+                label
+            }
+        })
+        .collect();
+    let joined = match labels.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} {} {last}", rest.join(", "), lang.t("und", "and")),
+    };
+    let mut caption = match lang {
+        Lang::De => format!("{joined} je Monat"),
+        Lang::En => format!("{joined} per month"),
+    };
+    if let Some(first) = caption.get(..1) {
+        caption = first.to_uppercase() + &caption[1..];
+    }
+    caption
 }
 
 /// The charts' text size (SVG units).
@@ -117,8 +172,8 @@ fn wrap(text: &str, max: f32) -> Vec<String> {
 /// Per body: meetings held and those the office attended, as horizontal
 /// bars. The names column is as wide as the longest name (names wider than
 /// 200 units wrap), so no label is cut.
-pub fn attendance_chart(r: &Report) -> String {
-    attendance_svg(&r.meetings, r.lang)
+pub fn attendance_chart(meetings: &[BodyFigure], lang: Lang) -> String {
+    attendance_svg(meetings, lang)
 }
 
 fn attendance_svg(meetings: &[BodyFigure], lang: Lang) -> String {

@@ -7,13 +7,13 @@ mod charts;
 mod diff;
 mod document;
 
-pub use charts::{attendance_chart, contacts_chart};
+pub use charts::{attendance_chart, chart_caption, contacts_chart};
 pub use diff::{DiffLine, MAX_DIFF_BYTES, MAX_DIFF_LINES, diff, diff_lines};
 pub use document::{document, markdown};
 
 use askama::Template;
-pub use msohub_exchange::document::{Image, Letterhead};
 use msohub_exchange::document::Page;
+pub use msohub_exchange::document::{Image, Letterhead};
 use msohub_service::report::{Lang, Report};
 
 /// The formats a report can be downloaded in.
@@ -43,8 +43,24 @@ pub enum ReportFileError {
 struct BodyTemplate<'a> {
     report: &'a Report,
     frozen_at: String,
-    contacts_svg: String,
+    /// One project's chapter (no table of contents, no overall part).
+    one: bool,
+    /// The tag of the headings inside a chapter.
+    h: &'static str,
+    period_line: String,
+    signature: String,
+    /// Per chapter: its chart with the figures behind it.
+    charts: Vec<Option<ChartView>>,
+    /// Per chapter: the attendance chart of its bodies.
+    chapter_attendance: Vec<String>,
     attendance_svg: String,
+}
+
+struct ChartView {
+    caption: String,
+    svg: String,
+    columns: Vec<String>,
+    rows: Vec<Vec<String>>,
 }
 
 #[derive(Template)]
@@ -68,11 +84,36 @@ pub fn html_body(report: &Report) -> Result<String, ReportFileError> {
             }
         })
         .unwrap_or_default();
+    let lang = report.lang;
+    let one = report.project.is_some();
     BodyTemplate {
         report,
         frozen_at,
-        contacts_svg: contacts_chart(report),
-        attendance_svg: attendance_chart(report),
+        one,
+        h: if one { "h2" } else { "h3" },
+        period_line: document::period_line(report),
+        signature: document::signature_line(report),
+        charts: report
+            .chapters
+            .iter()
+            .map(|c| {
+                (!c.per_month.is_empty() && !c.chart_counts.is_empty()).then(|| {
+                    let (columns, rows) = document::chart_table(c, lang);
+                    ChartView {
+                        caption: chart_caption(c, lang),
+                        svg: contacts_chart(c, lang),
+                        columns,
+                        rows,
+                    }
+                })
+            })
+            .collect(),
+        chapter_attendance: report
+            .chapters
+            .iter()
+            .map(|c| attendance_chart(&c.meetings, lang))
+            .collect(),
+        attendance_svg: attendance_chart(&report.meetings, lang),
     }
     .render()
     .map_err(|e| ReportFileError::Html(e.to_string()))

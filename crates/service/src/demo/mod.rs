@@ -31,14 +31,27 @@ pub struct DemoSummary {
 pub const DEMO_PASSWORD: &str = "Lindenau-Demo-2026";
 
 /// The demo office's staff (fictional people).
-const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
-    ("m.berger@ki-lindenau.example", "Monika Berger", "admin"),
-    ("j.lehmann@ki-lindenau.example", "Johanna Lehmann", "staff"),
-    ("a.yilmaz@ki-lindenau.example", "Aylin Yılmaz", "staff"),
+/// E-mail, name, role and form of address (for the report's "eine
+/// Mitarbeiterin des KI").
+const DEMO_ACCOUNTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "m.berger@ki-lindenau.example",
+        "Monika Berger",
+        "admin",
+        "f",
+    ),
+    (
+        "j.lehmann@ki-lindenau.example",
+        "Johanna Lehmann",
+        "staff",
+        "f",
+    ),
+    ("a.yilmaz@ki-lindenau.example", "Aylin Yılmaz", "staff", ""),
     (
         "pruefung@ki-lindenau.example",
         "Rechnungsprüfung Lindenau",
         "auditor",
+        "",
     ),
 ];
 
@@ -161,7 +174,7 @@ impl Services {
         self.put_office(&office).await?;
         let cli = crate::Actor::cli();
         let mut accounts = Vec::new();
-        for (email, name, role) in DEMO_ACCOUNTS {
+        for (email, name, role, address) in DEMO_ACCOUNTS {
             self.create_user(
                 &cli,
                 crate::accounts::NewUser {
@@ -170,7 +183,7 @@ impl Services {
                     role: (*role).to_owned(),
                     organisation_id: None,
                     password: Some(DEMO_PASSWORD.to_owned()),
-                    form_of_address: String::new(),
+                    form_of_address: (*address).to_owned(),
                 },
             )
             .await?;

@@ -28,6 +28,40 @@ impl Services {
                 .unwrap_or_default()
         };
         let pid = period.id.to_string();
+        // The projects: the coordination with the MSO (the default one,
+        // described as the seed describes it) and a second field of work.
+        let projects = self.all_projects().await?;
+        if let Some(mso) = projects.first() {
+            let mut input = mso.to_input();
+            input.description = "In Lindenau gibt es eine Vielzahl von Migrantenselbstorganisationen. Diese Vereine haben unterschiedliche Strukturen und verfolgen zum Teil unterschiedliche Ziele. Für das Kommunale Integrationszentrum (KI) ist es wichtig, einen Überblick über die MSO und deren Arbeit zu bekommen, um eventuelle Bedarfe festzustellen. Mit dem Projekt möchte das KI seine Vernetzung mit den MSO intensivieren und eine Transparenz der Angebote und Aktivitäten auf beiden Seiten schaffen. Das Projekt findet im Rahmen der Unterstützung der Koordinierungsstelle für Inklusion und Integration der Stadt Lindenau statt.".into();
+            input.chart_counts = vec!["contacts".into(), "meetings".into()];
+            self.update_project(&cli, mso.id, &input).await?;
+        }
+        let education = self
+            .create_project(
+                &cli,
+                &crate::projects::ProjectInput {
+                    name: "Bildung und Elternarbeit".into(),
+                    description: "Das KI unterstützt Elterncafés und Lernangebote, die Migrantenorganisationen für Familien anbieten.".into(),
+                    chart_counts: vec!["events".into()],
+                    ..Default::default()
+                },
+            )
+            .await?;
+        self.create_target(
+            &cli,
+            &TargetInput {
+                period_id: pid.clone(),
+                project_id: education.id.to_string(),
+                number: "1".into(),
+                title: "Vier Elterncafés gemeinsam mit Migrantenorganisationen".into(),
+                metric: "manual".into(),
+                manual_value: "3".into(),
+                wanted: "4".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
         let targets = [
             TargetInput {
                 number: "1".into(),
@@ -184,8 +218,24 @@ impl Services {
             period.id,
             &ReportTexts {
                 introduction: "Das Kommunale Integrationszentrum Lindenau begleitet die Migrantenorganisationen der Stadt. Dieser Bericht beschreibt die Arbeit im Schuljahr 2020/21, das von der Pandemie geprägt war.".into(),
-                outlook: "Im kommenden Schuljahr sollen die ausgefallenen Besuche nachgeholt werden. Der Arbeitskreis wird fortgeführt und um digitale Angebote ergänzt.".into(),
+                chapters: self
+                    .all_projects()
+                    .await?
+                    .first()
+                    .map(|p| {
+                        (
+                            p.id.to_string(),
+                            crate::report::ChapterTexts {
+                                outlook: "Im kommenden Schuljahr sollen die ausgefallenen Besuche nachgeholt werden. Der Arbeitskreis wird fortgeführt und um digitale Angebote ergänzt.".into(),
+                                ..Default::default()
+                            },
+                        )
+                    })
+                    .into_iter()
+                    .collect(),
                 place: "Lindenau".into(),
+                dated: "2021-07".into(),
+                staff_names: "anonymous".into(),
                 author: "Kommunales Integrationszentrum Lindenau".into(),
                 ..Default::default()
             },

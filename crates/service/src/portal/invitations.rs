@@ -407,6 +407,7 @@ impl Services {
             language: language
                 .filter(|l| l.parse::<msohub_domain::Language>().is_ok())
                 .map_or_else(|| row.language.clone(), str::to_owned),
+            form_of_address: String::new(),
         };
         let tx = self.store.begin().await?;
         let user = users::insert_user(&tx, user).await?;

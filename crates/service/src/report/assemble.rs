@@ -6,18 +6,24 @@ use super::*;
 use wording::draft;
 
 impl Services {
-    async fn texts(&self, period: Uuid) -> Result<ReportTexts, Error> {
+    pub(super) async fn texts(&self, period: Uuid) -> Result<ReportTexts, Error> {
         Ok(match store::report_text(self.store.conn(), period).await? {
             Some(r) => ReportTexts {
                 title: r.title,
                 introduction: r.introduction,
                 outlook: r.outlook,
                 place: r.place,
+                dated: r.dated,
                 author: r.author,
+                staff_names: r.staff_names,
                 narratives: serde_json::from_str(&r.narratives).unwrap_or_default(),
+                chapters: serde_json::from_str(&r.chapters).unwrap_or_default(),
                 version: r.version,
             },
-            None => ReportTexts::default(),
+            None => ReportTexts {
+                staff_names: "anonymous".to_owned(),
+                ..Default::default()
+            },
         })
     }
 
@@ -44,10 +50,49 @@ impl Services {
                 errors.push(crate::FieldError::new(name, "too-long"));
             }
         }
+        let dated = texts.dated.trim();
+        if !dated.is_empty()
+            && chrono::NaiveDate::parse_from_str(&format!("{dated}-01"), "%Y-%m-%d").is_err()
+        {
+            errors.push(crate::FieldError::new("dated", "month-invalid"));
+        }
+        let staff_names = match texts.staff_names.trim() {
+            "" | "anonymous" => "anonymous",
+            "named" => "named",
+            _ => {
+                errors.push(crate::FieldError::new("staff_names", "choice-unknown"));
+                "anonymous"
+            }
+        };
+        let projects = self.all_projects().await?;
+        for (id, chapter) in &texts.chapters {
+            if !projects.iter().any(|p| p.id.to_string() == *id) {
+                errors.push(crate::FieldError::new("chapters", "project-unknown"));
+            }
+            if chapter.introduction.chars().count() > 50_000
+                || chapter.outlook.chars().count() > 50_000
+            {
+                errors.push(crate::FieldError::new("chapters", "too-long"));
+            }
+        }
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
         let before = self.texts(period).await?;
+        let chapters: BTreeMap<String, ChapterTexts> = texts
+            .chapters
+            .iter()
+            .map(|(k, c)| {
+                (
+                    k.clone(),
+                    ChapterTexts {
+                        introduction: c.introduction.trim().to_owned(),
+                        outlook: c.outlook.trim().to_owned(),
+                    },
+                )
+            })
+            .filter(|(_, c)| !c.introduction.is_empty() || !c.outlook.is_empty())
+            .collect();
         let narratives: BTreeMap<String, String> = texts
             .narratives
             .iter()
@@ -61,7 +106,10 @@ impl Services {
             outlook: texts.outlook.trim().to_owned(),
             place: texts.place.trim().to_owned(),
             author: texts.author.trim().to_owned(),
+            dated: dated.to_owned(),
+            staff_names: staff_names.to_owned(),
             narratives: serde_json::to_string(&narratives).unwrap_or_else(|_| "{}".into()),
+            chapters: serde_json::to_string(&chapters).unwrap_or_else(|_| "{}".into()),
             version: 1,
             updated_at: Utc::now(),
         };
@@ -81,42 +129,78 @@ impl Services {
         self.texts(period).await
     }
 
-    /// The report of a period, generated now from the records.
+    /// Saves the texts given in `patch` over the stored ones: fields left
+    /// out stay as they are (the API's PUT).
+    pub async fn put_report_texts(
+        &self,
+        actor: &Actor,
+        period: Uuid,
+        patch: &serde_json::Value,
+    ) -> Result<ReportTexts, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        if patch
+            .get("version")
+            .and_then(serde_json::Value::as_i64)
+            .is_none()
+        {
+            return Err(Error::field("version", "required"));
+        }
+        let current = self.texts(period).await?;
+        let texts: ReportTexts = crate::patch::merge(&current, patch)?;
+        self.save_report_texts(actor, period, &texts).await
+    }
+
+    /// The report of a period, generated now from the records: all
+    /// projects as chapters, or (`project`) one project's chapter.
     pub async fn report(
         &self,
         actor: &Actor,
         period_id: Uuid,
         lang: Lang,
+        project: Option<Uuid>,
     ) -> Result<Report, Error> {
         actor.require(Permission::ReadStaffArea)?;
         let period = self.get_period(actor, period_id).await?;
         let office = self.office().await?;
         let texts = self.texts(period_id).await?;
-        let targets = self.targets(actor, period_id).await?;
-        let statuses: Vec<&str> = targets.iter().map(|t| t.status.as_str()).collect();
-        let overall = verdict(&statuses);
-        let mut missing = Vec::new();
-        if targets.is_empty() {
-            missing.push(
-                lang.t(
-                    "Für den Zeitraum sind keine Ziele erfasst.",
-                    "No targets are recorded for the period.",
-                )
-                .to_owned(),
-            );
+        let all_targets = self.targets(actor, period_id).await?;
+        let mut projects = self.all_projects().await?;
+        if let Some(p) = project {
+            projects.retain(|x| x.id == p);
+            if projects.is_empty() {
+                return Err(Error::field("project", "project-unknown"));
+            }
         }
-        if texts.outlook.is_empty() {
-            missing.push(
-                lang.t(
-                    "Der Ausblick ist noch nicht geschrieben.",
-                    "The outlook is not written yet.",
-                )
-                .to_owned(),
-            );
-        }
+        let named = texts.staff_names == "named";
+        let beyond = self
+            .beyond_of(actor, &period, &all_targets, named, lang)
+            .await?;
         let conn = self.store.conn();
         let from = time::start_of_day(period.starts_on);
         let to = time::start_of_day(period.ends_on.succ_opt().unwrap_or(period.ends_on));
+        let month_of = |at: chrono::DateTime<Utc>| {
+            at.with_timezone(&chrono_tz::Europe::Berlin)
+                .format("%Y-%m")
+                .to_string()
+        };
+        let mut months: BTreeMap<String, MonthFigure> = BTreeMap::new();
+        let mut d = period.starts_on.with_day(1).unwrap_or(period.starts_on);
+        while d <= period.ends_on {
+            let key = d.format("%Y-%m").to_string();
+            months.insert(
+                key.clone(),
+                MonthFigure {
+                    month: key,
+                    held: 0,
+                    cancelled: 0,
+                    meetings: 0,
+                    events: 0,
+                },
+            );
+            d = d
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap_or(period.ends_on.succ_opt().unwrap_or(period.ends_on));
+        }
         // Contacts per month.
         let filter = msohub_store::work::InteractionFilter {
             from: Some(from),
@@ -125,49 +209,35 @@ impl Services {
             ..Default::default()
         };
         let (rows, _) = msohub_store::work::list_interactions(conn, &filter, 0, 100_000).await?;
-        let mut months: BTreeMap<String, (u32, u32)> = BTreeMap::new();
-        let mut d = period.starts_on.with_day(1).unwrap_or(period.starts_on);
-        while d <= period.ends_on {
-            months.insert(d.format("%Y-%m").to_string(), (0, 0));
-            d = d
-                .checked_add_months(chrono::Months::new(1))
-                .unwrap_or(period.ends_on.succ_opt().unwrap_or(period.ends_on));
-        }
         for r in &rows {
-            let key = r
-                .starts_at
-                .with_timezone(&chrono_tz::Europe::Berlin)
-                .format("%Y-%m")
-                .to_string();
-            let e = months.entry(key).or_default();
-            match r.status.as_str() {
-                "held" => e.0 += 1,
-                "cancelled" => e.1 += 1,
-                _ => {}
+            if let Some(m) = months.get_mut(&month_of(r.starts_at)) {
+                match r.status.as_str() {
+                    "held" => m.held += 1,
+                    "cancelled" => m.cancelled += 1,
+                    _ => {}
+                }
             }
         }
-        let contacts_per_month = months
-            .into_iter()
-            .map(|(month, (held, cancelled))| MonthFigure {
-                month,
-                held,
-                cancelled,
-            })
-            .collect();
-        // Meetings per body, and what the office did beyond the targets.
-        let mut meetings = Vec::new();
-        let mut beyond = Vec::new();
-        // Bodies a target measures or names as a substitute are reported there.
-        let target_bodies: Vec<Uuid> = targets
-            .iter()
-            .filter_map(|t| t.params.body_id)
-            .chain(targets.iter().flat_map(|t| {
-                t.substitutes
-                    .iter()
-                    .filter(|s| s.record_type == "body")
-                    .map(|s| s.id)
-            }))
-            .collect();
+        // Events the office organised and held, per month.
+        if let Some(office_org) = self.office_organisation().await? {
+            let q = crate::events::EventQuery {
+                status: Some("held".into()),
+                organisation: Some(office_org),
+                from: Some(period.starts_on),
+                to: Some(period.ends_on),
+                ascending: true,
+                ..Default::default()
+            };
+            let (events, _) = self.list_events(actor, &q, 0, 10_000).await?;
+            for e in &events {
+                if let Some(m) = months.get_mut(&month_of(e.starts_at)) {
+                    m.events += 1;
+                }
+            }
+        }
+        // Meetings per body, and per body and month.
+        let mut body_months: BTreeMap<Uuid, BTreeMap<String, u32>> = BTreeMap::new();
+        let mut body_figures: BTreeMap<Uuid, BodyFigure> = BTreeMap::new();
         for b in msohub_store::bodies::list_bodies(conn, false).await? {
             let f = msohub_store::bodies::MeetingFilter {
                 body: Some(b.id),
@@ -175,12 +245,19 @@ impl Services {
                 to: Some(to),
                 ..Default::default()
             };
-            let (ms, _) = msohub_store::bodies::list_meetings(conn, &f, 0, 1_000).await?;
+            let (ms, _) = msohub_store::bodies::list_meetings(conn, &f, 0, 10_000).await?;
+            if ms.is_empty() {
+                continue;
+            }
             let held: Vec<Uuid> = ms
                 .iter()
                 .filter(|m| m.status == "held")
                 .map(|m| m.id)
                 .collect();
+            let per_month = body_months.entry(b.id).or_default();
+            for m in ms.iter().filter(|m| m.status == "held") {
+                *per_month.entry(month_of(m.starts_at)).or_default() += 1;
+            }
             let attendance = msohub_store::bodies::attendance_of(conn, &held).await?;
             let with_staff = held
                 .iter()
@@ -192,129 +269,155 @@ impl Services {
                     })
                 })
                 .count();
-            let cancelled = ms.iter().filter(|m| m.status == "cancelled").count();
-            if !ms.is_empty() {
-                meetings.push(BodyFigure {
-                    body: b.name.clone(),
-                    held: held.len(),
-                    with_staff,
-                    cancelled,
-                });
-            }
-            if b.founded_on
-                .is_some_and(|f| f >= period.starts_on && f <= period.ends_on)
-                && !target_bodies.contains(&b.id)
-            {
-                let day = b.founded_on.map(|d| lang.day(d)).unwrap_or_default();
-                beyond.push(match lang {
-                    Lang::De => format!("Gründung des Gremiums „{}“ am {day}.", b.name),
-                    Lang::En => format!("The body “{}” was founded on {day}.", b.name),
-                });
-            }
-            for m in msohub_store::bodies::memberships_of_body(conn, b.id).await? {
-                let Some(user) = m.user_id else { continue };
-                let overlaps = m.from_date.is_none_or(|f| f <= period.ends_on)
-                    && m.to_date.is_none_or(|t| t >= period.starts_on);
-                if !overlaps || target_bodies.contains(&b.id) {
-                    continue;
-                }
-                let name = msohub_store::users::find_user(conn, user)
-                    .await?
-                    .map(|u| u.display_name)
-                    .unwrap_or_default();
-                let until = m.to_date.filter(|t| *t <= period.ends_on);
-                beyond.push(match (lang, until) {
-                    (Lang::De, Some(t)) => format!(
-                        "Mitarbeit von {name} im Gremium „{}“ bis zum {}.",
-                        b.name,
-                        lang.day(t)
-                    ),
-                    (Lang::De, None) => format!("Mitarbeit von {name} im Gremium „{}“.", b.name),
-                    (Lang::En, Some(t)) => {
-                        format!("{name} was a member of “{}” until {}.", b.name, lang.day(t))
-                    }
-                    (Lang::En, None) => format!("{name} is a member of “{}”.", b.name),
-                });
-            }
-        }
-        // Events the office organised and held in the period.
-        if let Some(office_org) = self.office_organisation().await? {
-            let q = crate::events::EventQuery {
-                status: Some("held".into()),
-                organisation: Some(office_org),
-                from: Some(period.starts_on),
-                to: Some(period.ends_on),
-                ascending: true,
-                ..Default::default()
+            let figure = BodyFigure {
+                body: b.name.clone(),
+                held: held.len(),
+                with_staff,
+                cancelled: ms.iter().filter(|m| m.status == "cancelled").count(),
             };
-            let (events, _) = self.list_events(actor, &q, 0, 1_000).await?;
-            let linked: Vec<Uuid> = targets
+            body_figures.insert(b.id, figure);
+        }
+        let mut chapters = Vec::new();
+        let mut in_chapters: Vec<Uuid> = Vec::new();
+        let mut statuses: Vec<String> = Vec::new();
+        let mut missing = Vec::new();
+        for p in projects {
+            let targets: Vec<Target> = all_targets
                 .iter()
-                .flat_map(|t| t.substitutes.iter().map(|s| s.id))
+                .filter(|t| t.project_id == p.id)
+                .cloned()
                 .collect();
-            for e in events.iter().filter(|e| !linked.contains(&e.id)) {
-                let day = lang.day(
-                    e.starts_at
-                        .with_timezone(&chrono_tz::Europe::Berlin)
-                        .date_naive(),
-                );
-                let others: Vec<&str> = e
-                    .organisers
-                    .iter()
-                    .filter(|o| o.id != office_org)
-                    .map(|o| o.name.as_str())
-                    .collect();
-                let with = match (lang, others.is_empty()) {
-                    (_, true) => String::new(),
-                    (Lang::De, false) => format!(" gemeinsam mit {}", others.join(", ")),
-                    (Lang::En, false) => format!(" together with {}", others.join(", ")),
-                };
-                beyond.push(match lang {
-                    Lang::De => format!("Veranstaltung „{}“ am {day}{with}.", e.title),
-                    Lang::En => format!("The event “{}” on {day}{with}.", e.title),
+            let chapter_statuses: Vec<&str> = targets.iter().map(|t| t.status.as_str()).collect();
+            let verdict_key = verdict(&chapter_statuses);
+            statuses.extend(chapter_statuses.iter().map(|s| (*s).to_owned()));
+            // The bodies the chapter's targets are about; without any, the
+            // chart counts all bodies' meetings.
+            let bodies: Vec<Uuid> = Self::target_records(&targets)
+                .into_iter()
+                .filter(|id| body_figures.contains_key(id))
+                .collect();
+            let counted: Vec<&Uuid> = if bodies.is_empty() {
+                body_months.keys().collect()
+            } else {
+                bodies.iter().collect()
+            };
+            let per_month = months
+                .values()
+                .map(|m| MonthFigure {
+                    meetings: counted
+                        .iter()
+                        .filter_map(|b| body_months.get(*b)?.get(&m.month))
+                        .sum(),
+                    ..m.clone()
+                })
+                .collect();
+            in_chapters.extend(bodies.iter().copied());
+            let mut chapter_meetings: Vec<BodyFigure> = bodies
+                .iter()
+                .filter_map(|b| body_figures.get(b).cloned())
+                .collect();
+            chapter_meetings.sort_by(|a, b| a.body.cmp(&b.body));
+            let chapter_texts = texts
+                .chapters
+                .get(&p.id.to_string())
+                .cloned()
+                .unwrap_or_default();
+            let report_targets = targets
+                .into_iter()
+                .map(|t| {
+                    let edited = texts.narratives.get(&t.id.to_string()).cloned();
+                    ReportTarget {
+                        narrative: edited.clone().unwrap_or_else(|| draft(&t, lang)),
+                        narrative_edited: edited.is_some(),
+                        target: t,
+                    }
+                })
+                .collect::<Vec<_>>();
+            if report_targets.is_empty() {
+                missing.push(match lang {
+                    Lang::De => format!("Für das Projekt „{}“ sind keine Ziele erfasst.", p.name),
+                    Lang::En => format!("No targets are recorded for the project “{}”.", p.name),
                 });
             }
+            chapters.push(Chapter {
+                introduction: chapter_texts.introduction,
+                targets: report_targets,
+                verdict: verdict_key.to_owned(),
+                verdict_text: verdict_text(verdict_key, lang).to_owned(),
+                beyond: beyond
+                    .iter()
+                    .filter(|i| i.project_id == p.id && !i.hidden && !i.text.is_empty())
+                    .map(|i| i.text.clone())
+                    .collect(),
+                outlook: chapter_texts.outlook,
+                chart_counts: p.chart_counts.clone(),
+                per_month,
+                meetings: chapter_meetings,
+                project: p,
+            });
         }
-        let end = period.ends_on;
-        let report_targets = targets
-            .into_iter()
-            .map(|t| {
-                let edited = texts.narratives.get(&t.id.to_string()).cloned();
-                ReportTarget {
-                    narrative: edited.clone().unwrap_or_else(|| draft(&t, lang)),
-                    narrative_edited: edited.is_some(),
-                    target: t,
-                }
-            })
+        let one = project.is_some();
+        let outlook_written =
+            !texts.outlook.is_empty() && !one || chapters.iter().any(|c| !c.outlook.is_empty());
+        if !outlook_written {
+            missing.push(
+                lang.t(
+                    "Der Ausblick ist noch nicht geschrieben.",
+                    "The outlook is not written yet.",
+                )
+                .to_owned(),
+            );
+        }
+        // The bodies no chapter reports on.
+        let mut meetings: Vec<BodyFigure> = body_figures
+            .iter()
+            .filter(|(id, _)| !in_chapters.contains(id))
+            .map(|(_, f)| f.clone())
             .collect();
-        Ok(Report {
-            title: if texts.title.is_empty() {
-                match lang {
-                    Lang::De => format!("Sachbericht {} – {}", period.name, office.name),
-                    Lang::En => format!("Annual report {} – {}", period.name, office.name),
-                }
-            } else {
-                texts.title.clone()
+        meetings.sort_by(|a, b| a.body.cmp(&b.body));
+        let statuses: Vec<&str> = statuses.iter().map(String::as_str).collect();
+        let overall = verdict(&statuses);
+        let dated = chrono::NaiveDate::parse_from_str(&format!("{}-01", texts.dated), "%Y-%m-%d")
+            .unwrap_or_else(|_| time::today());
+        let title = match (&chapters[..], one) {
+            ([c], true) => c.project.name.clone(),
+            _ if !texts.title.is_empty() => texts.title.clone(),
+            _ => match lang {
+                Lang::De => format!("Sachbericht {} – {}", period.name, office.name),
+                Lang::En => format!("Annual report {} – {}", period.name, office.name),
             },
-            introduction: texts.introduction.clone(),
-            targets: report_targets,
+        };
+        Ok(Report {
+            title,
+            project,
+            introduction: if one {
+                String::new()
+            } else {
+                texts.introduction.clone()
+            },
+            chapters,
             verdict: overall.to_owned(),
             verdict_text: verdict_text(overall, lang).to_owned(),
             lang,
-            beyond,
-            outlook: texts.outlook.clone(),
+            outlook: if one {
+                String::new()
+            } else {
+                texts.outlook.clone()
+            },
             place: if texts.place.is_empty() {
                 office.city.clone()
             } else {
                 texts.place.clone()
             },
-            month: lang.month(end),
-            author: if texts.author.is_empty() {
-                office.name.clone()
-            } else {
+            month: lang.month(dated),
+            author: if !texts.author.is_empty() {
                 texts.author.clone()
+            } else if actor.user_id.is_some() && !actor.display_name.is_empty() {
+                actor.display_name.clone()
+            } else {
+                office.name.clone()
             },
-            contacts_per_month,
+            staff_names: texts.staff_names.clone(),
             meetings,
             missing,
             texts_version: texts.version,

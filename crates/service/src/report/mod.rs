@@ -9,9 +9,11 @@
 //! differences) lives in `msohub-docs`: the service returns data.
 
 mod assemble;
+mod beyond;
 mod versions;
 mod wording;
 
+pub use beyond::{BEYOND_KINDS, BeyondInput, BeyondItem};
 pub use wording::{
     Labelled, figure_text, labelled, mode_text, num, percent, quote, status_text, substitute_text,
     verdict_text,
@@ -34,13 +36,20 @@ pub struct ReportTarget {
     pub narrative_edited: bool,
 }
 
-/// One month's contacts.
+/// One month's figures for a chapter's chart.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MonthFigure {
     /// "2020-09"
     pub month: String,
+    /// Contacts held and cancelled.
     pub held: u32,
     pub cancelled: u32,
+    /// Meetings held (of the chapter's bodies).
+    #[serde(default)]
+    pub meetings: u32,
+    /// Events the office organised and held.
+    #[serde(default)]
+    pub events: u32,
 }
 
 /// A body's meetings in the period.
@@ -52,26 +61,56 @@ pub struct BodyFigure {
     pub cancelled: usize,
 }
 
+/// One project's chapter: its purpose, targets, verdict, what was done
+/// beyond them, its chart and its outlook.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Chapter {
+    pub project: crate::projects::Project,
+    /// This period's introduction to the chapter (after the project's
+    /// description).
+    pub introduction: String,
+    pub targets: Vec<ReportTarget>,
+    /// met, partly_met, not_met, none
+    pub verdict: String,
+    pub verdict_text: String,
+    /// What the office did beyond the targets, one sentence each.
+    pub beyond: Vec<String>,
+    pub outlook: String,
+    /// What the chart counts: contacts, meetings, events.
+    pub chart_counts: Vec<String>,
+    pub per_month: Vec<MonthFigure>,
+    /// The meetings of the bodies the chapter's targets are about.
+    pub meetings: Vec<BodyFigure>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Report {
     pub lang: Lang,
     pub period: Period,
     pub office: String,
     pub title: String,
+    /// Set when the report is one project's chapter.
+    #[serde(default)]
+    pub project: Option<Uuid>,
+    /// The introduction to the whole report.
     pub introduction: String,
-    pub targets: Vec<ReportTarget>,
-    /// met, partly_met, not_met, none
+    /// One per project (one when the report is a chapter).
+    pub chapters: Vec<Chapter>,
+    /// The office's verdict over all chapters' targets: met, partly_met,
+    /// not_met, none.
     pub verdict: String,
     /// The verdict as the report says it.
     pub verdict_text: String,
-    /// What the office did beyond the targets, one sentence each.
-    pub beyond: Vec<String>,
+    /// The outlook of the whole report.
     pub outlook: String,
     pub place: String,
-    /// "Juli 2021"
+    /// The report's month, "Juni 2021" (printed "Paderborn, im Juni 2021").
     pub month: String,
     pub author: String,
-    pub contacts_per_month: Vec<MonthFigure>,
+    /// named or anonymous: how staff appear.
+    #[serde(default)]
+    pub staff_names: String,
+    /// The meetings of the bodies no chapter reports on.
     pub meetings: Vec<BodyFigure>,
     /// Where something the report needs is missing.
     pub missing: Vec<String>,
@@ -83,6 +122,21 @@ pub struct Report {
 }
 
 impl Report {
+    /// One project's chapter of this report (e.g. of a finalised version).
+    pub fn chapter_of(mut self, project: Uuid) -> Result<Report, Error> {
+        self.chapters.retain(|c| c.project.id == project);
+        let Some(c) = self.chapters.first() else {
+            return Err(Error::field("project", "project-unknown"));
+        };
+        self.title = c.project.name.clone();
+        self.verdict = c.verdict.clone();
+        self.verdict_text = c.verdict_text.clone();
+        self.introduction.clear();
+        self.outlook.clear();
+        self.meetings.clear();
+        self.project = Some(project);
+        Ok(self)
+    }
     /// The German or the English text, as the report's language is.
     pub fn t<'a>(&self, de: &'a str, en: &'a str) -> &'a str {
         self.lang.t(de, en)
@@ -130,10 +184,25 @@ pub struct ReportTexts {
     pub introduction: String,
     pub outlook: String,
     pub place: String,
+    /// The report's month, YYYY-MM (empty: the month it is made in).
+    pub dated: String,
     pub author: String,
+    /// named or anonymous (default): whether staff appear by name or by
+    /// role ("eine Mitarbeiterin des KI").
+    pub staff_names: String,
     /// Target id → narrative (empty: the generated draft).
     pub narratives: BTreeMap<String, String>,
+    /// Project id → the chapter's introduction and outlook this period.
+    pub chapters: BTreeMap<String, ChapterTexts>,
     pub version: i32,
+}
+
+/// A chapter's texts in a period.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ChapterTexts {
+    pub introduction: String,
+    pub outlook: String,
 }
 
 /// The language a report is written in.
@@ -173,7 +242,7 @@ impl Lang {
             Lang::En => d.format("%-d %B %Y").to_string(),
         }
     }
-    fn month(self, d: chrono::NaiveDate) -> String {
+    pub fn month(self, d: chrono::NaiveDate) -> String {
         const DE: [&str; 12] = [
             "Januar",
             "Februar",

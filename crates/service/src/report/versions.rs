@@ -17,8 +17,8 @@ impl Services {
         if note.chars().count() > 500 {
             return Err(Error::field("note", "too-long"));
         }
-        let mut de = self.report(actor, period_id, Lang::De).await?;
-        let mut en = self.report(actor, period_id, Lang::En).await?;
+        let mut de = self.report(actor, period_id, Lang::De, None).await?;
+        let mut en = self.report(actor, period_id, Lang::En, None).await?;
         let conn = self.store.conn();
         let number = store::report_versions(conn, period_id)
             .await?
@@ -112,8 +112,15 @@ impl Services {
         let row = store::report_version(self.store.conn(), period_id, number)
             .await?
             .ok_or(Error::NotFound)?;
-        let snapshot: Snapshot =
+        let mut value: serde_json::Value =
             serde_json::from_str(&row.snapshot).map_err(|e| Error::Internal(Box::new(e)))?;
+        for lang in ["de", "en"] {
+            if let Some(r) = value.get_mut(lang) {
+                upgrade(r);
+            }
+        }
+        let snapshot: Snapshot =
+            serde_json::from_value(value).map_err(|e| Error::Internal(Box::new(e)))?;
         Ok(match lang {
             Lang::De => snapshot.de,
             Lang::En => snapshot.en,
@@ -133,8 +140,44 @@ impl Services {
         let old = self.report_version(actor, period_id, from, lang).await?;
         let new = match to {
             Some(n) => self.report_version(actor, period_id, n, lang).await?,
-            None => self.report(actor, period_id, lang).await?,
+            None => self.report(actor, period_id, lang, None).await?,
         };
         Ok((old, new))
     }
+}
+
+/// A version frozen before projects existed (targets, beyond, contacts and
+/// meetings at the top) as a report with one chapter, so old versions read
+/// and compare as they were.
+fn upgrade(r: &mut serde_json::Value) {
+    use serde_json::{Value, json};
+    let Some(obj) = r.as_object_mut() else {
+        return;
+    };
+    if obj.contains_key("chapters") {
+        return;
+    }
+    let take =
+        |obj: &mut serde_json::Map<String, Value>, k: &str| obj.remove(k).unwrap_or(Value::Null);
+    let targets = take(obj, "targets");
+    let beyond = take(obj, "beyond");
+    let per_month = take(obj, "contacts_per_month");
+    let introduction = obj
+        .insert("introduction".into(), json!(""))
+        .unwrap_or(json!(""));
+    let outlook = obj.insert("outlook".into(), json!("")).unwrap_or(json!(""));
+    let meetings = obj.get("meetings").cloned().unwrap_or(json!([]));
+    let chapter = json!({
+        "project": {"id": Uuid::nil(), "name": "", "description": "", "chart_counts": ["contacts"], "position": 0, "version": 0},
+        "introduction": introduction,
+        "targets": if targets.is_null() { json!([]) } else { targets },
+        "verdict": obj.get("verdict").cloned().unwrap_or(json!("none")),
+        "verdict_text": obj.get("verdict_text").cloned().unwrap_or(json!("")),
+        "beyond": if beyond.is_null() { json!([]) } else { beyond },
+        "outlook": outlook,
+        "chart_counts": ["contacts"],
+        "per_month": if per_month.is_null() { json!([]) } else { per_month },
+        "meetings": meetings,
+    });
+    obj.insert("chapters".into(), json!([chapter]));
 }

@@ -26,6 +26,7 @@ impl Services {
         Ok(Target {
             id: r.id,
             period_id: r.period_id,
+            project_id: r.project_id.unwrap_or_default(),
             number: r.number,
             title: r.title.clone(),
             description: r.description.clone(),

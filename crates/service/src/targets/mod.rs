@@ -95,6 +95,8 @@ pub struct MetricParams {
 pub struct Target {
     pub id: Uuid,
     pub period_id: Uuid,
+    /// The project (Handlungsfeld) whose chapter the target is in.
+    pub project_id: Uuid,
     pub number: i32,
     pub title: String,
     pub description: String,
@@ -169,6 +171,7 @@ impl Target {
     pub fn to_input(&self) -> TargetInput {
         TargetInput {
             period_id: self.period_id.to_string(),
+            project_id: self.project_id.to_string(),
             number: self.number.to_string(),
             title: self.title.clone(),
             description: self.description.clone(),
@@ -217,6 +220,8 @@ fn fmt_num(v: f64) -> String {
 #[serde(default)]
 pub struct TargetInput {
     pub period_id: String,
+    /// The project; empty: the first project.
+    pub project_id: String,
     pub number: String,
     pub title: String,
     pub description: String,
@@ -549,7 +554,7 @@ fn target_view(r: &TargetRow, links: &[(String, Uuid)]) -> serde_json::Value {
     let substitutes: Vec<String> = links.iter().map(|(t, id)| format!("{t}:{id}")).collect();
     serde_json::json!({
         "substitutes": substitutes,
-        "period_id": r.period_id, "number": r.number, "title": r.title, "description": r.description,
+        "period_id": r.period_id, "project_id": r.project_id, "number": r.number, "title": r.title, "description": r.description,
         "metric": r.metric, "params": serde_json::from_str::<serde_json::Value>(&r.params).unwrap_or_default(),
         "wanted": r.wanted, "manual_value": r.manual_value, "met_at": r.met_at, "partly_at": r.partly_at,
         "override_status": r.override_status, "override_reason": r.override_reason,

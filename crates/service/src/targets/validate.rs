@@ -18,6 +18,22 @@ impl Services {
                 None
             }
         };
+        let project = match input.project_id.trim() {
+            "" => Some(self.default_project().await?),
+            raw => match raw.parse::<Uuid>() {
+                Ok(id)
+                    if msohub_store::projects::find_project(conn, id)
+                        .await?
+                        .is_some() =>
+                {
+                    Some(id)
+                }
+                _ => {
+                    errors.push(FieldError::new("project_id", "project-unknown"));
+                    None
+                }
+            },
+        };
         let number = match input.number.trim().parse::<i32>() {
             Ok(n) if (1..=99).contains(&n) => Some(n),
             _ => {
@@ -199,6 +215,7 @@ impl Services {
             TargetRow {
                 id: current.map_or_else(Uuid::now_v7, |c| c.id),
                 period_id,
+                project_id: project,
                 number,
                 title,
                 description: input.description.trim().to_owned(),

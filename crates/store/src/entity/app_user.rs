@@ -25,6 +25,9 @@ pub struct Model {
     pub person_id: Option<Uuid>,
     /// The language of the portal and of e-mails to this account.
     pub language: String,
+    /// "f", "m" or empty: how an anonymous report names the person
+    /// ("eine Mitarbeiterin des KI").
+    pub form_of_address: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

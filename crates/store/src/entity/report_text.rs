@@ -13,6 +13,12 @@ pub struct Model {
     pub place: String,
     pub author: String,
     pub narratives: String,
+    /// The report's month as "YYYY-MM"; empty: the month it is made in.
+    pub dated: String,
+    /// named or anonymous
+    pub staff_names: String,
+    /// Project id → {"introduction", "outlook"} of its chapter (JSON).
+    pub chapters: String,
     pub version: i32,
     pub updated_at: ChronoDateTimeUtc,
 }

@@ -8,6 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub period_id: Uuid,
+    /// The project (Handlungsfeld) the target belongs to.
+    pub project_id: Option<Uuid>,
     pub number: i32,
     pub title: String,
     pub description: String,

@@ -24,6 +24,7 @@ mod m0015_auth_throttle;
 mod m0016_portal;
 mod m0017_dated_needs;
 mod m0018_term_labels;
+pub mod m0019_projects;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_portal::Migration),
             Box::new(m0017_dated_needs::Migration),
             Box::new(m0018_term_labels::Migration),
+            Box::new(m0019_projects::Migration),
         ]
     }
 }

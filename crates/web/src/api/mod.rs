@@ -10,6 +10,7 @@
 
 mod accounts;
 mod audit;
+mod beyond;
 mod bodies;
 mod events;
 pub(crate) mod export;
@@ -54,6 +55,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = offers::routes(r);
     let r = targets::routes(r);
     let r = projects::routes(r);
+    let r = beyond::routes(r);
     let r = export::routes(r);
     let r = import::routes(r);
     let r = privacy::routes(r);
@@ -108,6 +110,13 @@ pub(crate) fn writer<T>(
 ) -> Result<T, ApiError> {
     actor.require(msohub_domain::Permission::WriteStaffArea)?;
     Ok(body?.0)
+}
+
+/// The `project` of a report request (none: the whole period).
+pub(crate) fn targets_project_param(
+    raw: Option<&str>,
+) -> Result<Option<uuid::Uuid>, msohub_service::Error> {
+    targets::project_param(raw)
 }
 
 /// `version` from the query (required for a DELETE).
@@ -216,7 +225,7 @@ pub(crate) struct AuditPage {
         events::list_events, events::create_event, events::get_event, events::patch_event, events::delete_event,
         targets::list_periods, targets::create_period, targets::get_period, targets::patch_period, targets::delete_period, targets::create_target,
         targets::get_target, targets::patch_target, targets::delete_target, targets::report, targets::finalise, targets::versions, targets::version, targets::diff,
-        targets::put_texts,
+        targets::put_texts, beyond::list, beyond::create, beyond::change, beyond::delete,
         projects::list_projects, projects::create_project, projects::get_project,
         projects::patch_project, projects::delete_project,
         persons::list, persons::create, persons::get, persons::patch, persons::delete,

@@ -37,14 +37,17 @@ pub fn routes(r: Routes) -> Routes {
 
 /// The yearly report
 ///
-/// Generated now from the records. `format`: `json` (default), `html` (a
-/// printable document), `md`, `pdf`, `docx` or `odt`; `lang`: `de`
-/// (default) or `en`. A report can always be generated; `missing` says what
-/// it still lacks.
+/// Generated now from the records: the whole period with one chapter per
+/// project, or with `project` one project's chapter. `format`: `json`
+/// (default), `html` (a printable document), `md`, `pdf`, `docx` or `odt`;
+/// `lang`: `de` (default) or `en`. A report can always be generated;
+/// `missing` says what it still lacks.
 #[utoipa::path(get, operation_id = "getReport", path = "/api/v1/periods/{id}/report", tag = "targets",
     params(("id" = Uuid, Path), ("format" = Option<String>, Query, description = "json, html, md, pdf, docx, odt"),
-        ("lang" = Option<String>, Query, description = "de or en")),
-    responses((status = 200, description = "The report", body = msohub_service::report::Report)))]
+        ("lang" = Option<String>, Query, description = "de or en"),
+        ("project" = Option<Uuid>, Query, description = "a project's id: only its chapter")),
+    responses((status = 200, description = "The report", body = msohub_service::report::Report),
+        (status = 422, description = "Unknown format, language or project", body = Problem, content_type = "application/problem+json")))]
 pub(super) async fn report(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
@@ -53,7 +56,8 @@ pub(super) async fn report(
 ) -> Result<Response, ApiError> {
     actor.require(Permission::ReadStaffArea)?;
     let (format, lang) = format_and_lang(raw.as_deref())?;
-    let report = state.services.report(&actor, id, lang).await?;
+    let project = project_param(raw.as_deref())?;
+    let report = state.services.report(&actor, id, lang, project).await?;
     report_response(&state.services, &actor, report, format).await
 }
 
@@ -69,6 +73,17 @@ fn format_and_lang(raw: Option<&str>) -> Result<(String, Lang), ApiError> {
         Some(_) => return Err(msohub_service::Error::field("lang", "language-unknown").into()),
     };
     Ok((format, lang))
+}
+
+/// The `project` of a report request (none: the whole period).
+pub(crate) fn project_param(raw: Option<&str>) -> Result<Option<Uuid>, msohub_service::Error> {
+    match query_param(raw, "project").as_deref() {
+        None | Some("") => Ok(None),
+        Some(p) => p
+            .parse::<Uuid>()
+            .map(Some)
+            .map_err(|_| msohub_service::Error::field("project", "project-unknown")),
+    }
 }
 
 /// A report as the file asked for; JSON inline, the others as downloads
@@ -160,7 +175,8 @@ pub(super) async fn versions(
 /// live report).
 #[utoipa::path(get, operation_id = "getReportVersion", path = "/api/v1/periods/{id}/report/versions/{number}", tag = "targets",
     params(("id" = Uuid, Path), ("number" = i32, Path), ("format" = Option<String>, Query, description = "json, html, md, pdf, docx, odt"),
-        ("lang" = Option<String>, Query, description = "de or en")),
+        ("lang" = Option<String>, Query, description = "de or en"),
+        ("project" = Option<Uuid>, Query, description = "a project's id: only its chapter")),
     responses((status = 200, description = "The frozen report", body = msohub_service::report::Report)))]
 pub(super) async fn version(
     State(state): State<AppState>,
@@ -170,10 +186,13 @@ pub(super) async fn version(
 ) -> Result<Response, ApiError> {
     actor.require(Permission::ReadStaffArea)?;
     let (format, lang) = format_and_lang(raw.as_deref())?;
-    let report = state
+    let mut report = state
         .services
         .report_version(&actor, id, number, lang)
         .await?;
+    if let Some(p) = project_param(raw.as_deref())? {
+        report = report.chapter_of(p)?;
+    }
     report_response(&state.services, &actor, report, format).await
 }
 
@@ -217,21 +236,25 @@ pub(super) async fn diff(
 
 /// Save the report's texts
 ///
-/// Title, introduction, outlook, place, author, and per target id a
-/// narrative (empty: the generated draft). `version` as read (0 the first
-/// time); stale → 409.
+/// Title, introduction, outlook (of the whole report), `place`, `dated`
+/// (the report's month, YYYY-MM; empty: the month it is made in),
+/// `author`, `staff_names` (`named` or `anonymous`), per target id a
+/// narrative (empty: the generated draft) and per project id its chapter's
+/// `introduction` and `outlook` (`chapters`). Fields left out stay as they
+/// are. `version` as read (0 the first time); stale → 409.
 #[utoipa::path(put, operation_id = "putReportTexts", path = "/api/v1/periods/{id}/report/texts", tag = "targets",
     params(("id" = Uuid, Path)), request_body = msohub_service::report::ReportTexts,
     responses((status = 200, description = "Stored", body = msohub_service::report::ReportTexts),
-        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "E.g. `dated` not a month (`month-invalid`), `staff_names` unknown", body = Problem, content_type = "application/problem+json")))]
 pub(super) async fn put_texts(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    body: Result<ApiJson<msohub_service::report::ReportTexts>, ApiError>,
+    body: Result<ApiJson<serde_json::Value>, ApiError>,
 ) -> Result<Response, ApiError> {
     let texts = super::writer(&actor, body)?;
-    Ok(Json(state.services.save_report_texts(&actor, id, &texts).await?).into_response())
+    Ok(Json(state.services.put_report_texts(&actor, id, &texts).await?).into_response())
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

@@ -7,6 +7,7 @@ pub mod admin_taxonomies;
 pub mod admin_users;
 pub mod attendance;
 pub mod audit;
+pub mod beyond;
 pub mod bodies;
 pub mod dashboard;
 pub mod events;

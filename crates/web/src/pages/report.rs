@@ -47,6 +47,11 @@ struct ShowTemplate {
     report_html: String,
     /// Where downloads of this report are (live or a version).
     download_base: String,
+    /// `&project=…` for the downloads of one chapter, else empty.
+    project_query: String,
+    /// The chapters one can pick: (id, name), and this page's address.
+    projects: Vec<(Uuid, String)>,
+    here: String,
     versions: Vec<ReportVersion>,
     can_write: bool,
     notice: Option<String>,
@@ -63,9 +68,33 @@ async fn show_report(
 ) -> Result<Response, WebError> {
     let mut page = super::staff_page(state, parts, actor, "report-title").await;
     let lang = report_lang(raw, &page);
+    let project = crate::api::targets_project_param(raw)?;
     let report = match number {
-        Some(n) => state.services.report_version(actor, id, n, lang).await?,
-        None => state.services.report(actor, id, lang).await?,
+        Some(n) => {
+            let r = state.services.report_version(actor, id, n, lang).await?;
+            match project {
+                Some(p) => r.chapter_of(p)?,
+                None => r,
+            }
+        }
+        None => state.services.report(actor, id, lang, project).await?,
+    };
+    let projects = match number {
+        Some(n) => state
+            .services
+            .report_version(actor, id, n, lang)
+            .await?
+            .chapters
+            .iter()
+            .map(|c| (c.project.id, c.project.name.clone()))
+            .collect(),
+        None => state
+            .services
+            .projects(actor)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect(),
     };
     let versions = state.services.report_versions(actor, id).await?;
     page.title = report.title.clone();
@@ -79,6 +108,12 @@ async fn show_report(
         &ShowTemplate {
             page,
             report_html: crate::report_file::html_body(&report)?,
+            project_query: project.map(|p| format!("&project={p}")).unwrap_or_default(),
+            projects,
+            here: match number {
+                Some(n) => format!("/app/periods/{id}/report/versions/{n}"),
+                None => format!("/app/periods/{id}/report"),
+            },
             report,
             download_base,
             versions,
@@ -192,7 +227,7 @@ async fn edit_page(
     stale: bool,
 ) -> Result<Response, WebError> {
     actor.require(Permission::WriteStaffArea)?;
-    let report = state.services.report(actor, id, Lang::De).await?;
+    let report = state.services.report(actor, id, Lang::De, None).await?;
     let texts = match texts {
         Some(t) => t,
         None => state.services.report_texts(actor, id).await?,
@@ -242,11 +277,17 @@ async fn save(
             "introduction" => texts.introduction = v,
             "outlook" => texts.outlook = v,
             "place" => texts.place = v,
+            "dated" => texts.dated = v,
             "author" => texts.author = v,
+            "staff_names" => texts.staff_names = v,
             "version" => texts.version = v.parse().unwrap_or(-1),
             _ => {
                 if let Some(t) = k.strip_prefix("narrative:") {
                     texts.narratives.insert(t.to_owned(), v);
+                } else if let Some(p) = k.strip_prefix("chapter-introduction:") {
+                    texts.chapters.entry(p.to_owned()).or_default().introduction = v;
+                } else if let Some(p) = k.strip_prefix("chapter-outlook:") {
+                    texts.chapters.entry(p.to_owned()).or_default().outlook = v;
                 }
             }
         }
