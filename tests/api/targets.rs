@@ -624,6 +624,12 @@ async fn the_school_year_2020_21_is_measured_from_the_records(app: TestApp) {
             .contains("Statt Besuchen wurde ein Arbeitskreis gegründet.")
     );
     assert!(page.text("#target-2").contains("teilweise erreicht"));
+    // The figures read as the report words them, in the page's language.
+    assert!(
+        page.text("#target-2").contains("1 von 3 Sitzungen (33 %)"),
+        "{}",
+        page.text("#target-2")
+    );
     assert_eq!(page.attr("#target-1 progress", "value"), "33");
     // /app/targets shows the current period (none contains today: the latest).
     let page = app.get_page("/app/targets").await;

@@ -228,6 +228,13 @@ impl PageContext {
         }
     }
 
+    /// A target's figure as the report words it, in the page's language
+    /// ("1 von 3 Sitzungen (33 %)", "0 von 6 Besuchen").
+    pub fn target_figure(&self, t: &msohub_service::targets::Target) -> String {
+        let lang = msohub_service::report::Lang::parse(self.lang.code());
+        msohub_service::report::figure_text(t, lang)
+    }
+
     pub fn dir(&self) -> &'static str {
         self.lang.direction().as_str()
     }
