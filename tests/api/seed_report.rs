@@ -287,4 +287,39 @@ async fn paderborn_s_year_is_written_as_the_seed_tells_it(app: TestApp) {
         "{md}"
     );
     assert!(md.contains("Paderborn, im Juni 2021"), "{md}");
+
+    // A project begun later is not a chapter of this year; once it has a
+    // target here, the report has two chapters, a table of contents and a
+    // verdict for the office.
+    let education = app
+        .created("/api/v1/projects", json!({"name": "Bildung"}))
+        .await;
+    let whole = app
+        .get_json(&format!("/api/v1/periods/{period_id}/report"))
+        .await;
+    assert_eq!(whole["chapters"].as_array().unwrap().len(), 1);
+    app.created(
+        "/api/v1/targets",
+        json!({"period_id": period_id, "project_id": education["id"], "number": "1",
+        "title": "Zwei Elterncafés", "metric": "manual", "manual_value": "2", "wanted": "2"}),
+    )
+    .await;
+    let whole = app
+        .get_json(&format!("/api/v1/periods/{period_id}/report"))
+        .await;
+    assert_eq!(whole["chapters"].as_array().unwrap().len(), 2);
+    assert_eq!(whole["chapters"][1]["verdict"], "met");
+    assert_eq!(
+        whole["verdict"], "partly_met",
+        "the office's verdict over both"
+    );
+    let md = app
+        .get(&format!("/api/v1/periods/{period_id}/report?format=md"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(md.contains("## Inhalt"), "{md}");
+    assert!(md.contains("## 2. Bildung"), "{md}");
+    assert!(md.contains("## Gesamtbewertung"), "{md}");
 }

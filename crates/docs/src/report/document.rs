@@ -36,12 +36,13 @@ pub fn document(r: &Report) -> Document {
     } else {
         if r.chapters.len() > 1 {
             b.push(Block::heading(2, lang.t("Inhalt", "Contents")));
-            b.push(Block::List(
+            b.push(Block::text(
                 r.chapters
                     .iter()
                     .enumerate()
                     .map(|(i, c)| format!("{}. {}", i + 1, c.project.name))
-                    .collect(),
+                    .collect::<Vec<_>>()
+                    .join("\n"),
             ));
         }
         for (i, c) in r.chapters.iter().enumerate() {

@@ -277,6 +277,25 @@ impl Services {
             };
             body_figures.insert(b.id, figure);
         }
+        // The whole period's report has a chapter for each project with
+        // something in this period (targets, items beyond them, texts); a
+        // project begun later is not a chapter of an earlier year. With
+        // nothing anywhere, the first project stands for the office.
+        if project.is_none() {
+            let has_content = |p: &crate::projects::Project| {
+                all_targets.iter().any(|t| t.project_id == p.id)
+                    || beyond.iter().any(|i| i.project_id == p.id && !i.hidden)
+                    || texts
+                        .chapters
+                        .get(&p.id.to_string())
+                        .is_some_and(|c| !c.introduction.is_empty() || !c.outlook.is_empty())
+            };
+            if projects.iter().any(has_content) {
+                projects.retain(has_content);
+            } else {
+                projects.truncate(1);
+            }
+        }
         let mut chapters = Vec::new();
         let mut in_chapters: Vec<Uuid> = Vec::new();
         let mut statuses: Vec<String> = Vec::new();
