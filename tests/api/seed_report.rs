@@ -13,7 +13,10 @@ use crate::on_both_databases;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-on_both_databases!(paderborn_s_year_is_written_as_the_seed_tells_it);
+on_both_databases!(
+    paderborn_s_year_is_written_as_the_seed_tells_it,
+    targets_and_texts_from_before_projects_move_to_the_default_project,
+);
 
 const PURPOSE: &str = "In Paderborn gibt es eine Vielzahl von Migrantenselbstorganisationen. Diese Vereine haben unterschiedliche Strukturen und verfolgen zum Teil unterschiedliche Ziele. Für das Kommunale Integrationszentrum (KI) und dessen Arbeit ist es wichtig, einen Überblick über die MSO und deren Arbeit zu bekommen, um eventuelle Bedarfe festzustellen. Die Ansichten und Ideen der MSO werden als wichtiger Input für die Arbeit des KI verstanden. Mit dem Projekt möchte das KI seine Vernetzung mit den MSO intensivieren und eine Transparenz der Angebote und Aktivitäten auf beiden Seiten schaffen. Das Projekt findet im Rahmen der Unterstützung der Koordinierungsstelle für Inklusion und Integration der Stadt Paderborn statt.";
 
@@ -322,4 +325,76 @@ async fn paderborn_s_year_is_written_as_the_seed_tells_it(app: TestApp) {
     assert!(md.contains("## Inhalt"), "{md}");
     assert!(md.contains("## 2. Bildung"), "{md}");
     assert!(md.contains("## Gesamtbewertung"), "{md}");
+}
+
+/// Migration m0019: targets and report texts recorded before projects
+/// existed belong to the default project afterwards, without loss; the
+/// report's introduction and outlook become its chapter's.
+async fn targets_and_texts_from_before_projects_move_to_the_default_project(app: TestApp) {
+    use sea_orm::ConnectionTrait;
+    use sea_orm_migration::MigratorTrait;
+    app.sign_in("staff").await;
+    let period = app
+        .created(
+            "/api/v1/periods",
+            json!({"kind": "school_year", "year": "2020"}),
+        )
+        .await;
+    let period_id = id(&period);
+    let target = app
+        .created(
+            "/api/v1/targets",
+            json!({"period_id": period_id, "number": "1",
+        "title": "Sechs Besuche", "metric": "manual", "manual_value": "2", "wanted": "6"}),
+        )
+        .await;
+    app.replaced(
+        &format!("/api/v1/periods/{period_id}/report/texts"),
+        json!({"introduction": "Einleitung von damals", "outlook": "Ausblick von damals", "place": "Paderborn", "version": 0}),
+    )
+    .await;
+    // Back to the schema before projects: their tables, columns and the
+    // record of the migration go.
+    let db = app.database().await;
+    for sql in [
+        "DROP TABLE beyond_item",
+        "DROP INDEX target_project",
+        "ALTER TABLE target DROP COLUMN project_id",
+        "DROP TABLE project",
+        "ALTER TABLE report_text DROP COLUMN dated",
+        "ALTER TABLE report_text DROP COLUMN staff_names",
+        "ALTER TABLE report_text DROP COLUMN chapters",
+        "ALTER TABLE app_user DROP COLUMN form_of_address",
+        "DELETE FROM seaql_migrations WHERE version = 'm0019_projects'",
+    ] {
+        db.execute_unprepared(sql).await.unwrap();
+    }
+    msohub_store::migration::Migrator::up(&db, None)
+        .await
+        .unwrap();
+    let projects = app.get_json("/api/v1/projects").await;
+    let items = projects["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        items[0]["name"],
+        "Koordination mit Migrantenselbstorganisationen (MSO)"
+    );
+    let target = app
+        .get_json(&format!("/api/v1/targets/{}", id(&target)))
+        .await;
+    assert_eq!(target["project_id"], items[0]["id"]);
+    assert_eq!(target["title"], "Sechs Besuche");
+    let report = app
+        .get_json(&format!("/api/v1/periods/{period_id}/report"))
+        .await;
+    let chapter = &report["chapters"][0];
+    assert_eq!(chapter["introduction"], "Einleitung von damals");
+    assert_eq!(chapter["outlook"], "Ausblick von damals");
+    assert_eq!(chapter["targets"][0]["target"]["title"], "Sechs Besuche");
+    assert_eq!(report["introduction"], "");
+    assert_eq!(report["place"], "Paderborn");
+    let texts = app
+        .get_json(&format!("/api/v1/periods/{period_id}/report/texts"))
+        .await;
+    assert_eq!(texts["staff_names"], "anonymous");
 }

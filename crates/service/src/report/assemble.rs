@@ -450,6 +450,9 @@ impl Services {
     /// The texts as stored (for the edit form).
     pub async fn report_texts(&self, actor: &Actor, period: Uuid) -> Result<ReportTexts, Error> {
         actor.require(Permission::ReadStaffArea)?;
+        store::find_period(self.store.conn(), period)
+            .await?
+            .ok_or(Error::NotFound)?;
         self.texts(period).await
     }
 }

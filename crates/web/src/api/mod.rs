@@ -225,7 +225,7 @@ pub(crate) struct AuditPage {
         events::list_events, events::create_event, events::get_event, events::patch_event, events::delete_event,
         targets::list_periods, targets::create_period, targets::get_period, targets::patch_period, targets::delete_period, targets::create_target,
         targets::get_target, targets::patch_target, targets::delete_target, targets::report, targets::finalise, targets::versions, targets::version, targets::diff,
-        targets::put_texts, beyond::list, beyond::create, beyond::change, beyond::delete,
+        targets::get_texts, targets::put_texts, beyond::list, beyond::create, beyond::change, beyond::delete,
         projects::list_projects, projects::create_project, projects::get_project,
         projects::patch_project, projects::delete_project,
         persons::list, persons::create, persons::get, persons::patch, persons::delete,

@@ -32,6 +32,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/api/v1/periods/{id}/report/versions", versions)
         .get("/api/v1/periods/{id}/report/versions/{number}", version)
         .get("/api/v1/periods/{id}/report/diff", diff)
+        .get("/api/v1/periods/{id}/report/texts", get_texts)
         .put("/api/v1/periods/{id}/report/texts", put_texts)
 }
 
@@ -234,6 +235,20 @@ pub(super) async fn diff(
     Ok(Json(ReportDiff { from, to, lines }).into_response())
 }
 
+/// The report's texts
+///
+/// As stored, with their `version` (0: none saved yet).
+#[utoipa::path(get, operation_id = "getReportTexts", path = "/api/v1/periods/{id}/report/texts", tag = "targets",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The texts", body = msohub_service::report::ReportTexts)))]
+pub(super) async fn get_texts(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.services.report_texts(&actor, id).await?).into_response())
+}
+
 /// Save the report's texts
 ///
 /// Title, introduction, outlook (of the whole report), `place`, `dated`
@@ -347,9 +362,10 @@ pub(super) async fn patch_period(
 
 /// Delete a period
 ///
-/// Only an empty one: with targets (`period-has-targets`) or a finalised
-/// report (`period-finalised`) it is refused and stays. Its report's draft
-/// texts go with it.
+/// Only an empty one: with targets (`period-has-targets`), a finalised
+/// report (`period-finalised`) or items beyond the targets that staff
+/// typed, linked or changed (`period-has-beyond`) it is refused and stays.
+/// Its report's draft texts go with it.
 #[utoipa::path(delete, operation_id = "deletePeriod", path = "/api/v1/periods/{id}", tag = "targets",
     params(("id" = Uuid, Path), ("version" = i32, Query)),
     responses((status = 204, description = "Deleted"),
