@@ -138,6 +138,23 @@ export async function staffPaths(page, app) {
   const projectEdit = (await page.locator('a[href^="/app/projects/"][href$="/edit"]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
     .find((h) => new RegExp(`^/app/projects/${UUID}/edit$`).test(h));
   if (projectEdit) found.push(['project_edit', projectEdit]);
+  // The demo's school year 2020/21 (the seed's report): its report with
+  // chapters, one chapter alone, its texts, and the items beyond the targets
+  // with the form of one of them.
+  await page.goto(app.url('/app/periods'));
+  const seedSection = await page.locator('section', { has: page.locator('h2', { hasText: '2020/21' }) }).first().getAttribute('id').catch(() => null);
+  const seed = seedSection && new RegExp(`(${UUID})$`).exec(seedSection)?.[1];
+  if (seed) {
+    const base = `/app/periods/${seed}`;
+    found.push(['seed_report', `${base}/report`], ['seed_report_edit', `${base}/report/edit`], ['seed_beyond', `${base}/beyond`]);
+    await page.goto(app.url(`${base}/report`));
+    const chapter = (await page.locator('#report-chapters a[href*="project="]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))[0];
+    if (chapter) found.push(['seed_report_chapter', chapter]);
+    await page.goto(app.url(`${base}/beyond`));
+    const item = (await page.locator('a[href*="/beyond/"][href$="/edit"]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
+      .find((h) => new RegExp(`^${base}/beyond/${UUID}/edit$`).test(h));
+    if (item) found.push(['seed_beyond_edit', item]);
+  }
   const body = found.find(([n]) => n === 'body');
   if (body) {
     const meeting = await firstRecord(page, app, body[1], '/app/meetings');

@@ -237,6 +237,11 @@ describe('staff journey', { timeout: 10 * TIMEOUT }, () => {
     const seedYear = new URL(await page.locator('a[href^="/app/periods/"]', { hasText: '2020/21' }).first().getAttribute('href'), app.baseUrl).pathname;
     await page.goto(app.url(seedYear));
     const target = new URL(await page.locator('a[href^="/app/targets/"]:not([href*="new"])').first().getAttribute('href'), app.baseUrl).pathname;
+    // One chapter of it, and the items beyond its targets with one item's form.
+    await page.goto(app.url(`${seedYear}/report`));
+    const chapter = await page.locator('#report-chapters a[href*="project="]').first().getAttribute('href');
+    await page.goto(app.url(`${seedYear}/beyond`));
+    const beyondItem = new URL(await page.locator('a[href*="/beyond/"][href$="/edit"]').first().getAttribute('href'), app.baseUrl).pathname;
     const hsds = await (await page.request.get(app.url('/api/v1/hsds/services?per_page=1'))).json();
     assert.ok(hsds.contents.length > 0, 'the demo has public offers');
     const publicOffer = hsds.contents[0].id;
@@ -251,6 +256,9 @@ describe('staff journey', { timeout: 10 * TIMEOUT }, () => {
       `${seedYear}/report/edit`,
       `${seedYear}/report/versions/1`,
       `${seedYear}/report/diff?from=1`,
+      `${seedYear}/report${new URL(chapter, app.baseUrl).search}`,
+      `${seedYear}/beyond`,
+      beyondItem,
       target,
       contact,
       `${contact}/edit`,
