@@ -774,8 +774,10 @@ impl Services {
         self.beyond_item(actor, period_id, id).await
     }
 
-    /// Deletes a free or linked item; a found candidate returns to what
-    /// the report generates (hide it to leave it out).
+    /// Deletes a free or linked item; an item the report found returns to
+    /// what the report generates once staff changed it (its stored changes
+    /// go), and is refused (`beyond-found`) while nobody did: hide it to
+    /// leave it out.
     pub async fn delete_beyond(
         &self,
         actor: &Actor,

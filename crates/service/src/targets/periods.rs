@@ -134,8 +134,9 @@ impl Services {
         self.update_period(actor, id, &input).await
     }
 
-    /// Deletes an empty period: one with targets or a finalised report is
-    /// refused and stays as it is.
+    /// Deletes an empty period: one with targets, a finalised report or
+    /// stored beyond items (typed, linked or changed by staff) is refused
+    /// and stays as it is.
     pub async fn delete_period(&self, actor: &Actor, id: Uuid, version: i32) -> Result<(), Error> {
         actor.require(Permission::WriteStaffArea)?;
         let current =
@@ -150,6 +151,14 @@ impl Services {
         }
         if !store::report_versions(&tx, id).await?.is_empty() {
             errors.push(FieldError::new("period", "period-finalised"));
+        }
+        // Stored beyond items are what staff typed, linked, reworded,
+        // hid or reordered; deleting the period would lose them silently.
+        if !msohub_store::projects::beyond_items(&tx, id)
+            .await?
+            .is_empty()
+        {
+            errors.push(FieldError::new("period", "period-has-beyond"));
         }
         if !errors.is_empty() {
             return Err(Error::Validation(errors));

@@ -106,8 +106,10 @@ pub(super) async fn change(
 
 /// Delete an item beyond the targets
 ///
-/// Free and linked items go; an item the report found cannot be deleted
-/// (`beyond-found`): hide it instead.
+/// Free and linked items go. An item the report found cannot be deleted
+/// (`beyond-found`; hide it instead); once staff changed it, deleting it
+/// undoes their changes (its wording, project, order, hiding) and it is
+/// listed again as found, with `version` 0.
 #[utoipa::path(delete, operation_id = "deleteBeyondItem", path = "/api/v1/periods/{id}/beyond/{item}", tag = "targets",
     params(("id" = Uuid, Path), ("item" = Uuid, Path), ("version" = i32, Query)),
     responses((status = 204, description = "Deleted"),

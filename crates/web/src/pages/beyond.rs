@@ -423,12 +423,23 @@ async fn delete(
     Path((id, item)): Path<(Uuid, Uuid)>,
     Form(f): Form<OneClick>,
 ) -> Result<Response, WebError> {
+    actor.require(Permission::WriteStaffArea)?;
+    // A found item staff changed is reset, not deleted.
+    let found = state
+        .services
+        .beyond_items(&actor, id, Lang::De)
+        .await?
+        .into_iter()
+        .any(|i| i.id == item && !i.added);
     state
         .services
         .delete_beyond(&actor, id, item, f.version)
         .await?;
-    Ok(
-        f.back_with(&format!("/app/periods/{id}/beyond"), "beyond-deleted")
-            .into_response(),
-    )
+    let done = if found {
+        "beyond-reset"
+    } else {
+        "beyond-deleted"
+    };
+    Ok(f.back_with(&format!("/app/periods/{id}/beyond"), done)
+        .into_response())
 }

@@ -268,11 +268,16 @@ async fn delete_period(
         Ok(()) => return Ok(Redirect::to("/app/targets?all=1&done=period-deleted").into_response()),
         // Targets first: they are what staff can remove themselves.
         Err(msohub_service::Error::Validation(errors)) => PeriodForm {
-            general: Some(if errors.iter().any(|e| e.rule == "period-has-targets") {
-                "rule-period-has-targets"
-            } else {
-                "rule-period-finalised"
-            }),
+            general: Some(
+                match ["period-has-targets", "period-has-beyond"]
+                    .into_iter()
+                    .find(|r| errors.iter().any(|e| e.rule == *r))
+                {
+                    Some("period-has-targets") => "rule-period-has-targets",
+                    Some(_) => "rule-period-has-beyond",
+                    None => "rule-period-finalised",
+                },
+            ),
             ..PeriodForm::default()
         },
         Err(msohub_service::Error::Conflict(_)) => PeriodForm {
