@@ -24,6 +24,8 @@ pub const ENTITY_TYPES: &[&str] = &[
     "period",
     "target",
     "report",
+    "project",
+    "beyond_item",
     "proposal",
     "invitation",
     "user",
@@ -249,6 +251,8 @@ pub fn record_name(
             "need" => text(v, "description").map(str::to_owned),
             "invitation" => text(v, "email").map(str::to_owned),
             "taxonomy_term" => text(v, "label_de").map(str::to_owned),
+            // The staff's wording; a found item's stored change has none.
+            "beyond_item" => text(v, "text").map(str::to_owned),
             _ => ["name", "title", "display_name", "subject", "file_name"]
                 .iter()
                 .find_map(|k| text(v, k))
@@ -282,6 +286,11 @@ pub fn link(entity_type: &str, id: &str) -> Option<String> {
                 .ok()
                 .map(|id| format!("/app/periods/{id}/report"));
         }
+        "project" => {
+            return uuid::Uuid::parse_str(id)
+                .ok()
+                .map(|id| format!("/app/projects/{id}/edit"));
+        }
         _ => return None,
     };
     uuid::Uuid::parse_str(id)
@@ -304,6 +313,7 @@ pub(crate) fn table_of(entity_type: &str) -> Option<(&'static str, &'static [&'s
         "meeting" => ("meeting", &["title"]),
         "period" | "report" => ("period", &["name"]),
         "target" => ("target", &["title"]),
+        "project" => ("project", &["name"]),
         "proposal" => ("proposal", &[]),
         "user" => ("app_user", &["display_name"]),
         _ => return None,
@@ -464,6 +474,11 @@ mod tests {
             link("report", id),
             Some(format!("/app/periods/{id}/report"))
         );
+        assert_eq!(
+            link("project", id),
+            Some(format!("/app/projects/{id}/edit"))
+        );
+        assert_eq!(link("beyond_item", id), None, "no page of its own");
         assert_eq!(link("organisation", "unknown"), None);
         assert_eq!(link("settings", "instance"), None);
         for t in ENTITY_TYPES {

@@ -326,6 +326,24 @@ mod tests {
                 json!({"name": "A"}),
                 "die Organisation „A“ mit einem Duplikat zusammengeführt",
             ),
+            (
+                "project",
+                "create",
+                json!({"name": "Bildung"}),
+                "das Projekt „Bildung“ angelegt",
+            ),
+            (
+                "beyond_item",
+                "create",
+                json!({"kind": "free", "text": "Das KI beriet den Integrationsrat."}),
+                "den Eintrag über die Ziele hinaus „Das KI beriet den Integrationsrat.“ angelegt",
+            ),
+            (
+                "report",
+                "finalise",
+                json!({"number": 2, "note": ""}),
+                "den Sachbericht als Fassung festgeschrieben",
+            ),
         ];
         for (entity, action, after, want) in cases {
             let e = entry(entity, action, None, Some(after));
@@ -339,7 +357,7 @@ mod tests {
             trusted affiliation_add affiliation_remove consent_record consent_withdraw \
             subject_access erase erase_mention invite resend revoke accept attendance answer \
             oparl_import oparl_delete oparl_run oparl_failed calendar_feed_created \
-            calendar_feed_revoked texts finalise member_add member_end member_delete done reopen disable \
+            calendar_feed_revoked texts finalise move_up move_down member_add member_end member_delete done reopen disable \
             enable password_reset password_change totp_enable totp_reset totp_disable login \
             login_failed login_refused login_password_ok logout propose seen reject export \
             import attachment_added attachment_removed";
@@ -360,6 +378,85 @@ mod tests {
                 assert_ne!(type_word(tr, entity), *entity, "{entity}");
             }
         }
+    }
+
+    #[test]
+    fn projects_beyond_items_and_reports_read_as_sentences() {
+        let plain = |tr, entity, action, before: Option<Value>, after: Option<Value>| {
+            sentence(tr, &entry(entity, action, before, after)).plain()
+        };
+        let project = json!({"name": "Bildung", "description": "", "position": 1});
+        let renamed = json!({"name": "Bildung und Schule", "description": "", "position": 1});
+        assert_eq!(
+            plain(
+                DE,
+                "project",
+                "update",
+                Some(project.clone()),
+                Some(renamed.clone())
+            ),
+            "Johanna Lehmann hat am 06.12.2026 um 14:03 das Projekt „Bildung und Schule“ geändert: Bezeichnung"
+        );
+        assert_eq!(
+            plain(EN, "project", "delete", Some(project), None),
+            "Johanna Lehmann deleted the project “Bildung” on 2026-12-06 at 14:03"
+        );
+        // A found item stored with a change has no wording of its own; a
+        // move records no values.
+        let found = json!({"kind": "event", "text": "", "hidden": false});
+        let hidden = json!({"kind": "event", "text": "", "hidden": true});
+        let s = plain(DE, "beyond_item", "update", Some(found), Some(hidden));
+        assert_eq!(
+            s,
+            "Johanna Lehmann hat am 06.12.2026 um 14:03 den Eintrag über die Ziele hinaus geändert: Im Bericht ausgeblendet"
+        );
+        assert_eq!(field_label(EN, "happened_on"), "Date");
+        for key in [
+            "introduction",
+            "outlook",
+            "dated",
+            "author",
+            "staff_names",
+            "narratives",
+            "chapters",
+            "place",
+            "title",
+        ] {
+            for tr in [DE, EN] {
+                assert_ne!(field_label(tr, key).replace(' ', "_"), key, "{key}");
+            }
+        }
+        assert!(!s.contains("„“"), "{s}");
+        assert_eq!(
+            plain(DE, "beyond_item", "move_up", None, None),
+            "Johanna Lehmann hat am 06.12.2026 um 14:03 den Eintrag über die Ziele hinaus nach oben verschoben"
+        );
+        assert_eq!(
+            plain(EN, "beyond_item", "move_down", None, None),
+            "Johanna Lehmann moved down the item beyond the targets on 2026-12-06 at 14:03"
+        );
+        assert_eq!(
+            plain(
+                DE,
+                "report",
+                "texts",
+                Some(json!({"outlook": "A"})),
+                Some(json!({"outlook": "B"}))
+            ),
+            "Johanna Lehmann hat am 06.12.2026 um 14:03 den Sachbericht geändert: Ausblick"
+        );
+        assert_eq!(
+            plain(EN, "report", "finalise", None, Some(json!({"number": 1}))),
+            "Johanna Lehmann finalised a version of the report on 2026-12-06 at 14:03"
+        );
+        for tr in [DE, EN] {
+            assert_ne!(type_word(tr, "beyond_item"), "beyond_item");
+            assert_ne!(type_word(tr, "project"), "project");
+        }
+        assert_eq!(
+            type_word(DE, "beyond_item"),
+            "Eintrag über die Ziele hinaus"
+        );
     }
 
     #[test]
