@@ -312,6 +312,82 @@ mod tests {
         }
     }
 
+    /// A month's figures: month, contacts held, cancelled, meetings, events.
+    type Month<'a> = (&'a str, u32, u32, u32, u32);
+
+    fn chapter(counts: &[&str], months: &[Month]) -> Chapter {
+        Chapter {
+            // (Built from JSON: this crate does not depend on uuid.)
+            project: serde_json::from_value(serde_json::json!({
+                "id": "00000000-0000-0000-0000-000000000000",
+                "name": "Koordination mit MSO",
+                "description": "",
+                "chart_counts": counts,
+                "position": 0,
+                "version": 1,
+            }))
+            .expect("a project"),
+            introduction: String::new(),
+            targets: Vec::new(),
+            verdict: "none".into(),
+            verdict_text: String::new(),
+            beyond: Vec::new(),
+            outlook: String::new(),
+            chart_counts: counts.iter().map(|c| (*c).to_owned()).collect(),
+            per_month: months
+                .iter()
+                .map(|(month, held, cancelled, meetings, events)| MonthFigure {
+                    month: (*month).to_owned(),
+                    held: *held,
+                    cancelled: *cancelled,
+                    meetings: *meetings,
+                    events: *events,
+                })
+                .collect(),
+            meetings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn no_label_of_the_contacts_chart_is_cut() {
+        let all = ["contacts", "meetings", "events"];
+        let one = [("2021-07", 3, 1, 2, 1)];
+        let two = [("2020-12", 0, 0, 0, 0), ("2021-01", 12_345, 678, 9, 1)];
+        let year: Vec<(String, u32, u32, u32, u32)> = (1..=12)
+            .map(|m| (format!("2021-{m:02}"), m * 3, m % 3, m % 4, m % 2))
+            .collect();
+        let year: Vec<Month> = year
+            .iter()
+            .map(|(m, a, b, c, d)| (m.as_str(), *a, *b, *c, *d))
+            .collect();
+        let cases: Vec<(&[&str], &[Month])> = vec![
+            (&all, &one),
+            (&all, &two),
+            (&all, &year),
+            (&["events", "meetings", "contacts"], &one),
+            (&["contacts"], &one),
+            (&["contacts"], &two),
+            // A wide figure over the first bar.
+            (&["contacts"], &[("2021-01", 123_456, 7_890, 0, 0)]),
+            (&["meetings"], &one),
+            (&["events"], &[("2021-03", 0, 0, 0, 0)]),
+            (&["meetings", "events"], &two),
+        ];
+        for lang in [Lang::De, Lang::En] {
+            for (counts, months) in &cases {
+                let c = chapter(counts, months);
+                let svg = contacts_chart(&c, lang);
+                assert_nothing_cut(&svg);
+                // Every series of the legend is there, whole.
+                let ((_, _), boxes) = msohub_typeset::svg_text_boxes(&svg).unwrap_or_default();
+                let texts: Vec<String> = boxes.iter().map(|b| b.text.clone()).collect();
+                for (_, label, _) in chart_series(&c, lang) {
+                    assert!(texts.iter().any(|t| t == label), "{label}: {texts:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     #[should_panic(expected = "leaves the view box")]
     fn a_cut_label_is_found() {
