@@ -1,7 +1,11 @@
 //! How long the yearly report takes at scale: a school year with 10,000
-//! contacts and 500 meetings (five bodies, ten attendees each), on top of
-//! the demo data. Prints the time to compute the targets, to generate the
-//! report's data, and to render HTML, PDF, DOCX and ODT, and the sizes.
+//! contacts and 500 meetings (five bodies, ten attendees each), 8 projects
+//! and 40 targets (a mix of metrics: contacts, the bodies' attendance,
+//! meetings and organisations represented, needs, events, offers, manual
+//! figures), on top of the demo data. Prints the time to compute the
+//! targets, to list the items beyond the targets, to generate the report's
+//! data (the whole period and one chapter), and to render HTML, PDF, DOCX
+//! and ODT, and the sizes.
 //!
 //!   cargo run --release --example report_bench
 //!   MSOHUB_BENCH_DATABASE_URL=postgres://… cargo run --release --example report_bench
@@ -10,7 +14,9 @@
 
 use msohub_service::interactions::InteractionInput;
 use msohub_service::meetings::{AttendanceInput, MeetingInput};
+use msohub_service::projects::ProjectInput;
 use msohub_service::report::Lang;
+use msohub_service::targets::TargetInput;
 use msohub_service::{Actor, DatabaseUrl, Services};
 use std::time::Instant;
 
@@ -112,28 +118,149 @@ async fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64()
     );
 
+    // Eight projects with 40 targets in all, spread over them.
+    let t = Instant::now();
+    let mut projects = services.projects(&cli).await?;
+    let names = [
+        "Bildung",
+        "Integrationskurse",
+        "Interkulturelle Öffnung der Verwaltung",
+        "Ehrenamt und Engagement",
+        "Arbeitsmarkt",
+        "Gesundheit und Pflege",
+        "Sport und Freizeit",
+    ];
+    for name in names {
+        if projects.len() >= 8 {
+            break;
+        }
+        if projects.iter().any(|p| p.name == name) {
+            continue;
+        }
+        let counts = match projects.len() % 3 {
+            0 => vec!["contacts".to_owned()],
+            1 => vec!["contacts".to_owned(), "meetings".to_owned()],
+            _ => vec!["meetings".to_owned(), "events".to_owned()],
+        };
+        services
+            .create_project(
+                &cli,
+                &ProjectInput {
+                    name: name.into(),
+                    description: format!("Das Handlungsfeld {name} im Rahmen des KI."),
+                    chart_counts: counts,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        projects = services.projects(&cli).await?;
+    }
+    let existing = services.targets(&cli, period.id).await?.len();
+    for i in existing..40 {
+        let project = &projects[i % projects.len()];
+        let body = bodies[i % bodies.len()].id.to_string();
+        let (metric, title) = match i % 9 {
+            0 => ("interactions", "Besuche bei Migrantenorganisationen"),
+            1 => ("staff_attendance_rate", "Teilnahme an den Sitzungen"),
+            2 => ("meetings_held", "Sitzungen des Gremiums"),
+            3 => ("organisations_represented", "Organisationen vertreten"),
+            4 => ("needs_addressed", "Bedarfe erfüllt"),
+            5 => ("needs_raised", "Bedarfe gemeldet"),
+            6 => ("events_held", "Eigene Veranstaltungen"),
+            7 => ("offers_published", "Angebote veröffentlicht"),
+            _ => ("manual", "Elterncafés"),
+        };
+        let body_metric = matches!(
+            metric,
+            "staff_attendance_rate" | "meetings_held" | "organisations_represented"
+        );
+        services
+            .create_target(
+                &cli,
+                &TargetInput {
+                    period_id: period.id.to_string(),
+                    project_id: project.id.to_string(),
+                    number: (i + 1).to_string(),
+                    title: format!("{title} ({})", i + 1),
+                    metric: metric.into(),
+                    kinds: if metric == "interactions" {
+                        vec![kinds[i % kinds.len()].into()]
+                    } else {
+                        Vec::new()
+                    },
+                    organisation_kinds: if metric == "interactions" && i % 2 == 0 {
+                        vec!["mso".into()]
+                    } else {
+                        Vec::new()
+                    },
+                    body_id: if body_metric { body } else { String::new() },
+                    wanted: if metric == "staff_attendance_rate" {
+                        "100".into()
+                    } else {
+                        (5 + i * 7 % 40).to_string()
+                    },
+                    manual_value: if metric == "manual" {
+                        (i % 6).to_string()
+                    } else {
+                        String::new()
+                    },
+                    ..Default::default()
+                },
+            )
+            .await?;
+    }
+    let targets = services.targets(&cli, period.id).await?;
+    println!(
+        "{} projects, {} targets: {:.1} s",
+        projects.len(),
+        targets.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let chapter = projects
+        .iter()
+        .max_by_key(|p| targets.iter().filter(|t| t.project_id == p.id).count())
+        .map(|p| p.id)
+        .ok_or_else(|| anyhow::anyhow!("no project"))?;
+
     let letterhead = msohub_docs::report::letterhead(services.letterhead(&cli).await?);
     for round in 0..3 {
         let t = Instant::now();
         let targets = services.targets(&cli, period.id).await?;
         let targets_ms = t.elapsed().as_secs_f64() * 1000.0;
         let t = Instant::now();
+        let beyond = services.beyond_items(&cli, period.id, Lang::De).await?;
+        let beyond_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let t = Instant::now();
         let report = services.report(&cli, period.id, Lang::De, None).await?;
         let report_ms = t.elapsed().as_secs_f64() * 1000.0;
-        let mut line = format!(
-            "round {round}: {} targets computed in {targets_ms:.0} ms; report data in {report_ms:.0} ms",
-            targets.len()
+        let t = Instant::now();
+        let one = services
+            .report(&cli, period.id, Lang::De, Some(chapter))
+            .await?;
+        let chapter_ms = t.elapsed().as_secs_f64() * 1000.0;
+        println!(
+            "round {round}: {} targets computed in {targets_ms:.0} ms; {} beyond items in \
+             {beyond_ms:.0} ms; report data: whole period ({} chapters) {report_ms:.0} ms, \
+             one chapter ({} targets) {chapter_ms:.0} ms",
+            targets.len(),
+            beyond.len(),
+            report.chapters.len(),
+            one.chapters.first().map_or(0, |c| c.targets.len()),
         );
-        for format in ["html", "pdf", "docx", "odt"] {
-            let t = Instant::now();
-            let file = msohub_docs::report::render(report.clone(), format, &[], Some(&letterhead))?;
-            line.push_str(&format!(
-                "; {format} {:.0} ms, {} bytes",
-                t.elapsed().as_secs_f64() * 1000.0,
-                file.bytes.len()
-            ));
+        for (what, report) in [("whole period", &report), ("one chapter", &one)] {
+            let mut line = format!("  {what}:");
+            for format in ["html", "pdf", "docx", "odt"] {
+                let t = Instant::now();
+                let file =
+                    msohub_docs::report::render(report.clone(), format, &[], Some(&letterhead))?;
+                line.push_str(&format!(
+                    " {format} {:.0} ms, {} bytes;",
+                    t.elapsed().as_secs_f64() * 1000.0,
+                    file.bytes.len()
+                ));
+            }
+            println!("{}", line.trim_end_matches(';'));
         }
-        println!("{line}");
     }
     services.close().await;
     Ok(())

@@ -11,7 +11,63 @@ on_both_databases!(
     the_school_year_2020_21_is_measured_from_the_records,
     the_report_states_the_seed_facts,
     the_school_year_s_first_month_is_a_setting,
+    contacts_are_counted_per_month_of_the_office_s_time_zone,
 );
+
+/// The chart's contacts per month are counted in the database, month by
+/// month of Berlin time: a contact at half past midnight on 1 November is
+/// November's (23:30 UTC on 31 October), one on the period's last evening
+/// is July's, one the morning after the period is none.
+async fn contacts_are_counted_per_month_of_the_office_s_time_zone(app: TestApp) {
+    app.sign_in("staff").await;
+    let org = app
+        .created(
+            "/api/v1/organisations",
+            json!({"name": "Kulturverein", "kind": "mso"}),
+        )
+        .await;
+    for (at, status) in [
+        ("2020-08-01T00:30", "held"),
+        ("2020-10-31T23:30", "held"),
+        ("2020-11-01T00:30", "held"),
+        ("2020-11-15T10:00", "cancelled"),
+        ("2021-07-31T23:30", "cancelled"),
+        ("2021-08-01T00:30", "held"),
+        ("2020-07-31T23:30", "held"),
+    ] {
+        app.created("/api/v1/interactions", json!({"subject": "Besuch", "kind": "visit", "mode": "in_person", "status": status, "cancel_reason": "scheduling", "starts_at": at, "organisations": [org["id"]]})).await;
+    }
+    let period = app
+        .created(
+            "/api/v1/periods",
+            json!({"kind": "school_year", "year": "2020"}),
+        )
+        .await;
+    let pid = period["id"].as_str().unwrap();
+    let report = app.get_json(&format!("/api/v1/periods/{pid}/report")).await;
+    let months: Vec<(String, u64, u64)> = report["chapters"][0]["per_month"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["month"].as_str().unwrap().to_owned(),
+                m["held"].as_u64().unwrap(),
+                m["cancelled"].as_u64().unwrap(),
+            )
+        })
+        .filter(|(_, h, c)| h + c > 0)
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2020-08".to_owned(), 1, 0),
+            ("2020-10".to_owned(), 1, 0),
+            ("2020-11".to_owned(), 1, 1),
+            ("2021-07".to_owned(), 0, 1),
+        ]
+    );
+}
 
 async fn the_school_year_s_first_month_is_a_setting(app: TestApp) {
     app.sign_in("admin").await;
