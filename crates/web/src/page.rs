@@ -290,8 +290,9 @@ pub fn render<T: Template>(status: StatusCode, template: &T) -> Response {
 
 /// Whether the navigation entry `href` is the one the page at `path` belongs to.
 fn nav_current(href: &str, path: &str) -> bool {
-    let report =
-        path == "/app/periods" || (path.starts_with("/app/periods/") && path.contains("/report"));
+    let report = path == "/app/periods"
+        || (path.starts_with("/app/periods/")
+            && (path.contains("/report") || path.contains("/beyond")));
     match href {
         "/app/" => path == "/app/",
         "/app/periods" => report,
@@ -318,5 +319,20 @@ mod tests {
         let de = page.languages.iter().find(|l| l.code == "de").unwrap();
         assert_eq!(de.href, "/de/about");
         assert!(page.languages.iter().any(|l| l.current && l.code == "en"));
+    }
+
+    #[test]
+    fn the_navigation_marks_where_a_page_belongs() {
+        let p = "/app/periods/0193/";
+        for (path, reports, targets) in [
+            (format!("{p}report"), true, false),
+            (format!("{p}report/edit"), true, false),
+            (format!("{p}beyond"), true, false),
+            (format!("{p}beyond/1/edit"), true, false),
+            (p.trim_end_matches('/').to_owned(), false, true),
+        ] {
+            assert_eq!(nav_current("/app/periods", &path), reports, "{path}");
+            assert_eq!(nav_current("/app/targets", &path), targets, "{path}");
+        }
     }
 }
