@@ -174,7 +174,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/app/targets/{id}/delete", Access::Write),
     ("GET", "/api/v1/periods", Access::StaffArea),
     ("GET", "/api/v1/periods/{id}/report", Access::StaffArea),
-    ("GET", "/api/v1/periods/{id}/report/texts", Access::StaffArea),
+    (
+        "GET",
+        "/api/v1/periods/{id}/report/texts",
+        Access::StaffArea,
+    ),
     ("PUT", "/api/v1/periods/{id}/report/texts", Access::Write),
     ("GET", "/app/periods/{id}/report", Access::StaffArea),
     ("GET", "/app/periods/{id}/report/edit", Access::Write),
