@@ -66,6 +66,81 @@ fn operation_ids_are_unique_and_references_resolve() {
     }
 }
 
+/// Two types with one schema name: the document keeps one of them and
+/// every reference to the other is wrong (the import's row problem once
+/// replaced the error answer `Problem`). Reads the sources: each type that
+/// derives `ToSchema` is named once, by its own name or its `as =`.
+#[test]
+fn schema_names_are_unique() {
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    rust_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates"),
+        &mut files,
+    );
+    let mut names: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if !(line.contains("#[derive(") && line.contains("ToSchema")) {
+                continue;
+            }
+            // The attributes up to the item, then the item's name.
+            let mut alias = None;
+            for next in &lines[i + 1..] {
+                let t = next.trim();
+                if let Some(rest) = t.strip_prefix("#[schema(as = ") {
+                    alias = rest.split([')', ',']).next().map(|a| a.trim().to_owned());
+                }
+                let item = t
+                    .strip_prefix("pub ")
+                    .or(Some(t))
+                    .and_then(|t| t.strip_prefix("pub(crate) ").or(Some(t)))
+                    .and_then(|t| t.strip_prefix("pub(super) ").or(Some(t)))
+                    .and_then(|t| {
+                        t.strip_prefix("struct ")
+                            .or_else(|| t.strip_prefix("enum "))
+                    });
+                if let Some(item) = item {
+                    let name: String = item
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    let name = alias.clone().unwrap_or(name);
+                    names
+                        .entry(name)
+                        .or_default()
+                        .push(file.display().to_string());
+                    break;
+                }
+            }
+        }
+    }
+    let clashes: Vec<_> = names.iter().filter(|(_, files)| files.len() > 1).collect();
+    assert!(clashes.is_empty(), "schema names used twice: {clashes:?}");
+    // The error answer is the RFC 9457 problem.
+    let doc = document();
+    let problem = &doc["components"]["schemas"]["Problem"]["properties"];
+    for field in ["type", "title", "status", "detail"] {
+        assert!(
+            problem.get(field).is_some(),
+            "Problem lacks {field}: {problem}"
+        );
+    }
+    assert!(problem.get("row").is_none(), "{problem}");
+    assert!(doc["components"]["schemas"]["ImportProblem"]["properties"]["row"].is_object());
+}
+
 fn collect_refs(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Object(o) => {

@@ -24,8 +24,10 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem, where it is and what it is.
+/// One problem, where it is and what it is. Named `ImportProblem` in the
+/// API's document: `Problem` is the error answer (RFC 9457).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ImportProblem)]
 pub struct Problem {
     /// The row as a spreadsheet shows it (1 is the header; 0: the file).
     pub row: usize,
