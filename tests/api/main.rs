@@ -21,6 +21,7 @@ mod backup;
 mod beyond;
 mod bodies;
 mod cli;
+mod concurrent;
 mod dated_needs;
 mod directory;
 mod events;

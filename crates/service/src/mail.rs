@@ -335,14 +335,13 @@ impl Services {
         if addresses.is_empty() {
             return Err(Error::field("recipients", "no-recipients"));
         }
-        let mut row = store::find_meeting(conn, id)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let tx = self.store.begin().await?;
+        // Still at `version`: the row read now is written back whole.
+        let mut row = crate::write::current(store::find_meeting(&tx, id).await?, version)?;
         let before_status = row.status.clone();
         if row.status == "planned" {
             row.status = "invited".into();
         }
-        let tx = self.store.begin().await?;
         let row = store::update_meeting(&tx, row).await?;
         let queued = self
             .enqueue_invitations(&tx, &row, &meeting.agenda, Some(addresses.clone()))

@@ -185,9 +185,6 @@ impl Services {
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
-        let current = store::find_meeting(conn, id)
-            .await?
-            .ok_or(Error::NotFound)?;
         let before: Vec<String> = meeting
             .attendance
             .iter()
@@ -198,6 +195,10 @@ impl Services {
             .map(|a| format!("{}={}/{}", a.attendee, a.status, a.mode))
             .collect();
         let tx = self.store.begin().await?;
+        // The meeting as stored must still be at the version the list was
+        // based on: the checks above took their time, and writing the row
+        // read now would overwrite a list saved in between (a lost update).
+        let current = crate::write::current(store::find_meeting(&tx, id).await?, version)?;
         store::update_meeting(&tx, current).await?;
         store::set_attendance(&tx, id, rows).await?;
         audit::record(
