@@ -152,7 +152,16 @@ pub async fn save_report_text(
         if report_text(c, row.period_id).await?.is_some() {
             return Err(Error::Stale);
         }
-        row.into_active_model().reset_all().insert(c).await?;
+        // Two first saves at once: both found none, the later insert meets
+        // the earlier one's key and is stale like any other late write.
+        row.into_active_model()
+            .reset_all()
+            .insert(c)
+            .await
+            .map_err(|e| match Error::from_db(e, "period_id") {
+                Error::Taken(_) => Error::Stale,
+                e => e,
+            })?;
         return Ok(());
     }
     let r = report_text::Entity::update_many()

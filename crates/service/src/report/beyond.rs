@@ -736,6 +736,12 @@ impl Services {
             return Err(Error::stale());
         }
         let stored = pstore::find_beyond(conn, id).await?;
+        // The row written back is the one read now: it must still be the
+        // version checked above (0: not stored yet), or a change saved in
+        // between would be overwritten.
+        if stored.as_ref().map_or(0, |r| r.version) != input.version {
+            return Err(Error::stale());
+        }
         let mut row = match &stored {
             Some(r) => r.clone(),
             None => {
