@@ -29,6 +29,12 @@ pub struct Settings {
     /// Prometheus on an internal address); `None`: only admins read
     /// `/metrics` on the main listener.
     pub metrics_bind: Option<String>,
+    /// Where the server keeps files of its own (the scheduled backups'
+    /// folder is under it); `None`: the SQLite file's folder, or `data`
+    /// with PostgreSQL.
+    pub data_dir: Option<std::path::PathBuf>,
+    /// How often the scheduled backup looks whether it is due.
+    pub backup_check_seconds: u64,
 }
 
 impl Settings {
@@ -45,6 +51,8 @@ impl Settings {
             mail_retry_seconds: 60,
             outbound_allow: String::new(),
             metrics_bind: None,
+            data_dir: None,
+            backup_check_seconds: 60,
         }
     }
 }
@@ -79,6 +87,8 @@ pub struct Application {
     web: msohub_web::WebConfig,
     notices: Vec<String>,
     mail_retry: std::time::Duration,
+    data_dir: std::path::PathBuf,
+    backup_check: std::time::Duration,
 }
 
 impl Application {
@@ -169,11 +179,22 @@ impl Application {
             listener,
             metrics_listener,
             addr,
-            database,
             services,
             web,
             notices,
             mail_retry: std::time::Duration::from_secs(settings.mail_retry_seconds.max(1)),
+            data_dir: settings
+                .data_dir
+                .clone()
+                .unwrap_or_else(|| match &database {
+                    DatabaseUrl::Sqlite(file) => match file.parent() {
+                        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+                        _ => ".".into(),
+                    },
+                    DatabaseUrl::Postgres(_) => "data".into(),
+                }),
+            backup_check: std::time::Duration::from_secs(settings.backup_check_seconds.max(1)),
+            database,
         })
     }
 
@@ -221,6 +242,11 @@ impl Application {
         let mail = tokio::spawn(send_mail(self.services.clone(), self.mail_retry));
         let oparl = tokio::spawn(sync_oparl(self.services.clone()));
         let housekeeping = tokio::spawn(hourly(self.services.clone()));
+        let backups = tokio::spawn(scheduled_backups(
+            self.services.clone(),
+            self.data_dir.clone(),
+            self.backup_check,
+        ));
         // Half a second: a change made on another node is findable here
         // within a second, at the cost of one indexed query per tick.
         let follow = tokio::spawn(msohub_service::search::follow(
@@ -238,6 +264,7 @@ impl Application {
         mail.abort();
         oparl.abort();
         housekeeping.abort();
+        backups.abort();
         if let Some(m) = metrics {
             m.abort();
         }
@@ -253,6 +280,35 @@ async fn send_mail(services: Services, retry: std::time::Duration) {
         tick.tick().await;
         if let Err(err) = services.deliver_due(retry).await {
             tracing::warn!(error = %err, "the mail worker failed");
+        }
+    }
+}
+
+/// The scheduled backup (admin settings): looks every `every` whether
+/// the day's archive is due; a failure is logged and recorded for admins.
+async fn scheduled_backups(
+    services: Services,
+    data_dir: std::path::PathBuf,
+    every: std::time::Duration,
+) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        match services
+            .scheduled_backup(&data_dir, chrono::Utc::now())
+            .await
+        {
+            Ok(Some(written)) => tracing::info!(
+                file = %written.path.display(),
+                bytes = written.bytes,
+                rows = written.manifest.rows(),
+                "scheduled backup written and checked"
+            ),
+            Ok(None) => {}
+            Err(err) => tracing::error!(
+                error = %msohub_service::backup::message(&err),
+                "the scheduled backup failed"
+            ),
         }
     }
 }

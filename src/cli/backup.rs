@@ -1,8 +1,10 @@
-//! `msohub backup FILE` and `msohub restore FILE`: the whole database as a
-//! portable archive (the same for SQLite and PostgreSQL), written while the
-//! application runs and restored into a new database, checked table by
-//! table against its checksums.
+//! `msohub backup FILE`, `msohub restore FILE` and `msohub restore --check
+//! FILE`: the whole database as a portable archive (the same for SQLite
+//! and PostgreSQL), written while the application runs and read back
+//! before it counts, restored into a new database all or nothing, checked
+//! table by table against its checksums.
 
+use msohub_service::backup::{self, file};
 use msohub_service::{DatabaseUrl, Services};
 
 #[derive(Debug, clap::Args)]
@@ -15,61 +17,82 @@ pub struct BackupArgs {
 pub struct RestoreArgs {
     /// The archive `msohub backup` wrote.
     pub file: std::path::PathBuf,
+    /// Only check the archive (format, every table's checksum and row
+    /// count, schema version, tables) and say what it holds; no database
+    /// is opened.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Backup failures say what is wrong with the file or the database in
 /// their own words (`backup: …`), not as an internal error.
 fn explain(e: msohub_service::Error) -> anyhow::Error {
     match e {
-        msohub_service::Error::Internal(source) => anyhow::anyhow!("{source}"),
+        msohub_service::Error::Internal(_) => anyhow::anyhow!("{}", backup::message(&e)),
         other => super::describe(other),
     }
 }
 
 pub async fn backup(database_url: &str, args: BackupArgs) -> anyhow::Result<()> {
-    let file = super::private_file(&args.file)?;
+    let started = std::time::Instant::now();
     let services = Services::open(&DatabaseUrl::parse(database_url)?, false).await?;
-    let result = services.backup(std::io::BufWriter::new(file)).await;
+    let result = services.backup_to_file(&args.file).await;
     services.close().await;
-    let written = result.map_err(explain).and_then(|(manifest, writer)| {
-        // Every byte on the disk before success is reported.
-        let file = writer
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
-        file.sync_all()?;
-        Ok(manifest)
-    });
-    let manifest = match written {
-        Ok(m) => m,
-        Err(e) => {
-            let _ = std::fs::remove_file(&args.file);
-            return Err(e);
-        }
-    };
-    let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
+    let written = result.map_err(|e| explain(e).context("the backup failed"))?;
     println!(
-        "backup of {} tables ({} rows) written to {} ({size} bytes)",
-        manifest.tables.len(),
-        manifest.rows(),
-        args.file.display()
+        "backup of {} tables ({} rows, schema version {}) written to {} ({} bytes) in {:.1} s; \
+         read back: every table's rows and checksum match",
+        written.manifest.tables.len(),
+        written.manifest.rows(),
+        backup::Schema::current(),
+        written.path.display(),
+        written.bytes,
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }
 
 pub async fn restore(database_url: &str, args: RestoreArgs) -> anyhow::Result<()> {
-    let file = std::fs::File::open(&args.file)
-        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", args.file.display()))?;
-    // A new database gets its schema first; the archive fills it.
-    let services = Services::open(&DatabaseUrl::parse(database_url)?, true).await?;
-    let result = services.restore(std::io::BufReader::new(file)).await;
-    services.close().await;
-    let manifest = result.map_err(explain)?;
+    if args.check {
+        return check(&args.file);
+    }
+    let manifest = file::restore_file(&DatabaseUrl::parse(database_url)?, &args.file)
+        .await
+        .map_err(|e| explain(e).context("the restore failed; the target is as it was"))?;
     println!(
         "restored {} tables ({} rows) from a {} backup of {}; every table matches its checksum",
         manifest.tables.len(),
         manifest.rows(),
         manifest.source,
         manifest.created_at.format("%Y-%m-%d %H:%M UTC")
+    );
+    Ok(())
+}
+
+fn check(path: &std::path::Path) -> anyhow::Result<()> {
+    let checked = file::check_file(path).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not a backup this msohub can restore: {}",
+            path.display(),
+            backup::message(&e)
+        )
+    })?;
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let m = &checked.manifest;
+    println!("{}: a valid msohub backup ({size} bytes)", path.display());
+    println!(
+        "  format {} version {}, written {} by msohub {} from {}",
+        m.format,
+        m.version,
+        m.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+        m.msohub,
+        m.source
+    );
+    println!("  {}", checked.schema_verdict().map_err(explain)?);
+    println!(
+        "  {} tables, {} rows; every table matches its checksum and row count",
+        m.tables.len(),
+        m.rows()
     );
     Ok(())
 }

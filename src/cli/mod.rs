@@ -63,7 +63,7 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Write the whole database as a portable archive (while the app runs).
     Backup(backup::BackupArgs),
-    /// Restore an archive into a new, empty database.
+    /// Restore an archive into a new, empty database (or check one: --check).
     Restore(backup::RestoreArgs),
     /// Invite a contact person into the MSO portal for their organisation.
     Invite(invite::InviteArgs),

@@ -50,6 +50,12 @@ pub struct ServeArgs {
     /// it, `/metrics` on the main address answers admins only.
     #[arg(long, env = "MSOHUB_METRICS_BIND")]
     pub metrics_bind: Option<String>,
+
+    /// The server's own files: the scheduled backups go into a folder
+    /// under it (set in the admin settings). Default: the SQLite file's
+    /// folder, or `data` with PostgreSQL.
+    #[arg(long, env = "MSOHUB_DATA_DIR")]
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
@@ -64,6 +70,8 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         mail_retry_seconds: args.mail_retry_seconds,
         outbound_allow: args.outbound_allow,
         metrics_bind: args.metrics_bind,
+        data_dir: args.data_dir,
+        backup_check_seconds: 60,
     };
     let app = Application::build(&settings).await?;
     for line in app.notices() {

@@ -299,6 +299,15 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
         ]));
         assert!(ok, "{stderr}");
         assert!(stdout.contains("backup of 45 tables"), "{stdout}");
+        assert!(stdout.contains("read back: every table's rows and checksum match"), "{stdout}");
+        // Checked without a database: what it holds, or why it is none.
+        let (ok, stdout, stderr) = run(msohub().args(["restore", "--check", archive.to_str().unwrap()]));
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("a valid msohub backup") && stdout.contains("schema version"), "{stdout}");
+        assert_clear_failure(
+            msohub().args(["restore", "--check", list.to_str().unwrap()]),
+            "not a backup archive",
+        );
         let target = format!("sqlite://{}/restored.db", dir.path().display());
         let (ok, stdout, stderr) = run(msohub().args([
             "restore",

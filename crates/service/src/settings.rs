@@ -134,6 +134,20 @@ pub struct InstanceSettings {
     /// `""` clears it; null or left out keeps it. An unknown or deleted
     /// organisation is refused with `organisation-unknown`.
     pub office_organisation_id: Option<String>,
+    /// The scheduled backup: the time of day (Berlin, `HH:MM`) the server
+    /// writes an archive; empty: off (the default).
+    #[schema(example = "02:30")]
+    pub backup_time: String,
+    /// How many scheduled archives to keep, 1–365 (default 7); older ones
+    /// are removed.
+    pub backup_keep: String,
+    /// The folder under the server's data directory the archives go to
+    /// (default `backups`); letters, digits, `-`, `_`, `.`, `/`, no `..`.
+    pub backup_folder: String,
+    /// How the scheduled backups went (read-only; ignored when sent).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[schema(read_only)]
+    pub backup_status: Option<crate::backup::schedule::BackupStatus>,
 }
 
 /// Checks a geocoder URL: empty, or http(s) with a host.
@@ -178,6 +192,7 @@ impl Services {
         let office = self.office().await?;
         let smtp = self.stored_smtp().await?;
         let map = self.map_settings().await?;
+        let backup = self.backup_schedule().await?;
         Ok(InstanceSettings {
             office_name: office.name,
             office_city: office.city,
@@ -206,6 +221,10 @@ impl Services {
                 .await?
                 .first()
                 .map(|o| o.id.to_string()),
+            backup_time: backup.time,
+            backup_keep: backup.keep.to_string(),
+            backup_folder: backup.folder,
+            backup_status: Some(self.backup_status().await?),
         })
     }
 
@@ -416,10 +435,18 @@ impl Services {
         let office_choice = self
             .office_choice(input.office_organisation_id.as_deref(), &mut errors)
             .await?;
+        let backup = crate::backup::schedule::check(
+            &input.backup_time,
+            &input.backup_keep,
+            &input.backup_folder,
+            &mut errors,
+        );
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
-        let before = self.instance_settings(actor).await?;
+        let mut before = self.instance_settings(actor).await?;
+        // The audit entry records settings, not how the backups went.
+        before.backup_status = None;
         let after = InstanceSettings {
             office_name: name.clone(),
             office_city: city.clone(),
@@ -443,6 +470,10 @@ impl Services {
                 Some(choice) => choice.map(|id| id.to_string()),
                 None => before.office_organisation_id.clone(),
             },
+            backup_time: backup.time.clone(),
+            backup_keep: backup.keep.to_string(),
+            backup_folder: backup.folder.clone(),
+            backup_status: None,
         };
         let tx = self.store.begin().await?;
         if let Some(synonyms) = &synonyms {
@@ -487,6 +518,7 @@ impl Services {
             }),
         )
         .await?;
+        self.put_backup_schedule(&tx, &backup).await?;
         audit::record(
             &tx,
             actor,
@@ -501,7 +533,10 @@ impl Services {
         // This node searches with the new synonyms at once; the others when
         // their change feed brings the entry above.
         self.refresh_search_words().await?;
-        Ok(after)
+        Ok(InstanceSettings {
+            backup_status: Some(self.backup_status().await?),
+            ..after
+        })
     }
 }
 

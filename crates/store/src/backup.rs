@@ -194,6 +194,60 @@ pub async fn after_load(c: &impl ConnectionTrait) -> Result<(), Error> {
     Ok(())
 }
 
+/// The schema versions this build knows: every migration's name, in the
+/// order they are applied (version `n` is the first `n` of them).
+pub fn known_migrations() -> Vec<String> {
+    use sea_orm_migration::MigratorTrait;
+    crate::migration::Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect()
+}
+
+/// The migrations applied to this database (their names, in order); empty
+/// for a database that was never migrated.
+pub async fn applied_migrations(c: &impl ConnectionTrait) -> Result<Vec<String>, Error> {
+    let backend = c.get_database_backend();
+    let exists = match backend {
+        DbBackend::Postgres => {
+            "SELECT 1 AS one FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_name = 'seaql_migrations'"
+        }
+        _ => {
+            "SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = 'seaql_migrations'"
+        }
+    };
+    if c.query_one_raw(Statement::from_string(backend, exists))
+        .await?
+        .is_none()
+    {
+        return Ok(Vec::new());
+    }
+    let rows = c
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT version FROM seaql_migrations ORDER BY version",
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get::<String>("", "version").map_err(Error::from))
+        .collect()
+}
+
+/// SQLite: moves everything the write-ahead log holds into the database
+/// file and empties the log, so the file alone is the whole database (a
+/// restore into a temporary file is renamed into place afterwards).
+pub async fn checkpoint(c: &impl ConnectionTrait) -> Result<(), Error> {
+    if c.get_database_backend() == DbBackend::Sqlite {
+        c.execute_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "PRAGMA wal_checkpoint(TRUNCATE)",
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

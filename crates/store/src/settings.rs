@@ -45,3 +45,40 @@ pub async fn put(
         .await?;
     Ok(())
 }
+
+/// Writes `new` only if the setting still holds `old` (`None`: was never
+/// set); returns whether it did. Several nodes claiming the same job (the
+/// scheduled backup) this way: exactly one wins.
+pub async fn replace_if(
+    c: &impl ConnectionTrait,
+    key: &str,
+    old: Option<&serde_json::Value>,
+    new: &serde_json::Value,
+) -> Result<bool, Error> {
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    let now = chrono::Utc::now();
+    let Some(old) = old else {
+        let row = setting::ActiveModel {
+            key: Set(key.to_owned()),
+            value: Set(new.to_string()),
+            updated_at: Set(now),
+        };
+        let done = setting::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(setting::Column::Key)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(c)
+            .await?;
+        return Ok(done == 1);
+    };
+    let done = setting::Entity::update_many()
+        .col_expr(setting::Column::Value, Expr::value(new.to_string()))
+        .col_expr(setting::Column::UpdatedAt, Expr::value(now))
+        .filter(setting::Column::Key.eq(key))
+        .filter(setting::Column::Value.eq(old.to_string()))
+        .exec(c)
+        .await?;
+    Ok(done.rows_affected == 1)
+}

@@ -1718,3 +1718,19 @@ done-beyond-deleted = Der Eintrag wurde gelöscht.
 done-beyond-reset = Der Eintrag steht wieder so im Bericht, wie er gefunden wurde.
 rule-already-linked = Dieser Eintrag steht schon in der Liste.
 rule-beyond-found = Gefundene Einträge lassen sich nicht löschen; blenden Sie sie aus.
+
+## Scheduled backup (admin settings)
+settings-backup = Automatische Sicherung
+settings-backup-hint = Einmal täglich schreibt der Server eine geprüfte Sicherung aller Daten (wie „msohub backup“) in einen Ordner unter seinem Datenverzeichnis und behält die neuesten. Die Sicherung enthält alle Daten samt Passwort-Hashes: Bewahren Sie sie so sicher auf wie die Datenbank.
+field-backup_time = Uhrzeit
+hint-backup_time = Leer lassen: keine automatische Sicherung.
+field-backup_keep = Anzahl aufbewahrter Sicherungen
+field-backup_folder = Ordner
+hint-backup_folder = Relativ zum Datenverzeichnis des Servers, z. B. „backups“.
+backup-status-ok = Letzte Sicherung
+backup-status-failed = Die letzte automatische Sicherung ist fehlgeschlagen
+backup-status-rows = Zeilen
+backup-status-bytes = Bytes
+backup-status-never = Noch keine automatische Sicherung geschrieben.
+rule-keep-invalid = Bitte eine Zahl von 1 bis 365 angeben.
+rule-folder-invalid = Bitte einen Ordner unterhalb des Datenverzeichnisses angeben (Buchstaben, Ziffern, -, _, /; kein „..“).

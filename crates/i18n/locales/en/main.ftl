@@ -1718,3 +1718,19 @@ done-beyond-deleted = The item was deleted.
 done-beyond-reset = The item is back in the report as it was found.
 rule-already-linked = This item is already on the list.
 rule-beyond-found = Found items cannot be deleted; hide them instead.
+
+## Scheduled backup (admin settings)
+settings-backup = Scheduled backup
+settings-backup-hint = Once a day the server writes a checked backup of all data (as “msohub backup” does) into a folder under its data directory and keeps the newest ones. A backup holds all data including password hashes: keep it as safe as the database.
+field-backup_time = Time of day
+hint-backup_time = Leave empty: no scheduled backup.
+field-backup_keep = Backups to keep
+field-backup_folder = Folder
+hint-backup_folder = Relative to the server's data directory, e.g. “backups”.
+backup-status-ok = Last backup
+backup-status-failed = The last scheduled backup failed
+backup-status-rows = rows
+backup-status-bytes = bytes
+backup-status-never = No scheduled backup written yet.
+rule-keep-invalid = Please give a number from 1 to 365.
+rule-folder-invalid = Please give a folder under the data directory (letters, digits, -, _, /; no “..”).

@@ -29,6 +29,9 @@ pub(super) async fn get(
 /// The office's name and city, and the geocoder (`geocoder_url` empty: off).
 /// `office_organisation_id` makes an organisation "our office" and takes
 /// the mark from any other, in the same transaction (left out: unchanged).
+/// The scheduled backup: `backup_time` (`HH:MM`, Berlin; empty: off),
+/// `backup_keep` (1–365) and `backup_folder` (under the server's data
+/// directory); `backup_status` (read-only) says how the last run went.
 /// Every field is checked first; nothing is written when one is wrong.
 #[utoipa::path(put, operation_id = "changeSettings", path = "/api/v1/settings", tag = "accounts",
     request_body = InstanceSettings,

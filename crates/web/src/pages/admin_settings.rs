@@ -29,6 +29,46 @@ struct SettingsTemplate {
     security: Vec<(&'static str, String, bool)>,
     /// "Our office": the organisation's id and name (set on its page).
     office_org: Option<(String, String)>,
+    /// How the scheduled backups went: the last archive, the last failure
+    /// (shown while the latest run failed).
+    backup_ok: Option<String>,
+    backup_failed: Option<String>,
+}
+
+/// The scheduled backup's status in words.
+fn backup_lines(
+    tr: crate::i18n::Tr,
+    status: Option<&msohub_service::backup::schedule::BackupStatus>,
+) -> (Option<String>, Option<String>) {
+    let Some(status) = status else {
+        return (None, None);
+    };
+    let when = |at: chrono::DateTime<chrono::Utc>| {
+        at.with_timezone(&chrono_tz::Europe::Berlin)
+            .format("%d.%m.%Y %H:%M")
+            .to_string()
+    };
+    let ok = match (status.last_success_at, &status.last_file) {
+        (Some(at), Some(file)) => format!(
+            "{}: {} – {file} ({} {}, {} {})",
+            tr.t("backup-status-ok"),
+            when(at),
+            status.last_bytes.unwrap_or(0),
+            tr.t("backup-status-bytes"),
+            status.last_rows.unwrap_or(0),
+            tr.t("backup-status-rows"),
+        ),
+        _ => tr.t("backup-status-never"),
+    };
+    let failed = match (status.failing, status.last_failure_at, &status.last_error) {
+        (true, Some(at), Some(error)) => Some(format!(
+            "{} ({}): {error}",
+            tr.t("backup-status-failed"),
+            when(at)
+        )),
+        _ => None,
+    };
+    (Some(ok), failed)
 }
 
 /// The organisation marked "our office", with its name.
@@ -64,6 +104,7 @@ async fn show(
     let notice = crate::forms::done_notice(page.tr, done.as_deref());
     let errors = FormErrors::none(page.tr);
     let security = security(page.tr, &input.smtp_security);
+    let (backup_ok, backup_failed) = backup_lines(page.tr, input.backup_status.as_ref());
     Ok(render(
         StatusCode::OK,
         &SettingsTemplate {
@@ -73,6 +114,8 @@ async fn show(
             notice,
             security,
             office_org,
+            backup_ok,
+            backup_failed,
         },
     ))
 }
@@ -95,6 +138,7 @@ async fn save(
             let stored = state.services.instance_settings(&actor).await?;
             let office_org =
                 office_org(&state, &actor, stored.office_organisation_id.as_deref()).await?;
+            let (backup_ok, backup_failed) = backup_lines(page.tr, stored.backup_status.as_ref());
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &SettingsTemplate {
@@ -104,6 +148,8 @@ async fn save(
                     notice: None,
                     security,
                     office_org,
+                    backup_ok,
+                    backup_failed,
                 },
             ))
         }

@@ -2,18 +2,28 @@
 //! PostgreSQL (so it is also the way from one to the other).
 //!
 //! The archive is a zip file:
-//! - `manifest.json`: format name and version, when, from which database,
-//!   and per table its row count and the SHA-256 of its file;
+//! - `manifest.json`: format name and version, the schema version (how
+//!   many migrations the database had, and the last one's name), when,
+//!   from which database, and per table its row count and the SHA-256 of
+//!   its file;
 //! - `tables/{table}.jsonl`: one row per line, as `msohub_store::backup`
 //!   dumps it (typed by the entity model, canonical order, times to the
 //!   microsecond). File contents (logos, attachments) are rows too.
 //!
 //! A backup reads every table in one read-only transaction: a consistent
-//! snapshot while the application keeps running. A restore goes into a new
-//! database only, checks every table file against its checksum first,
-//! loads everything in one transaction, dumps it again inside that
-//! transaction and commits only when every table's checksum equals the
-//! archive's: what was saved is what is there, or nothing is.
+//! snapshot while the application keeps running. Written to a file
+//! ([`file`]), it goes to a temporary name, is synced, read back and
+//! checked table by table, and only then renamed to its name. A restore
+//! goes into a new database only, checks every table file against its
+//! checksum first ([`archive`]), brings an archive of an older schema up
+//! to this one or refuses it, loads everything in one transaction, dumps
+//! it again inside that transaction and commits only when every table's
+//! checksum equals the archive's: what was saved is what is there, or
+//! nothing is.
+
+pub mod archive;
+pub mod file;
+pub mod schedule;
 
 use crate::{Error, Services};
 use msohub_store::backup as tables;
@@ -21,8 +31,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 
+pub use archive::{Checked, Schema};
+
 const FORMAT: &str = "msohub-backup";
-const VERSION: u32 = 1;
+/// 2: the manifest names the schema version. 1 (no schema version) is
+/// read as schema 19, the last one such archives were written at.
+const VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
@@ -32,6 +46,12 @@ pub struct Manifest {
     /// sqlite or postgres
     pub source: String,
     pub msohub: String,
+    /// How many migrations the database had (format 2 on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<u32>,
+    /// The last of them, e.g. `m0019_projects`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_name: Option<String>,
     pub tables: Vec<TableEntry>,
 }
 
@@ -48,12 +68,25 @@ impl Manifest {
     }
 }
 
-fn fail(message: impl Into<String>) -> Error {
+pub(crate) fn fail(message: impl Into<String>) -> Error {
     Error::Internal(Box::new(msohub_store::Error::Backup(message.into())))
 }
 
+/// A backup error in words for the operator: the store's message
+/// (`backup: …`, `database error: …`), not "internal error".
+pub fn message(e: &Error) -> String {
+    match e {
+        Error::Internal(source) => {
+            let text = source.to_string();
+            text.strip_prefix("backup: ")
+                .map_or(text.clone(), str::to_owned)
+        }
+        other => other.to_string(),
+    }
+}
+
 /// A table's rows as JSON lines, and their checksum.
-fn lines(rows: &[serde_json::Value]) -> (Vec<u8>, String) {
+pub(crate) fn lines(rows: &[serde_json::Value]) -> (Vec<u8>, String) {
     let mut out = Vec::new();
     for r in rows {
         out.extend_from_slice(r.to_string().as_bytes());
@@ -66,10 +99,25 @@ fn lines(rows: &[serde_json::Value]) -> (Vec<u8>, String) {
 impl Services {
     /// Writes the whole database as an archive; returns its manifest and
     /// the writer (to flush and sync: a write error at the end must not go
-    /// unnoticed).
+    /// unnoticed). A database whose schema is not this msohub's (older:
+    /// not migrated; newer: columns this build does not know) is refused,
+    /// so an archive never silently lacks data.
     pub async fn backup<W: Write + std::io::Seek>(&self, out: W) -> Result<(Manifest, W), Error> {
         // One snapshot for all tables.
         let tx = self.store.begin_snapshot().await?;
+        let here = Schema::current();
+        let applied = tables::applied_migrations(&tx).await?;
+        if applied != tables::known_migrations() {
+            let there = Schema::of_database(&applied);
+            return Err(fail(format!(
+                "the database is at schema version {there}, this msohub at {here}: {}",
+                if there.number > here.number || !tables::known_migrations().starts_with(&applied) {
+                    "back it up with the msohub that runs it"
+                } else {
+                    "run `msohub migrate` first, or back it up with the msohub that runs it"
+                }
+            )));
+        }
         let mut zip = zip::ZipWriter::new(out);
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
@@ -93,6 +141,8 @@ impl Services {
             created_at: chrono::Utc::now(),
             source: self.backend().as_str().to_owned(),
             msohub: env!("CARGO_PKG_VERSION").to_owned(),
+            schema: Some(here.number),
+            schema_name: Some(here.name),
             tables: entries,
         };
         zip.start_file("manifest.json", options)
@@ -109,80 +159,31 @@ impl Services {
     }
 
     /// Restores an archive into this (new, migrated) database; returns the
-    /// archive's manifest once every table is back and checked.
+    /// archive's manifest once every table is back and checked. An archive
+    /// of an older schema is brought up to this one first (or refused,
+    /// naming both versions); one of a newer schema is refused.
     pub async fn restore(&self, archive: impl Read + std::io::Seek) -> Result<Manifest, Error> {
-        let mut zip = zip::ZipArchive::new(archive)
-            .map_err(|e| fail(format!("the file is not a backup archive (no zip): {e}")))?;
-        let manifest: Manifest = {
-            let mut file = zip
-                .by_name("manifest.json")
-                .map_err(|_| fail("the archive has no manifest.json: not an msohub backup"))?;
-            let mut text = String::new();
-            file.read_to_string(&mut text)
-                .map_err(|e| fail(e.to_string()))?;
-            serde_json::from_str(&text).map_err(|e| fail(format!("manifest.json: {e}")))?
-        };
-        if manifest.format != FORMAT || manifest.version != VERSION {
-            return Err(fail(format!(
-                "this is a {} archive of version {}; this msohub reads {FORMAT} version {VERSION}",
-                manifest.format, manifest.version
-            )));
-        }
-        let named: Vec<&str> = manifest.tables.iter().map(|t| t.name.as_str()).collect();
-        if named != tables::TABLES {
-            return Err(fail(format!(
-                "the archive's tables ({}) are not this version's ({})",
-                named.join(", "),
-                tables::TABLES.join(", ")
-            )));
-        }
-        // Every table file read and checked before anything is written.
-        let mut data = Vec::new();
-        for entry in &manifest.tables {
-            let mut file = zip
-                .by_name(&format!("tables/{}.jsonl", entry.name))
-                .map_err(|_| fail(format!("the archive lacks the table {}", entry.name)))?;
-            let mut bytes = Vec::new();
-            file.read_to_end(&mut bytes)
-                .map_err(|e| fail(e.to_string()))?;
-            if hex::encode(Sha256::digest(&bytes)) != entry.sha256 {
-                return Err(fail(format!(
-                    "the table {} does not match its checksum: the archive is damaged",
-                    entry.name
-                )));
-            }
-            let rows: Vec<serde_json::Value> = bytes
-                .split(|b| *b == b'\n')
-                .filter(|l| !l.is_empty())
-                .map(serde_json::from_slice)
-                .collect::<Result<_, _>>()
-                .map_err(|e| fail(format!("{}: {e}", entry.name)))?;
-            if rows.len() as u64 != entry.rows {
-                return Err(fail(format!(
-                    "the table {} has the wrong number of rows",
-                    entry.name
-                )));
-            }
-            data.push((entry.name.clone(), rows));
-        }
+        let checked = archive::read(archive)?;
+        let data = checked.upgraded()?;
         let tx = self.store.begin().await?;
         tables::prepare_empty(&tx).await?;
+        let mut expected = Vec::new();
         for (table, rows) in data {
+            expected.push((table.clone(), lines(&rows).1));
             tables::load(&tx, &table, rows).await?;
         }
         tables::after_load(&tx).await?;
         // What is in the database now must be what the archive holds.
-        for entry in &manifest.tables {
-            let (_, sha256) = lines(&tables::dump(&tx, &entry.name).await?);
-            if sha256 != entry.sha256 {
+        for (table, sha256) in &expected {
+            let (_, now) = lines(&tables::dump(&tx, table).await?);
+            if &now != sha256 {
                 return Err(fail(format!(
-                    "the table {} reads back differently after the restore; nothing was kept",
-                    entry.name
+                    "the table {table} reads back differently after the restore; nothing was kept"
                 )));
             }
         }
         tx.commit().await.map_err(msohub_store::Error::from)?;
-        Ok(manifest)
+        Ok(checked.manifest)
     }
 
     /// The checksums of the database as it is now (table name, rows,
