@@ -206,10 +206,29 @@ impl Store {
         &self.conn
     }
 
-    /// Starts a transaction; it rolls back unless committed.
+    /// Starts a write transaction; it rolls back unless committed.
+    ///
+    /// On SQLite it takes the write lock at `BEGIN` (`BEGIN IMMEDIATE`),
+    /// waiting for it up to the busy timeout. A deferred transaction starts
+    /// as a reader and becomes a writer at its first write; when another
+    /// connection has committed in between (a version check reads, then
+    /// updates), SQLite cannot upgrade it and answers "database is locked"
+    /// at once, without waiting — two staff saving different records at the
+    /// same moment got a 500 (found by `scripts/soak`). Writers now queue for
+    /// the lock instead; readers outside transactions are not blocked (WAL).
     pub async fn begin(&self) -> Result<crate::Tx, Error> {
-        use sea_orm::TransactionTrait;
-        Ok(self.conn.begin().await?)
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        Ok(match self.backend {
+            Backend::Sqlite => {
+                self.conn
+                    .begin_with_options(TransactionOptions {
+                        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                        ..TransactionOptions::default()
+                    })
+                    .await?
+            }
+            Backend::Postgres => self.conn.begin().await?,
+        })
     }
 
     /// Starts a read-only transaction that sees one state of the whole
@@ -384,5 +403,57 @@ mod tests {
         );
         assert_eq!(redact("postgres://a@h/d"), "postgres://a@h/d");
         assert_eq!(redact("no url"), "no url");
+    }
+
+    /// Writers that read first (a version check) and then write, at the same
+    /// moment on different rows: every one succeeds. With deferred
+    /// transactions some got "database is locked" at once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_read_then_write_transactions_all_commit_on_sqlite() {
+        use sea_orm::{ConnectionTrait, Statement};
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::Sqlite(dir.path().join("t.db"));
+        let store = Store::connect(&url).await.unwrap();
+        let sql = |q: String| Statement::from_string(sea_orm::DbBackend::Sqlite, q);
+        store
+            .conn()
+            .execute_raw(sql(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)".into(),
+            ))
+            .await
+            .unwrap();
+        for i in 0..16 {
+            store
+                .conn()
+                .execute_raw(sql(format!("INSERT INTO t VALUES ({i}, 0)")))
+                .await
+                .unwrap();
+        }
+        let mut tasks = Vec::new();
+        for i in 0..16 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                for _ in 0..20 {
+                    let tx = store.begin().await?;
+                    tx.query_one_raw(sql(format!("SELECT v FROM t WHERE id = {i}")))
+                        .await?;
+                    tokio::task::yield_now().await;
+                    tx.execute_raw(sql(format!("UPDATE t SET v = v + 1 WHERE id = {i}")))
+                        .await?;
+                    tx.commit().await?;
+                }
+                Ok::<(), Error>(())
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let row = store
+            .conn()
+            .query_one_raw(sql("SELECT SUM(v) AS s FROM t".into()))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.try_get::<i64>("", "s").unwrap(), 16 * 20);
     }
 }
