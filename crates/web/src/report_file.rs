@@ -5,6 +5,8 @@
 use msohub_docs::report::{self as docs, DiffLine, ReportFile, ReportFileError};
 use msohub_service::report::{Lang, Report};
 use msohub_service::{Actor, Error, Services};
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 /// The stylesheets the printable HTML links (the app's own, with their
@@ -15,6 +17,18 @@ fn stylesheets() -> Vec<String> {
         .map(|path| crate::assets::asset_url(path))
         .collect()
 }
+
+/// How many reports are rendered at once: one per core (at most four).
+/// Each render holds its document, Typst's layout and the charts' pictures
+/// while it runs; unbounded, the server's memory grew with the number of
+/// downloads asked for at the same moment (`scripts/soak`: a few hundred MB
+/// when requests queued on a busy machine), and the renders only competed
+/// for the same cores. Further downloads wait here for their turn, without
+/// holding a thread.
+static RENDERS: LazyLock<Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    Semaphore::new(cores.clamp(1, 4))
+});
 
 /// Renders a report off the async threads (PDF typesetting takes CPU time);
 /// PDF, DOCX and ODT headed by the office's letterhead.
@@ -28,7 +42,13 @@ pub async fn render(
         "pdf" | "docx" | "odt" => Some(docs::letterhead(services.letterhead(actor).await?)),
         _ => None,
     };
+    let turn = RENDERS
+        .acquire()
+        .await
+        .map_err(|e| Error::Internal(Box::new(e)))?;
     tokio::task::spawn_blocking(move || {
+        // Held until the render ends, even when the request gave up waiting.
+        let _turn = turn;
         docs::render(report, &format, &stylesheets(), letterhead.as_ref())
     })
     .await
