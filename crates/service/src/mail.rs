@@ -388,20 +388,40 @@ impl Services {
             return Ok(0);
         }
         let conn = self.store.conn();
-        let now = Utc::now();
-        let due = store::due_messages(conn, now, 20).await?;
+        let due = store::due_messages(conn, Utc::now(), 20).await?;
         if due.is_empty() {
             return Ok(0);
         }
         let mailer = transport(&smtp)?;
+        // The lease: while a node sends a message, other nodes skip it. It
+        // lasts one retry pause and is renewed every third of it for as
+        // long as the send takes, so a node that dies mid-send (killed,
+        // power cut) holds the message no longer than that pause; then it
+        // is sent again, at most once more than the outbox records. (It
+        // was a fixed five minutes from the batch's start: a crash kept
+        // claimed messages back for five minutes, and a slow batch let a
+        // lease run out while its message was still being sent.)
+        let lease = retry_base.max(std::time::Duration::from_secs(1));
+        let until = || Utc::now() + Duration::from_std(lease).unwrap_or(Duration::minutes(1));
         let mut sent = 0;
         for m in due {
-            // The lease: another node skips it for five minutes.
-            if !store::claim_message(conn, m.id, m.attempts, now + Duration::minutes(5)).await? {
+            if !store::claim_message(conn, m.id, m.attempts, until()).await? {
                 continue;
             }
             let attempts = m.attempts + 1;
-            match send(&mailer, &smtp, &m).await {
+            let sending = send(&mailer, &smtp, &m);
+            tokio::pin!(sending);
+            let mut renew = tokio::time::interval(lease / 3);
+            renew.tick().await;
+            let outcome = loop {
+                tokio::select! {
+                    outcome = &mut sending => break outcome,
+                    _ = renew.tick() => {
+                        store::extend_claim(conn, m.id, attempts, until()).await?;
+                    }
+                }
+            };
+            match outcome {
                 Ok(()) => {
                     store::mark_message(conn, m.id, "sent", "", Utc::now()).await?;
                     tracing::info!(to = %m.to_address, subject = %m.subject, "mail sent");

@@ -370,6 +370,24 @@ pub async fn claim_message(
     Ok(r.rows_affected == 1)
 }
 
+/// Renews the claim on a message this caller is sending (`attempts` as the
+/// claim left it); false when the claim was lost.
+pub async fn extend_claim(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    attempts: i32,
+    until: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let r = outbox::Entity::update_many()
+        .col_expr(outbox::Column::NextAttemptAt, until.into())
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Attempts.eq(attempts))
+        .filter(outbox::Column::Status.eq("pending"))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
 pub async fn mark_message(
     c: &impl ConnectionTrait,
     id: Uuid,
