@@ -37,8 +37,10 @@ pub(super) struct Params {
     from: Option<DateTime<Utc>>,
     /// Up to this instant (RFC 3339).
     to: Option<DateTime<Utc>>,
-    /// Page size (default 100, at most 1000).
-    limit: Option<u64>,
+    /// Page size, 1 to 1000 (default 100); others are refused (422).
+    #[param(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "super::contract::one_to::<1000, _>")]
+    limit: Option<u32>,
 }
 
 /// Read the audit log
@@ -62,7 +64,7 @@ pub(super) async fn audit_log(
         entity_id: p.entity_id,
         from: p.from,
         to: p.to,
-        limit: p.limit,
+        limit: p.limit.map(u64::from),
     };
     let feed = p.after.is_some();
     let items = if feed {

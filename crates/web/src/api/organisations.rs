@@ -6,12 +6,13 @@ use super::Problem;
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
+use crate::query::Query;
 use crate::routes::Routes;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use msohub_service::organisations::{OrgPage, Organisation, OrganisationInput};
+use msohub_service::organisations::{OrgPage, OrgQuery, OrgSort, Organisation, OrganisationInput};
 use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {
@@ -32,38 +33,71 @@ pub fn routes(r: Routes) -> Routes {
         .delete("/api/v1/organisations/{id}/logo", delete_logo)
 }
 
+/// The query of the organisation list.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub(super) struct ListParams {
+    /// Full-text search (German, English, Turkish; typo-tolerant).
+    q: Option<String>,
+    /// Kinds; repeatable (`kind=mso&kind=welfare`).
+    kind: Vec<String>,
+    /// Topic codes (the `topic` vocabulary); repeatable.
+    topic: Vec<String>,
+    /// ISO 639-1 codes; repeatable.
+    language: Vec<String>,
+    /// Districts; repeatable.
+    district: Vec<String>,
+    /// Communities / countries of origin; repeatable.
+    origin: Vec<String>,
+    /// Only profiles not checked for 12 months.
+    unchecked: bool,
+    /// Only deleted records.
+    deleted: bool,
+    /// `name` (default), `name_desc`, `updated`, `assured`.
+    sort: Option<String>,
+    /// Opaque: the `next_cursor` of the previous page (another answers 422
+    /// `cursor-invalid`).
+    cursor: Option<String>,
+    /// Page size, 1 to 500 (default 50); others are refused (422).
+    #[param(minimum = 1, maximum = 500)]
+    #[serde(deserialize_with = "super::contract::limit")]
+    limit: Option<u32>,
+}
+
 /// List organisations
 ///
 /// Lists organisations, filtered, searched and sorted; `facets` counts the
-/// values of each filter over the whole result.
+/// values of each filter over the whole result. A parameter of the wrong
+/// type or an unknown code answers 422 naming it.
 #[utoipa::path(get, operation_id = "listOrganisations", path = "/api/v1/organisations", tag = "organisations",
-    params(
-        ("q" = Option<String>, Query, description = "Full-text search (German, English, Turkish; typo-tolerant)"),
-        ("kind" = Option<Vec<String>>, Query, description = "mso, welfare, public_body, research, faith_community, other; repeatable"),
-        ("topic" = Option<Vec<String>>, Query, description = "Topic code; repeatable"),
-        ("language" = Option<Vec<String>>, Query, description = "ISO 639-1 code; repeatable"),
-        ("district" = Option<Vec<String>>, Query, description = "District; repeatable"),
-        ("origin" = Option<Vec<String>>, Query, description = "Community / country of origin; repeatable"),
-        ("unchecked" = Option<bool>, Query, description = "Only profiles not checked for 12 months"),
-        ("deleted" = Option<bool>, Query, description = "Only deleted records"),
-        ("sort" = Option<String>, Query, description = "name (default), name_desc, updated, assured"),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("limit" = Option<u64>, Query, description = "Page size, 1 to 500 (default 50)"),
-    ),
+    params(ListParams),
     responses((status = 200, description = "One page", body = OrgPage)))]
 pub(super) async fn list(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let limit = crate::pages::organisations::query_param(raw.as_deref(), "limit")
-        .map(|l| {
-            l.parse::<u64>()
-                .map_err(|_| ApiError::bad_request("limit must be a positive number"))
-        })
-        .transpose()?
-        .unwrap_or(50);
-    let (q, _, _) = crate::pages::organisations::query_from(raw.as_deref(), limit);
+    let p: ListParams = super::contract::query("listOrganisations", raw.as_deref())?;
+    let filled = super::contract::filled;
+    let q = OrgQuery {
+        text: p.q.unwrap_or_default(),
+        kinds: filled(p.kind),
+        topics: filled(p.topic),
+        languages: filled(p.language),
+        districts: filled(p.district),
+        origins: filled(p.origin),
+        unchecked: p.unchecked,
+        deleted: p.deleted,
+        sort: match p.sort.as_deref() {
+            Some("name_desc") => OrgSort::NameDesc,
+            Some("updated") => OrgSort::UpdatedDesc,
+            Some("assured") => OrgSort::AssuredAsc,
+            _ => OrgSort::NameAsc,
+        },
+        cursor: p.cursor.filter(|c| !c.is_empty()),
+        limit: p.limit.map_or(50, u64::from),
+    };
     let page = state.services.list_organisations(&actor, &q).await?;
     Ok(Json(serde_json::json!({
         "items": page.items,
@@ -150,15 +184,12 @@ pub(super) async fn delete(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    RawQuery(raw): RawQuery,
+    Query(p): Query<VersionParam>,
 ) -> Result<Response, ApiError> {
     // With ?version=N a stale delete is refused (409); without, the current
     // version is meant.
-    match crate::pages::organisations::query_param(raw.as_deref(), "version") {
-        Some(v) => {
-            let version = v
-                .parse()
-                .map_err(|_| ApiError::bad_request("version must be a number"))?;
+    match p.version {
+        Some(version) => {
             state
                 .services
                 .delete_organisation(&actor, id, version)
@@ -220,12 +251,21 @@ pub(super) async fn get_logo(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    RawQuery(raw): RawQuery,
+    Query(p): Query<LogoVersion>,
 ) -> Result<Response, ApiError> {
     let file = state.services.organisation_logo(&actor, id).await?;
-    let v =
-        crate::pages::organisations::query_param(raw.as_deref(), "v").and_then(|v| v.parse().ok());
-    Ok(crate::pages::organisation_logo::image_response(file, v))
+    Ok(crate::pages::organisation_logo::image_response(file, p.v))
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct LogoVersion {
+    v: Option<Uuid>,
+}
+
+/// `version` of a change, given in the query.
+#[derive(serde::Deserialize)]
+pub(super) struct VersionParam {
+    version: Option<i32>,
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -254,7 +294,7 @@ pub(super) async fn put_logo(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    crate::query::Query(p): crate::query::Query<LogoParams>,
+    Query(p): Query<LogoParams>,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
     actor.require(msohub_domain::Permission::WriteStaffArea)?;
@@ -288,12 +328,12 @@ pub(super) async fn delete_logo(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    RawQuery(raw): RawQuery,
+    Query(p): Query<VersionParam>,
 ) -> Result<Response, ApiError> {
     actor.require(msohub_domain::Permission::WriteStaffArea)?;
-    let version = crate::pages::organisations::query_param(raw.as_deref(), "version")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| ApiError::bad_request("version is required"))?;
+    let version = p
+        .version
+        .ok_or_else(|| ApiError::from(msohub_service::Error::field("version", "required")))?;
     let org = state
         .services
         .remove_organisation_logo(&actor, id, version)

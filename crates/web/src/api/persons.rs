@@ -32,10 +32,13 @@ pub(super) struct ListParams {
     /// Search text.
     #[serde(default)]
     q: String,
-    /// `next_cursor` of the previous page.
+    /// Opaque: the `next_cursor` of the previous page (another answers 422
+    /// `cursor-invalid`).
     cursor: Option<String>,
-    /// Page size, 1 to 500 (default 50).
-    limit: Option<u64>,
+    /// Page size, 1 to 500 (default 50); others are refused (422).
+    #[param(minimum = 1, maximum = 500)]
+    #[serde(default, deserialize_with = "super::contract::limit")]
+    limit: Option<u32>,
 }
 
 /// List persons
@@ -51,7 +54,12 @@ pub(super) async fn list(
 ) -> Result<Response, ApiError> {
     let page = state
         .services
-        .list_persons(&actor, &p.q, p.cursor.as_deref(), p.limit.unwrap_or(50))
+        .list_persons(
+            &actor,
+            &p.q,
+            p.cursor.as_deref(),
+            p.limit.map_or(50, u64::from),
+        )
         .await?;
     Ok(Json(page).into_response())
 }
