@@ -5,7 +5,7 @@ use super::{ApiJson, Problem};
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
-use crate::pages::organisations::{pairs, query_param};
+use crate::query::Query;
 use crate::routes::Routes;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -91,17 +91,25 @@ pub(super) struct BodyList {
     next_cursor: Option<String>,
 }
 
+/// The query of the body list.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub(super) struct BodyParams {
+    /// Only deleted ones.
+    deleted: bool,
+}
+
 /// List bodies
 #[utoipa::path(get, operation_id = "listBodies", path = "/api/v1/bodies", tag = "bodies",
-    params(("deleted" = Option<bool>, Query, description = "Only deleted ones")),
+    params(BodyParams),
     responses((status = 200, description = "All bodies with their members", body = BodyList)))]
 pub(super) async fn list_bodies(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
-    RawQuery(raw): RawQuery,
+    Query(p): Query<BodyParams>,
 ) -> Result<Response, ApiError> {
-    let deleted = query_param(raw.as_deref(), "deleted").is_some();
-    let items = state.services.list_bodies(&actor, deleted).await?;
+    let items = state.services.list_bodies(&actor, p.deleted).await?;
     Ok(Json(BodyList {
         items,
         next_cursor: None,
@@ -212,24 +220,22 @@ pub(super) async fn delete_member(
 ///
 /// On `on` (YYYY-MM-DD; default today). The membership stays on record.
 #[utoipa::path(delete, operation_id = "endMembership", path = "/api/v1/memberships/{id}", tag = "bodies",
-    params(("id" = Uuid, Path), ("on" = Option<String>, Query, description = "The last day")),
+    params(("id" = Uuid, Path), ("on" = Option<chrono::NaiveDate>, Query, description = "The last day (default today)")),
     responses((status = 204, description = "Ended")))]
 pub(super) async fn end_member(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    RawQuery(raw): RawQuery,
+    Query(p): Query<EndParams>,
 ) -> Result<Response, ApiError> {
     actor.require(Permission::WriteStaffArea)?;
-    let on =
-        match query_param(raw.as_deref(), "on") {
-            Some(d) => Some(msohub_service::time::parse_date(&d).ok_or_else(|| {
-                ApiError::from(msohub_service::Error::field("on", "date-invalid"))
-            })?),
-            None => None,
-        };
-    state.services.end_member(&actor, id, on).await?;
+    state.services.end_member(&actor, id, p.on).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct EndParams {
+    on: Option<chrono::NaiveDate>,
 }
 
 /// Attendance at a body's meetings
@@ -246,53 +252,52 @@ pub(super) async fn body_attendance(
     Ok(Json(state.services.body_attendance(&actor, id).await?).into_response())
 }
 
+/// The query of the meeting list.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub(super) struct MeetingParams {
+    /// Only this body's meetings.
+    body: Option<Uuid>,
+    /// Statuses; repeatable.
+    status: Vec<String>,
+    /// From this day (Berlin).
+    from: Option<chrono::NaiveDate>,
+    /// Up to and including this day.
+    to: Option<chrono::NaiveDate>,
+    /// `desc` (default: latest first) or `asc`.
+    order: Option<String>,
+    /// Opaque: the `next_cursor` of the previous page (another answers 422
+    /// `cursor-invalid`).
+    cursor: Option<String>,
+    /// Page size, 1 to 500 (default 50); others are refused (422).
+    #[param(minimum = 1, maximum = 500)]
+    #[serde(deserialize_with = "super::contract::limit")]
+    limit: Option<u32>,
+}
+
 /// List meetings
+///
+/// A parameter of the wrong type or an unknown code answers 422 naming it.
 #[utoipa::path(get, operation_id = "listMeetings", path = "/api/v1/meetings", tag = "meetings",
-    params(
-        ("body" = Option<Uuid>, Query),
-        ("status" = Option<Vec<String>>, Query, description = "planned, invited, held, cancelled"),
-        ("from" = Option<String>, Query, description = "YYYY-MM-DD"),
-        ("to" = Option<String>, Query, description = "YYYY-MM-DD (inclusive)"),
-        ("order" = Option<String>, Query, description = "asc for oldest first"),
-        ("cursor" = Option<String>, Query), ("limit" = Option<u64>, Query),
-    ),
+    params(MeetingParams),
     responses((status = 200, description = "One page", body = MeetingPage)))]
 pub(super) async fn list_meetings(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let bad = |f: &str| ApiError::from(msohub_service::Error::field(f, "filter-invalid"));
-    let mut q = MeetingQuery {
-        limit: 50,
-        ..Default::default()
+    let p: MeetingParams = super::contract::query("listMeetings", raw.as_deref())?;
+    let day = msohub_service::time::start_of_day;
+    let q = MeetingQuery {
+        body: p.body,
+        statuses: super::contract::filled(p.status),
+        from: p.from.map(day),
+        to: p.to.map(|d| day(d.succ_opt().unwrap_or(d))),
+        ascending: p.order.as_deref() == Some("asc"),
+        cursor: p.cursor.filter(|c| !c.is_empty()),
+        limit: p.limit.map_or(50, u64::from),
     };
-    for (k, v) in pairs(raw.as_deref()) {
-        match k.as_str() {
-            "body" => q.body = Some(v.parse().map_err(|_| bad("body"))?),
-            "status" => q.statuses.push(
-                msohub_domain::bodies::MeetingStatus::parse(&v)
-                    .map_err(|_| bad("status"))?
-                    .code()
-                    .to_owned(),
-            ),
-            "from" => {
-                q.from = Some(msohub_service::time::start_of_day(
-                    msohub_service::time::parse_date(&v).ok_or_else(|| bad("from"))?,
-                ))
-            }
-            "to" => {
-                let d = msohub_service::time::parse_date(&v).ok_or_else(|| bad("to"))?;
-                q.to = Some(msohub_service::time::start_of_day(
-                    d.succ_opt().unwrap_or(d),
-                ));
-            }
-            "order" => q.ascending = v == "asc",
-            "cursor" => q.cursor = Some(v),
-            "limit" => q.limit = v.parse().map_err(|_| bad("limit"))?,
-            _ => {}
-        }
-    }
     Ok(Json(state.services.list_meetings(&actor, &q).await?).into_response())
 }
 

@@ -50,21 +50,42 @@ pub(crate) fn event_query(raw: Option<&str>) -> Result<(EventQuery, Option<Strin
     Ok((q, cursor, limit))
 }
 
+/// The query of the event list.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub(super) struct EventParams {
+    /// Only events of this status.
+    status: Option<String>,
+    /// Only events organised by this organisation.
+    organisation: Option<Uuid>,
+    /// A term of the `offer_category` vocabulary.
+    category: Option<String>,
+    /// Only public (true) or internal (false) ones.
+    public: Option<bool>,
+    /// From this day.
+    from: Option<chrono::NaiveDate>,
+    /// Up to and including this day.
+    to: Option<chrono::NaiveDate>,
+    /// Words in the title.
+    q: Option<String>,
+    /// `desc` (default: latest first) or `asc` (soonest first).
+    order: Option<String>,
+    /// Opaque: the `next_cursor` of the previous page (another answers 422
+    /// `cursor-invalid`).
+    cursor: Option<String>,
+    /// Page size, 1 to 200 (default 50); others are refused (422).
+    #[param(minimum = 1, maximum = 200)]
+    #[serde(deserialize_with = "super::contract::one_to::<200, _>")]
+    limit: Option<u32>,
+}
+
 /// List events
 ///
-/// Latest first (`order=asc`: soonest first).
+/// Latest first (`order=asc`: soonest first). A parameter of the wrong
+/// type or an unknown code answers 422 naming it.
 #[utoipa::path(get, operation_id = "listEvents", path = "/api/v1/events", tag = "events",
-    params(
-        ("status" = Option<String>, Query, description = "planned, held, cancelled"),
-        ("organisation" = Option<Uuid>, Query, description = "organised by"),
-        ("category" = Option<String>, Query),
-        ("public" = Option<bool>, Query),
-        ("from" = Option<String>, Query, description = "YYYY-MM-DD"),
-        ("to" = Option<String>, Query, description = "YYYY-MM-DD (inclusive)"),
-        ("q" = Option<String>, Query, description = "words in the title"),
-        ("order" = Option<String>, Query, description = "asc for soonest first"),
-        ("cursor" = Option<String>, Query), ("limit" = Option<u64>, Query),
-    ),
+    params(EventParams),
     responses((status = 200, description = "One page", body = EventPage)))]
 pub(super) async fn list_events(
     State(state): State<AppState>,
@@ -72,12 +93,24 @@ pub(super) async fn list_events(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     actor.require(Permission::ReadStaffArea)?;
-    let (q, cursor, limit) = event_query(raw.as_deref())
-        .map_err(|f| ApiError::from(msohub_service::Error::field(&f, "filter-invalid")))?;
+    let p: EventParams = super::contract::query("listEvents", raw.as_deref())?;
+    let text = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    let q = EventQuery {
+        status: text(p.status),
+        organisation: p.organisation,
+        category: text(p.category),
+        public: p.public,
+        from: p.from,
+        to: p.to,
+        text: text(p.q),
+        deleted: false,
+        ascending: p.order.as_deref() == Some("asc"),
+    };
+    let cursor = text(p.cursor);
     Ok(Json(
         state
             .services
-            .event_page(&actor, &q, cursor.as_deref(), limit)
+            .event_page(&actor, &q, cursor.as_deref(), p.limit.map_or(50, u64::from))
             .await?,
     )
     .into_response())

@@ -113,7 +113,7 @@ pub(crate) fn file(entity: ExportEntity, format: ExportFormat, bytes: Vec<u8>) -
         ("style" = Option<String>, Query, description = "machine (the default: field names, codes, ISO 8601; what the import and other software read) or people (headers and labels in words, Berlin time, ja/nein)"),
         ("lang" = Option<String>, Query, description = "For style=people: de (the default) or en"),
         ("separator" = Option<String>, Query, description = "For CSV: semicolon, comma or tab"),
-        ("bom" = Option<String>, Query, description = "For CSV: 1 or 0")),
+        ("bom" = Option<bool>, Query, description = "For CSV: with a byte order mark (true or 1) or without (false or 0)")),
     responses((status = 200, description = "The file: one row per record (CSV, XLSX; cells a spreadsheet would run as a formula are neutralised) or an array of the records as the list endpoints give them (JSON)",
         content_type = "text/csv")))]
 pub(super) async fn export(

@@ -84,7 +84,7 @@ fn options(raw: Option<&str>) -> Result<ImportOptions, ApiError> {
         ("mapping" = Option<String>, Query, description = "JSON object: field → column header"),
         ("profile" = Option<String>, Query, description = "A saved mapping's name"),
         ("on_match" = Option<String>, Query, description = "update (default), skip or create"),
-        ("dry_run" = Option<String>, Query, description = "1: check only, write nothing")),
+        ("dry_run" = Option<bool>, Query, description = "true (or 1): check only, write nothing")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
     responses((status = 200, description = "Checked (dry run) or imported", body = ImportReport),
         (status = 422, description = "The file or a row has errors; nothing was written", body = ImportReport)))]

@@ -12,7 +12,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_domain::Permission;
-use msohub_service::offers::{Offer, OfferInput, OfferPage};
+use msohub_service::offers::{Offer, OfferInput, OfferPage, OfferQuery};
 use uuid::Uuid;
 
 pub fn routes(r: Routes) -> Routes {
@@ -23,30 +23,65 @@ pub fn routes(r: Routes) -> Routes {
         .delete("/api/v1/offers/{id}", delete_offer)
 }
 
+/// The query of the offer list.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub(super) struct OfferParams {
+    /// Only this organisation's offers.
+    organisation: Option<Uuid>,
+    /// Only offers of organisations of these kinds; repeatable.
+    organisation_kind: Vec<String>,
+    /// Statuses; repeatable.
+    status: Vec<String>,
+    /// Terms of the `offer_category` vocabulary; repeatable.
+    category: Vec<String>,
+    /// Only public (true) or internal (false) ones.
+    public: Option<bool>,
+    /// Words in the title (case and accents aside; the first 200
+    /// characters count).
+    q: Option<String>,
+    /// Valid on some day from this one …
+    from: Option<chrono::NaiveDate>,
+    /// … up to this one (without valid_from: created by then).
+    to: Option<chrono::NaiveDate>,
+    /// Only deleted ones.
+    deleted: bool,
+    /// Opaque: the `next_cursor` of the previous page (another answers 422
+    /// `cursor-invalid`).
+    cursor: Option<String>,
+    /// Page size, 1 to 500 (default 50); others are refused (422).
+    #[param(minimum = 1, maximum = 500)]
+    #[serde(deserialize_with = "super::contract::limit")]
+    limit: Option<u32>,
+}
+
 /// List offers
 ///
-/// By title. Filters repeat for several values.
+/// By title. Filters repeat for several values. A parameter of the wrong
+/// type or an unknown code answers 422 naming it.
 #[utoipa::path(get, operation_id = "listOffers", path = "/api/v1/offers", tag = "offers",
-    params(
-        ("organisation" = Option<Uuid>, Query, description = "Only this organisation's offers"),
-        ("organisation_kind" = Option<Vec<String>>, Query, description = "Only offers of organisations of these kinds (mso, public_body, …)"),
-        ("status" = Option<Vec<String>>, Query, description = "active, paused, ended"),
-        ("category" = Option<Vec<String>>, Query, description = "A term of the offer_category vocabulary"),
-        ("public" = Option<bool>, Query, description = "Only public (true) or internal (false) ones"),
-        ("q" = Option<String>, Query, description = "Words in the title (case and accents aside)"),
-        ("from" = Option<String>, Query, description = "Valid on some day from this one (YYYY-MM-DD) …"),
-        ("to" = Option<String>, Query, description = "… up to this one (without valid_from: created by then)"),
-        ("deleted" = Option<bool>, Query, description = "Only deleted ones"),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("limit" = Option<u64>, Query, description = "1 to 500 (default 50)"),
-    ),
+    params(OfferParams),
     responses((status = 200, description = "One page", body = OfferPage)))]
 pub(super) async fn list_offers(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let q = crate::pages::offers::offer_query(raw.as_deref(), 50)?;
+    let p: OfferParams = super::contract::query("listOffers", raw.as_deref())?;
+    let q = OfferQuery {
+        organisation: p.organisation,
+        organisation_kinds: super::contract::filled(p.organisation_kind),
+        statuses: super::contract::filled(p.status),
+        categories: super::contract::filled(p.category),
+        public: p.public,
+        text: p.q.unwrap_or_default().trim().chars().take(200).collect(),
+        from: p.from,
+        to: p.to,
+        deleted: p.deleted,
+        cursor: p.cursor.filter(|c| !c.trim().is_empty()),
+        limit: p.limit.map_or(50, u64::from),
+    };
     Ok(Json(state.services.list_offers(&actor, &q).await?).into_response())
 }
 

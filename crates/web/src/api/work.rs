@@ -6,7 +6,7 @@ use super::{ApiJson, Problem};
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
-use crate::pages::organisations::query_param;
+use crate::query::Query;
 use crate::routes::Routes;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -14,9 +14,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_domain::Permission;
 use msohub_service::interactions::{
-    AttachmentInfo, Interaction, InteractionInput, InteractionPage,
+    AttachmentInfo, Interaction, InteractionInput, InteractionPage, InteractionQuery,
 };
-use msohub_service::needs::{Need, NeedInput, NeedOverview, NeedPage};
+use msohub_service::needs::{Need, NeedInput, NeedOverview, NeedPage, NeedQuery};
 use msohub_service::tasks::{Task, TaskInput, TaskPage, TaskQuery};
 use uuid::Uuid;
 
@@ -49,31 +49,66 @@ pub fn routes(r: Routes) -> Routes {
 
 // --- interactions ----------------------------------------------------------------
 
+/// The query of the interaction list.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub(super) struct InteractionParams {
+    /// Statuses; repeatable.
+    status: Vec<String>,
+    /// Kinds; repeatable.
+    kind: Vec<String>,
+    /// Only with this organisation.
+    organisation: Option<Uuid>,
+    /// Only with this person.
+    person: Option<Uuid>,
+    /// Only with this staff member (user id).
+    staff: Option<Uuid>,
+    /// From this day (Berlin).
+    from: Option<chrono::NaiveDate>,
+    /// Up to and including this day.
+    to: Option<chrono::NaiveDate>,
+    /// Only deleted ones.
+    deleted: bool,
+    /// `desc` (default: newest first) or `asc`.
+    order: Option<String>,
+    /// Opaque: the `next_cursor` of the previous page (another answers 422
+    /// `cursor-invalid`).
+    cursor: Option<String>,
+    /// Page size, 1 to 500 (default 50); others are refused (422).
+    #[param(minimum = 1, maximum = 500)]
+    #[serde(deserialize_with = "super::contract::limit")]
+    limit: Option<u32>,
+}
+
 /// List interactions
 ///
 /// Newest first (`order=asc`: oldest first). Filters repeat for several
-/// values.
+/// values. A parameter of the wrong type or an unknown code answers 422
+/// naming it.
 #[utoipa::path(get, operation_id = "listInteractions", path = "/api/v1/interactions", tag = "interactions",
-    params(
-        ("status" = Option<Vec<String>>, Query, description = "planned, held, cancelled"),
-        ("kind" = Option<Vec<String>>, Query, description = "visit, phone, email, video, meeting_at_office, other"),
-        ("organisation" = Option<Uuid>, Query, description = "Only with this organisation"),
-        ("person" = Option<Uuid>, Query, description = "Only with this person"),
-        ("staff" = Option<Uuid>, Query, description = "Only with this staff member (user id)"),
-        ("from" = Option<String>, Query, description = "From this day (YYYY-MM-DD, Berlin)"),
-        ("to" = Option<String>, Query, description = "Up to and including this day"),
-        ("deleted" = Option<bool>, Query, description = "Only deleted ones"),
-        ("order" = Option<String>, Query, description = "asc for oldest first"),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("limit" = Option<u64>, Query, description = "1 to 500 (default 50)"),
-    ),
+    params(InteractionParams),
     responses((status = 200, description = "One page", body = InteractionPage)))]
 pub(super) async fn list_interactions(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let q = crate::pages::interactions::interaction_query(raw.as_deref(), 50)?;
+    let p: InteractionParams = super::contract::query("listInteractions", raw.as_deref())?;
+    let day = msohub_service::time::start_of_day;
+    let q = InteractionQuery {
+        organisation: p.organisation,
+        person: p.person,
+        staff: p.staff,
+        statuses: super::contract::filled(p.status),
+        kinds: super::contract::filled(p.kind),
+        from: p.from.map(day),
+        to: p.to.map(|d| day(d.succ_opt().unwrap_or(d))),
+        deleted: p.deleted,
+        ascending: p.order.as_deref() == Some("asc"),
+        cursor: p.cursor.filter(|c| !c.is_empty()),
+        limit: p.limit.map_or(50, u64::from),
+    };
     Ok(Json(state.services.list_interactions(&actor, &q).await?).into_response())
 }
 
@@ -166,7 +201,7 @@ pub(super) async fn add_attachment(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<Uuid>,
-    RawQuery(raw): RawQuery,
+    Query(p): Query<FileName>,
     bytes: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
     actor.require(Permission::WriteStaffArea)?;
@@ -176,12 +211,17 @@ pub(super) async fn add_attachment(
             "the file is far larger than 10 MiB (file-too-large)",
         )
     })?;
-    let name = query_param(raw.as_deref(), "name").unwrap_or_default();
+    let name = p.name.unwrap_or_default();
     let info = state
         .services
         .add_attachment(&actor, "interaction", id, &name, bytes.to_vec())
         .await?;
     Ok((StatusCode::CREATED, Json(info)).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct FileName {
+    name: Option<String>,
 }
 
 /// Download an attachment
@@ -215,28 +255,63 @@ pub(super) async fn delete_attachment(
 
 // --- needs -----------------------------------------------------------------------
 
+/// The query of the need list.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub(super) struct NeedParams {
+    /// Statuses; repeatable.
+    status: Vec<String>,
+    /// Terms of the `need_category` vocabulary; repeatable.
+    category: Vec<String>,
+    /// Sources; repeatable.
+    source: Vec<String>,
+    /// Only this organisation's needs.
+    organisation: Option<Uuid>,
+    /// Raised on or after this day.
+    raised_from: Option<chrono::NaiveDate>,
+    /// Raised on or before this day.
+    raised_to: Option<chrono::NaiveDate>,
+    /// Resolved on or after this day.
+    resolved_from: Option<chrono::NaiveDate>,
+    /// Resolved on or before this day.
+    resolved_to: Option<chrono::NaiveDate>,
+    /// Only deleted ones.
+    deleted: bool,
+    /// Opaque: the `next_cursor` of the previous page (another answers 422
+    /// `cursor-invalid`).
+    cursor: Option<String>,
+    /// Page size, 1 to 500 (default 50); others are refused (422).
+    #[param(minimum = 1, maximum = 500)]
+    #[serde(deserialize_with = "super::contract::limit")]
+    limit: Option<u32>,
+}
+
 /// List needs
+///
+/// A parameter of the wrong type or an unknown code answers 422 naming it.
 #[utoipa::path(get, operation_id = "listNeeds", path = "/api/v1/needs", tag = "needs",
-    params(
-        ("status" = Option<Vec<String>>, Query, description = "open, in_progress, addressed, cannot_be_met"),
-        ("category" = Option<Vec<String>>, Query, description = "A term of the need_category vocabulary"),
-        ("source" = Option<Vec<String>>, Query, description = "interaction, meeting, survey, portal, other"),
-        ("organisation" = Option<Uuid>, Query),
-        ("raised_from" = Option<chrono::NaiveDate>, Query, description = "Raised on or after (YYYY-MM-DD)"),
-        ("raised_to" = Option<chrono::NaiveDate>, Query, description = "Raised on or before"),
-        ("resolved_from" = Option<chrono::NaiveDate>, Query, description = "Resolved on or after"),
-        ("resolved_to" = Option<chrono::NaiveDate>, Query, description = "Resolved on or before"),
-        ("deleted" = Option<bool>, Query),
-        ("cursor" = Option<String>, Query),
-        ("limit" = Option<u64>, Query),
-    ),
+    params(NeedParams),
     responses((status = 200, description = "One page", body = NeedPage)))]
 pub(super) async fn list_needs(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let q = crate::pages::needs::need_query(raw.as_deref(), 50)?;
+    let p: NeedParams = super::contract::query("listNeeds", raw.as_deref())?;
+    let q = NeedQuery {
+        organisation: p.organisation,
+        categories: super::contract::filled(p.category),
+        statuses: super::contract::filled(p.status),
+        sources: super::contract::filled(p.source),
+        raised_from: p.raised_from,
+        raised_to: p.raised_to,
+        resolved_from: p.resolved_from,
+        resolved_to: p.resolved_to,
+        deleted: p.deleted,
+        cursor: p.cursor.filter(|c| !c.is_empty()),
+        limit: p.limit.map_or(50, u64::from),
+    };
     Ok(Json(state.services.list_needs(&actor, &q).await?).into_response())
 }
 
@@ -326,51 +401,62 @@ pub(super) async fn delete_need(
 
 // --- tasks -----------------------------------------------------------------------
 
+/// The query of the task list.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub(super) struct TaskParams {
+    /// `mine` (the caller's open tasks), `overdue`, `open` or `done`.
+    view: Option<String>,
+    /// Only this staff member's tasks (user id).
+    assignee: Option<Uuid>,
+    /// With `link_id`: only tasks linked to this record.
+    link_type: Option<String>,
+    /// With `link_type`: the linked record's id.
+    link_id: Option<Uuid>,
+    /// Opaque: the `next_cursor` of the previous page (another answers 422
+    /// `cursor-invalid`).
+    cursor: Option<String>,
+    /// Page size, 1 to 500 (default 50); others are refused (422).
+    #[param(minimum = 1, maximum = 500)]
+    #[serde(deserialize_with = "super::contract::limit")]
+    limit: Option<u32>,
+}
+
 /// List tasks
 ///
 /// By due date. `view=mine` (the caller's open tasks), `overdue`, `open`,
-/// `done`; or filter by `assignee` and linked record.
+/// `done`; or filter by `assignee` and linked record. A parameter of the
+/// wrong type or an unknown code answers 422 naming it.
 #[utoipa::path(get, operation_id = "listTasks", path = "/api/v1/tasks", tag = "tasks",
-    params(
-        ("view" = Option<String>, Query, description = "mine, overdue, open, done"),
-        ("assignee" = Option<Uuid>, Query),
-        ("link_type" = Option<String>, Query, description = "organisation, interaction, need, person, meeting"),
-        ("link_id" = Option<Uuid>, Query),
-        ("cursor" = Option<String>, Query),
-        ("limit" = Option<u64>, Query),
-    ),
+    params(TaskParams),
     responses((status = 200, description = "One page", body = TaskPage)))]
 pub(super) async fn list_tasks(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let p = |k: &str| query_param(raw.as_deref(), k);
-    let bad = |f: &str| ApiError::from(msohub_service::Error::field(f, "filter-invalid"));
+    let p: TaskParams = super::contract::query("listTasks", raw.as_deref())?;
     let mut q = TaskQuery {
-        limit: match p("limit") {
-            Some(l) => l.parse().map_err(|_| bad("limit"))?,
-            None => 50,
-        },
-        cursor: p("cursor"),
+        limit: p.limit.map_or(50, u64::from),
+        cursor: p.cursor.filter(|c| !c.is_empty()),
         ..TaskQuery::default()
     };
-    match p("view").as_deref() {
-        Some("mine") => {
+    match p.view.as_deref().unwrap_or_default() {
+        "mine" => {
             q.open = true;
             q.assignee = actor.user_id;
         }
-        Some("overdue") => q.overdue = true,
-        Some("open") => q.open = true,
-        Some("done") => q.done = true,
-        None => {}
-        Some(_) => return Err(bad("view")),
+        "overdue" => q.overdue = true,
+        "open" => q.open = true,
+        "done" => q.done = true,
+        _ => {}
     }
-    if let Some(a) = p("assignee") {
-        q.assignee = Some(a.parse().map_err(|_| bad("assignee"))?);
+    if let Some(a) = p.assignee {
+        q.assignee = Some(a);
     }
-    if let (Some(t), Some(id)) = (p("link_type"), p("link_id")) {
-        q.link = Some((t, id.parse().map_err(|_| bad("link_id"))?));
+    if let (Some(t), Some(id)) = (p.link_type.filter(|t| !t.is_empty()), p.link_id) {
+        q.link = Some((t, id));
     }
     Ok(Json(state.services.list_tasks(&actor, &q).await?).into_response())
 }
