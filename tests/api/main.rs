@@ -43,6 +43,7 @@ mod persons;
 mod portal;
 mod privacy;
 mod projects;
+mod query_params;
 mod search;
 mod security;
 mod seed_report;
