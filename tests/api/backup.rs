@@ -309,6 +309,39 @@ async fn archive_files_are_checked_and_schema_versions_named(db: TestDb) {
         written.manifest.tables
     );
     services.close().await;
+    // A database not at this msohub's schema is not backed up: its
+    // archive would lack what this build does not know.
+    {
+        use sea_orm::ConnectionTrait;
+        let services = open(&target).await;
+        let conn = sea_orm::Database::connect(target.url.as_str())
+            .await
+            .unwrap();
+        conn.execute_unprepared(
+            "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m9999_future', 0)",
+        )
+        .await
+        .unwrap();
+        let newer = dir.path().join("newer-db.zip");
+        let err = backup::message(&services.backup_to_file(&newer).await.unwrap_err());
+        assert!(
+            err.contains(&format!(
+                "schema version {} (m9999_future), this msohub at {current}",
+                current.number + 1
+            )) && err.contains("the msohub that runs it"),
+            "{err}"
+        );
+        conn.execute_unprepared(
+            "DELETE FROM seaql_migrations WHERE version IN ('m9999_future', 'm0019_projects')",
+        )
+        .await
+        .unwrap();
+        let err = backup::message(&services.backup_to_file(&newer).await.unwrap_err());
+        assert!(err.contains("run `msohub migrate` first"), "{err}");
+        assert!(!newer.exists());
+        let _ = conn.close().await;
+        services.close().await;
+    }
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

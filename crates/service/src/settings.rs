@@ -145,7 +145,10 @@ pub struct InstanceSettings {
     /// (default `backups`); letters, digits, `-`, `_`, `.`, `/`, no `..`.
     pub backup_folder: String,
     /// How the scheduled backups went (read-only; ignored when sent).
-    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "crate::backup::schedule::ignored",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(read_only)]
     pub backup_status: Option<crate::backup::schedule::BackupStatus>,
 }

@@ -106,12 +106,15 @@ impl Services {
         // One snapshot for all tables.
         let tx = self.store.begin_snapshot().await?;
         let here = Schema::current();
-        let applied = tables::applied_migrations(&tx).await?;
-        if applied != tables::known_migrations() {
+        let known = tables::known_migrations();
+        let mut applied = tables::applied_migrations(&tx).await?;
+        applied.sort_by_key(|m| known.iter().position(|k| k == m).unwrap_or(usize::MAX));
+        if applied != known {
             let there = Schema::of_database(&applied);
+            let newer = applied.iter().any(|m| !known.contains(m));
             return Err(fail(format!(
                 "the database is at schema version {there}, this msohub at {here}: {}",
-                if there.number > here.number || !tables::known_migrations().starts_with(&applied) {
+                if newer {
                     "back it up with the msohub that runs it"
                 } else {
                     "run `msohub migrate` first, or back it up with the msohub that runs it"

@@ -58,6 +58,13 @@ pub struct BackupStatus {
     pub failing: bool,
 }
 
+/// Reads and drops a value sent for a read-only field (the status).
+pub(crate) fn ignored<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<BackupStatus>, D::Error> {
+    serde::de::IgnoredAny::deserialize(d).map(|_| None)
+}
+
 /// Checks the schedule fields of the settings form (`backup_time`,
 /// `backup_keep`, `backup_folder`).
 pub(crate) fn check(
