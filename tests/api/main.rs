@@ -22,6 +22,7 @@ mod beyond;
 mod bodies;
 mod cli;
 mod concurrent;
+mod contract;
 mod crash_backup;
 mod dated_needs;
 mod directory;

@@ -15,8 +15,18 @@ macro_rules! code_enum {
                 match self { $($name::$variant => $code),* }
             }
 
+            /// Every code, in order (the API document's `enum`).
+            pub fn codes() -> Vec<&'static str> {
+                $name::ALL.iter().map(|v| v.code()).collect()
+            }
+
+            /// The value of a code; nothing given is `required`, anything
+            /// else not in the list `choice-unknown`.
             pub fn parse(input: &str) -> Result<$name, Error> {
                 let s = input.trim();
+                if s.is_empty() {
+                    return Err(Error::new($field, "required"));
+                }
                 $name::ALL
                     .iter()
                     .copied()

@@ -34,6 +34,11 @@ code_enum!(
 );
 
 /// ISO 639-1 codes, the languages an organisation works in.
+/// Every ISO 639-1 code a language field takes.
+pub fn language_codes() -> impl Iterator<Item = &'static str> {
+    ISO_639_1.split(' ')
+}
+
 const ISO_639_1: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
 
 /// A required single-line text of at most `max` characters.
@@ -238,6 +243,12 @@ pub fn parse_coordinates(lat: &str, lon: &str) -> Result<Option<(f64, f64)>, Err
     let (lat, lon) = (lat.trim().replace(',', "."), lon.trim().replace(',', "."));
     if lat.is_empty() && lon.is_empty() {
         return Ok(None);
+    }
+    if lat.is_empty() {
+        return Err(Error::new("latitude", "coordinates-incomplete"));
+    }
+    if lon.is_empty() {
+        return Err(Error::new("longitude", "coordinates-incomplete"));
     }
     let la: f64 = lat
         .parse()

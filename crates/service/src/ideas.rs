@@ -87,10 +87,13 @@ pub struct IdeaInput {
     /// portal.
     pub source: String,
     /// Further organisations taking part (ids).
+    #[serde(deserialize_with = "crate::organisations::lenient::list")]
     pub organisations: Vec<String>,
     /// Bodies where it is discussed (ids).
+    #[serde(deserialize_with = "crate::organisations::lenient::list")]
     pub bodies: Vec<String>,
     /// Meetings where it was discussed (ids).
+    #[serde(deserialize_with = "crate::organisations::lenient::list")]
     pub meetings: Vec<String>,
     pub version: i32,
 }

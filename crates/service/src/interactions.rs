@@ -117,6 +117,7 @@ pub struct InteractionInput {
     pub status: String,
     pub subject: String,
     pub starts_at: String,
+    #[serde(deserialize_with = "crate::organisations::lenient::number")]
     pub duration_minutes: String,
     pub cancel_reason: String,
     pub cancel_note: String,

@@ -103,6 +103,7 @@ pub struct PersonInput {
     pub email: String,
     pub phone: String,
     /// ISO 639-1 codes, comma-separated.
+    #[serde(deserialize_with = "crate::organisations::lenient::lines")]
     pub languages: String,
     pub notes: String,
     pub version: i32,

@@ -68,7 +68,7 @@ pub struct ProjectInput {
     #[serde(deserialize_with = "crate::organisations::lenient::list")]
     pub chart_counts: Vec<String>,
     /// Order of the chapters (empty: after the others).
-    #[serde(deserialize_with = "crate::organisations::lenient::text")]
+    #[serde(deserialize_with = "crate::organisations::lenient::number")]
     pub position: String,
     pub version: i32,
 }

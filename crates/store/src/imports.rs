@@ -47,10 +47,11 @@ pub async fn update_profile(
     c: &impl ConnectionTrait,
     row: ProfileRow,
 ) -> Result<ProfileRow, Error> {
+    let next = row.version.checked_add(1).ok_or(Error::Stale)?;
     let result = import_profile::Entity::update_many()
         .col_expr(import_profile::Column::Mapping, row.mapping.clone().into())
         .col_expr(import_profile::Column::OnMatch, row.on_match.clone().into())
-        .col_expr(import_profile::Column::Version, (row.version + 1).into())
+        .col_expr(import_profile::Column::Version, next.into())
         .col_expr(import_profile::Column::UpdatedAt, row.updated_at.into())
         .filter(import_profile::Column::Id.eq(row.id))
         .filter(import_profile::Column::Version.eq(row.version))
@@ -60,7 +61,7 @@ pub async fn update_profile(
         return Err(Error::Stale);
     }
     Ok(ProfileRow {
-        version: row.version + 1,
+        version: next,
         ..row
     })
 }

@@ -175,7 +175,7 @@ pub async fn save_report_text(
             dated: Set(row.dated),
             staff_names: Set(row.staff_names),
             chapters: Set(row.chapters),
-            version: Set(expected + 1),
+            version: Set(expected.checked_add(1).ok_or(Error::Stale)?),
             updated_at: Set(row.updated_at),
             ..Default::default()
         })

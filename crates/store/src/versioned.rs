@@ -59,7 +59,12 @@ where
     <R::Entity as EntityTrait>::Model: Sync,
 {
     let expected = *row.version_mut();
-    *row.version_mut() += 1;
+    // No stored record reaches the last version there is: a client naming
+    // it is behind (409), not a reason to overflow.
+    let Some(next) = expected.checked_add(1) else {
+        return Err(sea_orm::DbErr::RecordNotUpdated);
+    };
+    *row.version_mut() = next;
     row.touch();
     let mut active = row.clone().into_active_model().reset_all();
     active.not_set(R::id_column());

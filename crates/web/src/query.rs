@@ -223,7 +223,10 @@ mod de {
             match self.0.trim() {
                 "true" | "1" | "on" => visitor.visit_bool(true),
                 "false" | "0" | "" => visitor.visit_bool(false),
-                _ => Err(de::Error::invalid_value(de::Unexpected::Str(&self.0), &visitor)),
+                _ => Err(de::Error::invalid_value(
+                    de::Unexpected::Str(&self.0),
+                    &visitor,
+                )),
             }
         }
 

@@ -476,6 +476,7 @@ rule-postcode-invalid = Eine Postleitzahl hat fünf Ziffern.
 rule-website-invalid = Bitte eine Webadresse angeben, zum Beispiel www.verein-lindenau.de.
 rule-phone-invalid = Bitte eine Telefonnummer aus Ziffern angeben; erlaubt sind auch Leerzeichen und + - / ( ).
 rule-coordinate-invalid = Bitte Koordinaten als Dezimalzahl angeben, zum Beispiel 51,7189.
+rule-coordinates-incomplete = Bitte Breite und Länge angeben, oder beide leer lassen.
 rule-term-unknown = Unbekannter Begriff; bitte aus der Liste wählen.
 rule-cursor-invalid = Ungültige Seitenangabe.
 

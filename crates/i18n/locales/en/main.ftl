@@ -476,6 +476,7 @@ rule-postcode-invalid = A postcode has five digits.
 rule-website-invalid = Please give a web address, such as www.example.org.
 rule-phone-invalid = Please give a phone number made of digits; spaces and + - / ( ) are allowed.
 rule-coordinate-invalid = Please give coordinates as a decimal number, such as 51.7189.
+rule-coordinates-incomplete = Please give both latitude and longitude, or leave both empty.
 rule-term-unknown = Unknown term; please choose from the list.
 rule-cursor-invalid = Invalid page.
 

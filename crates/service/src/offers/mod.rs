@@ -145,10 +145,10 @@ pub struct OfferInput {
     #[serde(deserialize_with = "crate::organisations::lenient::list")]
     pub target_groups: Vec<String>,
     /// 0 to 120.
-    #[serde(deserialize_with = "crate::organisations::lenient::text")]
+    #[serde(deserialize_with = "crate::organisations::lenient::number")]
     pub age_min: String,
     /// 0 to 120, not below `age_min`.
-    #[serde(deserialize_with = "crate::organisations::lenient::text")]
+    #[serde(deserialize_with = "crate::organisations::lenient::number")]
     pub age_max: String,
     /// ISO 639-1 codes (de, en, tr, ar, ru, uk, fa, ku, …).
     #[serde(deserialize_with = "crate::organisations::lenient::list")]

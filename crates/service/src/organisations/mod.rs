@@ -162,9 +162,12 @@ impl Organisation {
     }
 }
 
-/// JSON clients send numbers and arrays where forms send text; both are
-/// accepted and turned into the text the rules parse.
+/// JSON clients send numbers and arrays where forms send text; each field
+/// takes what the API document says it takes (web::api::contract) and
+/// turns it into the text the rules parse. Anything else is refused (422)
+/// rather than read as something the client did not mean.
 pub(crate) mod lenient {
+    use serde::de::Error as _;
     use serde::{Deserialize, Deserializer};
 
     #[derive(Deserialize)]
@@ -173,34 +176,63 @@ pub(crate) mod lenient {
         Text(String),
         Number(serde_json::Number),
         List(Vec<String>),
+        #[allow(dead_code)]
         Bool(bool),
     }
 
-    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        Ok(match Option::<Loose>::deserialize(d)? {
-            None => String::new(),
-            Some(Loose::Text(s)) => s,
-            Some(Loose::Number(n)) => n.to_string(),
-            Some(Loose::List(items)) => items.join("\n"),
-            Some(Loose::Bool(b)) => b.to_string(),
-        })
+    fn loose<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Loose>, D::Error> {
+        Option::<Loose>::deserialize(d)
     }
 
+    fn refused<E: serde::de::Error>(what: &str) -> E {
+        E::custom(format!("invalid type: expected {what}"))
+    }
+
+    /// Text, or `null` for none.
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        match loose(d)? {
+            None => Ok(String::new()),
+            Some(Loose::Text(s)) => Ok(s),
+            Some(_) => Err(refused("a string")),
+        }
+    }
+
+    /// A number, the text of one (forms), or `null` for none.
+    pub fn number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        match loose(d)? {
+            None => Ok(String::new()),
+            Some(Loose::Text(s)) => Ok(s),
+            Some(Loose::Number(n)) => Ok(n.to_string()),
+            Some(_) => Err(refused("a number")),
+        }
+    }
+
+    /// Lines of text: an array of strings, text (one item per line or
+    /// comma-separated), or `null` for none.
+    pub fn lines<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        match loose(d)? {
+            None => Ok(String::new()),
+            Some(Loose::Text(s)) => Ok(s),
+            Some(Loose::List(items)) => Ok(items.join("\n")),
+            Some(_) => Err(refused("an array of strings or a string")),
+        }
+    }
+
+    /// A list: an array of strings, comma-separated text, or `null` for
+    /// none.
     pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-        Ok(match Option::<Loose>::deserialize(d)? {
-            None => Vec::new(),
-            Some(Loose::List(items)) => items,
-            Some(Loose::Text(s)) => s
+        match loose(d)? {
+            None => Ok(Vec::new()),
+            Some(Loose::List(items)) => Ok(items),
+            Some(Loose::Text(s)) => Ok(s
                 .split(',')
                 .map(|x| x.trim().to_owned())
                 .filter(|x| !x.is_empty())
-                .collect(),
-            Some(other) => vec![match other {
-                Loose::Number(n) => n.to_string(),
-                Loose::Bool(b) => b.to_string(),
-                _ => String::new(),
-            }],
-        })
+                .collect()),
+            Some(_) => Err(D::Error::custom(
+                "invalid type: expected an array of strings or a string",
+            )),
+        }
     }
 }
 
@@ -211,7 +243,7 @@ pub struct OrganisationInput {
     #[serde(deserialize_with = "lenient::text")]
     pub name: String,
     /// One per line (or comma-separated).
-    #[serde(deserialize_with = "lenient::text")]
+    #[serde(deserialize_with = "lenient::lines")]
     pub alternate_names: String,
     #[serde(deserialize_with = "lenient::text")]
     pub kind: String,
@@ -221,15 +253,15 @@ pub struct OrganisationInput {
     pub register_court: String,
     #[serde(deserialize_with = "lenient::text")]
     pub register_number: String,
-    #[serde(deserialize_with = "lenient::text")]
+    #[serde(deserialize_with = "lenient::number")]
     pub founding_year: String,
-    #[serde(deserialize_with = "lenient::text")]
+    #[serde(deserialize_with = "lenient::number")]
     pub member_count: String,
     /// Communities / countries of origin, comma-separated.
-    #[serde(deserialize_with = "lenient::text")]
+    #[serde(deserialize_with = "lenient::lines")]
     pub origins: String,
     /// ISO 639-1 codes, comma-separated.
-    #[serde(deserialize_with = "lenient::text")]
+    #[serde(deserialize_with = "lenient::lines")]
     pub languages: String,
     #[serde(deserialize_with = "lenient::list")]
     pub topics: Vec<String>,
@@ -243,9 +275,9 @@ pub struct OrganisationInput {
     pub city: String,
     #[serde(deserialize_with = "lenient::text")]
     pub district: String,
-    #[serde(deserialize_with = "lenient::text")]
+    #[serde(deserialize_with = "lenient::number")]
     pub latitude: String,
-    #[serde(deserialize_with = "lenient::text")]
+    #[serde(deserialize_with = "lenient::number")]
     pub longitude: String,
     #[serde(deserialize_with = "lenient::text")]
     pub website: String,

@@ -64,6 +64,7 @@ pub struct PeriodInput {
     /// school_year (from the start year's August), calendar_year, custom
     pub kind: String,
     /// For school and calendar years: the year it starts in.
+    #[serde(deserialize_with = "crate::organisations::lenient::number")]
     pub year: String,
     /// For custom periods (YYYY-MM-DD).
     pub starts_on: String,
@@ -222,6 +223,7 @@ pub struct TargetInput {
     pub period_id: String,
     /// The project; empty: the first project.
     pub project_id: String,
+    #[serde(deserialize_with = "crate::organisations::lenient::number")]
     pub number: String,
     pub title: String,
     pub description: String,
@@ -240,11 +242,15 @@ pub struct TargetInput {
     #[serde(deserialize_with = "crate::organisations::lenient::list")]
     pub sources: Vec<String>,
     pub body_id: String,
+    #[serde(deserialize_with = "crate::organisations::lenient::number")]
     pub wanted: String,
+    #[serde(deserialize_with = "crate::organisations::lenient::number")]
     pub manual_value: String,
     /// Percent of `wanted` from which the target is met (default 100).
+    #[serde(deserialize_with = "crate::organisations::lenient::number")]
     pub met_at: String,
     /// Percent of `wanted` from which it is partly met (default 50).
+    #[serde(deserialize_with = "crate::organisations::lenient::number")]
     pub partly_at: String,
     /// met, partly_met, not_met, or empty for the computed status.
     pub override_status: String,

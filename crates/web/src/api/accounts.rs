@@ -1,6 +1,7 @@
 //! `/api/v1/me`, `/api/v1/users`, `/api/v1/tokens`.
 
 use super::ApiJson;
+use super::Path;
 use super::Problem;
 use super::{Me, TokenList, UserList};
 use crate::AppState;
@@ -8,7 +9,7 @@ use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_service::accounts::{NewApiToken, NewUser, User, UserChange};

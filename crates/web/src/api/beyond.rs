@@ -3,6 +3,7 @@
 //! staff; each can be reworded, moved to another project, reordered or
 //! hidden.
 
+use super::Path;
 use super::{ApiJson, Problem};
 use crate::AppState;
 use crate::api_error::ApiError;
@@ -10,7 +11,7 @@ use crate::auth::CurrentUser;
 use crate::pages::organisations::query_param;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_service::report::{BeyondInput, BeyondItem, Lang};

@@ -1,6 +1,7 @@
 //! `/api/v1/bodies` and `/api/v1/meetings`: bodies with members, meetings
 //! with agenda, minutes and attendance, invitations by e-mail.
 
+use super::Path;
 use super::{ApiJson, Problem};
 use crate::AppState;
 use crate::api_error::ApiError;
@@ -8,7 +9,7 @@ use crate::auth::CurrentUser;
 use crate::query::Query;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_domain::Permission;

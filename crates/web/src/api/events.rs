@@ -1,5 +1,6 @@
 //! `/api/v1/events`: events (Veranstaltungen) with their organisers.
 
+use super::Path;
 use super::Problem;
 use crate::AppState;
 use crate::api_error::ApiError;
@@ -7,7 +8,7 @@ use crate::auth::CurrentUser;
 use crate::pages::organisations::pairs;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_domain::Permission;

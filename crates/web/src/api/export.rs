@@ -4,12 +4,13 @@
 //! format) or, with `style=people`, for people (headers in words, labels,
 //! Berlin time, ja/nein; `lang=en` for English).
 
+use super::Path;
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
 use crate::pages::organisations::query_param;
 use crate::routes::Routes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use msohub_domain::Language;

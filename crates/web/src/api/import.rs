@@ -2,6 +2,7 @@
 //! checked and (unless `dry_run=1`) imported all or nothing; the fields a
 //! column can be mapped to; and the saved mappings (profiles).
 
+use super::Path;
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::api_error::ApiError;
@@ -11,7 +12,7 @@ use crate::routes::Routes;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::FromRequest;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_service::import::{

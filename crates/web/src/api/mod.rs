@@ -12,6 +12,7 @@ mod accounts;
 mod audit;
 mod beyond;
 mod bodies;
+pub(crate) mod contract;
 mod events;
 pub(crate) mod export;
 mod hsds;
@@ -70,9 +71,56 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(ApiError::new(rejection.status(), rejection.body_text())),
+        let mut value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
+            Err(rejection) => return Err(ApiError::new(rejection.status(), rejection.body_text())),
+        };
+        whole_numbers(&mut value);
+        typed(value).map(ApiJson)
+    }
+}
+
+/// JSON does not tell `1` from `1.0`, and neither does JSON Schema's
+/// `integer`: a whole number written with a fraction or an exponent is read
+/// as the integer it is.
+fn whole_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                *value = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
+/// Path parameters. One that does not parse (an id that is no UUID) names
+/// no record: 404 problem+json, as for an id that does not exist.
+pub(crate) struct Path<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::PathRejection;
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Path(v)),
+            Err(PathRejection::FailedToDeserializePathParams(_)) => {
+                Err(msohub_service::Error::NotFound.into())
+            }
+            Err(other) => Err(ApiError::new(other.status(), other.body_text())),
         }
     }
 }
@@ -91,15 +139,29 @@ impl<T: DeserializeOwned + Default> FromRequest<AppState> for OptionalJson<T> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(T::default()));
         }
-        serde_json::from_slice(&bytes)
-            .map(OptionalJson)
-            .map_err(|e| {
-                ApiError::new(
-                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("Failed to deserialize the JSON body into the target type: {e}"),
-                )
-            })
+        let mut value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::bad_request(format!("Failed to parse the request body as JSON: {e}"))
+        })?;
+        if value.is_null() {
+            return Ok(OptionalJson(T::default()));
+        }
+        whole_numbers(&mut value);
+        typed(value).map(OptionalJson)
     }
+}
+
+/// A JSON value as `T`; what does not fit answers 422 naming the field.
+fn typed<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "Failed to deserialize the JSON body into the target type: {}: {}",
+                e.path(),
+                e.inner()
+            ),
+        )
+    })
 }
 
 /// A JSON body of a write, read only after the role check, so a caller
@@ -292,20 +354,39 @@ impl utoipa::Modify for Common {
                 ),
             )),
         );
+        let problem_content = ContentBuilder::new()
+            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                "Problem",
+            ))))
+            .build();
         let problem = |text: &str| -> RefOr<utoipa::openapi::Response> {
             RefOr::T(
                 ResponseBuilder::new()
                     .description(text)
-                    .content(
-                        "application/problem+json",
-                        ContentBuilder::new()
-                            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
-                                "Problem",
-                            ))))
-                            .build(),
-                    )
+                    .content("application/problem+json", problem_content.clone())
                     .build(),
             )
+        };
+        // Schemas of bodies that carry the `version` a change is based on.
+        let versioned: Vec<String> = components
+            .schemas
+            .iter()
+            .filter(|(_, schema)| match schema {
+                RefOr::T(utoipa::openapi::schema::Schema::Object(o)) => {
+                    o.properties.contains_key("version")
+                }
+                _ => false,
+            })
+            .map(|(name, _)| format!("#/components/schemas/{name}"))
+            .collect();
+        let takes_version = |op: &utoipa::openapi::path::Operation| {
+            let in_body = op.request_body.as_ref().is_some_and(|b| {
+                b.content.values().any(|c| {
+                    matches!(&c.schema, Some(RefOr::Ref(r)) if versioned.contains(&r.ref_location))
+                })
+            });
+            let in_query = op.parameters.iter().flatten().any(|p| p.name == "version");
+            in_body || in_query
         };
         for (path, item) in doc.paths.paths.iter_mut() {
             let ops = [
@@ -316,6 +397,13 @@ impl utoipa::Modify for Common {
                 item.delete.as_mut(),
             ];
             for op in ops.into_iter().flatten() {
+                let versioned_op = takes_version(op);
+                let has_body = op.request_body.is_some();
+                let json_body = op
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|b| b.content.keys().any(|k| k.ends_with("json")));
+                let has_params = !op.parameters.as_ref().is_none_or(Vec::is_empty);
                 let r = &mut op.responses.responses;
                 if path.as_str() == "/api/v1/openapi.json" {
                     continue;
@@ -325,37 +413,105 @@ impl utoipa::Modify for Common {
                 });
                 r.entry("403".into())
                     .or_insert_with(|| problem("The caller's role does not allow this"));
-                if path.contains("{id}") || path.contains("{code}") || path.contains("{vocabulary}")
-                {
+                if path.contains('{') {
                     r.entry("404".into())
                         .or_insert_with(|| problem("No such record"));
                 }
-                if op.request_body.is_some() || !op.parameters.as_ref().is_none_or(Vec::is_empty) {
-                    r.entry("422".into()).or_insert_with(|| {
-                        problem("Invalid input; `errors` names every field at fault")
+                if has_body || has_params {
+                    let invalid = "Invalid input; `errors` names every field at fault";
+                    match r.get_mut("422") {
+                        None => {
+                            r.insert("422".into(), problem(invalid));
+                        }
+                        // A route whose 422 carries a report of its own
+                        // (the import's rows) also answers problem+json
+                        // when the request itself is at fault.
+                        Some(RefOr::T(own)) => {
+                            own.content
+                                .entry("application/problem+json".into())
+                                .or_insert_with(|| problem_content.clone());
+                        }
+                        Some(RefOr::Ref(_)) => {}
+                    }
+                }
+                if has_body {
+                    // A body naming another record by id: none such.
+                    r.entry("404".into())
+                        .or_insert_with(|| problem("No such record"));
+                }
+                if versioned_op {
+                    r.entry("409".into()).or_insert_with(|| {
+                        problem("Changed by someone else since `version`; nothing changed")
                     });
+                }
+                if has_body {
+                    let json = json_body;
+                    r.entry("400".into()).or_insert_with(|| {
+                        problem(if json {
+                            "The body is not well-formed JSON"
+                        } else {
+                            "The body could not be read"
+                        })
+                    });
+                    r.entry("415".into()).or_insert_with(|| {
+                        problem("The body is not of the documented content type")
+                    });
+                    if !json {
+                        r.entry("413".into())
+                            .or_insert_with(|| problem("The file is larger than allowed"));
+                    }
                 }
             }
         }
     }
 }
 
-/// The document, built once.
-pub static OPENAPI: LazyLock<String> =
-    LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_default());
+/// The document, built once: the derived one, completed by the contract
+/// table (vocabularies, formats, required fields).
+pub static OPENAPI: LazyLock<String> = LazyLock::new(|| {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    contract::apply(&mut doc);
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+});
 
 /// This document
 ///
-/// This document (OpenAPI 3.1).
+/// This document (OpenAPI 3.1). Signed in with the right to read the staff
+/// area, the office's own vocabularies (topics, target groups, categories)
+/// are listed as the `enum` of the properties that take them; otherwise
+/// such a property names its vocabulary in `x-vocabulary` (see
+/// `GET /api/v1/taxonomies/{vocabulary}`).
 #[utoipa::path(get, operation_id = "openapi", path = "/api/v1/openapi.json", tag = "accounts", security(()),
     responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
-pub(crate) async fn openapi_json() -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        OPENAPI.as_str(),
-    )
-        .into_response()
+pub(crate) async fn openapi_json(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    crate::auth::MaybeUser(actor): crate::auth::MaybeUser,
+) -> Response {
+    let json = |body: String| {
+        (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body,
+        )
+            .into_response()
+    };
+    let Some(actor) = actor.filter(|a| a.can(msohub_domain::Permission::ReadStaffArea)) else {
+        return json(OPENAPI.clone());
+    };
+    let mut terms = std::collections::HashMap::new();
+    for vocabulary in msohub_service::taxonomies::VOCABULARIES {
+        if let Ok(list) = state.services.vocabulary(&actor, vocabulary).await {
+            let codes: Vec<String> = list
+                .into_iter()
+                .filter(|t| !t.retired)
+                .map(|t| t.code)
+                .collect();
+            terms.insert(*vocabulary, codes);
+        }
+    }
+    let mut doc: serde_json::Value = serde_json::from_str(&OPENAPI).unwrap_or_default();
+    contract::with_terms(&mut doc, &|v| terms.get(v).cloned());
+    json(serde_json::to_string_pretty(&doc).unwrap_or_default())
 }

@@ -2,13 +2,14 @@
 //! the registry's shape (list with filters and cursor; get; create; PATCH
 //! with `version`, stale → 409; DELETE with `?version=`).
 
+use super::Path;
 use super::{ApiJson, Created, Problem};
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_domain::Permission;

@@ -2,6 +2,7 @@
 //! create, change (PATCH with the `version` it is based on; stale → 409),
 //! delete (soft).
 
+use super::Path;
 use super::Problem;
 use crate::AppState;
 use crate::api_error::ApiError;
@@ -9,7 +10,7 @@ use crate::auth::CurrentUser;
 use crate::query::Query;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_service::organisations::{OrgPage, OrgQuery, OrgSort, Organisation, OrganisationInput};

@@ -2,6 +2,7 @@
 //! (PATCH with `version`; stale → 409), delete (soft); affiliations and
 //! consent records of a person.
 
+use super::Path;
 use super::{Created, Problem};
 use crate::AppState;
 use crate::api_error::ApiError;
@@ -9,7 +10,7 @@ use crate::auth::CurrentUser;
 use crate::query::Query;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_service::people::{Person, PersonInput, PersonPage};

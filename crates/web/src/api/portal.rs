@@ -5,6 +5,7 @@
 //! (`PATCH /api/v1/organisations/{id}`, `POST /api/v1/offers` …), which
 //! answer `202 Accepted` with the proposal while it waits for review.
 
+use super::Path;
 use super::{ApiJson, Problem};
 use crate::AppState;
 use crate::api_error::ApiError;
@@ -12,7 +13,7 @@ use crate::auth::CurrentUser;
 use crate::query::Query;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_domain::Permission;
@@ -260,7 +261,7 @@ pub(super) struct AcceptInput {
 /// was changed on the live record since, 409 unless `overwrite`. A
 /// published proposal (trusted organisation) is marked seen.
 #[utoipa::path(post, operation_id = "acceptProposal", path = "/api/v1/proposals/{id}/accept", tag = "portal",
-    params(("id" = Uuid, Path)), request_body = AcceptInput,
+    params(("id" = Uuid, Path)), request_body = Option<AcceptInput>,
     responses((status = 200, description = "Accepted and applied", body = Proposal),
         (status = 409, description = "The record changed since", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The record was deleted, or the edits are invalid", body = Problem, content_type = "application/problem+json")))]
@@ -297,8 +298,9 @@ pub(super) struct RejectInput {
 
 /// Reject a proposal
 #[utoipa::path(post, operation_id = "rejectProposal", path = "/api/v1/proposals/{id}/reject", tag = "portal",
-    params(("id" = Uuid, Path)), request_body = RejectInput,
-    responses((status = 200, description = "Rejected", body = Proposal)))]
+    params(("id" = Uuid, Path)), request_body = Option<RejectInput>,
+    responses((status = 200, description = "Rejected", body = Proposal),
+        (status = 409, description = "The proposal changed since `version`", body = Problem, content_type = "application/problem+json")))]
 pub(super) async fn reject_proposal(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
@@ -387,7 +389,7 @@ pub(super) async fn get_idea(
 ///
 /// The fields named (status, outcome, links …); `version` is required.
 #[utoipa::path(patch, operation_id = "patchIdea", path = "/api/v1/ideas/{id}", tag = "portal",
-    params(("id" = Uuid, Path)), request_body = Object,
+    params(("id" = Uuid, Path)), request_body = msohub_service::ideas::IdeaInput,
     responses((status = 200, description = "Changed", body = Idea),
         (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json")))]
 pub(super) async fn patch_idea(

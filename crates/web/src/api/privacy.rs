@@ -1,6 +1,7 @@
 //! Data protection through the API: subject access (JSON or PDF), erasure,
 //! and the retention view with reminders for expiring consents.
 
+use super::Path;
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::api_error::ApiError;
@@ -8,7 +9,7 @@ use crate::auth::CurrentUser;
 use crate::pages::organisations::query_param;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{FromRequest, Path, RawQuery, State};
+use axum::extract::{FromRequest, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use msohub_service::privacy::{DEFAULT_DAYS, DEFAULT_MONTHS, Erasure, Retention, SubjectAccess};
@@ -93,7 +94,8 @@ pub(crate) struct EraseBody {
 #[utoipa::path(post, operation_id = "erasePerson", path = "/api/v1/persons/{id}/erase", tag = "persons",
     params(("id" = Uuid, Path, description = "The person")),
     request_body = EraseBody,
-    responses((status = 200, description = "Erased", body = Erasure)))]
+    responses((status = 200, description = "Erased", body = Erasure),
+        (status = 409, description = "The person was already erased", body = super::Problem, content_type = "application/problem+json")))]
 pub(super) async fn erase(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,

@@ -1,13 +1,14 @@
 //! `/api/v1/projects`: the office's projects (Handlungsfelder), each a
 //! chapter of the yearly report with its own targets.
 
+use super::Path;
 use super::{ApiJson, Problem};
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_domain::Permission;

@@ -1,6 +1,7 @@
 //! `/api/v1/periods` and `/api/v1/targets`: periods and their targets with
 //! progress computed from the records.
 
+use super::Path;
 use super::{ApiJson, Problem};
 use crate::AppState;
 use crate::api_error::ApiError;
@@ -8,7 +9,7 @@ use crate::auth::CurrentUser;
 use crate::pages::organisations::query_param;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use msohub_docs::report::DiffLine;

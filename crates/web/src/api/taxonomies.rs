@@ -1,13 +1,14 @@
 //! `/api/v1/taxonomies/{vocabulary}`: the terms of a vocabulary; admins add
 //! and change them.
 
+use super::Path;
 use super::{ApiJson, Problem};
 use crate::AppState;
 use crate::api_error::ApiError;
 use crate::auth::CurrentUser;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_service::taxonomies::{TermDetail, TermInput};

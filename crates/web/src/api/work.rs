@@ -2,6 +2,7 @@
 //! in the registry's shape (list with filters and cursor; get; create;
 //! PATCH with `version`, stale → 409; DELETE), and attachments.
 
+use super::Path;
 use super::{ApiJson, Problem};
 use crate::AppState;
 use crate::api_error::ApiError;
@@ -9,7 +10,7 @@ use crate::auth::CurrentUser;
 use crate::query::Query;
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_domain::Permission;
