@@ -293,7 +293,9 @@ impl Services {
             config.organisation = o.to_owned();
         }
         let mut errors = Vec::new();
-        if url::Url::parse(&config.system_url)
+        if config.system_url.trim().is_empty() {
+            errors.push(FieldError::new("system_url", "required"));
+        } else if url::Url::parse(&config.system_url)
             .map_or(true, |u| !matches!(u.scheme(), "http" | "https"))
         {
             errors.push(FieldError::new("system_url", "url-invalid"));

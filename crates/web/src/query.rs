@@ -101,15 +101,20 @@ mod de {
     }
 
     impl Values {
-        fn one(self) -> Text {
-            Text(self.0.into_iter().next().unwrap_or_default())
+        /// The one value of a parameter that takes one; given twice, it is
+        /// refused rather than half read.
+        fn one(self) -> Result<Text, Error> {
+            if self.0.len() > 1 {
+                return Err(de::Error::custom("one value expected, got several"));
+            }
+            Ok(Text(self.0.into_iter().next().unwrap_or_default()))
         }
     }
 
     macro_rules! one {
         ($($method:ident)*) => {$(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-                self.one().$method(visitor)
+                self.one()?.$method(visitor)
             }
         )*};
     }
@@ -121,7 +126,7 @@ mod de {
             if self.0.len() > 1 {
                 self.deserialize_seq(visitor)
             } else {
-                self.one().deserialize_any(visitor)
+                self.one()?.deserialize_any(visitor)
             }
         }
 
@@ -147,7 +152,7 @@ mod de {
             variants: &'static [&'static str],
             visitor: V,
         ) -> Result<V::Value, Error> {
-            self.one().deserialize_enum(name, variants, visitor)
+            self.one()?.deserialize_enum(name, variants, visitor)
         }
 
         one! {
@@ -298,10 +303,12 @@ mod tests {
 
     #[test]
     fn repeated_keys_fill_lists_and_values_are_typed() {
-        let l: L = parse("kind=mso&kind=welfare&topic=a&deleted=true&q=x&q=y").unwrap();
+        let l: L = parse("kind=mso&kind=welfare&topic=a&deleted=true&q=x").unwrap();
         assert_eq!(l.kind, vec![Kind::Mso, Kind::Welfare]);
         assert_eq!(l.topic, vec!["a".to_owned()]);
         assert_eq!((l.deleted, l.q.as_deref()), (Some(true), Some("x")));
+        // A parameter that takes one value, given twice, is refused.
+        assert_eq!(parse::<L>("q=x&q=y").unwrap_err(), "q");
         let l: L = parse("").unwrap();
         assert!(l.kind.is_empty() && l.limit.is_none());
         assert_eq!(parse::<L>("kind=club").unwrap_err(), "kind");

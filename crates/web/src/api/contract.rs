@@ -113,6 +113,58 @@ pub(crate) const LIMITS: &[(&str, &str, Limit)] = &[
         Limit::Range(0, 1_000_000_000),
     ),
     ("PatchUser", "display_name", Limit::NonBlank),
+    ("PeriodChange", "name", Limit::NonBlank),
+    (
+        "InstanceSettings",
+        "outbound_allow",
+        Limit::Text(ALLOW_LIST),
+    ),
+    ("InstanceSettings", "smtp_host", Limit::Text("^[^/ :]*$")),
+    (
+        "OrganisationInput",
+        "register_number",
+        Limit::Text(
+            "^[\\s\\x00-\\x1f\\x7f-\\x9f]*((VR|HRA|HRB|GnR|PR) ?[0-9]{1,8}( ?[A-Z]{1,2})?)?[\\s\\x00-\\x1f\\x7f-\\x9f]*$",
+        ),
+    ),
+    (
+        "InstanceSettings",
+        "office_organisation_id",
+        Limit::Text(
+            "^\\s*([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?\\s*$",
+        ),
+    ),
+    (
+        "TermInput",
+        "code",
+        Limit::Text("^\\s*[a-z][a-z0-9_]{1,59}\\s*$"),
+    ),
+    (
+        "InstanceSettings",
+        "school_year_first_month",
+        Limit::Text("^\\s*([1-9]|1[0-2])?\\s*$"),
+    ),
+    (
+        "InstanceSettings",
+        "map_tile_url",
+        Limit::Text(
+            "^\\s*$|^https://([a-z0-9-]{1,30}\\.){1,3}[a-z]{2,10}/\\{z\\}/\\{x\\}/\\{y\\}\\.png$",
+        ),
+    ),
+    ("TermInput", "label_de", Limit::NonBlank),
+    ("TermInput", "label_en", Limit::NonBlank),
+    (
+        "InstanceSettings",
+        "smtp_from",
+        Limit::Text("^[A-Za-z0-9._%+-]{1,32}@([A-Za-z0-9-]{1,30}\\.){1,3}[A-Za-z]{2,20}$"),
+    ),
+    (
+        "OfferInput",
+        "online_link",
+        Limit::Text(
+            "^https://([A-Za-z0-9-]{1,40}\\.){1,4}[A-Za-z][A-Za-z0-9-]{0,39}(:[0-9]{1,4})?([/?#][!-~]{0,100})?$",
+        ),
+    ),
     (
         "InstanceSettings",
         "backup_keep",
@@ -181,6 +233,12 @@ fn period_kinds() -> Vec<&'static str> {
 fn public_parts() -> Vec<&'static str> {
     msohub_service::organisations::PUBLIC_PARTS.to_vec()
 }
+fn proposal_statuses() -> Vec<&'static str> {
+    vec!["pending", "accepted", "rejected", "published"]
+}
+fn vocabularies() -> Vec<&'static str> {
+    msohub_service::taxonomies::VOCABULARIES.to_vec()
+}
 fn beyond_record_types() -> Vec<&'static str> {
     vec!["event", "membership"]
 }
@@ -241,7 +299,13 @@ pub(crate) const BODIES: &[Body] = &[
     },
     Body {
         schema: "NeedInput",
-        required: &["organisation_id", "category", "description", "status"],
+        required: &[
+            "organisation_id",
+            "category",
+            "description",
+            "status",
+            "source",
+        ],
         takes: &[
             ("organisation_id", Uuid),
             ("category", Term("need_category")),
@@ -337,7 +401,7 @@ pub(crate) const BODIES: &[Body] = &[
     },
     Body {
         schema: "MeetingInput",
-        required: &["body_id", "title", "starts_at", "status"],
+        required: &["body_id", "title", "starts_at", "status", "mode"],
         takes: &[
             ("body_id", Uuid),
             ("status", Choice(bodies::MeetingStatus::codes)),
@@ -488,6 +552,13 @@ pub(crate) const BODIES: &[Body] = &[
         nulls: false,
     },
     Body {
+        schema: "TermInput",
+        required: &["code", "label_de", "label_en"],
+        takes: &[],
+        also_read: false,
+        nulls: false,
+    },
+    Body {
         schema: "AnswerInput",
         required: &["answer"],
         takes: &[("answer", Choice(yes_no))],
@@ -512,7 +583,6 @@ pub(crate) const PARAMS: &[(&str, &str, Takes)] = &[
         "kind",
         Choices(organisation::OrganisationKind::codes),
     ),
-    ("listOrganisations", "topic", Terms("topic")),
     ("listOrganisations", "language", Choices(languages)),
     ("listOrganisations", "sort", Choice(organisation_sorts)),
     (
@@ -527,7 +597,6 @@ pub(crate) const PARAMS: &[(&str, &str, Takes)] = &[
     ),
     ("listInteractions", "order", Choice(orders)),
     ("listNeeds", "status", Choices(work::NeedStatus::codes)),
-    ("listNeeds", "category", Terms("need_category")),
     ("listNeeds", "source", Choices(work::NeedSource::codes)),
     ("listTasks", "view", Choice(task_views)),
     ("listTasks", "link_type", Choice(task_links)),
@@ -538,10 +607,8 @@ pub(crate) const PARAMS: &[(&str, &str, Takes)] = &[
     ),
     ("listMeetings", "order", Choice(orders)),
     ("listEvents", "status", Choice(event_statuses)),
-    ("listEvents", "category", Term("offer_category")),
     ("listEvents", "order", Choice(orders)),
     ("listOffers", "status", Choices(offers::OfferStatus::codes)),
-    ("listOffers", "category", Terms("offer_category")),
     (
         "listOffers",
         "organisation_kind",
@@ -565,6 +632,14 @@ pub(crate) const PARAMS: &[(&str, &str, Takes)] = &[
     ("importProfiles", "entity", Choice(import_entities)),
     ("putImportProfile", "entity", Choice(import_entities)),
     ("deleteImportProfile", "entity", Choice(import_entities)),
+    ("listProposals", "status", Choices(proposal_statuses)),
+    ("listTerms", "vocabulary", Choice(vocabularies)),
+    ("addTerm", "vocabulary", Choice(vocabularies)),
+    ("changeTerm", "vocabulary", Choice(vocabularies)),
+    ("listOrganisations", "topic", Terms("topic")),
+    ("listNeeds", "category", Terms("need_category")),
+    ("listEvents", "category", Term("offer_category")),
+    ("listOffers", "category", Terms("offer_category")),
 ];
 
 fn languages() -> Vec<&'static str> {
@@ -612,6 +687,32 @@ fn import_entities() -> Vec<&'static str> {
 }
 fn on_match() -> Vec<&'static str> {
     vec!["update", "skip", "create"]
+}
+
+/// Filter values of one of the office's vocabularies: each must be a term
+/// of it (retired ones too: old records carry them), else 422
+/// `filter-invalid` naming the parameter, rather than an empty page.
+pub(crate) async fn known_terms(
+    state: &crate::AppState,
+    actor: &msohub_service::Actor,
+    param: &str,
+    vocabulary: &str,
+    values: &[String],
+) -> Result<(), crate::api_error::ApiError> {
+    let values: Vec<&str> = values
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .collect();
+    if values.is_empty() {
+        return Ok(());
+    }
+    let terms = state.services.vocabulary(actor, vocabulary).await?;
+    if values.iter().all(|v| terms.iter().any(|t| t.code == *v)) {
+        Ok(())
+    } else {
+        Err(msohub_service::Error::field(param, "filter-invalid").into())
+    }
 }
 
 /// The query string of operation `op` as `T` (see [`crate::query::parse`]):
@@ -703,16 +804,30 @@ fn regex_escape(s: &str) -> String {
         .collect()
 }
 
-/// A day of the calendar (the 29th of February left out: it is one only
-/// in leap years).
-const DAY: &str = "[0-9]{4}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))";
+/// Host names and IPv4 addresses or networks, separated by commas, spaces
+/// or lines (what outbound::AllowList reads).
+const ALLOW_LIST: &str = concat!(
+    "^[\\s,]*(",
+    "([a-z][a-z0-9-]{0,20}[a-z0-9](\\.[a-z][a-z0-9-]{0,20}[a-z0-9]){1,3}",
+    "|(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?)",
+    "([\\s,]+",
+    "([a-z][a-z0-9-]{0,20}[a-z0-9](\\.[a-z][a-z0-9-]{0,20}[a-z0-9]){1,3}",
+    "|(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?)",
+    ")*)?[\\s,]*$"
+);
+
+/// Nothing but spaces, which the rules trim: empty.
+const BLANK: &str = "^\\s*$";
+
+/// A day of the calendar from 1800 to 2199, the years the rules take (the
+/// 29th of February left out: it is one only in leap years).
+const DAY: &str = "(1[89]|2[01])[0-9]{2}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))";
 const HOUR: &str = "([01][0-9]|2[0-3]):[0-5][0-9]";
 const UUID_PATTERN: &str =
     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
-const URL_PATTERN: &str = "^(https?://)?([A-Za-z0-9-]{1,40}\\.){1,4}[A-Za-z0-9-]{1,40}(:[0-9]{1,5})?([/?#][!-~]{0,100})?$";
-const LINK_PATTERN: &str =
-    "^https?://([A-Za-z0-9-]{1,40}\\.){1,4}[A-Za-z0-9-]{1,40}(:[0-9]{1,5})?([/?#][!-~]{0,100})?$";
-const EMAIL_PATTERN: &str = "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,32}(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,16}){0,3}@[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?){0,4}$";
+const URL_PATTERN: &str = "^(https?://)?([A-Za-z0-9-]{1,40}\\.){1,4}[A-Za-z][A-Za-z0-9-]{0,39}(:[0-9]{1,4})?([/?#][!-~]{0,100})?$";
+const LINK_PATTERN: &str = "^https?://([A-Za-z0-9-]{1,40}\\.){1,4}[A-Za-z][A-Za-z0-9-]{0,39}(:[0-9]{1,4})?([/?#][!-~]{0,100})?$";
+const EMAIL_PATTERN: &str = "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,32}(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,16}){0,3}@[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?){0,3}\\.[A-Za-z]{2,20}$";
 
 /// The JSON Schema of what a property takes.
 fn schema_of(takes: Takes, optional: bool) -> Value {
@@ -749,20 +864,24 @@ fn schema_of(takes: Takes, optional: bool) -> Value {
         ),
         Date => json!({"type": "string", "format": "date", "pattern": format!("^{DAY}$")}),
         Month => json!({"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"}),
-        Instant => json!({"type": "string", "format": "date-time", "pattern": format!(
+        Instant => json!({"type": "string", "pattern": format!(
             "^{DAY}T{HOUR}(:[0-5][0-9])?$|^{DAY}T{HOUR}:[0-5][0-9](\\.[0-9]{{1,6}})?(Z|[+-]{HOUR})$"
         )}),
         Time => json!({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
         Email => {
-            json!({"type": "string", "format": "email", "pattern": EMAIL_PATTERN, "maxLength": 200})
+            json!({"type": "string", "pattern": EMAIL_PATTERN, "maxLength": 254})
         }
-        Url => json!({"type": "string", "pattern": URL_PATTERN, "maxLength": 300}),
+        Url => json!({"type": "string", "pattern": URL_PATTERN}),
         Link => {
-            json!({"type": "string", "format": "uri", "pattern": LINK_PATTERN, "maxLength": 300})
+            json!({"type": "string", "pattern": LINK_PATTERN})
         }
         Uuid => json!({"type": "string", "format": "uuid", "pattern": format!("^{UUID_PATTERN}$")}),
         Uuids => list_or_text(
-            json!({"type": "string", "description": "An id (empty ones are skipped)", "pattern": format!("^({UUID_PATTERN}|\\s*)$")}),
+            if needed {
+                json!({"type": "string", "format": "uuid", "pattern": format!("^{UUID_PATTERN}$")})
+            } else {
+                json!({"type": "string", "description": "An id (empty ones are skipped)", "pattern": format!("^({UUID_PATTERN}|\\s*)$")})
+            },
             json!(items_pattern(UUID_PATTERN, needed)),
         ),
         Integer => json!({"type": "integer"}),
@@ -783,10 +902,11 @@ fn schema_of(takes: Takes, optional: bool) -> Value {
         }
         Languages => {
             let codes: Vec<&str> = msohub_domain::organisation::language_codes().collect();
-            list_or_text(
-                json!({"type": "string", "enum": codes}),
-                json!(items_pattern(&alternatives(&codes), needed)),
-            )
+            // The rules drop control characters from this text.
+            let pattern = items_pattern(&alternatives(&codes), needed)
+                .replacen("^ *", "^[\\s\\x00-\\x1f\\x7f-\\x9f]*", 1)
+                .replace(" *$", "[\\s\\x00-\\x1f\\x7f-\\x9f]*$");
+            list_or_text(json!({"type": "string", "enum": codes}), json!(pattern))
         }
     };
     if optional
@@ -797,10 +917,53 @@ fn schema_of(takes: Takes, optional: bool) -> Value {
     {
         // Empty text leaves the field empty.
         let one = s.take();
-        s = json!({"anyOf": [one, {"type": "string", "maxLength": 0}]});
+        s = json!({"anyOf": [one, {"type": "string", "pattern": BLANK}]});
     }
     s
 }
+
+fn optional_id() -> Value {
+    json!({"type": "string", "pattern": format!("^({UUID_PATTERN})?$")})
+}
+
+/// Parameters whose empty value means the default (`lang=` is German).
+const EMPTY_IS_DEFAULT: &[(&str, &str)] =
+    &[("listBeyondItems", "lang"), ("subjectAccess", "format")];
+
+/// Query parameters whose schema the handler's annotation cannot say:
+/// (operation id, parameter, schema).
+/// A schema, built when the document is.
+type SchemaFn = fn() -> Value;
+
+const PARAM_SCHEMAS: &[(&str, &str, SchemaFn)] = &[
+    (
+        "retention",
+        "days",
+        || json!({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 365}, {"type": "string", "maxLength": 0}]}),
+    ),
+    (
+        "retention",
+        "months",
+        || json!({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 120}, {"type": "string", "maxLength": 0}]}),
+    ),
+    (
+        "remindConsents",
+        "days",
+        || json!({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 365}, {"type": "string", "maxLength": 0}]}),
+    ),
+    ("getReport", "project", optional_id),
+    ("getReportVersion", "project", optional_id),
+    (
+        "getReportDiff",
+        "to",
+        || json!({"type": "string", "pattern": "^(current|[0-9]{1,9})?$"}),
+    ),
+    (
+        "getReportDiff",
+        "from",
+        || json!({"type": "integer", "minimum": 0, "maximum": 2147483647}),
+    ),
+];
 
 /// The other files an operation answers with, by `format` (the JSON one
 /// is described by its derived schema).
@@ -889,10 +1052,30 @@ fn apply_params(doc: &mut Value) {
             let Some(name) = param.get("name").and_then(Value::as_str) else {
                 continue;
             };
+            if let Some((_, _, schema)) = PARAM_SCHEMAS
+                .iter()
+                .find(|(o, n, _)| *o == id && *n == name)
+            {
+                param["schema"] = schema();
+                continue;
+            }
             let Some((_, _, takes)) = PARAMS.iter().find(|(o, n, _)| *o == id && *n == name) else {
                 continue;
             };
+            let optional = param.get("required") != Some(&json!(true));
             let one = match *takes {
+                Choice(codes) if optional && EMPTY_IS_DEFAULT.contains(&(id.as_str(), name)) => {
+                    let mut values: Vec<Value> = codes().into_iter().map(Value::from).collect();
+                    values.push(json!(""));
+                    json!({"type": "string", "enum": values})
+                }
+                // A blank value filters nothing.
+                Choice(codes) | Choices(codes) if optional && id.starts_with("list") => {
+                    json!({"anyOf": [
+                        {"type": "string", "enum": codes()},
+                        {"type": "string", "pattern": BLANK},
+                    ]})
+                }
                 Choice(codes) | Choices(codes) => json!({"type": "string", "enum": codes()}),
                 Term(v) | Terms(v) => json!({"type": "string", "x-vocabulary": v}),
                 other => schema_of(other, false),
@@ -904,6 +1087,12 @@ fn apply_params(doc: &mut Value) {
                 t == "array" || t.as_array().is_some_and(|a| a.contains(&json!("array")))
             }) {
                 schema["items"] = one;
+            } else if let Choices(codes) = *takes {
+                // One parameter holding several codes, comma-separated.
+                *schema = json!({
+                    "type": "string",
+                    "pattern": items_pattern(&alternatives(&codes()), false),
+                });
             } else {
                 *schema = one;
             }
@@ -935,7 +1124,9 @@ pub(crate) fn apply(doc: &mut Value) {
             let takes = body.takes.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
             let description = prop.get("description").cloned();
             // An `Option` field (null: absent) takes no empty text.
-            let empty_ok = optional && !type_includes_null(prop);
+            let empty_ok = optional
+                && !type_includes_null(prop)
+                && !NO_EMPTY.contains(&(body.schema, name.as_str()));
             let mut new = match takes {
                 Some(Integer | Number) if body.also_read => continue,
                 Some(Translations) => {
@@ -946,7 +1137,12 @@ pub(crate) fn apply(doc: &mut Value) {
                 }
                 Some(t) => schema_of(t, empty_ok),
                 None if !optional && prop.get("type") == Some(&json!("string")) => {
-                    json!({"type": "string", "minLength": 1, "pattern": "\\S"})
+                    let mut p = prop.clone();
+                    if p.get("format").is_none() && p.get("enum").is_none() {
+                        p["minLength"] = json!(1);
+                        p["pattern"] = json!("\\S");
+                    }
+                    p
                 }
                 None if optional && body.nulls && prop.get("type") == Some(&json!("string")) => {
                     prop.clone()
@@ -981,6 +1177,15 @@ pub(crate) fn apply(doc: &mut Value) {
                 });
             }
         }
+        for (name, fields) in READ_ONLY {
+            if *name == body.schema {
+                for f in *fields {
+                    if let Some(p) = schema.pointer_mut(&format!("/properties/{f}")) {
+                        p["readOnly"] = json!(true);
+                    }
+                }
+            }
+        }
         if CLOSED.contains(&body.schema) {
             schema["additionalProperties"] = json!(false);
         }
@@ -1003,8 +1208,8 @@ pub(crate) fn apply(doc: &mut Value) {
                 target["maxLength"] = json!(max);
             }
             Limit::Phone => {
-                target["pattern"] = json!("^(\\s*|[ +/()-]*([0-9][ +/()-]*){5,20})$");
-                target["maxLength"] = json!(60);
+                target["pattern"] =
+                    json!("^([\\s\\x00-\\x1f\\x7f-\\x9f]*|[\\s+/()-]*([0-9][\\s+/()-]*){5,20})$");
             }
             Limit::Postcode => target["pattern"] = json!("^\\s*([0-9]{5})?\\s*$"),
             Limit::NonBlank => {
@@ -1101,7 +1306,9 @@ pub(crate) fn apply(doc: &mut Value) {
                     o.insert("description".into(), json!(d));
                 }
             }
-            if change.pointer("/properties/version").is_some() {
+            if let Some((_, needed)) = CHANGE_REQUIRED.iter().find(|(n, _)| n == name) {
+                change["required"] = json!(needed);
+            } else if change.pointer("/properties/version").is_some() {
                 change["required"] = json!(["version"]);
             }
             schemas.insert(format!("{name}Change"), change);
@@ -1127,23 +1334,39 @@ fn conditions(schema: &str) -> Option<Value> {
         // A custom period has a name and its dates; a school or calendar
         // year is named by its first year (the dates then are not read).
         "PeriodInput" => Some(json!({
-            "if": {"properties": {"kind": {"const": "custom"}}},
-            "then": {
-                "required": ["name", "starts_on", "ends_on"],
-                "properties": {
-                    "name": {"type": "string", "minLength": 1, "pattern": "\\S"},
-                    "starts_on": day,
-                    "ends_on": day,
+            "anyOf": [
+                {
+                    "required": ["kind", "name", "starts_on", "ends_on"],
+                    "properties": {
+                        "kind": {"const": "custom"},
+                        "name": {"type": "string", "minLength": 1, "pattern": "\\S"},
+                        "starts_on": day,
+                        "ends_on": day,
+                    }
+                },
+                {
+                    "required": ["kind", "year"],
+                    "properties": {
+                        "kind": {"enum": ["school_year", "calendar_year"]},
+                        "year": {"type": "integer", "minimum": 1990, "maximum": 2100},
+                    }
                 }
-            },
-            "else": {
-                "required": ["year"],
-                "properties": {"year": {"type": "integer", "minimum": 1990, "maximum": 2100}}
-            }
+            ]
         })),
         _ => None,
     }
 }
+
+/// What a change needs beyond `version` (a term's labels are replaced).
+const CHANGE_REQUIRED: &[(&str, &[&str])] = &[("TermInput", &["label_de", "label_en", "version"])];
+
+/// Optional fields that, when given, may not be emptied (a period keeps
+/// its dates).
+const NO_EMPTY: &[(&str, &str)] = &[("PeriodChange", "starts_on"), ("PeriodChange", "ends_on")];
+
+/// Properties a GET gives and a write ignores.
+const READ_ONLY: &[(&str, &[&str])] =
+    &[("InstanceSettings", &["backup_status", "smtp_password_set"])];
 
 /// Bodies that refuse fields they do not have (422 `field-unknown`).
 const CLOSED: &[&str] = &["PeriodChange", "ReportTexts"];
@@ -1291,8 +1514,12 @@ mod params_tests {
             } else {
                 schema
             };
+            let text = one.to_string();
             assert!(
-                one.get("enum").is_some() || one.get("x-vocabulary").is_some(),
+                text.contains("\"enum\"")
+                    || text.contains("\"x-vocabulary\"")
+                    // several codes in one parameter: a pattern of them
+                    || text.contains("\"pattern\""),
                 "{op} {name}: {param}"
             );
         }
@@ -1444,6 +1671,15 @@ mod tests {
 
     #[test]
     fn every_closed_vocabulary_of_a_body_is_listed() {
+        // Prose despite the name: what a body is for, why an event was
+        // called off, a person's role in an organisation ("Vorsitz"), how a
+        // consent was given.
+        const PROSE: &[(&str, &str)] = &[
+            ("BodyInput", "purpose"),
+            ("EventInput", "cancel_reason"),
+            ("AffiliationBody", "role"),
+            ("ConsentBody", "source"),
+        ];
         // A property named like a closed vocabulary is free text nowhere.
         let d = doc();
         let closed = [
@@ -1474,7 +1710,8 @@ mod tests {
             };
             for (field, p) in props {
                 // A body's purpose (what a working group is for) is prose.
-                if closed.contains(&field.as_str()) && !(name == "BodyInput" && field == "purpose")
+                if closed.contains(&field.as_str())
+                    && !PROSE.iter().any(|(s, f)| name.starts_with(s) && field == f)
                 {
                     let text = p.to_string();
                     assert!(
@@ -1507,13 +1744,16 @@ mod tests {
         assert_eq!(regex_escape("a.b"), "a\\.b");
         // What a pattern lets through, the rules behind it take.
         let day = re(&format!("^{DAY}$"));
-        for d in ["2026-01-31", "2026-04-30", "2026-02-28", "0001-12-01"] {
+        for d in ["2026-01-31", "2026-04-30", "2026-02-28", "1800-12-01"] {
             assert!(
                 day.is_match(d) && msohub_service::time::parse_date(d).is_some(),
                 "{d}"
             );
         }
         assert!(!day.is_match("2026-02-30") && !day.is_match("2026-13-01"));
+        assert!(
+            !day.is_match("0000-01-01") && msohub_service::time::parse_date("0000-01-01").is_none()
+        );
         let instant = re(&format!(
             "^{DAY}T{HOUR}(:[0-5][0-9])?$|^{DAY}T{HOUR}:[0-5][0-9](\\.[0-9]{{1,6}})?(Z|[+-]{HOUR})$"
         ));
@@ -1533,13 +1773,13 @@ mod tests {
             "https://verein.example/",
             "www.example.org",
             "http://a-b.c:8080/x?y=1#z",
-            "0.0",
+            "0.a",
         ] {
             assert!(url.is_match(u), "{u}");
             assert!(msohub_domain::organisation::parse_website(u).is_ok(), "{u}");
         }
         let email = re(EMAIL_PATTERN);
-        for e in ["info@verein.example", "a.b+c@x", "0@0.com"] {
+        for e in ["info@verein.example", "a.b+c@x.de", "0@0.com"] {
             assert!(
                 email.is_match(e) && msohub_domain::EmailAddress::parse(e).is_ok(),
                 "{e}"

@@ -95,6 +95,8 @@ pub(super) async fn list_events(
 ) -> Result<Response, ApiError> {
     actor.require(Permission::ReadStaffArea)?;
     let p: EventParams = super::contract::query("listEvents", raw.as_deref())?;
+    let categories: Vec<String> = p.category.iter().cloned().collect();
+    super::contract::known_terms(&state, &actor, "category", "offer_category", &categories).await?;
     let text = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
     let q = EventQuery {
         status: text(p.status),

@@ -70,6 +70,7 @@ pub(super) async fn list_offers(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let p: OfferParams = super::contract::query("listOffers", raw.as_deref())?;
+    super::contract::known_terms(&state, &actor, "category", "offer_category", &p.category).await?;
     let q = OfferQuery {
         organisation: p.organisation,
         organisation_kinds: super::contract::filled(p.organisation_kind),

@@ -84,7 +84,10 @@ pub(super) async fn list(
     let q = OrgQuery {
         text: p.q.unwrap_or_default(),
         kinds: filled(p.kind),
-        topics: filled(p.topic),
+        topics: {
+            super::contract::known_terms(&state, &actor, "topic", "topic", &p.topic).await?;
+            filled(p.topic)
+        },
         languages: filled(p.language),
         districts: filled(p.district),
         origins: filled(p.origin),

@@ -112,18 +112,23 @@ pub(super) async fn erase(
     ))
 }
 
+/// A whole number of days (1 to 365) or months (1 to 120), as the
+/// document says (contract::PARAM_SCHEMAS).
 fn number(raw: Option<&str>, name: &str, default: i64) -> Result<i64, ApiError> {
+    let range = if name == "months" { 1..=120 } else { 1..=365 };
     match query_param(raw, name).filter(|v| !v.is_empty()) {
         None => Ok(default),
         Some(v) => v
             .parse()
-            .map_err(|_| msohub_service::Error::field(name, "number-invalid").into()),
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| msohub_service::Error::field(name, "number-invalid").into()),
     }
 }
 
 /// Consents ending soon and people listed for deletion
 #[utoipa::path(get, operation_id = "retention", path = "/api/v1/privacy/retention", tag = "persons",
-    params(("days" = Option<i64>, Query, description = "Consents ending within this many days (default 30)"),
+    params(("days" = Option<i64>, Query, description = "Consents ending within this many days, 1 to 365 (default 30)"),
         ("months" = Option<i64>, Query, description = "No affiliation, consent or activity for this many months (default 24)")),
     responses((status = 200, description = "The retention view", body = Retention)))]
 pub(super) async fn retention(
@@ -141,7 +146,7 @@ pub(super) async fn retention(
 /// One follow-up per consent ending within `days` that has none yet,
 /// assigned to the caller. Returns how many were created.
 #[utoipa::path(post, operation_id = "remindConsents", path = "/api/v1/privacy/reminders", tag = "persons",
-    params(("days" = Option<i64>, Query, description = "Consents ending within this many days (default 30)")),
+    params(("days" = Option<i64>, Query, description = "Consents ending within this many days, 1 to 365 (default 30)")),
     responses((status = 200, description = "How many follow-ups were created", body = serde_json::Value)))]
 pub(super) async fn remind(
     State(state): State<AppState>,

@@ -302,7 +302,11 @@ pub(super) async fn list_needs(
     let p: NeedParams = super::contract::query("listNeeds", raw.as_deref())?;
     let q = NeedQuery {
         organisation: p.organisation,
-        categories: super::contract::filled(p.category),
+        categories: {
+            super::contract::known_terms(&state, &actor, "category", "need_category", &p.category)
+                .await?;
+            super::contract::filled(p.category)
+        },
         statuses: super::contract::filled(p.status),
         sources: super::contract::filled(p.source),
         raised_from: p.raised_from,
