@@ -120,9 +120,19 @@ async fn caches_feeds_sitemap_and_paging_hold(app: TestApp) {
     let xml = r.text().await.unwrap();
     assert!(!xml.contains("evil.example"), "{xml}");
 
-    // Paging cannot overflow.
+    // Paging cannot overflow: a page beyond what the document allows is
+    // refused with the parameter named (it was clamped before the query
+    // parameters were typed), the last page it allows (1,000,000) is an empty page.
     let r = public
         .get(app.url("/api/v1/hsds/organizations?page=18446744073709551615&per_page=500"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "page", "{problem}");
+    let r = public
+        .get(app.url("/api/v1/hsds/organizations?page=1000000&per_page=500"))
         .send()
         .await
         .unwrap();
