@@ -62,6 +62,7 @@ CONDITIONAL = {
     ("city", "required"),
     ("system_url", "required"),     # OParl: when none is stored yet
     ("smtp_from", "required"),      # with a mail server, its sender
+    ("record_id", "required"),      # a beyond item's record type names a record
     ("mapping", "object-required"), # a JSON object in a query parameter
     ("mapping", "json-invalid"),
 }
