@@ -19,6 +19,36 @@
 use msohub_domain::{bodies, offers, organisation, work};
 use serde_json::{Value, json};
 
+// Pieces several patterns share, as macros so `concat!` joins them into
+// constants.
+/// An id.
+macro_rules! uuid {
+    () => {
+        "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    };
+}
+/// Spaces and control characters, which some rules drop.
+macro_rules! dropped {
+    () => {
+        "[\\s\\x00-\\x1f\\x7f-\\x9f]*"
+    };
+}
+/// A web address after its scheme: host, port, path.
+macro_rules! host_and_path {
+    () => {
+        "([A-Za-z0-9-]{1,40}\\.){1,4}[A-Za-z][A-Za-z0-9-]{0,39}(:[0-9]{1,4})?([/?#][!-~]{0,100})?$"
+    };
+}
+/// A host name or an IPv4 address or network (outbound::AllowList).
+macro_rules! allow_entry {
+    () => {
+        concat!(
+            "([a-z][a-z0-9-]{0,20}[a-z0-9](\\.[a-z][a-z0-9-]{0,20}[a-z0-9]){1,3}",
+            "|(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?)"
+        )
+    };
+}
+
 /// What a property takes.
 #[derive(Clone, Copy)]
 pub(crate) enum Takes {
@@ -123,16 +153,18 @@ pub(crate) const LIMITS: &[(&str, &str, Limit)] = &[
     (
         "OrganisationInput",
         "register_number",
-        Limit::Text(
-            "^[\\s\\x00-\\x1f\\x7f-\\x9f]*((VR|HRA|HRB|GnR|PR) ?[0-9]{1,8}( ?[A-Z]{1,2})?)?[\\s\\x00-\\x1f\\x7f-\\x9f]*$",
-        ),
+        Limit::Text(concat!(
+            "^",
+            dropped!(),
+            "((VR|HRA|HRB|GnR|PR) ?[0-9]{1,8}( ?[A-Z]{1,2})?)?",
+            dropped!(),
+            "$"
+        )),
     ),
     (
         "InstanceSettings",
         "office_organisation_id",
-        Limit::Text(
-            "^\\s*([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?\\s*$",
-        ),
+        Limit::Text(concat!("^\\s*(", uuid!(), ")?\\s*$")),
     ),
     (
         "TermInput",
@@ -161,9 +193,7 @@ pub(crate) const LIMITS: &[(&str, &str, Limit)] = &[
     (
         "OfferInput",
         "online_link",
-        Limit::Text(
-            "^https://([A-Za-z0-9-]{1,40}\\.){1,4}[A-Za-z][A-Za-z0-9-]{0,39}(:[0-9]{1,4})?([/?#][!-~]{0,100})?$",
-        ),
+        Limit::Text(concat!("^https://", host_and_path!())),
     ),
     (
         "InstanceSettings",
@@ -808,11 +838,9 @@ fn regex_escape(s: &str) -> String {
 /// or lines (what outbound::AllowList reads).
 const ALLOW_LIST: &str = concat!(
     "^[\\s,]*(",
-    "([a-z][a-z0-9-]{0,20}[a-z0-9](\\.[a-z][a-z0-9-]{0,20}[a-z0-9]){1,3}",
-    "|(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?)",
+    allow_entry!(),
     "([\\s,]+",
-    "([a-z][a-z0-9-]{0,20}[a-z0-9](\\.[a-z][a-z0-9-]{0,20}[a-z0-9]){1,3}",
-    "|(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}(/(3[0-2]|[12]?[0-9]))?)",
+    allow_entry!(),
     ")*)?[\\s,]*$"
 );
 
@@ -823,10 +851,9 @@ const BLANK: &str = "^\\s*$";
 /// 29th of February left out: it is one only in leap years).
 const DAY: &str = "(1[89]|2[01])[0-9]{2}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))";
 const HOUR: &str = "([01][0-9]|2[0-3]):[0-5][0-9]";
-const UUID_PATTERN: &str =
-    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
-const URL_PATTERN: &str = "^(https?://)?([A-Za-z0-9-]{1,40}\\.){1,4}[A-Za-z][A-Za-z0-9-]{0,39}(:[0-9]{1,4})?([/?#][!-~]{0,100})?$";
-const LINK_PATTERN: &str = "^https?://([A-Za-z0-9-]{1,40}\\.){1,4}[A-Za-z][A-Za-z0-9-]{0,39}(:[0-9]{1,4})?([/?#][!-~]{0,100})?$";
+const UUID_PATTERN: &str = uuid!();
+const URL_PATTERN: &str = concat!("^(https?://)?", host_and_path!());
+const LINK_PATTERN: &str = concat!("^https?://", host_and_path!());
 const EMAIL_PATTERN: &str = "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,32}(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,16}){0,3}@[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?){0,3}\\.[A-Za-z]{2,20}$";
 
 /// The JSON Schema of what a property takes.
@@ -904,8 +931,8 @@ fn schema_of(takes: Takes, optional: bool) -> Value {
             let codes: Vec<&str> = msohub_domain::organisation::language_codes().collect();
             // The rules drop control characters from this text.
             let pattern = items_pattern(&alternatives(&codes), needed)
-                .replacen("^ *", "^[\\s\\x00-\\x1f\\x7f-\\x9f]*", 1)
-                .replace(" *$", "[\\s\\x00-\\x1f\\x7f-\\x9f]*$");
+                .replacen("^ *", concat!("^", dropped!()), 1)
+                .replace(" *$", concat!(dropped!(), "$"));
             list_or_text(json!({"type": "string", "enum": codes}), json!(pattern))
         }
     };
@@ -1208,8 +1235,11 @@ pub(crate) fn apply(doc: &mut Value) {
                 target["maxLength"] = json!(max);
             }
             Limit::Phone => {
-                target["pattern"] =
-                    json!("^([\\s\\x00-\\x1f\\x7f-\\x9f]*|[\\s+/()-]*([0-9][\\s+/()-]*){5,20})$");
+                target["pattern"] = json!(concat!(
+                    "^(",
+                    dropped!(),
+                    "|[\\s+/()-]*([0-9][\\s+/()-]*){5,20})$"
+                ));
             }
             Limit::Postcode => target["pattern"] = json!("^\\s*([0-9]{5})?\\s*$"),
             Limit::NonBlank => {
