@@ -37,6 +37,9 @@ RULES_BEYOND_SCHEMAS = {
     "already-member", "not-a-representative", "no-email", "period-has-targets",
     "status-transition", "smtp-off", "year-in-future", "period-has-beyond",
     "geocoder-unreachable", "oparl-unreachable",
+    # geocoding needs an address stored on the organisation, and one the
+    # geocoder knows
+    "address-missing", "address-not-found",
     "age-order", "period-dates-finalised", "project-in-use",
     # a page cursor is ours to give (from `next_cursor`), not to guess
     "cursor-invalid",
