@@ -35,6 +35,44 @@ pub struct Settings {
     pub data_dir: Option<std::path::PathBuf>,
     /// How often the scheduled backup looks whether it is due.
     pub backup_check_seconds: u64,
+    /// Where the search indexes live.
+    pub search_index: IndexPlace,
+}
+
+/// Where the search indexes live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexPlace {
+    /// In memory, built from the database at every start (tests; a small
+    /// registry builds in a moment).
+    Memory,
+    /// In the `search-index` folder of the data folder.
+    DataDir,
+    /// In this folder (each node of a cluster its own).
+    Folder(std::path::PathBuf),
+}
+
+/// The server's own folder: as given, else the SQLite file's folder, or
+/// `data` with PostgreSQL.
+pub fn data_dir(given: Option<&std::path::Path>, database: &DatabaseUrl) -> std::path::PathBuf {
+    given.map_or_else(
+        || match database {
+            DatabaseUrl::Sqlite(file) => match file.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+                _ => ".".into(),
+            },
+            DatabaseUrl::Postgres(_) => "data".into(),
+        },
+        std::path::Path::to_owned,
+    )
+}
+
+/// The folder of the search indexes for `place` (`None`: in memory).
+pub fn index_dir(place: &IndexPlace, data_dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    match place {
+        IndexPlace::Memory => None,
+        IndexPlace::DataDir => Some(data_dir.join("search-index")),
+        IndexPlace::Folder(folder) => Some(folder.clone()),
+    }
 }
 
 impl Settings {
@@ -53,6 +91,7 @@ impl Settings {
             metrics_bind: None,
             data_dir: None,
             backup_check_seconds: 60,
+            search_index: IndexPlace::Memory,
         }
     }
 }
@@ -75,6 +114,8 @@ pub enum StartupError {
     OutboundAllow(String),
     #[error("preparing the database failed: {0}")]
     Demo(#[source] msohub_service::Error),
+    #[error("{0}")]
+    SearchIndex(#[source] msohub_service::search::OpenSearchError),
 }
 
 /// A built application: the socket is bound, the database migrated.
@@ -89,6 +130,9 @@ pub struct Application {
     mail_retry: std::time::Duration,
     data_dir: std::path::PathBuf,
     backup_check: std::time::Duration,
+    /// The index folder held nothing usable: fill it once serving.
+    rebuild_search: bool,
+    search_start: Option<msohub_service::search::SearchStart>,
 }
 
 impl Application {
@@ -163,13 +207,43 @@ impl Application {
                 "first start: sign in as {email} with the one-time password {password} (you will be asked to change it)"
             ));
         }
+        let data_dir = data_dir(settings.data_dir.as_deref(), &database);
         let started = std::time::Instant::now();
-        let indexed = services.start_search().await.map_err(StartupError::Demo)?;
-        tracing::info!(
-            organisations = indexed,
-            took_ms = started.elapsed().as_millis() as u64,
-            "search index built"
-        );
+        let mut rebuild_search = false;
+        let mut search_start = None;
+        match index_dir(&settings.search_index, &data_dir) {
+            None => {
+                let indexed = services.start_search().await.map_err(StartupError::Demo)?;
+                tracing::info!(
+                    documents = indexed,
+                    took_ms = started.elapsed().as_millis() as u64,
+                    "search index built in memory"
+                );
+            }
+            Some(folder) => {
+                use msohub_service::search::SearchStart;
+                let start = services
+                    .open_search(&folder)
+                    .await
+                    .map_err(StartupError::SearchIndex)?;
+                search_start = Some(start);
+                match start {
+                    SearchStart::Opened { caught_up } => tracing::info!(
+                        folder = %folder.display(),
+                        feed_entries = caught_up,
+                        took_ms = started.elapsed().as_millis() as u64,
+                        "search index opened and brought up to date"
+                    ),
+                    SearchStart::Rebuild => {
+                        tracing::info!(
+                            folder = %folder.display(),
+                            "no usable search index: it is built in the background while the server answers"
+                        );
+                        rebuild_search = true;
+                    }
+                }
+            }
+        }
         let web = msohub_web::WebConfig {
             trust_proxy: settings.trust_proxy,
             public_url_is_https: settings.public_url.starts_with("https://"),
@@ -183,16 +257,9 @@ impl Application {
             web,
             notices,
             mail_retry: std::time::Duration::from_secs(settings.mail_retry_seconds.max(1)),
-            data_dir: settings
-                .data_dir
-                .clone()
-                .unwrap_or_else(|| match &database {
-                    DatabaseUrl::Sqlite(file) => match file.parent() {
-                        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-                        _ => ".".into(),
-                    },
-                    DatabaseUrl::Postgres(_) => "data".into(),
-                }),
+            data_dir,
+            rebuild_search,
+            search_start,
             backup_check: std::time::Duration::from_secs(settings.backup_check_seconds.max(1)),
             database,
         })
@@ -207,6 +274,11 @@ impl Application {
         self.metrics_listener
             .as_ref()
             .and_then(|l| l.local_addr().ok())
+    }
+
+    /// How the search index folder was found (`None`: indexes in memory).
+    pub fn search_start(&self) -> Option<msohub_service::search::SearchStart> {
+        self.search_start
     }
 
     pub fn database(&self) -> &DatabaseUrl {
@@ -238,6 +310,9 @@ impl Application {
             })
         });
         let router = msohub_web::router(state);
+        let rebuild = self
+            .rebuild_search
+            .then(|| tokio::spawn(rebuild_search(self.services.clone())));
         let purge = tokio::spawn(purge_sessions(self.services.clone()));
         let mail = tokio::spawn(send_mail(self.services.clone(), self.mail_retry));
         let oparl = tokio::spawn(sync_oparl(self.services.clone()));
@@ -259,17 +334,35 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown)
         .await;
-        purge.abort();
-        follow.abort();
-        mail.abort();
-        oparl.abort();
-        housekeeping.abort();
-        backups.abort();
-        if let Some(m) = metrics {
-            m.abort();
+        // Ended, and waited for: what they hold (the search index folder's
+        // lock among it) is let go when this returns.
+        let tasks = [purge, follow, mail, oparl, housekeeping, backups]
+            .into_iter()
+            .chain(rebuild)
+            .chain(metrics);
+        for task in tasks {
+            task.abort();
+            let _ended = task.await;
         }
         self.services.close().await;
         result
+    }
+}
+
+/// Fills an empty index folder while the server answers; until it is
+/// done, staff lists come from the database and the public search says
+/// that it is warming up.
+async fn rebuild_search(services: Services) {
+    let started = std::time::Instant::now();
+    match services.rebuild_search().await {
+        Ok(documents) => tracing::info!(
+            documents,
+            took_ms = started.elapsed().as_millis() as u64,
+            "search index built"
+        ),
+        Err(err) => {
+            tracing::error!(error = %err, "building the search index failed; search stays unavailable until the next start or `msohub reindex`")
+        }
     }
 }
 

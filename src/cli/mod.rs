@@ -8,6 +8,7 @@ mod import;
 mod invite;
 mod migrate;
 mod oparl;
+mod reindex;
 mod report;
 mod serve;
 mod token;
@@ -70,6 +71,8 @@ pub enum Command {
     /// Import from a council information system (OParl).
     #[command(subcommand)]
     Oparl(oparl::OparlCommand),
+    /// Build the search indexes anew from the database (server stopped).
+    Reindex(reindex::ReindexArgs),
 }
 
 /// Runs the chosen subcommand.
@@ -87,6 +90,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import::run(&cli.database_url, args).await,
         Command::Backup(args) => backup::backup(&cli.database_url, args).await,
         Command::Restore(args) => backup::restore(&cli.database_url, args).await,
+        Command::Reindex(args) => reindex::run(&cli.database_url, args).await,
     }
 }
 

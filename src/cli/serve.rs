@@ -56,6 +56,12 @@ pub struct ServeArgs {
     /// folder, or `data` with PostgreSQL.
     #[arg(long, env = "MSOHUB_DATA_DIR")]
     pub data_dir: Option<std::path::PathBuf>,
+
+    /// The folder of the search indexes (default: `search-index` in the
+    /// data folder). Kept across restarts and brought up to date from the
+    /// change feed at start; each node of a cluster needs its own.
+    #[arg(long, env = "MSOHUB_INDEX_DIR")]
+    pub index_dir: Option<std::path::PathBuf>,
 }
 
 pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
@@ -72,6 +78,10 @@ pub async fn run(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         metrics_bind: args.metrics_bind,
         data_dir: args.data_dir,
         backup_check_seconds: 60,
+        search_index: args.index_dir.map_or(
+            crate::startup::IndexPlace::DataDir,
+            crate::startup::IndexPlace::Folder,
+        ),
     };
     let app = Application::build(&settings).await?;
     for line in app.notices() {

@@ -163,7 +163,10 @@ pub struct TestApp {
     pub services: msohub_service::Services,
     /// What the first start printed: (e-mail, one-time password).
     pub initial_admin: Option<(String, String)>,
+    /// How the search index folder was found (`None`: in memory).
+    pub search_start: Option<msohub_service::search::SearchStart>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    serving: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 /// A signed-in representative of one organisation (see
@@ -222,8 +225,9 @@ impl TestApp {
             let password = rest.split_whitespace().next()?;
             Some((email.to_owned(), password.to_owned()))
         });
+        let search_start = app.search_start();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(app.run_until_stopped(async {
+        let serving = tokio::spawn(app.run_until_stopped(async {
             let _ = rx.await;
         }));
         TestApp {
@@ -233,7 +237,36 @@ impl TestApp {
             client: new_client(),
             services,
             initial_admin,
+            search_start,
             shutdown: Some(tx),
+            serving: Some(serving),
+        }
+    }
+
+    /// Another node on the same database, its search indexes kept in
+    /// `folder`.
+    pub async fn node_with_index_folder(&self, folder: &std::path::Path) -> TestApp {
+        let db = TestDb {
+            kind: self.db.kind,
+            url: self.db.url.clone(),
+            _dir: None,
+        };
+        let folder = folder.to_owned();
+        TestApp::spawn_configured(db, move |s| {
+            s.search_index = msohub::startup::IndexPlace::Folder(folder);
+        })
+        .await
+    }
+
+    /// Stops this node and waits until it has let go of what it held
+    /// (its database pool; its search index folder, once the last
+    /// background task has ended).
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(serving) = self.serving.take() {
+            let _ = serving.await;
         }
     }
 

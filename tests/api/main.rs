@@ -32,6 +32,7 @@ mod finder;
 mod health;
 mod hsds;
 mod import;
+mod index_folder;
 mod logos;
 mod memberships;
 mod offers;

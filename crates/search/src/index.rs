@@ -9,6 +9,7 @@
 //! - Cloning is cheap and every clone is the same index.
 
 use std::fmt;
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use tantivy::query::{AllQuery, Query as TantivyQuery};
@@ -28,7 +29,7 @@ use crate::{Doc, Error, Hit, OfferDoc, OrganisationDoc, Query, Results};
 pub(crate) const MAX_QUERY_WORDS: usize = 12;
 
 /// Per indexing thread; tantivy's minimum is 15 MB. Higher only delays
-/// flushing in a bulk load, and RAM is what this index lives in.
+/// flushing in a bulk load.
 const WRITER_BUDGET_PER_THREAD: usize = 32_000_000;
 
 /// A shared, thread-safe handle to the search index.
@@ -43,6 +44,53 @@ struct Inner {
     fields: Fields,
     analyzers: QueryAnalyzers,
     expansion: RwLock<Expansion>,
+    /// Stamped on every commit (see [`SearchIndex::stamp`]).
+    stamp: Mutex<String>,
+    /// The folder's lock, for an index kept on disk.
+    _lock: Option<tantivy::directory::DirectoryLock>,
+}
+
+/// An index opened from its folder, and the stamp of its last commit.
+pub struct Opened {
+    pub index: SearchIndex,
+    /// `None`: the index is new (or was unusable and is now empty).
+    pub stamp: Option<String>,
+}
+
+/// The version of what this crate writes into an index folder: fields,
+/// tokenizers and what documents hold. A change of fields is noticed by
+/// itself; raise this when the same fields start holding other terms (an
+/// analyzer changes), so that indexes written before are rebuilt.
+pub const FORMAT: u32 = 1;
+
+/// Before the caller's stamp in each commit's payload.
+fn format_prefix() -> String {
+    format!("msohub-search/{FORMAT} ")
+}
+
+/// The lock file that keeps a second process out of an index folder.
+const NODE_LOCK: &str = "msohub-node.lock";
+
+/// Empties an index folder (a damaged or outdated index; nothing else is
+/// kept there).
+fn empty_folder(folder: &Path) -> Result<(), Error> {
+    let io = |e| Error::Folder(folder.to_owned(), e);
+    for entry in std::fs::read_dir(folder).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        // The writer's lock file stays: it is only held, never trusted.
+        if path
+            .file_name()
+            .is_some_and(|n| n == NODE_LOCK || n == ".tantivy-writer.lock")
+        {
+            continue;
+        }
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).map_err(io)?;
+        } else {
+            std::fs::remove_file(&path).map_err(io)?;
+        }
+    }
+    Ok(())
 }
 
 /// The synonyms and labels as set, and prepared for queries.
@@ -66,6 +114,90 @@ impl SearchIndex {
     pub fn in_memory() -> Result<SearchIndex, Error> {
         let (schema, fields) = schema::build();
         let index = Index::builder().schema(schema).create_in_ram()?;
+        SearchIndex::with(index, fields, None)
+    }
+
+    /// Opens the index kept in `folder`, or creates an empty one there.
+    ///
+    /// [`Opened::stamp`] is what the last commit was stamped with (see
+    /// [`SearchIndex::stamp`]); `None` for a new index, and for one that
+    /// could not be used — written by another version of this crate (other
+    /// fields, or an older [`FORMAT`]) or damaged: such a folder is emptied
+    /// and the index starts empty, for the caller to fill. Only a folder in
+    /// use by another process is an error ([`Error::InUse`]): two writers
+    /// on one folder would corrupt it.
+    pub fn open(folder: &Path) -> Result<Opened, Error> {
+        use tantivy::directory::{Directory as _, Lock, MmapDirectory};
+        let (schema, fields) = schema::build();
+        let folder_error = |e: std::io::Error| Error::Folder(folder.to_owned(), e);
+        std::fs::create_dir_all(folder).map_err(folder_error)?;
+        // Held as long as the index is open, before anything is read or
+        // emptied: a second process (another node given the same folder)
+        // is refused here, whatever state the folder is in.
+        let directory = MmapDirectory::open(folder)
+            .map_err(|e| folder_error(std::io::Error::other(e.to_string())))?;
+        let lock = directory
+            .acquire_lock(&Lock {
+                filepath: NODE_LOCK.into(),
+                is_blocking: false,
+            })
+            .map_err(|e| match e {
+                tantivy::directory::error::LockError::LockBusy => Error::InUse(folder.to_owned()),
+                tantivy::directory::error::LockError::IoError(io) => {
+                    folder_error(std::io::Error::other(io.to_string()))
+                }
+            })?;
+        let mut lock = Some(lock);
+        let usable = match Index::open(directory) {
+            Ok(index) if index.schema() == schema => {
+                let stamp = index
+                    .load_metas()
+                    .ok()
+                    .and_then(|m| m.payload)
+                    .and_then(|p| p.strip_prefix(&format_prefix()).map(str::to_owned));
+                SearchIndex::with(index, fields.clone(), lock.take())
+                    // A damaged index can open and then fail on reading: one
+                    // search over everything reads every segment's parts
+                    // that searches use.
+                    .ok()
+                    .filter(|opened| opened.search(&Query::default()).is_ok())
+                    .map(|opened| (opened, stamp))
+            }
+            _ => None,
+        };
+        if let Some((index, stamp)) = usable {
+            if let Some(stamp) = &stamp
+                && let Ok(mut current) = index.inner.stamp.lock()
+            {
+                stamp.clone_into(&mut current);
+            }
+            return Ok(Opened { index, stamp });
+        }
+        // Unusable: emptied and created anew, under the same lock (let go
+        // and taken again with a new handle on the folder; another process
+        // that slipped in between is refused below).
+        drop(lock);
+        let directory = MmapDirectory::open(folder)
+            .map_err(|e| folder_error(std::io::Error::other(e.to_string())))?;
+        let lock = directory
+            .acquire_lock(&Lock {
+                filepath: NODE_LOCK.into(),
+                is_blocking: false,
+            })
+            .map_err(|_| Error::InUse(folder.to_owned()))?;
+        empty_folder(folder)?;
+        let index = Index::builder().schema(schema).open_or_create(directory)?;
+        Ok(Opened {
+            index: SearchIndex::with(index, fields, Some(lock))?,
+            stamp: None,
+        })
+    }
+
+    fn with(
+        index: Index,
+        fields: Fields,
+        lock: Option<tantivy::directory::DirectoryLock>,
+    ) -> Result<SearchIndex, Error> {
         analysis::register(index.tokenizers());
         // Two threads halve a bulk load on the small machines this runs on;
         // more would only produce more segments to merge.
@@ -85,8 +217,35 @@ impl SearchIndex {
                 fields,
                 analyzers: QueryAnalyzers::new(),
                 expansion: RwLock::default(),
+                stamp: Mutex::new(String::new()),
+                _lock: lock,
             }),
         })
+    }
+
+    /// What the last commit was stamped with: the caller's words for what
+    /// the index holds (msohub: how far into its change feed, and of which
+    /// database). Kept with the commit itself, so the stamp and the content
+    /// it describes are written together or not at all.
+    pub fn stamp(&self) -> String {
+        self.inner
+            .stamp
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default()
+    }
+
+    /// Sets the stamp for this and every later commit, and commits it (an
+    /// empty commit when nothing else is pending).
+    pub fn set_stamp(&self, stamp: &str) -> Result<(), Error> {
+        {
+            let mut current = self.inner.stamp.lock().map_err(|_| Error::WriterPoisoned)?;
+            if *current == stamp {
+                return Ok(());
+            }
+            stamp.clone_into(&mut current);
+        }
+        self.write(|_| Ok(()))
     }
 
     /// Replaces the synonym groups used from the next search on.
@@ -351,7 +510,12 @@ impl SearchIndex {
         operations: impl FnOnce(&IndexWriter) -> Result<(), Error>,
     ) -> Result<(), Error> {
         let mut writer = self.lock()?;
-        let outcome = operations(&writer).and_then(|()| Ok(writer.commit().map(drop)?));
+        let stamp = format!("{}{}", format_prefix(), self.stamp());
+        let outcome = operations(&writer).and_then(|()| {
+            let mut commit = writer.prepare_commit()?;
+            commit.set_payload(&stamp);
+            Ok(commit.commit().map(drop)?)
+        });
         if let Err(error) = outcome {
             // Uncommitted operations would otherwise ride along with the next
             // caller's commit. The first error is the one worth reporting.

@@ -1,12 +1,13 @@
 //! In-process full-text search over organisations (later also offers and
 //! events) for search-as-you-type in the staff UI and the public directory.
 //!
-//! This crate owns a RAM-only tantivy index. It knows nothing about the
-//! database or the domain crate: callers hand it plain [`OrganisationDoc`]s
-//! and get back ids, scores and facet counts, then load the records
-//! themselves. The index is rebuilt at start ([`SearchIndex::rebuild`]) and
-//! then kept current with [`SearchIndex::upsert`] / [`SearchIndex::delete`]
-//! from the change feed.
+//! This crate owns a tantivy index, in RAM ([`SearchIndex::in_memory`]) or
+//! in a folder ([`SearchIndex::open`], stamped at every commit with what the
+//! caller says it reflects). It knows nothing about the database or the
+//! domain crate: callers hand it plain [`OrganisationDoc`]s and get back
+//! ids, scores and facet counts, then load the records themselves. The
+//! caller fills it ([`SearchIndex::rebuild`]) and keeps it current with
+//! [`SearchIndex::upsert`] / [`SearchIndex::delete`] from the change feed.
 //!
 //! Invariants:
 //! - At most one document per id: `upsert` replaces, never duplicates.
@@ -32,12 +33,14 @@ mod spelling;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_folder;
+#[cfg(test)]
 mod tests_language;
 
 use std::collections::BTreeMap;
 
 pub use expand::{Label, SynonymError, SynonymProblem, Synonyms};
-pub use index::SearchIndex;
+pub use index::{FORMAT, Opened, SearchIndex};
 
 /// What the index needs to know about one organisation. Fields are plain
 /// strings so the caller decides how taxonomies are spelled; facet values are
@@ -190,4 +193,10 @@ pub enum Error {
     Index(#[from] tantivy::TantivyError),
     #[error("search index writer is unusable: a thread panicked while writing")]
     WriterPoisoned,
+    #[error("the search index folder {0} cannot be used: {1}")]
+    Folder(std::path::PathBuf, #[source] std::io::Error),
+    #[error(
+        "the search index folder {0} is in use by another msohub process; give each node its own folder (--index-dir)"
+    )]
+    InUse(std::path::PathBuf),
 }

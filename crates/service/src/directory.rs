@@ -90,6 +90,9 @@ pub struct DirectoryResults {
     /// When nothing was found: the text spelled so that something is
     /// ("Did you mean …?").
     pub suggestion: Option<String>,
+    /// The index is still being filled (minutes after a first start or a
+    /// rebuild): nothing was searched, the page says so.
+    pub warming: bool,
 }
 
 /// An organisation's public page: the parts it chose to show.
@@ -216,11 +219,12 @@ impl Services {
         let text: String = q.text.chars().take(MAX_QUERY_CHARS).collect();
         let text = text.trim().to_owned();
         let page = q.page.clamp(1, MAX_PAGE);
-        let Some(search) = &self.search else {
+        let Some(search) = self.ready_search() else {
             return Ok(DirectoryResults {
                 text,
                 truncated,
                 page,
+                warming: self.search_warming(),
                 ..DirectoryResults::default()
             });
         };
@@ -300,6 +304,7 @@ impl Services {
                 .map(|(k, v)| (k, v.into_iter().filter(|(_, n)| *n > 0).collect()))
                 .collect(),
             events,
+            warming: false,
         })
     }
 

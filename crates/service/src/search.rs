@@ -15,8 +15,9 @@ use msohub_store::offers::{self as offer_store, OfferFilter};
 use msohub_store::organisations as store;
 use msohub_store::organisations::OrganisationRow;
 use std::collections::BTreeSet;
+use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -31,6 +32,44 @@ pub struct Search {
     pub(crate) index: SearchIndex,
     pub(crate) public: SearchIndex,
     position: AtomicI64,
+    /// `false` while the indexes are being filled in the background (a
+    /// folder without a usable index): searches then use the database or
+    /// say that search is warming up, never the half-filled indexes.
+    ready: AtomicBool,
+    /// The database's last migration: part of every stamp, so that an
+    /// index written before a migration changed the records is rebuilt.
+    schema: String,
+}
+
+/// How [`Services::open_search`] found the index folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchStart {
+    /// Opened as left, then brought up to date from the change feed
+    /// (this many feed entries applied).
+    Opened { caught_up: usize },
+    /// Nothing usable there (missing, damaged, of another version or of
+    /// another state of the database): the indexes start empty and
+    /// [`Services::rebuild_search`] must fill them; searches answer from
+    /// the database or say they are warming up until it has.
+    Rebuild,
+}
+
+/// Why the index folder could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenSearchError {
+    #[error(transparent)]
+    Index(#[from] msohub_search::Error),
+    #[error(transparent)]
+    Service(#[from] Error),
+}
+
+/// What an index's commits are stamped with: the feed position it has
+/// applied, the time of that feed entry (to the microsecond: after a
+/// restore or on another database the entry at the same position is
+/// another one) and the database's schema.
+fn stamp(position: i64, at: Option<chrono::DateTime<chrono::Utc>>, schema: &str) -> String {
+    let at = at.map_or_else(|| "-".to_owned(), |at| at.timestamp_micros().to_string());
+    format!("{position} {at} {schema}")
 }
 
 fn internal(e: impl std::error::Error + Send + Sync + 'static) -> Error {
@@ -136,14 +175,112 @@ impl Services {
             .collect())
     }
 
-    /// Builds the index from the database (at start). Returns the number of
-    /// organisations and offers indexed.
+    /// Builds the indexes in memory from the database (tests, and the
+    /// command line). Returns the number of organisations and offers
+    /// indexed.
     pub async fn start_search(&mut self) -> Result<u64, Error> {
         let index = SearchIndex::in_memory().map_err(internal)?;
         let public = SearchIndex::in_memory().map_err(internal)?;
+        self.search = Some(Arc::new(Search {
+            index,
+            public,
+            position: AtomicI64::new(0),
+            ready: AtomicBool::new(false),
+            schema: self.schema_marker().await?,
+        }));
+        self.rebuild_search().await
+    }
+
+    /// Opens the indexes kept in `folder` (created when missing). An index
+    /// left by this node's last run, of this database, is used as it is and
+    /// brought up to date from the change feed before this returns: a start
+    /// takes as long as the changes since the last one, not the whole
+    /// registry. Anything else is emptied, and [`SearchStart::Rebuild`]
+    /// asks the caller to run [`Services::rebuild_search`] (in the
+    /// background: the server answers meanwhile).
+    pub async fn open_search(&mut self, folder: &Path) -> Result<SearchStart, OpenSearchError> {
+        let (staff_folder, public_folder) = (folder.join("staff"), folder.join("public"));
+        let (staff, public) = tokio::task::spawn_blocking(move || {
+            Ok::<_, msohub_search::Error>((
+                SearchIndex::open(&staff_folder)?,
+                SearchIndex::open(&public_folder)?,
+            ))
+        })
+        .await
+        .map_err(internal)??;
+        let schema = self.schema_marker().await?;
+        let position = match (&staff.stamp, &public.stamp) {
+            (Some(a), Some(b)) if a == b => self.stamped_position(a, &schema).await?,
+            _ => None,
+        };
+        self.apply_search_words(&[&staff.index, &public.index])
+            .await?;
+        self.search = Some(Arc::new(Search {
+            index: staff.index,
+            public: public.index,
+            position: AtomicI64::new(position.unwrap_or(0)),
+            ready: AtomicBool::new(position.is_some()),
+            schema,
+        }));
+        if position.is_none() {
+            return Ok(SearchStart::Rebuild);
+        }
+        let mut caught_up = 0;
+        loop {
+            match self.follow_search_feed().await? {
+                0 => break,
+                n => caught_up += n,
+            }
+        }
+        Ok(SearchStart::Opened { caught_up })
+    }
+
+    /// The position a stamp names, when it describes this database as it
+    /// is: the same schema, and the same entry at that position of the
+    /// feed.
+    async fn stamped_position(&self, stamped: &str, schema: &str) -> Result<Option<i64>, Error> {
+        let Some(position) = stamped
+            .split(' ')
+            .next()
+            .and_then(|p| p.parse::<i64>().ok())
+        else {
+            return Ok(None);
+        };
+        let at = match position {
+            0 => None,
+            _ => match audit::entry_at(self.store.conn(), position).await? {
+                Some(entry) => Some(entry.at),
+                None => return Ok(None),
+            },
+        };
+        Ok((stamp(position, at, schema) == stamped).then_some(position))
+    }
+
+    async fn schema_marker(&self) -> Result<String, Error> {
+        Ok(msohub_store::backup::applied_migrations(self.store.conn())
+            .await?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    /// Fills the indexes from the database, replacing what they held
+    /// (searches see the old content until the new one is complete), and
+    /// makes them the ones searches use. Returns the number of live
+    /// organisations and offers read (the public index holds the public
+    /// part of them).
+    pub async fn rebuild_search(&self) -> Result<u64, Error> {
+        let Some(search) = &self.search else {
+            return Ok(0);
+        };
         // The feed position is read first: anything written while the rows
         // load is replayed by the follower (twice is harmless, never missed).
         let position = audit::head(self.store.conn()).await?;
+        let at = match position {
+            0 => None,
+            _ => audit::entry_at(self.store.conn(), position)
+                .await?
+                .map(|e| e.at),
+        };
         let orgs: Vec<Organisation> = store::all_live(self.store.conn())
             .await?
             .iter()
@@ -154,12 +291,14 @@ impl Services {
         // Offers in pages: 200,000 of them assembled at once would need
         // several times the memory their index documents do.
         let mut after = None;
+        let mut offers_seen = 0;
         loop {
             let rows = offer_store::live_offers_after(self.store.conn(), after, 10_000).await?;
             let Some(last) = rows.last().map(|r| r.id) else {
                 break;
             };
             after = Some(last);
+            offers_seen += rows.len();
             let offers = self.assemble_offers(rows).await?;
             public_docs.extend(
                 self.offer_docs_of(&offers)
@@ -168,37 +307,56 @@ impl Services {
                     .filter_map(|(_, d)| d.map(Doc::from)),
             );
         }
-        let count = (docs.len() + public_docs.len()) as u64;
-        self.apply_search_words(&[&index, &public]).await?;
-        let (build, build_public) = (index.clone(), public.clone());
+        let count = (docs.len() + offers_seen) as u64;
+        self.apply_search_words(&[&search.index, &search.public])
+            .await?;
+        let (build, build_public) = (search.index.clone(), search.public.clone());
+        let stamped = stamp(position, at, &search.schema);
         tokio::task::spawn_blocking(move || {
+            // Unstamped while the content changes: a crash in between
+            // leaves an index that the next start rebuilds.
+            build.set_stamp("")?;
+            build_public.set_stamp("")?;
             build.rebuild(docs.into_iter())?;
-            build_public.rebuild(public_docs.into_iter())
+            build_public.rebuild(public_docs.into_iter())?;
+            build.set_stamp(&stamped)?;
+            build_public.set_stamp(&stamped)
         })
         .await
         .map_err(internal)?
         .map_err(internal)?;
-        self.search = Some(Arc::new(Search {
-            index,
-            public,
-            position: AtomicI64::new(position),
-        }));
+        search.position.store(position, Ordering::Release);
+        search.ready.store(true, Ordering::Release);
         Ok(count)
+    }
+
+    /// The indexes, once they can be searched (see [`Search::ready`]).
+    pub(crate) fn ready_search(&self) -> Option<&Arc<Search>> {
+        self.search
+            .as_ref()
+            .filter(|s| s.ready.load(Ordering::Acquire))
+    }
+
+    /// Whether the search indexes are still being filled (a first start,
+    /// or a rebuilt index folder).
+    pub fn search_warming(&self) -> bool {
+        self.search.is_some() && self.ready_search().is_none()
     }
 
     /// How far into the change feed the search indexes have read (and
     /// applied); `None` without indexes. Caches of public pages are valid
     /// while this stays the same.
     pub fn feed_position(&self) -> Option<i64> {
-        self.search
-            .as_ref()
+        self.ready_search()
             .map(|s| s.position.load(Ordering::Acquire))
     }
 
-    /// Applies the changes after the index's feed position; returns how
-    /// many records were re-indexed.
+    /// Applies the changes after the index's feed position (up to 1,000
+    /// feed entries); returns how many entries were applied.
     pub async fn follow_search_feed(&self) -> Result<usize, Error> {
-        let Some(search) = &self.search else {
+        // While a rebuild fills the indexes, it sets the position to start
+        // from when it is done.
+        let Some(search) = self.ready_search() else {
             return Ok(0);
         };
         let after = search.position.load(Ordering::Acquire);
@@ -212,7 +370,7 @@ impl Services {
             },
         )
         .await?;
-        let Some(last) = entries.last().map(|e| e.position) else {
+        let Some((last, last_at)) = entries.last().map(|e| (e.position, e.at)) else {
             return Ok(0);
         };
         let ids = |kind: &str| -> BTreeSet<Uuid> {
@@ -223,28 +381,43 @@ impl Services {
                 .collect()
         };
         let (orgs, offers) = (ids("organisation"), ids("offer"));
-        let n = orgs.len() + offers.len();
         if entries
             .iter()
             .any(|e| matches!(e.entity_type.as_str(), "settings" | "taxonomy_term"))
         {
             self.refresh_search_words().await?;
         }
+        // Records gone from the database (erased, merged away) leave the
+        // indexes: an index kept on disk would otherwise hold them for good.
+        let mut gone = Vec::new();
         for id in orgs {
-            if let Some(row) = store::find(self.store.conn(), id).await? {
-                self.index_organisation(&Organisation::from(&row)).await?;
+            match store::find(self.store.conn(), id).await? {
+                Some(row) => self.index_organisation(&Organisation::from(&row)).await?,
+                None => gone.push(id),
             }
         }
         let mut changed = Vec::new();
         for id in offers {
-            if let Some(row) = offer_store::find_offer(self.store.conn(), id).await? {
-                changed.push(row);
+            match offer_store::find_offer(self.store.conn(), id).await? {
+                Some(row) => changed.push(row),
+                None => gone.push(id),
             }
         }
         let changed = self.assemble_offers(changed).await?;
         self.index_offers(&changed).await?;
+        let stamped = stamp(last, Some(last_at), &search.schema);
+        let (index, public) = (search.index.clone(), search.public.clone());
+        tokio::task::spawn_blocking(move || {
+            index.delete_many(&gone)?;
+            public.delete_many(&gone)?;
+            index.set_stamp(&stamped)?;
+            public.set_stamp(&stamped)
+        })
+        .await
+        .map_err(internal)?
+        .map_err(internal)?;
         search.position.store(last, Ordering::Release);
-        Ok(n)
+        Ok(entries.len())
     }
 
     /// Puts one organisation's current state into the index (or takes it

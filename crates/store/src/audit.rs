@@ -126,6 +126,11 @@ pub async fn head(c: &impl ConnectionTrait) -> Result<i64, Error> {
     Ok(row.map_or(0, |r| r.position))
 }
 
+/// The entry at `position`, if the log (still) has it.
+pub async fn entry_at(c: &impl ConnectionTrait, position: i64) -> Result<Option<AuditRow>, Error> {
+    Ok(audit_log::Entity::find_by_id(position).one(c).await?)
+}
+
 /// The rows of `table` among `ids` that still exist, with their name: the
 /// given columns joined by a space (empty ones left out). `table` and
 /// `columns` are the caller's constants, never user input. For the audit

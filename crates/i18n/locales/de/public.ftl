@@ -105,6 +105,7 @@ search-results = { $count ->
    *[other] { $count } Ergebnisse
 }
 search-none = Keine Treffer. Versuchen Sie einen anderen Suchbegriff oder entfernen Sie Filter.
+search-warming = Die Suche wird gerade vorbereitet und ist in wenigen Minuten wieder da. Bitte laden Sie die Seite dann neu.
 search-filters = Filter
 search-apply = Filter anwenden
 search-reset = Alle Filter entfernen

@@ -105,6 +105,7 @@ search-results = { $count ->
    *[other] { $count } results
 }
 search-none = Nothing found. Try another search term or remove filters.
+search-warming = Search is being prepared and will be back in a few minutes. Please reload the page then.
 search-filters = Filters
 search-apply = Apply filters
 search-reset = Remove all filters

@@ -105,6 +105,7 @@ search-results = { $count ->
    *[other] { $count } sonuç
 }
 search-none = Sonuç bulunamadı. Başka bir arama terimi deneyin ya da filtreleri kaldırın.
+search-warming = Arama şu anda hazırlanıyor ve birkaç dakika içinde yeniden kullanılabilir olacak. Lütfen sayfayı birazdan yenileyin.
 search-filters = Filtreler
 search-apply = Filtreleri uygula
 search-reset = Tüm filtreleri kaldır

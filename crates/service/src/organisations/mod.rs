@@ -489,7 +489,7 @@ impl Services {
         // live records only and knows no check dates, so deleted or
         // "unchecked" lists and the other sort orders use the database.
         let text = !q.text.trim().is_empty();
-        if let Some(search) = &self.search
+        if let Some(search) = self.ready_search()
             && (text || q.sort == OrgSort::NameAsc)
             && !q.deleted
             && !q.unchecked

@@ -1,0 +1,110 @@
+//! The index kept in a folder: what survives a restart, and what happens
+//! to a folder that cannot be used as it is.
+
+use crate::{Error, OrganisationDoc, Query, SearchIndex};
+use uuid::Uuid;
+
+fn org(name: &str) -> OrganisationDoc {
+    OrganisationDoc {
+        id: Uuid::now_v7(),
+        name: name.to_owned(),
+        kind: "mso".to_owned(),
+        public: true,
+        ..OrganisationDoc::default()
+    }
+}
+
+fn found(index: &SearchIndex, text: &str) -> usize {
+    index.search(&Query::text(text)).unwrap().total
+}
+
+#[test]
+fn an_index_in_a_folder_keeps_its_documents_and_stamp_across_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let opened = SearchIndex::open(dir.path()).unwrap();
+    assert!(opened.stamp.is_none(), "a new folder holds no index yet");
+    assert!(opened.index.is_empty());
+    opened.index.set_stamp("42 feed-entry").unwrap();
+    opened
+        .index
+        .upsert(&[org("Kulturverein Anatolien")])
+        .unwrap();
+    drop(opened);
+
+    let reopened = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(reopened.stamp.as_deref(), Some("42 feed-entry"));
+    assert_eq!(reopened.index.stamp(), "42 feed-entry");
+    assert_eq!(found(&reopened.index, "anatolien"), 1);
+    // Later commits carry the stamp on until it is changed.
+    reopened
+        .index
+        .upsert(&[org("Elternnetzwerk Nord")])
+        .unwrap();
+    drop(reopened);
+    let again = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(again.stamp.as_deref(), Some("42 feed-entry"));
+    assert_eq!(again.index.len(), 2);
+}
+
+#[test]
+fn a_second_process_on_the_same_folder_is_refused_with_the_folder_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = SearchIndex::open(dir.path()).unwrap();
+    first
+        .index
+        .upsert(&[org("Kulturverein Anatolien")])
+        .unwrap();
+    let Err(err) = SearchIndex::open(dir.path()) else {
+        panic!("a second opener must be refused")
+    };
+    assert!(matches!(err, Error::InUse(_)), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains(&dir.path().display().to_string()),
+        "{message}"
+    );
+    assert!(message.contains("--index-dir"), "{message}");
+    // The first is untouched by the attempt.
+    assert_eq!(found(&first.index, "anatolien"), 1);
+    drop(first);
+    assert!(
+        SearchIndex::open(dir.path()).is_ok(),
+        "free again once closed"
+    );
+}
+
+#[test]
+fn a_damaged_or_foreign_folder_is_emptied_and_starts_without_a_stamp() {
+    // Files that are no index at all.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("meta.json"), b"{ not json").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), b"left by someone").unwrap();
+    let opened = SearchIndex::open(dir.path()).unwrap();
+    assert!(opened.stamp.is_none());
+    assert!(opened.index.is_empty());
+    assert!(!dir.path().join("notes.txt").exists());
+    opened
+        .index
+        .upsert(&[org("Kulturverein Anatolien")])
+        .unwrap();
+    assert_eq!(found(&opened.index, "anatolien"), 1);
+    drop(opened);
+
+    // A segment file cut short after the commit that listed it.
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let opened = SearchIndex::open(dir.path()).unwrap();
+        opened.index.set_stamp("7 x").unwrap();
+        let docs: Vec<_> = (0..200).map(|i| org(&format!("Verein {i}"))).collect();
+        opened.index.upsert(&docs).unwrap();
+    }
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "idx" || e == "term") {
+            std::fs::write(&path, b"cut").unwrap();
+        }
+    }
+    let opened = SearchIndex::open(dir.path()).unwrap();
+    assert!(opened.stamp.is_none(), "a damaged index is not trusted");
+    assert!(opened.index.is_empty());
+}
