@@ -20,6 +20,10 @@ async fn healthz_reports_the_database(app: TestApp) {
         Kind::Postgres => "postgres",
     };
     assert_eq!(body["backend"], backend);
+    assert_eq!(
+        body["search"], "ready",
+        "indexes built before the server answers"
+    );
 }
 
 async fn metrics_count_requests_by_route(app: TestApp) {

@@ -209,8 +209,20 @@ impl Services {
         .await
         .map_err(internal)??;
         let schema = self.schema_marker().await?;
+        // Each index names what it holds; a process killed between their
+        // commits leaves one a step ahead. Both are usable from the earlier
+        // of the two on: replaying a change the other already holds is
+        // harmless.
         let position = match (&staff.stamp, &public.stamp) {
-            (Some(a), Some(b)) if a == b => self.stamped_position(a, &schema).await?,
+            (Some(a), Some(b)) => {
+                match (
+                    self.stamped_position(a, &schema).await?,
+                    self.stamped_position(b, &schema).await?,
+                ) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    _ => None,
+                }
+            }
             _ => None,
         };
         self.apply_search_words(&[&staff.index, &public.index])

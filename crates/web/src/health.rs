@@ -25,6 +25,10 @@ async fn healthz(State(state): State<AppState>) -> Response {
         "status": if health.database { "ok" } else { "unavailable" },
         "database": if health.database { "ok" } else { "unreachable" },
         "backend": health.backend,
+        // `warming` while the search indexes are being filled in the
+        // background (a first start, a rebuilt index folder): the node
+        // answers, its public search says it is being prepared.
+        "search": if state.services.search_warming() { "warming" } else { "ready" },
         "version": env!("CARGO_PKG_VERSION"),
     });
     (status, [("cache-control", "no-store")], Json(body)).into_response()
