@@ -221,11 +221,30 @@ impl Application {
                 );
             }
             Some(folder) => {
+                use msohub_service::search::OpenSearchError;
                 use msohub_service::search::SearchStart;
-                let start = services
-                    .open_search(&folder)
-                    .await
-                    .map_err(StartupError::SearchIndex)?;
+                let start = match services.open_search(&folder).await {
+                    Ok(start) => start,
+                    // Two processes on one folder is a setting to correct,
+                    // not a fault to work around.
+                    Err(OpenSearchError::Index(e @ msohub_search::Error::InUse(_))) => {
+                        return Err(StartupError::SearchIndex(OpenSearchError::Index(e)));
+                    }
+                    // Unwritable, full, not a folder: the server still
+                    // starts, with its indexes in memory.
+                    Err(OpenSearchError::Index(err)) => {
+                        tracing::error!(
+                            folder = %folder.display(),
+                            error = %err,
+                            "the search index folder cannot be used; the indexes are kept in memory and built in the background until it can"
+                        );
+                        services
+                            .search_in_memory()
+                            .await
+                            .map_err(StartupError::Demo)?
+                    }
+                    Err(OpenSearchError::Service(err)) => return Err(StartupError::Demo(err)),
+                };
                 search_start = Some(start);
                 match start {
                     SearchStart::Opened { caught_up } => tracing::info!(

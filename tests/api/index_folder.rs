@@ -16,6 +16,7 @@ on_both_databases!(
     a_folder_without_a_usable_index_is_rebuilt_and_not_searched_before,
     an_index_folder_of_another_database_is_never_searched,
     two_nodes_with_their_own_folders_converge_and_cannot_share_one,
+    an_unusable_folder_leaves_the_indexes_in_memory_and_the_server_answering,
 );
 
 async fn listed(app: &TestApp, name: &str) -> uuid::Uuid {
@@ -244,4 +245,19 @@ async fn two_nodes_with_their_own_folders_converge_and_cannot_share_one(app: Tes
         message.contains(&a.path().display().to_string()),
         "{message}"
     );
+}
+
+async fn an_unusable_folder_leaves_the_indexes_in_memory_and_the_server_answering(app: TestApp) {
+    listed(&app, "Kulturverein Anatolien").await;
+    // A folder that cannot be made (a file is in its way; permissions do
+    // not stop the root user the tests may run as).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a-file"), b"x").unwrap();
+    let node = app
+        .node_with_index_folder(&dir.path().join("a-file").join("index"))
+        .await;
+    assert_eq!(node.search_start, Some(SearchStart::Rebuild));
+    assert!(found_within(&node, "Anatolien", Duration::from_secs(10)).await);
+    let response = node.client.get(node.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
 }

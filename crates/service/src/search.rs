@@ -179,15 +179,7 @@ impl Services {
     /// command line). Returns the number of organisations and offers
     /// indexed.
     pub async fn start_search(&mut self) -> Result<u64, Error> {
-        let index = SearchIndex::in_memory().map_err(internal)?;
-        let public = SearchIndex::in_memory().map_err(internal)?;
-        self.search = Some(Arc::new(Search {
-            index,
-            public,
-            position: AtomicI64::new(0),
-            ready: AtomicBool::new(false),
-            schema: self.schema_marker().await?,
-        }));
+        self.search_in_memory().await?;
         self.rebuild_search().await
     }
 
@@ -245,6 +237,21 @@ impl Services {
             }
         }
         Ok(SearchStart::Opened { caught_up })
+    }
+
+    /// Indexes in memory, filled by [`Services::rebuild_search`] (in the
+    /// background): where the index folder cannot be used at all.
+    pub async fn search_in_memory(&mut self) -> Result<SearchStart, Error> {
+        let index = SearchIndex::in_memory().map_err(internal)?;
+        let public = SearchIndex::in_memory().map_err(internal)?;
+        self.search = Some(Arc::new(Search {
+            index,
+            public,
+            position: AtomicI64::new(0),
+            ready: AtomicBool::new(false),
+            schema: self.schema_marker().await?,
+        }));
+        Ok(SearchStart::Rebuild)
     }
 
     /// The position a stamp names, when it describes this database as it
@@ -490,6 +497,17 @@ impl Services {
         .await
         .map_err(internal)?
         .map_err(internal)
+    }
+}
+
+/// The end of indexing a node's own write, which has committed: a failure
+/// (a full disk under the index folder) must not turn a saved record into
+/// an error for the person who saved it. It is logged; the follower
+/// applies the same change from the feed (its position has not passed it)
+/// and retries until it succeeds.
+pub(crate) fn after_write(indexed: Result<(), Error>) {
+    if let Err(err) = indexed {
+        tracing::warn!(error = %err, "indexing a saved record failed; the change feed follower retries it");
     }
 }
 

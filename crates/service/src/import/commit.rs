@@ -159,12 +159,12 @@ impl Services {
         tx.commit().await.map_err(msohub_store::Error::from)?;
         progress(Progress::Writing { done: total, total });
         if !organisations.is_empty() {
-            self.index_organisations(organisations).await?;
+            crate::search::after_write(self.index_organisations(organisations).await);
         }
         if !offers.is_empty() {
             for chunk in offers.chunks(10_000) {
                 let assembled = self.assemble_offers(chunk.to_vec()).await?;
-                self.index_offers(&assembled).await?;
+                crate::search::after_write(self.index_offers(&assembled).await);
             }
         }
         Ok(())

@@ -351,7 +351,7 @@ impl Services {
         let row = insert_offer_in(&tx, actor, row).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         let offer = self.assemble_offer(row).await?;
-        self.index_offers(std::slice::from_ref(&offer)).await?;
+        crate::search::after_write(self.index_offers(std::slice::from_ref(&offer)).await);
         Ok(offer)
     }
 
@@ -383,7 +383,7 @@ impl Services {
         let row = update_offer_in(&tx, actor, before, row, action).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
         let offer = self.assemble_offer(row).await?;
-        self.index_offers(std::slice::from_ref(&offer)).await?;
+        crate::search::after_write(self.index_offers(std::slice::from_ref(&offer)).await);
         Ok(offer)
     }
 

@@ -42,7 +42,7 @@ impl Services {
         })
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
-        self.index_organisation(&after).await?;
+        crate::search::after_write(self.index_organisation(&after).await);
         Ok(after)
     }
 

@@ -63,9 +63,9 @@ impl Services {
         .await?;
         audit::record(&tx, actor, "organisation", keep, "merged", None, Some(note)).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
-        self.index_organisation(&Organisation::from(&gone)).await?;
+        crate::search::after_write(self.index_organisation(&Organisation::from(&gone)).await);
         let kept = Organisation::from(&kept);
-        self.index_organisation(&kept).await?;
+        crate::search::after_write(self.index_organisation(&kept).await);
         Ok(kept)
     }
 }

@@ -569,7 +569,7 @@ impl Services {
         let tx = self.store.begin().await?;
         let org = insert_in(&tx, actor, row).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
-        self.index_organisation(&org).await?;
+        crate::search::after_write(self.index_organisation(&org).await);
         Ok(org)
     }
 
@@ -594,7 +594,7 @@ impl Services {
             created.push(insert_in(&tx, actor, row).await?);
         }
         tx.commit().await.map_err(msohub_store::Error::from)?;
-        self.index_organisations(created).await?;
+        crate::search::after_write(self.index_organisations(created).await);
         Ok(inputs.len())
     }
 
@@ -612,7 +612,7 @@ impl Services {
         let current = crate::write::current(store::find(&tx, id).await?, input.version)?;
         let after = update_in(&tx, actor, current, fresh).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
-        self.index_organisation(&after).await?;
+        crate::search::after_write(self.index_organisation(&after).await);
         Ok(after)
     }
 
@@ -629,7 +629,7 @@ impl Services {
         let tx = self.store.begin().await?;
         let after = touch_in(&tx, actor, id, version, action, change).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
-        self.index_organisation(&after).await?;
+        crate::search::after_write(self.index_organisation(&after).await);
         Ok(after)
     }
 
