@@ -442,8 +442,12 @@ impl Services {
     /// Puts one organisation's current state into the index (or takes it
     /// out when deleted), with its offers: whether they are public, and
     /// their district, follow from the organisation.
+    ///
+    /// Not while a rebuild fills the indexes: it holds the writer for its
+    /// whole run, and the follower applies the change once it is done
+    /// (the rebuild's position was read before its rows).
     pub(crate) async fn index_organisation(&self, org: &Organisation) -> Result<(), Error> {
-        let Some(search) = &self.search else {
+        let Some(search) = self.ready_search() else {
             return Ok(());
         };
         let offers = self.offer_docs(org.id).await?;
@@ -468,7 +472,7 @@ impl Services {
 
     /// Puts offers' current state into the index; deleted ones leave it.
     pub(crate) async fn index_offers(&self, offers: &[Offer]) -> Result<(), Error> {
-        let Some(search) = &self.search else {
+        let Some(search) = self.ready_search() else {
             return Ok(());
         };
         if offers.is_empty() {
@@ -484,7 +488,7 @@ impl Services {
 
     /// Indexes many at once (one commit), after a bulk write.
     pub(crate) async fn index_organisations(&self, orgs: Vec<Organisation>) -> Result<(), Error> {
-        let Some(search) = &self.search else {
+        let Some(search) = self.ready_search() else {
             return Ok(());
         };
         let (index, public) = (search.index.clone(), search.public.clone());
