@@ -13,11 +13,22 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Threads for blocking work: enough that a slow render or commit does not
+/// hold up searches, few enough to bound memory on a small machine.
+const BLOCKING_THREADS: usize = 16;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli.log);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Blocking work (searches, index commits, report renders, password
+        // hashing) waits for one of these instead of starting a thread per
+        // request in flight (tokio's default allows 512): each thread kept
+        // its own allocator heap and stack, so the server's memory grew
+        // with the busiest moment it had seen (`scripts/soak`: +44 % after
+        // a minute with 29 requests in flight) and never came back.
+        .max_blocking_threads(BLOCKING_THREADS)
         .build()
     {
         Ok(rt) => rt,

@@ -46,6 +46,8 @@ struct Inner {
     expansion: RwLock<Expansion>,
     /// Stamped on every commit (see [`SearchIndex::stamp`]).
     stamp: Mutex<String>,
+    /// The stamp the last commit carried.
+    committed: Mutex<String>,
     /// The folder's lock, for an index kept on disk.
     _lock: Option<tantivy::directory::DirectoryLock>,
 }
@@ -166,10 +168,12 @@ impl SearchIndex {
             _ => None,
         };
         if let Some((index, stamp)) = usable {
-            if let Some(stamp) = &stamp
-                && let Ok(mut current) = index.inner.stamp.lock()
-            {
-                stamp.clone_into(&mut current);
+            if let Some(stamp) = &stamp {
+                for held in [&index.inner.stamp, &index.inner.committed] {
+                    if let Ok(mut current) = held.lock() {
+                        stamp.clone_into(&mut current);
+                    }
+                }
             }
             return Ok(Opened { index, stamp });
         }
@@ -218,6 +222,7 @@ impl SearchIndex {
                 analyzers: QueryAnalyzers::new(),
                 expansion: RwLock::default(),
                 stamp: Mutex::new(String::new()),
+                committed: Mutex::new(String::new()),
                 _lock: lock,
             }),
         })
@@ -233,6 +238,34 @@ impl SearchIndex {
             .lock()
             .map(|s| s.clone())
             .unwrap_or_default()
+    }
+
+    /// Sets the stamp that the next commit (and every later one) carries,
+    /// without committing: a stamp that only moves forward through
+    /// replayable history can wait for the next write, or for
+    /// [`SearchIndex::flush_stamp`]. Each commit of an index kept on disk
+    /// costs several `fsync`s.
+    pub fn stage_stamp(&self, stamp: &str) -> Result<(), Error> {
+        let mut current = self.inner.stamp.lock().map_err(|_| Error::WriterPoisoned)?;
+        stamp.clone_into(&mut current);
+        Ok(())
+    }
+
+    /// Commits the staged stamp if the last commit carried another one.
+    pub fn flush_stamp(&self) -> Result<(), Error> {
+        let pending = {
+            let staged = self.stamp();
+            let committed = self
+                .inner
+                .committed
+                .lock()
+                .map_err(|_| Error::WriterPoisoned)?;
+            *committed != staged
+        };
+        if pending {
+            self.write(|_| Ok(()))?;
+        }
+        Ok(())
     }
 
     /// Sets the stamp for this and every later commit, and commits it (an
@@ -314,6 +347,9 @@ impl SearchIndex {
 
     /// Removes the documents with these ids, where there are any.
     pub fn delete_many(&self, ids: &[uuid::Uuid]) -> Result<(), Error> {
+        if ids.is_empty() {
+            return Ok(());
+        }
         let fields = &self.inner.fields;
         self.write(|writer| {
             for id in ids {
@@ -333,8 +369,37 @@ impl SearchIndex {
     }
 
     /// Replaces the whole content with `docs` in one commit; searches see the
-    /// old content until the new one is complete.
+    /// old content until the new one is complete. The content ends up in
+    /// one segment: a bulk load leaves one per writer thread and budget
+    /// (eleven at 200,000 offers), and every search visits each.
     pub fn rebuild(&self, docs: impl Iterator<Item = Doc>) -> Result<(), Error> {
+        // No merges of their own while loading: a segment in a background
+        // merge cannot be merged here.
+        self.lock()?
+            .set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
+        let loaded = self.load(docs);
+        let segments: Vec<_> = self
+            .inner
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(tantivy::SegmentReader::segment_id)
+            .collect();
+        let mut writer = self.lock()?;
+        // The merge only makes searches faster: the content is complete
+        // without it, and a merge that cannot be done (a segment a merge
+        // started before this rebuild still holds) is left to the policy.
+        let merged = loaded.is_ok() && segments.len() > 1 && writer.merge(&segments).wait().is_ok();
+        writer.set_merge_policy(Box::new(tantivy::merge_policy::LogMergePolicy::default()));
+        drop(writer);
+        if merged {
+            self.inner.reader.reload()?;
+        }
+        loaded
+    }
+
+    fn load(&self, docs: impl Iterator<Item = Doc>) -> Result<(), Error> {
         let fields = &self.inner.fields;
         self.write(|writer| {
             writer.delete_all_documents()?;
@@ -458,6 +523,11 @@ impl SearchIndex {
         self.inner.reader.searcher().num_docs()
     }
 
+    #[cfg(test)]
+    pub(crate) fn segments(&self) -> usize {
+        self.inner.reader.searcher().segment_readers().len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -510,10 +580,11 @@ impl SearchIndex {
         operations: impl FnOnce(&IndexWriter) -> Result<(), Error>,
     ) -> Result<(), Error> {
         let mut writer = self.lock()?;
-        let stamp = format!("{}{}", format_prefix(), self.stamp());
+        let stamp = self.stamp();
+        let payload = format!("{}{stamp}", format_prefix());
         let outcome = operations(&writer).and_then(|()| {
             let mut commit = writer.prepare_commit()?;
-            commit.set_payload(&stamp);
+            commit.set_payload(&payload);
             Ok(commit.commit().map(drop)?)
         });
         if let Err(error) = outcome {
@@ -521,6 +592,9 @@ impl SearchIndex {
             // caller's commit. The first error is the one worth reporting.
             let _rolled_back = writer.rollback();
             return Err(error);
+        }
+        if let Ok(mut committed) = self.inner.committed.lock() {
+            *committed = stamp;
         }
         drop(writer);
         self.inner.reader.reload()?;

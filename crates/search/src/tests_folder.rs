@@ -108,3 +108,41 @@ fn a_damaged_or_foreign_folder_is_emptied_and_starts_without_a_stamp() {
     assert!(opened.stamp.is_none(), "a damaged index is not trusted");
     assert!(opened.index.is_empty());
 }
+
+#[test]
+fn a_staged_stamp_is_written_with_the_next_commit_or_when_flushed() {
+    let dir = tempfile::tempdir().unwrap();
+    let opened = SearchIndex::open(dir.path()).unwrap();
+    opened.index.set_stamp("1 a").unwrap();
+    opened.index.stage_stamp("2 b").unwrap();
+    let stamp_on_disk = |index: SearchIndex| {
+        drop(index);
+        let reopened = SearchIndex::open(dir.path()).unwrap();
+        (reopened.stamp.clone(), reopened.index)
+    };
+    let (stamp, index) = stamp_on_disk(opened.index);
+    assert_eq!(stamp.as_deref(), Some("1 a"), "staged only, not written");
+    index.stage_stamp("2 b").unwrap();
+    index.upsert(&[org("Kulturverein Anatolien")]).unwrap();
+    let (stamp, index) = stamp_on_disk(index);
+    assert_eq!(stamp.as_deref(), Some("2 b"), "carried by the next commit");
+    index.stage_stamp("3 c").unwrap();
+    index.flush_stamp().unwrap();
+    let (stamp, index) = stamp_on_disk(index);
+    assert_eq!(stamp.as_deref(), Some("3 c"), "flushed");
+    assert_eq!(found(&index, "anatolien"), 1);
+}
+
+#[test]
+fn a_rebuild_leaves_one_segment() {
+    let index = SearchIndex::in_memory().unwrap();
+    for i in 0..5 {
+        index.upsert(&[org(&format!("Verein {i}"))]).unwrap();
+    }
+    assert!(index.segments() > 1);
+    let docs = (0..500).map(|i| crate::Doc::from(org(&format!("Verein Nummer {i}"))));
+    index.rebuild(docs).unwrap();
+    assert_eq!(index.segments(), 1);
+    assert_eq!(index.len(), 500);
+    assert_eq!(index.search(&Query::text("Nummer")).unwrap().total, 500);
+}

@@ -390,6 +390,16 @@ impl Services {
         )
         .await?;
         let Some((last, last_at)) = entries.last().map(|e| (e.position, e.at)) else {
+            // Nothing new: the stamp staged by busier ticks is committed
+            // now (a commit per write would cost its fsyncs each time).
+            let (index, public) = (search.index.clone(), search.public.clone());
+            tokio::task::spawn_blocking(move || {
+                index.flush_stamp()?;
+                public.flush_stamp()
+            })
+            .await
+            .map_err(internal)?
+            .map_err(internal)?;
             return Ok(0);
         };
         let ids = |kind: &str| -> BTreeSet<Uuid> {
@@ -429,8 +439,11 @@ impl Services {
         tokio::task::spawn_blocking(move || {
             index.delete_many(&gone)?;
             public.delete_many(&gone)?;
-            index.set_stamp(&stamped)?;
-            public.set_stamp(&stamped)
+            // Every change up to `last` is committed now. The stamp is
+            // staged, committed with the next write or the next quiet tick:
+            // a restart from the older one only replays more.
+            index.stage_stamp(&stamped)?;
+            public.stage_stamp(&stamped)
         })
         .await
         .map_err(internal)?
