@@ -42,7 +42,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts the app (or attaches to MSOHUB_E2E_BASE_URL) and resolves once
- * GET /healthz answers 200.
+ * GET /healthz answers 200 with the search indexes ready.
  *
  * Options:
  *   demo: true   start `msohub serve --demo`, which loads the demo data set
@@ -172,9 +172,17 @@ async function waitForHealthy(baseUrl, { logs, exited = () => null, bin = '' }) 
     }
     try {
       const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-      lastProblem = `GET /healthz answered ${res.status}`;
+      const body = await res.text();
+      // Up, and its search indexes filled: a first start builds them in
+      // the background while it answers (the public search says so).
+      let search = 'ready';
+      try {
+        search = JSON.parse(body).search ?? 'ready';
+      } catch {
+        // not JSON: the status decides
+      }
+      if (res.status === 200 && search !== 'warming') return;
+      lastProblem = `GET /healthz answered ${res.status} (search ${search})`;
     } catch (err) {
       lastProblem = `GET /healthz failed: ${err.cause?.code ?? err.message}`;
     }
