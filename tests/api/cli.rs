@@ -131,8 +131,47 @@ fn an_unwritable_data_folder_is_named() {
 
 on_both_databases!(
     migrate_and_demo_from_the_command_line,
-    serve_answers_its_first_request
+    serve_answers_its_first_request,
+    reindex_builds_the_index_folder_and_refuses_one_in_use
 );
+
+async fn reindex_builds_the_index_folder_and_refuses_one_in_use(db: TestDb) {
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let (ok, _, stderr) = run(msohub().args(["demo", "--database-url", &url]));
+        assert!(ok, "{stderr}");
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("index");
+        let folder_arg = folder.display().to_string();
+        let reindex = || {
+            let mut cmd = msohub();
+            cmd.args([
+                "reindex",
+                "--database-url",
+                &url,
+                "--index-dir",
+                &folder_arg,
+            ]);
+            cmd
+        };
+        let (ok, stdout, stderr) = run(&mut reindex());
+        assert!(ok, "{stderr}");
+        assert!(
+            stdout.contains("organisations and offers indexed"),
+            "{stdout}"
+        );
+        // What it wrote is what a server opens: the stamp matches.
+        let staff = msohub_search::SearchIndex::open(&folder.join("staff")).unwrap();
+        assert!(staff.stamp.is_some(), "stamped");
+        assert!(!staff.index.is_empty());
+        // Held (as by a running server): refused in one line, naming why.
+        assert_clear_failure(&mut reindex(), "in use by a running msohub server");
+        drop(staff);
+        assert!(run(&mut reindex()).0, "free again");
+    })
+    .await
+    .unwrap();
+}
 
 async fn migrate_and_demo_from_the_command_line(db: TestDb) {
     let url = db.url.clone();
