@@ -6,7 +6,7 @@
 use crate::helpers::TestApp;
 use crate::on_both_databases;
 use msohub_service::Actor;
-use msohub_service::directory::DirectoryQuery;
+use msohub_service::directory::{DirectoryQuery, DirectoryResults};
 use msohub_service::organisations::OrganisationInput;
 use msohub_service::search::SearchStart;
 use std::time::{Duration, Instant};
@@ -35,11 +35,10 @@ async fn listed(app: &TestApp, name: &str) -> uuid::Uuid {
         .id
 }
 
-/// What the public directory of `node` finds for `text` (through its
-/// index only: without one it finds nothing).
-async fn public_hits(node: &TestApp, text: &str) -> Vec<String> {
-    let results = node
-        .services
+/// The public directory's first page for `text` (through the index only:
+/// without one it finds nothing).
+async fn directory(services: &msohub_service::Services, text: &str) -> DirectoryResults {
+    services
         .search_directory(
             &DirectoryQuery {
                 text: text.to_owned(),
@@ -49,7 +48,12 @@ async fn public_hits(node: &TestApp, text: &str) -> Vec<String> {
             "de",
         )
         .await
-        .expect("search");
+        .expect("search")
+}
+
+/// What the public directory of `node` finds for `text`.
+async fn public_hits(node: &TestApp, text: &str) -> Vec<String> {
+    let results = directory(&node.services, text).await;
     results.hits.into_iter().map(|h| h.title).collect()
 }
 
@@ -136,17 +140,7 @@ async fn a_folder_without_a_usable_index_is_rebuilt_and_not_searched_before(app:
         SearchStart::Rebuild
     );
     assert!(services.search_warming());
-    let warming = services
-        .search_directory(
-            &DirectoryQuery {
-                text: "Anatolien".to_owned(),
-                page: 1,
-                ..DirectoryQuery::default()
-            },
-            "de",
-        )
-        .await
-        .unwrap();
+    let warming = directory(&services, "Anatolien").await;
     assert!(warming.warming && warming.hits.is_empty() && warming.total == 0);
     assert_eq!(
         services.feed_position(),
@@ -172,17 +166,7 @@ async fn a_folder_without_a_usable_index_is_rebuilt_and_not_searched_before(app:
     );
     assert_eq!(services.rebuild_search().await.unwrap(), 1);
     assert!(!services.search_warming());
-    let found = services
-        .search_directory(
-            &DirectoryQuery {
-                text: "Anatolien".to_owned(),
-                page: 1,
-                ..DirectoryQuery::default()
-            },
-            "de",
-        )
-        .await
-        .unwrap();
+    let found = directory(&services, "Anatolien").await;
     assert_eq!(found.total, 1);
     services.close().await;
 

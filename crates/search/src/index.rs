@@ -73,6 +73,33 @@ fn format_prefix() -> String {
 /// The lock file that keeps a second process out of an index folder.
 const NODE_LOCK: &str = "msohub-node.lock";
 
+/// A handle on an index folder and its node lock, or [`Error::InUse`] when
+/// another process holds the lock.
+fn locked_folder(
+    folder: &Path,
+) -> Result<
+    (
+        tantivy::directory::MmapDirectory,
+        tantivy::directory::DirectoryLock,
+    ),
+    Error,
+> {
+    use tantivy::directory::error::LockError;
+    use tantivy::directory::{Directory as _, Lock, MmapDirectory};
+    let io = |e: String| Error::Folder(folder.to_owned(), std::io::Error::other(e));
+    let directory = MmapDirectory::open(folder).map_err(|e| io(e.to_string()))?;
+    let lock = directory
+        .acquire_lock(&Lock {
+            filepath: NODE_LOCK.into(),
+            is_blocking: false,
+        })
+        .map_err(|e| match e {
+            LockError::LockBusy => Error::InUse(folder.to_owned()),
+            LockError::IoError(e) => io(e.to_string()),
+        })?;
+    Ok((directory, lock))
+}
+
 /// Empties an index folder (a damaged or outdated index; nothing else is
 /// kept there).
 fn empty_folder(folder: &Path) -> Result<(), Error> {
@@ -129,26 +156,12 @@ impl SearchIndex {
     /// use by another process is an error ([`Error::InUse`]): two writers
     /// on one folder would corrupt it.
     pub fn open(folder: &Path) -> Result<Opened, Error> {
-        use tantivy::directory::{Directory as _, Lock, MmapDirectory};
         let (schema, fields) = schema::build();
-        let folder_error = |e: std::io::Error| Error::Folder(folder.to_owned(), e);
-        std::fs::create_dir_all(folder).map_err(folder_error)?;
+        std::fs::create_dir_all(folder).map_err(|e| Error::Folder(folder.to_owned(), e))?;
         // Held as long as the index is open, before anything is read or
         // emptied: a second process (another node given the same folder)
         // is refused here, whatever state the folder is in.
-        let directory = MmapDirectory::open(folder)
-            .map_err(|e| folder_error(std::io::Error::other(e.to_string())))?;
-        let lock = directory
-            .acquire_lock(&Lock {
-                filepath: NODE_LOCK.into(),
-                is_blocking: false,
-            })
-            .map_err(|e| match e {
-                tantivy::directory::error::LockError::LockBusy => Error::InUse(folder.to_owned()),
-                tantivy::directory::error::LockError::IoError(io) => {
-                    folder_error(std::io::Error::other(io.to_string()))
-                }
-            })?;
+        let (directory, lock) = locked_folder(folder)?;
         let mut lock = Some(lock);
         let usable = match Index::open(directory) {
             Ok(index) if index.schema() == schema => {
@@ -181,14 +194,7 @@ impl SearchIndex {
         // and taken again with a new handle on the folder; another process
         // that slipped in between is refused below).
         drop(lock);
-        let directory = MmapDirectory::open(folder)
-            .map_err(|e| folder_error(std::io::Error::other(e.to_string())))?;
-        let lock = directory
-            .acquire_lock(&Lock {
-                filepath: NODE_LOCK.into(),
-                is_blocking: false,
-            })
-            .map_err(|_| Error::InUse(folder.to_owned()))?;
+        let (directory, lock) = locked_folder(folder)?;
         empty_folder(folder)?;
         let index = Index::builder().schema(schema).open_or_create(directory)?;
         Ok(Opened {
