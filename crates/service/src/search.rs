@@ -265,6 +265,15 @@ impl Services {
         else {
             return Ok(None);
         };
+        Ok(
+            (self.stamp_of(position, schema).await?.as_deref() == Some(stamped))
+                .then_some(position),
+        )
+    }
+
+    /// The stamp of an index that has applied the feed up to `position`
+    /// (0: none of it); `None` when the feed has no entry there.
+    async fn stamp_of(&self, position: i64, schema: &str) -> Result<Option<String>, Error> {
         let at = match position {
             0 => None,
             _ => match audit::entry_at(self.store.conn(), position).await? {
@@ -272,7 +281,7 @@ impl Services {
                 None => return Ok(None),
             },
         };
-        Ok((stamp(position, at, schema) == stamped).then_some(position))
+        Ok(Some(stamp(position, at, schema)))
     }
 
     async fn schema_marker(&self) -> Result<String, Error> {
@@ -294,12 +303,12 @@ impl Services {
         // The feed position is read first: anything written while the rows
         // load is replayed by the follower (twice is harmless, never missed).
         let position = audit::head(self.store.conn()).await?;
-        let at = match position {
-            0 => None,
-            _ => audit::entry_at(self.store.conn(), position)
-                .await?
-                .map(|e| e.at),
-        };
+        // The head's entry exists; were it gone meanwhile (purged), the
+        // index stays unstamped and the next start rebuilds it.
+        let stamped = self
+            .stamp_of(position, &search.schema)
+            .await?
+            .unwrap_or_default();
         let orgs: Vec<Organisation> = store::all_live(self.store.conn())
             .await?
             .iter()
@@ -330,7 +339,6 @@ impl Services {
         self.apply_search_words(&[&search.index, &search.public])
             .await?;
         let (build, build_public) = (search.index.clone(), search.public.clone());
-        let stamped = stamp(position, at, &search.schema);
         tokio::task::spawn_blocking(move || {
             // Unstamped while the content changes: a crash in between
             // leaves an index that the next start rebuilds.
