@@ -5,6 +5,7 @@
 //! problem in one line (bad URL, unreachable database, port in use, data
 //! folder not writable); nothing here panics on bad input.
 
+use msohub_service::search::SearchStart;
 use msohub_service::{AuthPolicy, DatabaseUrl, Services};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -131,7 +132,6 @@ pub struct Application {
     data_dir: std::path::PathBuf,
     backup_check: std::time::Duration,
     /// The index folder held nothing usable: fill it once serving.
-    rebuild_search: bool,
     search_start: Option<msohub_service::search::SearchStart>,
 }
 
@@ -209,7 +209,6 @@ impl Application {
         }
         let data_dir = data_dir(settings.data_dir.as_deref(), &database);
         let started = std::time::Instant::now();
-        let mut rebuild_search = false;
         let mut search_start = None;
         match index_dir(&settings.search_index, &data_dir) {
             None => {
@@ -222,7 +221,6 @@ impl Application {
             }
             Some(folder) => {
                 use msohub_service::search::OpenSearchError;
-                use msohub_service::search::SearchStart;
                 let start = match services.open_search(&folder).await {
                     Ok(start) => start,
                     // Two processes on one folder is a setting to correct,
@@ -253,13 +251,15 @@ impl Application {
                         took_ms = started.elapsed().as_millis() as u64,
                         "search index opened and brought up to date"
                     ),
-                    SearchStart::Rebuild => {
-                        tracing::info!(
-                            folder = %folder.display(),
-                            "no usable search index: it is built in the background while the server answers"
-                        );
-                        rebuild_search = true;
-                    }
+                    SearchStart::Rebuild => tracing::info!(
+                        folder = %folder.display(),
+                        "no usable search index: it is built in the background while the server answers"
+                    ),
+                    SearchStart::CatchUp { behind } => tracing::info!(
+                        folder = %folder.display(),
+                        feed_entries = behind,
+                        "search index opened far behind the database: it is brought up to date in the background while the server answers"
+                    ),
                 }
             }
         }
@@ -277,7 +277,6 @@ impl Application {
             notices,
             mail_retry: std::time::Duration::from_secs(settings.mail_retry_seconds.max(1)),
             data_dir,
-            rebuild_search,
             search_start,
             backup_check: std::time::Duration::from_secs(settings.backup_check_seconds.max(1)),
             database,
@@ -330,8 +329,9 @@ impl Application {
         });
         let router = msohub_web::router(state);
         let rebuild = self
-            .rebuild_search
-            .then(|| tokio::spawn(rebuild_search(self.services.clone())));
+            .search_start
+            .filter(|s| !matches!(s, SearchStart::Opened { .. }))
+            .map(|s| tokio::spawn(fill_search(self.services.clone(), s)));
         let purge = tokio::spawn(purge_sessions(self.services.clone()));
         let mail = tokio::spawn(send_mail(self.services.clone(), self.mail_retry));
         let oparl = tokio::spawn(sync_oparl(self.services.clone()));
@@ -368,19 +368,33 @@ impl Application {
     }
 }
 
-/// Fills an empty index folder while the server answers; until it is
-/// done, staff lists come from the database and the public search says
-/// that it is warming up.
-async fn rebuild_search(services: Services) {
+/// Fills an empty index folder, or brings one far behind up to date,
+/// while the server answers; until it is done, staff lists come from the
+/// database and the public search says that it is warming up.
+async fn fill_search(services: Services, start: SearchStart) {
     let started = std::time::Instant::now();
-    match services.rebuild_search().await {
-        Ok(documents) => tracing::info!(
-            documents,
+    let filled = match start {
+        // Catching up only reads what is there: a failure (the database
+        // briefly away) is tried again rather than leaving search off.
+        SearchStart::CatchUp { .. } => loop {
+            match services.catch_up_search().await {
+                Ok(n) => break Ok(n as u64),
+                Err(err) => {
+                    tracing::warn!(error = %err, "catching up the search index failed; trying again");
+                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                }
+            }
+        },
+        _ => services.rebuild_search().await,
+    };
+    match filled {
+        Ok(count) => tracing::info!(
+            count,
             took_ms = started.elapsed().as_millis() as u64,
-            "search index built"
+            "search index ready"
         ),
         Err(err) => {
-            tracing::error!(error = %err, "building the search index failed; search stays unavailable until the next start or `msohub reindex`")
+            tracing::error!(error = %err, "filling the search index failed; search stays unavailable until the next start or `msohub reindex`")
         }
     }
 }

@@ -17,6 +17,8 @@ on_both_databases!(
     an_index_folder_of_another_database_is_never_searched,
     two_nodes_with_their_own_folders_converge_and_cannot_share_one,
     an_unusable_folder_leaves_the_indexes_in_memory_and_the_server_answering,
+    an_index_far_behind_catches_up_in_the_background_in_batches,
+    a_restored_copy_of_the_database_does_not_take_the_originals_index,
 );
 
 async fn listed(app: &TestApp, name: &str) -> uuid::Uuid {
@@ -244,4 +246,91 @@ async fn an_unusable_folder_leaves_the_indexes_in_memory_and_the_server_answerin
     assert!(found_within(&node, "Anatolien", Duration::from_secs(10)).await);
     let response = node.client.get(node.url("/healthz")).send().await.unwrap();
     assert_eq!(response.status(), 200);
+}
+
+async fn an_index_far_behind_catches_up_in_the_background_in_batches(app: TestApp) {
+    let folder = tempfile::tempdir().unwrap();
+    listed(&app, "Kulturverein Anatolien").await;
+    let node = app.node_with_index_folder(folder.path()).await;
+    assert!(found_within(&node, "Anatolien", Duration::from_secs(10)).await);
+    node.stop().await;
+
+    // A large import while the node is down: more than it applies before
+    // listening.
+    let inputs: Vec<OrganisationInput> = (0..5_200)
+        .map(|i| OrganisationInput {
+            name: format!("Elternnetzwerk Nummer {i}"),
+            kind: "mso".to_owned(),
+            is_public: true,
+            ..Default::default()
+        })
+        .collect();
+    app.services
+        .create_organisations(&Actor::cli(), &inputs, false)
+        .await
+        .unwrap();
+    listed(&app, "Eritreischer Chor Asmara").await;
+
+    let node = app.node_with_index_folder(folder.path()).await;
+    let Some(SearchStart::CatchUp { behind }) = node.search_start else {
+        panic!("opened far behind: {:?}", node.search_start)
+    };
+    assert!(behind > 5_000, "{behind}");
+    // The server answers meanwhile; the stale index is not searched.
+    assert!(
+        node.services.search_warming() || !public_hits(&node, "Asmara").await.is_empty(),
+        "a stale index is never searched as if it were current"
+    );
+    assert!(found_within(&node, "Asmara", Duration::from_secs(60)).await);
+    assert!(!node.services.search_warming());
+    let results = directory(&node.services, "Elternnetzwerk").await;
+    assert_eq!(
+        results.total, 5_200,
+        "every imported organisation was applied"
+    );
+    node.stop().await;
+
+    // The stamp committed after catching up: the next start opens as it
+    // is.
+    let node = app.node_with_index_folder(folder.path()).await;
+    assert_eq!(
+        node.search_start,
+        Some(SearchStart::Opened { caught_up: 0 })
+    );
+}
+
+async fn a_restored_copy_of_the_database_does_not_take_the_originals_index(app: TestApp) {
+    use crate::helpers::{Fresh, TestDb};
+    let folder = tempfile::tempdir().unwrap();
+    listed(&app, "Kulturverein Anatolien").await;
+    let node = app.node_with_index_folder(folder.path()).await;
+    assert!(found_within(&node, "Anatolien", Duration::from_secs(10)).await);
+    node.stop().await;
+    // The index is stamped with exactly the position the backup ends at:
+    // its feed entries, positions and times are the restored copy's too.
+    // Had the original moved on after the backup, the index could hold
+    // records the copy does not; it must never be taken for the copy's.
+    let mut archive = std::io::Cursor::new(Vec::new());
+    app.services.backup(&mut archive).await.unwrap();
+    // A database is born at the second of its first migration.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let copy = <TestDb as Fresh>::fresh(app.db.kind).await;
+    let services = msohub_service::Services::open(
+        &msohub_service::DatabaseUrl::parse(&copy.url).unwrap(),
+        true,
+    )
+    .await
+    .unwrap();
+    services
+        .restore(std::io::Cursor::new(archive.into_inner()))
+        .await
+        .unwrap();
+    services.close().await;
+
+    let node = TestApp::spawn_configured(copy, |s| {
+        s.search_index = msohub::startup::IndexPlace::Folder(folder.path().to_owned());
+    })
+    .await;
+    assert_eq!(node.search_start, Some(SearchStart::Rebuild));
+    assert!(found_within(&node, "Anatolien", Duration::from_secs(10)).await);
 }

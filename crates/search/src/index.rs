@@ -22,7 +22,7 @@ use crate::expand::{Label, Synonyms, Vocabulary};
 use crate::query::{self, Builder, Combine};
 use crate::schema::{self, FACET_COUNT, Facet, Fields};
 use crate::spelling;
-use crate::{Doc, Error, Hit, OfferDoc, OrganisationDoc, Query, Results};
+use crate::{Changes, Doc, Error, Hit, OfferDoc, OrganisationDoc, Query, Results};
 
 /// Words beyond this many are ignored: enough for any real query, and it
 /// bounds the cost of pasted text.
@@ -321,55 +321,56 @@ impl SearchIndex {
 
     /// Adds the documents, replacing any with the same id.
     pub fn upsert(&self, docs: &[OrganisationDoc]) -> Result<(), Error> {
-        if docs.is_empty() {
-            return Ok(());
-        }
-        let fields = &self.inner.fields;
-        self.write(|writer| {
-            for doc in docs {
-                // Deletes apply only to documents added before them, so
-                // deleting then adding in one commit is a replace.
-                writer.delete_term(id_term(fields, doc.id));
-                writer.add_document(fields.document(doc))?;
-            }
-            Ok(())
-        })
+        self.change(&[], docs, &[])
     }
 
     /// Adds the offers, replacing any with the same id.
     pub fn upsert_offers(&self, docs: &[OfferDoc]) -> Result<(), Error> {
-        if docs.is_empty() {
-            return Ok(());
-        }
-        let fields = &self.inner.fields;
-        self.write(|writer| {
-            for doc in docs {
-                writer.delete_term(id_term(fields, doc.id));
-                writer.add_document(fields.offer_document(doc))?;
-            }
-            Ok(())
-        })
+        self.change(&[], &[], docs)
     }
 
     /// Removes the documents with these ids, where there are any.
     pub fn delete_many(&self, ids: &[uuid::Uuid]) -> Result<(), Error> {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let fields = &self.inner.fields;
-        self.write(|writer| {
-            for id in ids {
-                writer.delete_term(id_term(fields, *id));
-            }
-            Ok(())
-        })
+        self.change(ids, &[], &[])
     }
 
     /// Removes the document with this id, if there is one.
     pub fn delete(&self, id: uuid::Uuid) -> Result<(), Error> {
+        self.change(&[id], &[], &[])
+    }
+
+    /// Applies a batch of changes in one commit: a thousand changed
+    /// records cost one commit (and its `fsync`s), not one each.
+    pub fn apply(&self, changes: &Changes) -> Result<(), Error> {
+        self.change(&changes.delete, &changes.organisations, &changes.offers)
+    }
+
+    /// Removes `delete`, then adds the documents, each replacing any with
+    /// the same id; one commit, none when there is nothing to do.
+    fn change(
+        &self,
+        delete: &[uuid::Uuid],
+        organisations: &[OrganisationDoc],
+        offers: &[OfferDoc],
+    ) -> Result<(), Error> {
+        if delete.is_empty() && organisations.is_empty() && offers.is_empty() {
+            return Ok(());
+        }
         let fields = &self.inner.fields;
         self.write(|writer| {
-            writer.delete_term(id_term(fields, id));
+            // Deletes apply only to documents added before them, so
+            // deleting then adding in one commit is a replace.
+            for id in delete {
+                writer.delete_term(id_term(fields, *id));
+            }
+            for doc in organisations {
+                writer.delete_term(id_term(fields, doc.id));
+                writer.add_document(fields.document(doc))?;
+            }
+            for doc in offers {
+                writer.delete_term(id_term(fields, doc.id));
+                writer.add_document(fields.offer_document(doc))?;
+            }
             Ok(())
         })
     }

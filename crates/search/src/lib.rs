@@ -42,6 +42,16 @@ use std::collections::BTreeMap;
 pub use expand::{Label, SynonymError, SynonymProblem, Synonyms};
 pub use index::{FORMAT, Opened, SearchIndex};
 
+/// Changes to an index, applied together by [`SearchIndex::apply`]: the
+/// ids are removed first, then the documents added (each replacing any
+/// with its id).
+#[derive(Debug, Default, Clone)]
+pub struct Changes {
+    pub delete: Vec<uuid::Uuid>,
+    pub organisations: Vec<OrganisationDoc>,
+    pub offers: Vec<OfferDoc>,
+}
+
 /// What the index needs to know about one organisation. Fields are plain
 /// strings so the caller decides how taxonomies are spelled; facet values are
 /// matched and reported verbatim (case-sensitive).

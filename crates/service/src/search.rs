@@ -9,9 +9,9 @@
 use crate::offers::Offer;
 use crate::organisations::Organisation;
 use crate::{Error, Services};
-use msohub_search::{Doc, OfferDoc, OrganisationDoc, SearchIndex};
+use msohub_search::{Changes, Doc, OfferDoc, OrganisationDoc, SearchIndex};
 use msohub_store::audit::{self, AuditFilter};
-use msohub_store::offers::{self as offer_store, OfferFilter};
+use msohub_store::offers as offer_store;
 use msohub_store::organisations as store;
 use msohub_store::organisations::OrganisationRow;
 use std::collections::BTreeSet;
@@ -36,8 +36,9 @@ pub struct Search {
     /// folder without a usable index): searches then use the database or
     /// say that search is warming up, never the half-filled indexes.
     ready: AtomicBool,
-    /// The database's last migration: part of every stamp, so that an
-    /// index written before a migration changed the records is rebuilt.
+    /// The database's last migration and birth: part of every stamp, so
+    /// that an index written before a migration changed the records, or
+    /// for the database a restored copy was taken from, is rebuilt.
     schema: String,
 }
 
@@ -52,7 +53,15 @@ pub enum SearchStart {
     /// [`Services::rebuild_search`] must fill them; searches answer from
     /// the database or say they are warming up until it has.
     Rebuild,
+    /// Opened as left, but so far behind the change feed (about this many
+    /// entries) that [`Services::catch_up_search`] brings it up to date in
+    /// the background; until then searches behave as during a rebuild.
+    CatchUp { behind: i64 },
 }
+
+/// How many change-feed entries an opened index may be behind and still
+/// be brought up to date before the server listens.
+const CATCH_UP_BEFORE_LISTENING: i64 = 5_000;
 
 /// Why the index folder could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -145,19 +154,6 @@ pub(crate) fn offer_doc(o: &Offer, org: Option<&OrganisationRow>) -> Option<Offe
 }
 
 impl Services {
-    /// The live offers of one organisation as public index documents
-    /// (`None` for those not public), with their ids.
-    async fn offer_docs(&self, organisation: Uuid) -> Result<Vec<(Uuid, Option<OfferDoc>)>, Error> {
-        let filter = OfferFilter {
-            organisation: Some(organisation),
-            ..OfferFilter::default()
-        };
-        let (rows, _) =
-            offer_store::list_offers(self.store.conn(), &filter, 0, u64::MAX >> 1).await?;
-        let offers = self.assemble_offers(rows).await?;
-        self.offer_docs_of(&offers).await
-    }
-
     async fn offer_docs_of(
         &self,
         offers: &[Offer],
@@ -226,16 +222,20 @@ impl Services {
             ready: AtomicBool::new(position.is_some()),
             schema,
         }));
-        if position.is_none() {
+        let Some(position) = position else {
             return Ok(SearchStart::Rebuild);
-        }
-        let mut caught_up = 0;
-        loop {
-            match self.follow_search_feed().await? {
-                0 => break,
-                n => caught_up += n,
+        };
+        // A few thousand changes are applied before the server listens (a
+        // second or so); more (a node that was down during a large import)
+        // in the background while it answers, as a rebuild would be.
+        let behind = audit::head(self.store.conn()).await.map_err(Error::from)? - position;
+        if behind > CATCH_UP_BEFORE_LISTENING {
+            if let Some(search) = &self.search {
+                search.ready.store(false, Ordering::Release);
             }
+            return Ok(SearchStart::CatchUp { behind });
         }
+        let caught_up = self.catch_up_search().await?;
         Ok(SearchStart::Opened { caught_up })
     }
 
@@ -285,10 +285,7 @@ impl Services {
     }
 
     async fn schema_marker(&self) -> Result<String, Error> {
-        Ok(msohub_store::backup::applied_migrations(self.store.conn())
-            .await?
-            .pop()
-            .unwrap_or_default())
+        Ok(msohub_store::backup::database_marker(self.store.conn()).await?)
     }
 
     /// Fills the indexes from the database, replacing what they held
@@ -383,9 +380,35 @@ impl Services {
     pub async fn follow_search_feed(&self) -> Result<usize, Error> {
         // While a rebuild fills the indexes, it sets the position to start
         // from when it is done.
-        let Some(search) = self.ready_search() else {
+        match self.ready_search() {
+            Some(search) => self.apply_feed(search).await,
+            None => Ok(0),
+        }
+    }
+
+    /// Brings indexes that are not ready yet (opened far behind the feed)
+    /// up to date, then lets searches use them. Returns how many feed
+    /// entries were applied.
+    pub async fn catch_up_search(&self) -> Result<usize, Error> {
+        let Some(search) = &self.search else {
             return Ok(0);
         };
+        let mut caught_up = 0;
+        loop {
+            match self.apply_feed(search).await? {
+                0 => break,
+                n => caught_up += n,
+            }
+        }
+        search.ready.store(true, Ordering::Release);
+        Ok(caught_up)
+    }
+
+    /// Applies up to 1,000 feed entries after the indexes' position, in
+    /// one commit per index: the records they name are read together and
+    /// their current state written (a record named a hundred times is
+    /// read once).
+    async fn apply_feed(&self, search: &Search) -> Result<usize, Error> {
         let after = search.position.load(Ordering::Acquire);
         let entries = audit::list(
             self.store.conn(),
@@ -410,85 +433,115 @@ impl Services {
             .map_err(internal)?;
             return Ok(0);
         };
-        let ids = |kind: &str| -> BTreeSet<Uuid> {
+        let ids = |kind: &str| -> Vec<Uuid> {
             entries
                 .iter()
                 .filter(|e| e.entity_type == kind)
                 .filter_map(|e| e.entity_id.parse().ok())
+                .collect::<BTreeSet<Uuid>>()
+                .into_iter()
                 .collect()
         };
-        let (orgs, offers) = (ids("organisation"), ids("offer"));
+        let (org_ids, offer_ids) = (ids("organisation"), ids("offer"));
         if entries
             .iter()
             .any(|e| matches!(e.entity_type.as_str(), "settings" | "taxonomy_term"))
         {
             self.refresh_search_words().await?;
         }
+        let mut changes = IndexChanges::default();
+        let orgs: Vec<Organisation> = store::find_many(self.store.conn(), &org_ids)
+            .await?
+            .iter()
+            .map(Organisation::from)
+            .collect();
+        let offer_rows = offer_store::find_offers(self.store.conn(), &offer_ids).await?;
         // Records gone from the database (erased, merged away) leave the
         // indexes: an index kept on disk would otherwise hold them for good.
-        let mut gone = Vec::new();
-        for id in orgs {
-            match store::find(self.store.conn(), id).await? {
-                Some(row) => self.index_organisation(&Organisation::from(&row)).await?,
-                None => gone.push(id),
-            }
-        }
-        let mut changed = Vec::new();
-        for id in offers {
-            match offer_store::find_offer(self.store.conn(), id).await? {
-                Some(row) => changed.push(row),
-                None => gone.push(id),
-            }
-        }
-        let changed = self.assemble_offers(changed).await?;
-        self.index_offers(&changed).await?;
+        let found: BTreeSet<Uuid> = orgs
+            .iter()
+            .map(|o| o.id)
+            .chain(offer_rows.iter().map(|o| o.id))
+            .collect();
+        changes.remove(
+            org_ids
+                .iter()
+                .chain(&offer_ids)
+                .filter(|id| !found.contains(id))
+                .copied(),
+        );
+        self.organisation_changes(&orgs, &mut changes).await?;
+        let offers = self.assemble_offers(offer_rows).await?;
+        self.offer_changes(&offers, &mut changes).await?;
         let stamped = stamp(last, Some(last_at), &search.schema);
-        let (index, public) = (search.index.clone(), search.public.clone());
-        tokio::task::spawn_blocking(move || {
-            index.delete_many(&gone)?;
-            public.delete_many(&gone)?;
-            // Every change up to `last` is committed now. The stamp is
-            // staged, committed with the next write or the next quiet tick:
-            // a restart from the older one only replays more.
-            index.stage_stamp(&stamped)?;
-            public.stage_stamp(&stamped)
-        })
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
+        apply_changes(search, changes, Some(stamped)).await?;
         search.position.store(last, Ordering::Release);
         Ok(entries.len())
     }
 
-    /// Puts one organisation's current state into the index (or takes it
-    /// out when deleted), with its offers: whether they are public, and
-    /// their district, follow from the organisation.
+    /// Adds these organisations' current state to `changes`, with their
+    /// live offers: whether those are public, and their district, follow
+    /// from the organisation. Deleted ones leave both indexes.
+    async fn organisation_changes(
+        &self,
+        orgs: &[Organisation],
+        changes: &mut IndexChanges,
+    ) -> Result<(), Error> {
+        if orgs.is_empty() {
+            return Ok(());
+        }
+        for org in orgs {
+            if org.deleted {
+                changes.staff.delete.push(org.id);
+            } else {
+                changes.staff.organisations.push(doc(org));
+            }
+            match public_doc(org) {
+                Some(d) => changes.public.organisations.push(d),
+                None => changes.public.delete.push(org.id),
+            }
+        }
+        let ids: Vec<Uuid> = orgs.iter().map(|o| o.id).collect();
+        let rows = offer_store::live_offers_of(self.store.conn(), &ids).await?;
+        let offers = self.assemble_offers(rows).await?;
+        self.offer_changes(&offers, changes).await
+    }
+
+    /// Adds these offers' current state to `changes`: public ones are
+    /// (re)placed in the public index, the others taken out.
+    async fn offer_changes(
+        &self,
+        offers: &[Offer],
+        changes: &mut IndexChanges,
+    ) -> Result<(), Error> {
+        for (id, doc) in self.offer_docs_of(offers).await? {
+            match doc {
+                Some(d) => changes.public.offers.push(d),
+                None => changes.public.delete.push(id),
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts one organisation's current state into the indexes (or takes
+    /// it out when deleted), with its offers.
+    pub(crate) async fn index_organisation(&self, org: &Organisation) -> Result<(), Error> {
+        self.index_organisations(vec![org.clone()]).await
+    }
+
+    /// Puts organisations' current state into the indexes, in one commit
+    /// per index, with their offers (after a bulk write, a merge).
     ///
     /// Not while a rebuild fills the indexes: it holds the writer for its
     /// whole run, and the follower applies the change once it is done
     /// (the rebuild's position was read before its rows).
-    pub(crate) async fn index_organisation(&self, org: &Organisation) -> Result<(), Error> {
+    pub(crate) async fn index_organisations(&self, orgs: Vec<Organisation>) -> Result<(), Error> {
         let Some(search) = self.ready_search() else {
             return Ok(());
         };
-        let offers = self.offer_docs(org.id).await?;
-        let (index, public) = (search.index.clone(), search.public.clone());
-        let (id, deleted, doc, public_doc) = (org.id, org.deleted, doc(org), public_doc(org));
-        tokio::task::spawn_blocking(move || {
-            if deleted {
-                index.delete(id)?;
-            } else {
-                index.upsert(&[doc])?;
-            }
-            match public_doc {
-                Some(d) => public.upsert(&[d])?,
-                None => public.delete(id)?,
-            }
-            replace_offers(&public, offers)
-        })
-        .await
-        .map_err(internal)?
-        .map_err(internal)
+        let mut changes = IndexChanges::default();
+        self.organisation_changes(&orgs, &mut changes).await?;
+        apply_changes(search, changes, None).await
     }
 
     /// Puts offers' current state into the index; deleted ones leave it.
@@ -496,33 +549,50 @@ impl Services {
         let Some(search) = self.ready_search() else {
             return Ok(());
         };
-        if offers.is_empty() {
-            return Ok(());
-        }
-        let docs = self.offer_docs_of(offers).await?;
-        let public = search.public.clone();
-        tokio::task::spawn_blocking(move || replace_offers(&public, docs))
-            .await
-            .map_err(internal)?
-            .map_err(internal)
+        let mut changes = IndexChanges::default();
+        self.offer_changes(offers, &mut changes).await?;
+        apply_changes(search, changes, None).await
     }
+}
 
-    /// Indexes many at once (one commit), after a bulk write.
-    pub(crate) async fn index_organisations(&self, orgs: Vec<Organisation>) -> Result<(), Error> {
-        let Some(search) = self.ready_search() else {
-            return Ok(());
-        };
-        let (index, public) = (search.index.clone(), search.public.clone());
-        let docs: Vec<OrganisationDoc> = orgs.iter().filter(|o| !o.deleted).map(doc).collect();
-        let public_docs: Vec<OrganisationDoc> = orgs.iter().filter_map(public_doc).collect();
-        tokio::task::spawn_blocking(move || {
-            index.upsert(&docs)?;
-            public.upsert(&public_docs)
-        })
-        .await
-        .map_err(internal)?
-        .map_err(internal)
+/// What to change in the staff and in the public index.
+#[derive(Default)]
+struct IndexChanges {
+    staff: Changes,
+    public: Changes,
+}
+
+impl IndexChanges {
+    /// Takes records out of both indexes.
+    fn remove(&mut self, ids: impl Iterator<Item = Uuid> + Clone) {
+        self.staff.delete.extend(ids.clone());
+        self.public.delete.extend(ids);
     }
+}
+
+/// Applies `changes` (one commit per index that changes), then stages
+/// `stamp` when given: every change it names is committed now, and it is
+/// committed with the next write or the next quiet tick (a restart from
+/// the older one only replays more). Staged before, a node's own write
+/// committing in between would carry it without these changes.
+async fn apply_changes(
+    search: &Search,
+    changes: IndexChanges,
+    stamp: Option<String>,
+) -> Result<(), Error> {
+    let (index, public) = (search.index.clone(), search.public.clone());
+    tokio::task::spawn_blocking(move || {
+        index.apply(&changes.staff)?;
+        public.apply(&changes.public)?;
+        if let Some(stamp) = &stamp {
+            index.stage_stamp(stamp)?;
+            public.stage_stamp(stamp)?;
+        }
+        Ok::<_, msohub_search::Error>(())
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)
 }
 
 /// The end of indexing a node's own write, which has committed: a failure
@@ -534,21 +604,6 @@ pub(crate) fn after_write(indexed: Result<(), Error>) {
     if let Err(err) = indexed {
         tracing::warn!(error = %err, "indexing a saved record failed; the change feed follower retries it");
     }
-}
-
-/// Puts the public offers into the public index and takes the others out.
-fn replace_offers(
-    index: &SearchIndex,
-    docs: Vec<(Uuid, Option<OfferDoc>)>,
-) -> Result<(), msohub_search::Error> {
-    let gone: Vec<Uuid> = docs
-        .iter()
-        .filter(|(_, d)| d.is_none())
-        .map(|(id, _)| *id)
-        .collect();
-    let shown: Vec<OfferDoc> = docs.into_iter().filter_map(|(_, d)| d).collect();
-    index.delete_many(&gone)?;
-    index.upsert_offers(&shown)
 }
 
 /// Follows the change feed every `every` until the process ends.

@@ -234,6 +234,28 @@ pub async fn applied_migrations(c: &impl ConnectionTrait) -> Result<Vec<String>,
         .collect()
 }
 
+/// Names this database as it is: its last migration, and when its first
+/// one ran (its birth, as Unix seconds). The birth is not in a backup (the
+/// migrations table is not): a restore, which goes into a new database,
+/// gives one of its own, so nothing kept for the original (a search index
+/// folder) is taken for the restored copy, however alike their content.
+pub async fn database_marker(c: &impl ConnectionTrait) -> Result<String, Error> {
+    let Some(last) = applied_migrations(c).await?.pop() else {
+        return Ok(String::new());
+    };
+    let backend = c.get_database_backend();
+    let born = c
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT applied_at FROM seaql_migrations ORDER BY version LIMIT 1",
+        ))
+        .await?
+        .map(|r| r.try_get::<i64>("", "applied_at"))
+        .transpose()?
+        .unwrap_or_default();
+    Ok(format!("{last}/{born}"))
+}
+
 /// SQLite: moves everything the write-ahead log holds into the database
 /// file and empties the log, so the file alone is the whole database (a
 /// restore into a temporary file is renamed into place afterwards).

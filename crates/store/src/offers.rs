@@ -161,6 +161,24 @@ pub async fn find_offers(c: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<O
     Ok(rows)
 }
 
+/// The live offers of these organisations (in no particular order).
+pub async fn live_offers_of(
+    c: &impl ConnectionTrait,
+    organisations: &[Uuid],
+) -> Result<Vec<OfferRow>, Error> {
+    let mut rows = Vec::new();
+    for chunk in crate::organisations::distinct_chunks(organisations) {
+        rows.extend(
+            offer::Entity::find()
+                .filter(offer::Column::OrganisationId.is_in(chunk))
+                .filter(offer::Column::DeletedAt.is_null())
+                .all(c)
+                .await?,
+        );
+    }
+    Ok(rows)
+}
+
 /// Live offers in id order after `after`, at most `limit`: for walking all
 /// of them in pages without holding them all at once.
 pub async fn live_offers_after(

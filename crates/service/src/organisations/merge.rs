@@ -63,9 +63,11 @@ impl Services {
         .await?;
         audit::record(&tx, actor, "organisation", keep, "merged", None, Some(note)).await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
-        crate::search::after_write(self.index_organisation(&Organisation::from(&gone)).await);
         let kept = Organisation::from(&kept);
-        crate::search::after_write(self.index_organisation(&kept).await);
+        crate::search::after_write(
+            self.index_organisations(vec![Organisation::from(&gone), kept.clone()])
+                .await,
+        );
         Ok(kept)
     }
 }
