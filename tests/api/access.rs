@@ -567,6 +567,24 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/api/v1/portal/needs", Access::Representative),
     ("GET", "/api/v1/portal/ideas", Access::Representative),
+    ("GET", "/api/v1/portal/surveys", Access::Representative),
+    ("GET", "/api/v1/surveys", Access::StaffArea),
+    ("POST", "/api/v1/surveys", Access::Write),
+    ("GET", "/api/v1/surveys/{id}", Access::StaffArea),
+    ("PUT", "/api/v1/surveys/{id}", Access::Write),
+    ("DELETE", "/api/v1/surveys/{id}", Access::Write),
+    ("POST", "/api/v1/surveys/{id}/send", Access::Write),
+    ("GET", "/api/v1/surveys/{id}/results", Access::StaffArea),
+    (
+        "GET",
+        "/api/v1/surveys/{id}/answers/{organisation}",
+        Access::ReadOwn,
+    ),
+    (
+        "PUT",
+        "/api/v1/surveys/{id}/answers/{organisation}",
+        Access::Propose,
+    ),
     // The office's side of the portal: invitations, the review of
     // proposals, ideas, the members' answers, trusted organisations.
     ("GET", "/api/v1/invitations", Access::StaffArea),
@@ -641,6 +659,7 @@ fn concrete(template: &str, user_id: &str) -> String {
         .replace("{name}", "Profil")
         .replace("{code}", "culture")
         .replace("{item}", &unknown)
+        .replace("{organisation}", &unknown)
         .replace("{id}", &unknown)
 }
 

@@ -45,6 +45,7 @@ pub mod search;
 pub mod search_words;
 mod secrets;
 pub mod settings;
+pub mod surveys;
 pub mod targets;
 pub mod tasks;
 pub mod taxonomies;

@@ -181,6 +181,20 @@ const REGISTER: &[(&str, &str)] = &[
          version:N deleted_at:N created_at:N updated_at:N",
     ),
     (
+        "survey",
+        "id:N title:F content:F opens_on:N closes_on:N sent_at:N reminder_limit:N version:N \
+         deleted_at:N created_at:N updated_at:N",
+    ),
+    (
+        "survey_recipient",
+        "survey_id:N organisation_id:N invited_at:N reminded:N reminded_at:N",
+    ),
+    (
+        "survey_answer",
+        "id:N survey_id:N organisation_id:N answers:F person_id:R version:N created_at:N \
+         updated_at:N",
+    ),
+    (
         "proposal",
         "id:N entity:N action:N record_id:N organisation_id:N base_version:N changes:F before:F \
          status:N message:F proposed_by:R person_id:R decided_by:R decided_at:N version:N \
@@ -461,6 +475,8 @@ pub const ERASURE: &[TableErasure] = {
         ),
         ("project", "id", &[("description", Scrub)]),
         ("beyond_item", "id", &[("text", Scrub)]),
+        ("survey", "id", &[("title", Scrub), ("content", Scrub)]),
+        ("survey_answer", "id", &[("answers", Scrub)]),
         (
             "report_version",
             "id",

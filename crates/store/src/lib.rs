@@ -24,6 +24,7 @@ pub mod portal;
 pub mod privacy;
 pub mod projects;
 pub mod settings;
+pub mod surveys;
 pub mod targets;
 pub mod taxonomies;
 pub mod throttle;

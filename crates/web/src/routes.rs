@@ -138,6 +138,7 @@ pub fn write_rule(method: &str, path: &str) -> WriteRule {
             | ("PATCH", "/api/v1/persons/{id}")
             | ("POST", "/api/v1/needs")
             | ("POST", "/api/v1/ideas")
+            | ("PUT", "/api/v1/surveys/{id}/answers/{organisation}")
     );
     if proposable {
         return WriteRule::StaffOrRepresentative;

@@ -25,6 +25,7 @@ mod m0016_portal;
 mod m0017_dated_needs;
 mod m0018_term_labels;
 pub mod m0019_projects;
+mod m0020_surveys;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_dated_needs::Migration),
             Box::new(m0018_term_labels::Migration),
             Box::new(m0019_projects::Migration),
+            Box::new(m0020_surveys::Migration),
         ]
     }
 }

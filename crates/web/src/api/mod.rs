@@ -26,6 +26,7 @@ pub(crate) mod portal;
 pub(crate) mod privacy;
 mod projects;
 mod settings;
+mod surveys;
 mod targets;
 mod taxonomies;
 mod work;
@@ -61,6 +62,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = import::routes(r);
     let r = privacy::routes(r);
     let r = portal::routes(r);
+    let r = surveys::routes(r);
     audit::routes(r)
 }
 
@@ -304,6 +306,9 @@ pub(crate) struct AuditPage {
         portal::confirm_organisation, portal::portal_meetings, portal::portal_meeting,
         portal::answer_meeting, portal::portal_me, portal::put_consent, portal::portal_needs,
         portal::portal_ideas,
+        surveys::list_surveys, surveys::create_survey, surveys::get_survey, surveys::update_survey,
+        surveys::delete_survey, surveys::send_survey, surveys::survey_results,
+        surveys::organisation_survey, surveys::put_answer, surveys::portal_surveys,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&Common),
@@ -324,6 +329,7 @@ pub(crate) struct AuditPage {
         (name = "accounts", description = "The caller, user accounts, API tokens and settings"),
         (name = "audit", description = "Who changed what, and the change feed"),
         (name = "export", description = "Every record of one type as CSV, XLSX or JSON"),
+        (name = "surveys", description = "Needs surveys (Bedarfsabfragen): questionnaires sent to organisations, their answers and results"),
         (name = "import", description = "Organisations, persons, offers and events from CSV, XLSX or ODS files: checked row by row, imported all or nothing"),
     )
 )]
