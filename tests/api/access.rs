@@ -517,6 +517,17 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/portal/{lang}/needs", Access::Representative),
     ("GET", "/portal/{lang}/ideas", Access::Representative),
     ("POST", "/portal/{lang}/ideas", Access::Representative),
+    ("GET", "/portal/{lang}/surveys", Access::Representative),
+    (
+        "GET",
+        "/portal/{lang}/surveys/{id}/{organisation}",
+        Access::Representative,
+    ),
+    (
+        "POST",
+        "/portal/{lang}/surveys/{id}/{organisation}",
+        Access::Representative,
+    ),
     ("GET", "/portal/{lang}/meetings", Access::Representative),
     (
         "GET",
@@ -617,6 +628,14 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/app/ideas", Access::Write),
     ("POST", "/app/ideas/{id}", Access::Write),
     ("POST", "/app/ideas/{id}/delete", Access::Write),
+    ("GET", "/app/surveys", Access::StaffArea),
+    ("GET", "/app/surveys/new", Access::Write),
+    ("GET", "/app/surveys/{id}", Access::StaffArea),
+    ("GET", "/app/surveys/{id}/edit", Access::Write),
+    ("POST", "/app/surveys", Access::Write),
+    ("POST", "/app/surveys/{id}", Access::Write),
+    ("POST", "/app/surveys/{id}/send", Access::Write),
+    ("POST", "/app/surveys/{id}/delete", Access::Write),
     ("POST", "/logout", Access::Public),
 ];
 

@@ -11,6 +11,7 @@ on_both_databases!(
     a_survey_is_sent_answered_in_the_portal_and_counted,
     only_the_organisations_it_went_to_answer_and_a_sent_survey_keeps_its_questions,
     a_survey_that_cannot_work_is_refused_with_the_field_at_fault,
+    the_pages_build_send_answer_and_count_a_survey,
 );
 
 async fn send(
@@ -384,4 +385,150 @@ async fn a_survey_that_cannot_work_is_refused_with_the_field_at_fault(app: TestA
         .await;
     assert_eq!(status, 422);
     assert_eq!(rules(&problem), ["organisations selection-empty"]);
+}
+
+async fn form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client.post(app.url(path)).form(form).send().await.unwrap()
+}
+
+async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> crate::helpers::Page {
+    crate::helpers::Page::from_response(client.get(app.url(path)).send().await.unwrap()).await
+}
+
+async fn the_pages_build_send_answer_and_count_a_survey(app: TestApp) {
+    let rep = app.representative("Ukrainischer Kulturverein Dnipro").await;
+    let org = rep.organisation_id.to_string();
+    app.sign_in("staff").await;
+
+    // The builder: "add question" shows the form again with one more.
+    let first = [
+        ("version", "0"),
+        ("title.de", "Raumbedarf 2027"),
+        ("title.uk", "Потреба в приміщеннях 2027"),
+        ("reminder_limit", "1"),
+        ("q.0.kind", "yes_no"),
+        ("q.0.text.de", "Brauchen Sie Räume?"),
+        ("q.0.text.uk", "Чи потрібні вам приміщення?"),
+        ("q.0.required", "on"),
+        ("q.0.show_if", ""),
+    ];
+    let mut added = first.to_vec();
+    added.push(("action", "add"));
+    let shown =
+        crate::helpers::Page::from_response(form(&app, &app.client, "/app/surveys", &added).await)
+            .await;
+    assert_eq!(shown.status, 200);
+    assert_eq!(shown.count("fieldset.survey-question"), 2);
+    assert_eq!(
+        shown.attr("[name='q.0.text.uk']", "value"),
+        "Чи потрібні вам приміщення?"
+    );
+    // A question without its text is named in the summary.
+    let mut second = first.to_vec();
+    second.extend([
+        ("q.1.kind", "multiple"),
+        ("q.1.text.de", ""),
+        ("q.1.choices.de", "Büro\nVeranstaltungsraum"),
+        ("q.1.show_if", "q1=yes"),
+        ("action", "save"),
+    ]);
+    let refused =
+        crate::helpers::Page::from_response(form(&app, &app.client, "/app/surveys", &second).await)
+            .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.text("#error-summary").contains("Frage 2"),
+        "{}",
+        refused.text("#error-summary")
+    );
+    assert_eq!(
+        app.get_json("/api/v1/surveys").await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    second.retain(|(k, _)| *k != "q.1.text.de" && *k != "q.1.choices.de");
+    second.extend([
+        ("q.1.text.de", "Welche Räume?"),
+        ("q.1.choices.de", "Büro\r\nVeranstaltungsraum\r\n"),
+        ("q.1.choices.uk", "Офіс\r\nЗала\r\n"),
+    ]);
+    let saved = form(&app, &app.client, "/app/surveys", &second).await;
+    assert_eq!(saved.status(), 303);
+    let location = saved.headers()["location"].to_str().unwrap().to_owned();
+    let id = location
+        .trim_start_matches("/app/surveys/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let survey = app.get_json(&format!("/api/v1/surveys/{id}")).await;
+    assert_eq!(survey["questions"][1]["choices"][1]["label"]["uk"], "Зала");
+    assert_eq!(survey["questions"][1]["show_if"]["question"], "q1");
+
+    // Sent from its page to the organisation picked there.
+    let shown = page(&app, &app.client, &format!("/app/surveys/{id}")).await;
+    assert_eq!(shown.status, 200);
+    assert!(shown.count(&format!("#organisations option[value='{org}']")) == 1);
+    let sent = form(
+        &app,
+        &app.client,
+        &format!("/app/surveys/{id}/send"),
+        &[("version", "1"), ("organisations", &org)],
+    )
+    .await;
+    assert_eq!(sent.status(), 303);
+
+    // The representative finds it in Ukrainian and answers.
+    let list = page(&app, &rep.client, "/portal/uk/surveys").await;
+    assert_eq!(list.status, 200);
+    assert!(list.text("#surveys").contains("Потреба в приміщеннях 2027"));
+    let path = format!("/portal/uk/surveys/{id}/{org}");
+    let form_page = page(&app, &rep.client, &path).await;
+    assert_eq!(form_page.status, 200);
+    assert!(
+        form_page
+            .text("#q-q1")
+            .contains("Чи потрібні вам приміщення?")
+    );
+    assert_eq!(form_page.count("input[name='q2'][type='checkbox']"), 2);
+    // Nothing chosen for a required question: the page says which.
+    let refused = form(&app, &rep.client, &path, &[("version", "0")]).await;
+    let refused = crate::helpers::Page::from_response(refused).await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .text("#error-summary")
+            .contains("Чи потрібні вам приміщення?")
+    );
+    assert!(refused.count("#q-q1 #q1-error") == 1);
+    let answered = form(
+        &app,
+        &rep.client,
+        &path,
+        &[("version", "0"), ("q1", "yes"), ("q2", "c1"), ("q2", "c2")],
+    )
+    .await;
+    assert_eq!(answered.status(), 303);
+    let again = page(&app, &rep.client, &format!("{path}?done=saved")).await;
+    assert_eq!(again.count("#notice"), 1);
+    assert_eq!(again.count("input[name='q2'][checked]"), 2);
+    assert_eq!(again.attr("input[name='version']", "value"), "1");
+
+    // The results page counts it, with a chart and its table.
+    let results = page(&app, &app.client, &format!("/app/surveys/{id}")).await;
+    assert_eq!(results.text("#answer-rate"), "1 / 1 (100 %)");
+    assert_eq!(results.count("#result-2 svg rect"), 2);
+    assert!(
+        results
+            .text("#result-2 table")
+            .contains("Veranstaltungsraum 1 100")
+    );
 }

@@ -112,6 +112,7 @@ impl PageContext {
             items.push(("/app/interactions", "nav-interactions"));
             items.push(("/app/needs", "nav-needs"));
             items.push(("/app/ideas", "nav-ideas"));
+            items.push(("/app/surveys", "nav-surveys"));
             items.push(("/app/review", "nav-review"));
             items.push(("/app/tasks", "nav-tasks"));
             items.push(("/app/bodies", "nav-bodies"));

@@ -28,6 +28,7 @@ pub mod privacy;
 pub mod projects;
 pub mod report;
 pub mod review;
+pub mod surveys;
 pub mod targets;
 pub mod tasks;
 

@@ -14,6 +14,7 @@ mod me;
 mod meetings;
 mod records;
 mod reports;
+mod surveys;
 
 use crate::AppState;
 use crate::auth::MaybeUser;
@@ -36,6 +37,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = records::routes(r);
     let r = reports::routes(r);
     let r = meetings::routes(r);
+    let r = surveys::routes(r);
     me::routes(r)
 }
 
@@ -60,6 +62,7 @@ impl PageContext {
                 ("/entry", "portal-nav-entry"),
                 ("/needs", "portal-nav-needs"),
                 ("/ideas", "portal-nav-ideas"),
+                ("/surveys", "portal-nav-surveys"),
                 ("/meetings", "portal-nav-meetings"),
                 ("/me", "portal-nav-me"),
             ]
