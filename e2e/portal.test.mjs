@@ -215,7 +215,7 @@ describe('MSO portal', { timeout: 10 * TIMEOUT }, () => {
     assert.equal(await page.locator('h1#hello').count(), 1, 'h1#hello on the portal start page');
     assert.ok((await page.locator('.user-box__name').innerText()).trim().length > 0, '.user-box__name');
     const nav = await page.locator('nav#main-nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    for (const expected of ['/', '/entry', '/needs', '/ideas', '/meetings', '/me']) {
+    for (const expected of ['/', '/entry', '/needs', '/ideas', '/surveys', '/meetings', '/me']) {
       assert.ok(nav.includes(`/portal/de${expected}`), `nav#main-nav lacks /portal/de${expected}: ${nav.join(', ')}`);
     }
 
@@ -242,6 +242,11 @@ describe('MSO portal', { timeout: 10 * TIMEOUT }, () => {
       (href) => `/meetings/${href.split('/').pop()}`,
     );
     if (meetings.length === 0) t.diagnostic('no meeting listed for the representative: no meeting page is visited');
+    // The demo's needs survey, as the representative answers it.
+    await page.goto(app.url('/portal/de/surveys'));
+    const surveyHref = await page.locator('#surveys a').first().getAttribute('href');
+    assert.ok(surveyHref, 'the demo survey is listed at /portal/de/surveys');
+    const survey = surveyHref.replace(/^\/portal\/de/, '');
 
     const pages = [
       ['home', '/'],
@@ -251,6 +256,8 @@ describe('MSO portal', { timeout: 10 * TIMEOUT }, () => {
       ['event_new', `/entry/${organisationId}/events/new`],
       ['needs', '/needs'],
       ['ideas', '/ideas'],
+      ['surveys', '/surveys'],
+      ['survey', survey],
       ['meetings', '/meetings'],
       ...meetings.map((m, i) => [`meeting${i + 1}`, m]),
       ['me', '/me'],

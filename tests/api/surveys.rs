@@ -476,7 +476,10 @@ async fn the_pages_build_send_answer_and_count_a_survey(app: TestApp) {
     // Sent from its page to the organisation picked there.
     let shown = page(&app, &app.client, &format!("/app/surveys/{id}")).await;
     assert_eq!(shown.status, 200);
-    assert!(shown.count(&format!("#organisations option[value='{org}']")) == 1);
+    assert_eq!(
+        shown.count(&format!("#organisations input[value='{org}']")),
+        1
+    );
     let sent = form(
         &app,
         &app.client,

@@ -1811,7 +1811,10 @@ survey-send-check = Die Umfrage wurde nicht verschickt.
 survey-results = Ergebnisse
 survey-filter-kind = Nur Organisationen der Art
 survey-filter-district = Nur aus dem Stadtteil
-survey-answered-n = { $count } Antworten
+survey-answered-n = { $count ->
+    [one] 1 Antwort
+   *[other] { $count } Antworten
+}
 survey-mean = Mittelwert { $mean }
 survey-answer = Antwort
 survey-count = Anzahl

@@ -1811,7 +1811,10 @@ survey-send-check = The survey was not sent.
 survey-results = Results
 survey-filter-kind = Only organisations of the kind
 survey-filter-district = Only from the district
-survey-answered-n = { $count } answers
+survey-answered-n = { $count ->
+    [one] 1 answer
+   *[other] { $count } answers
+}
 survey-mean = Mean { $mean }
 survey-answer = Answer
 survey-count = Count

@@ -139,7 +139,110 @@ impl Services {
         // next meeting.
         self.load_demo_answers(&[first, second], &[*first_org, *second_org])
             .await?;
+        self.load_demo_survey(second, *second_org).await?;
         Ok(vec![first.email.clone(), second.email.clone()])
+    }
+
+    /// The yearly needs survey, sent to every migrant organisation and
+    /// translated into English, Turkish and Arabic (Russian and Ukrainian
+    /// readers see the German text, marked); the second representative
+    /// has answered, the first has not yet.
+    async fn load_demo_survey(&self, second: &Actor, second_org: Uuid) -> Result<(), Error> {
+        use crate::surveys::{
+            Choice, Question, QuestionKind, Selection, ShowIf, SurveyInput, Texts,
+        };
+        let texts = |de: &str, en: &str, tr: &str, ar: &str| -> Texts {
+            [("de", de), ("en", en), ("tr", tr), ("ar", ar)]
+                .into_iter()
+                .map(|(l, t)| (l.to_owned(), t.to_owned()))
+                .collect()
+        };
+        let choice = |de: &str, en: &str, tr: &str, ar: &str| Choice {
+            code: String::new(),
+            label: texts(de, en, tr, ar),
+        };
+        let cli = Actor::cli();
+        let closes = crate::time::today() + chrono::Duration::days(30);
+        let survey = self
+            .create_survey(
+                &cli,
+                &SurveyInput {
+                    title: texts("Bedarfsabfrage der Migrantenorganisationen", "Needs survey of the migrant organisations", "Göçmen derneklerinin ihtiyaç anketi", "استبيان احتياجات منظمات المهاجرين"),
+                    intro: texts(
+                        "Wir möchten wissen, wie Ihr Verein arbeitet und wobei das Integrationszentrum helfen kann. Die Antworten sieht nur das Büro.",
+                        "We would like to know how your organisation works and where the integration centre can help. Only the office sees the answers.",
+                        "Derneğinizin nasıl çalıştığını ve entegrasyon merkezinin nerede yardımcı olabileceğini öğrenmek istiyoruz. Cevapları yalnızca ofis görür.",
+                        "نود أن نعرف كيف تعمل جمعيتكم وأين يمكن لمركز الاندماج أن يساعد. الإجابات يراها المكتب فقط.",
+                    ),
+                    questions: vec![
+                        Question {
+                            kind: QuestionKind::Multiple,
+                            text: texts("Wobei brauchen Sie Unterstützung?", "Where do you need support?", "Hangi konularda desteğe ihtiyacınız var?", "في أي مجال تحتاجون إلى دعم؟"),
+                            required: true,
+                            other: true,
+                            choices: vec![
+                                choice("Räume", "Rooms", "Mekân", "قاعات"),
+                                choice("Förderanträge", "Funding applications", "Hibe başvuruları", "طلبات التمويل"),
+                                choice("Öffentlichkeitsarbeit", "Public relations", "Tanıtım", "العلاقات العامة"),
+                                choice("Qualifizierung der Ehrenamtlichen", "Training for volunteers", "Gönüllülerin eğitimi", "تأهيل المتطوعين"),
+                            ],
+                            ..Question::default()
+                        },
+                        Question {
+                            kind: QuestionKind::YesNo,
+                            text: texts("Hat Ihr Verein eigene Räume?", "Does your organisation have its own rooms?", "Derneğinizin kendi mekânı var mı?", "هل لدى جمعيتكم مقر خاص؟"),
+                            required: true,
+                            ..Question::default()
+                        },
+                        Question {
+                            kind: QuestionKind::Scale,
+                            text: texts("Wie dringend suchen Sie Räume?", "How urgently are you looking for rooms?", "Ne kadar acil mekân arıyorsunuz?", "ما مدى إلحاح حاجتكم إلى قاعات؟"),
+                            show_if: Some(ShowIf { question: "q2".to_owned(), equals: "no".to_owned() }),
+                            ..Question::default()
+                        },
+                        Question {
+                            kind: QuestionKind::Number,
+                            text: texts("Wie viele Ehrenamtliche engagieren sich bei Ihnen?", "How many volunteers work with you?", "Derneğinizde kaç gönüllü çalışıyor?", "كم عدد المتطوعين لديكم؟"),
+                            ..Question::default()
+                        },
+                        Question {
+                            kind: QuestionKind::LongText,
+                            text: texts("Was sollte das Integrationszentrum noch wissen?", "What else should the integration centre know?", "Entegrasyon merkezinin başka neyi bilmesi gerekir?", "ماذا يجب أن يعرف مركز الاندماج أيضًا؟"),
+                            ..Question::default()
+                        },
+                    ],
+                    closes_on: closes.to_string(),
+                    reminder_limit: 2,
+                    ..SurveyInput::default()
+                },
+            )
+            .await?;
+        self.send_survey(
+            &cli,
+            survey.id,
+            &Selection {
+                kinds: vec!["mso".to_owned()],
+                version: survey.version,
+                ..Selection::default()
+            },
+        )
+        .await?;
+        let answers = json!({
+            "q1": ["c1", "other"], "q1.other": "Kinderbetreuung bei Veranstaltungen",
+            "q2": "no", "q3": 5, "q4": 12,
+            "q5": "Unsere Jugendgruppe wächst; samstags fehlt uns ein Raum.",
+        });
+        self.answer_survey(
+            second,
+            survey.id,
+            second_org,
+            &crate::surveys::answers::SurveyAnswerInput {
+                answers: answers.as_object().cloned(),
+                version: 0,
+            },
+        )
+        .await?;
+        Ok(())
     }
 
     async fn load_demo_answers(
