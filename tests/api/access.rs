@@ -586,6 +586,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/v1/surveys/{id}", Access::Write),
     ("POST", "/api/v1/surveys/{id}/send", Access::Write),
     ("GET", "/api/v1/surveys/{id}/results", Access::StaffArea),
+    ("GET", "/api/v1/surveys/{id}/export", Access::StaffArea),
     (
         "GET",
         "/api/v1/surveys/{id}/answers/{organisation}",

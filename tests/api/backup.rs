@@ -292,10 +292,25 @@ async fn archive_files_are_checked_and_schema_versions_named(db: TestDb) {
     std::fs::write(&v1_file, &v1).unwrap();
     backup::file::restore_file(&url, &v1_file).await.unwrap();
     let services = open(&target).await;
-    assert_eq!(
-        services.table_checksums().await.unwrap(),
-        written.manifest.tables
-    );
+    // The survey tables came after schema 19: empty in the restored copy.
+    let empty = |t: &backup::TableEntry| backup::TableEntry {
+        rows: 0,
+        sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".to_owned(),
+        ..t.clone()
+    };
+    let expected: Vec<backup::TableEntry> = written
+        .manifest
+        .tables
+        .iter()
+        .map(|t| {
+            if t.name.starts_with("survey") {
+                empty(t)
+            } else {
+                t.clone()
+            }
+        })
+        .collect();
+    assert_eq!(services.table_checksums().await.unwrap(), expected);
     services.close().await;
 
     // Into a new SQLite file: a bad archive creates nothing; a good one

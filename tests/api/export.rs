@@ -258,7 +258,7 @@ async fn lists_export_with_their_current_filters(app: TestApp) {
 }
 
 /// A workbook's header row and rows as the import's reader sees them.
-fn read_xlsx(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+pub(crate) fn read_xlsx(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     let table = msohub_exchange::read::read_table(
         bytes,
         "export.xlsx",

@@ -238,7 +238,54 @@ async fn a_survey_is_sent_answered_in_the_portal_and_counted(app: TestApp) {
         (none["recipients"].as_u64(), none["answered"].as_u64()),
         (Some(0), Some(0))
     );
-    // Representatives do not read results.
+    // Every answer as a spreadsheet: one row per organisation, one column
+    // per question, choices by their label.
+    let r = app
+        .get(&format!("/api/v1/surveys/{id}/export?format=xlsx"))
+        .await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
+    let (headers, rows) = crate::export::read_xlsx(&r.bytes().await.unwrap());
+    assert_eq!(headers[4], "1. Wo treffen Sie sich?");
+    assert_eq!(headers.len(), 4 + 6);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][0], "Elternverein Anadolu");
+    assert_eq!(rows[0][4], "Gemeindehaus");
+    assert_eq!(rows[0][5], "Förderanträge, Öffentlichkeitsarbeit");
+    assert_eq!(rows[0][6], "ja");
+    assert_eq!(rows[0][9], "Räume");
+    let csv = app
+        .get(&format!("/api/v1/surveys/{id}/export?format=csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("Elternverein Anadolu;"), "{csv}");
+    let (status, problem) = send(
+        &app,
+        &app.client,
+        Method::GET,
+        &format!("/api/v1/surveys/{id}/export?format=pdf"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(rules(&problem), ["format choice-unknown"]);
+    // Representatives do not read results, nor the answers of others.
+    let (status, _) = send(
+        &app,
+        &rep.client,
+        Method::GET,
+        &format!("/api/v1/surveys/{id}/export"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
     let (status, _) = send(
         &app,
         &rep.client,

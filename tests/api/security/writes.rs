@@ -75,7 +75,8 @@ async fn no_write_route_is_open_to_those_who_may_not_write(app: TestApp) {
             .replace("{code}", "culture")
             .replace("{name}", "Profil")
             .replace("{number}", "1")
-            .replace("{secret}", &"ab".repeat(24));
+            .replace("{secret}", &"ab".repeat(24))
+            .replace("{organisation}", &id);
         for (role, client) in &clients {
             let request = client.request(route.method.parse().unwrap(), app.url(&path));
             let request = if path.starts_with("/api/") {

@@ -1830,3 +1830,5 @@ rule-out-of-range = Dieser Wert liegt außerhalb des erlaubten Bereichs.
 rule-not-a-number = Bitte eine Zahl.
 rule-not-a-text = Bitte Text eingeben.
 rule-question-unknown = Diese Frage gibt es nicht.
+survey-export-xlsx = Alle Antworten als Excel-Datei (XLSX)
+survey-export-csv = Alle Antworten als CSV

@@ -1830,3 +1830,5 @@ rule-out-of-range = This value is out of range.
 rule-not-a-number = Please enter a number.
 rule-not-a-text = Please enter text.
 rule-question-unknown = There is no such question.
+survey-export-xlsx = All answers as an Excel file (XLSX)
+survey-export-csv = All answers as CSV

@@ -228,3 +228,167 @@ impl Services {
         })
     }
 }
+
+/// The file formats of the answers' export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswersFormat {
+    Xlsx,
+    /// German Excel (semicolon, byte order mark).
+    Csv,
+}
+
+impl AnswersFormat {
+    pub fn parse(raw: &str) -> Option<AnswersFormat> {
+        match raw {
+            "xlsx" => Some(AnswersFormat::Xlsx),
+            "csv" => Some(AnswersFormat::Csv),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            AnswersFormat::Xlsx => "xlsx",
+            AnswersFormat::Csv => "csv",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            AnswersFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+            AnswersFormat::Csv => "text/csv; charset=utf-8",
+        }
+    }
+}
+
+/// One answer value as a spreadsheet cell: choices by their German label
+/// ("Sonstiges: …" with its text), yes/no as ja/nein, numbers as numbers.
+fn cell(q: &super::Question, answers: &Map<String, Value>) -> msohub_exchange::Cell {
+    use msohub_exchange::Cell;
+    let label = |code: &str| -> String {
+        if code == "other" {
+            let text = answers
+                .get(&format!("{}.other", q.id))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            return format!("Sonstiges: {text}");
+        }
+        q.choices
+            .iter()
+            .find(|c| c.code == code)
+            .and_then(|c| c.label.get("de").cloned())
+            .unwrap_or_else(|| code.to_owned())
+    };
+    match answers.get(&q.id) {
+        None | Some(Value::Null) => Cell::Empty,
+        Some(Value::Bool(b)) => Cell::Text(if *b { "ja" } else { "nein" }.to_owned()),
+        Some(Value::Number(n)) => n.as_f64().map_or(Cell::Empty, Cell::Number),
+        Some(Value::String(s)) if q.kind.has_choices() => Cell::Text(label(s)),
+        Some(Value::String(s)) => Cell::Text(s.clone()),
+        Some(Value::Array(codes)) => Cell::Text(
+            codes
+                .iter()
+                .filter_map(Value::as_str)
+                .map(label)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        Some(other) => Cell::Text(other.to_string()),
+    }
+}
+
+impl Services {
+    /// Every answer of a survey as a spreadsheet: one row per organisation
+    /// it went to (those without an answer too, to follow up), one column
+    /// per question. Personal data (text answers may name people): the
+    /// export is recorded in the audit log. Returns the file name and the
+    /// bytes.
+    pub async fn export_survey_answers(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        format: AnswersFormat,
+    ) -> Result<(String, Vec<u8>), Error> {
+        use msohub_exchange::Cell;
+        actor.require(Permission::ReadStaffArea)?;
+        let survey = self.get_survey(actor, id).await?;
+        let conn = self.store.conn();
+        let recipients: Vec<Uuid> = store::recipients(conn, id)
+            .await?
+            .into_iter()
+            .map(|r| r.organisation_id)
+            .collect();
+        let answers: HashMap<Uuid, msohub_store::surveys::AnswerRow> = store::answers(conn, id)
+            .await?
+            .into_iter()
+            .map(|a| (a.organisation_id, a))
+            .collect();
+        let mut orgs = msohub_store::organisations::find_many(conn, &recipients).await?;
+        orgs.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut headers: Vec<String> = ["Organisation", "Art", "Stadtteil", "Beantwortet am"]
+            .iter()
+            .map(|h| (*h).to_owned())
+            .collect();
+        for (i, q) in survey.questions.iter().enumerate() {
+            let text = q.text.get("de").cloned().unwrap_or_default();
+            headers.push(format!("{}. {text}", i + 1));
+        }
+        let rows: Vec<Vec<Cell>> = orgs
+            .iter()
+            .map(|o| {
+                let answer = answers.get(&o.id);
+                let given: Map<String, Value> = answer
+                    .and_then(|a| serde_json::from_str(&a.answers).ok())
+                    .unwrap_or_default();
+                let mut row = vec![
+                    Cell::Text(o.name.clone()),
+                    Cell::Text(o.kind.clone()),
+                    Cell::Text(o.district.clone().unwrap_or_default()),
+                    answer.map_or(Cell::Empty, |a| {
+                        Cell::DateTime(
+                            a.updated_at
+                                .with_timezone(&chrono_tz::Europe::Berlin)
+                                .naive_local(),
+                        )
+                    }),
+                ];
+                row.extend(survey.questions.iter().map(|q| cell(q, &given)));
+                row
+            })
+            .collect();
+        let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let bytes = match format {
+            AnswersFormat::Xlsx => msohub_exchange::xlsx_table("Antworten", &header_refs, &rows)
+                .map_err(|e| Error::Internal(Box::new(e)))?,
+            AnswersFormat::Csv => msohub_exchange::csv_table(
+                &header_refs,
+                rows.iter()
+                    .map(|r| r.iter().map(|c| c.to_text(true)).collect::<Vec<_>>()),
+                msohub_exchange::CsvOptions::EXCEL_DE,
+            ),
+        };
+        self.write_audited(
+            actor,
+            "survey",
+            "export",
+            None,
+            async |_| Ok(()),
+            |_| {
+                (
+                    id,
+                    Some(serde_json::json!({ "format": format.extension(), "rows": orgs.len() })),
+                )
+            },
+        )
+        .await?;
+        let name = format!(
+            "msohub-umfrage-{}-{}.{}",
+            id,
+            crate::time::today(),
+            format.extension()
+        );
+        Ok((name, bytes))
+    }
+}

@@ -307,7 +307,7 @@ pub(crate) struct AuditPage {
         portal::answer_meeting, portal::portal_me, portal::put_consent, portal::portal_needs,
         portal::portal_ideas,
         surveys::list_surveys, surveys::create_survey, surveys::get_survey, surveys::update_survey,
-        surveys::delete_survey, surveys::send_survey, surveys::survey_results,
+        surveys::delete_survey, surveys::send_survey, surveys::survey_results, surveys::export_answers,
         surveys::organisation_survey, surveys::put_answer, surveys::portal_surveys,
     ),
     components(schemas(Problem, ProblemField)),

@@ -26,6 +26,7 @@ pub fn routes(r: Routes) -> Routes {
         .delete("/api/v1/surveys/{id}", delete_survey)
         .post("/api/v1/surveys/{id}/send", send_survey)
         .get("/api/v1/surveys/{id}/results", survey_results)
+        .get("/api/v1/surveys/{id}/export", export_answers)
         .get(
             "/api/v1/surveys/{id}/answers/{organisation}",
             organisation_survey,
@@ -214,4 +215,48 @@ pub(super) async fn portal_surveys(
 ) -> Result<Response, ApiError> {
     let items = state.services.portal_surveys(&actor).await?;
     Ok(Json(OrganisationSurveyList { items }).into_response())
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub(super) struct ExportParams {
+    /// `xlsx` (the default) or `csv` (German Excel: semicolon, BOM).
+    #[param(inline, value_type = Option<String>, pattern = "^(xlsx|csv)$")]
+    format: Option<String>,
+}
+
+/// Every answer of a survey as a spreadsheet
+///
+/// One row per organisation it went to (also those that have not
+/// answered), one column per question; choices by their German label.
+/// Recorded in the audit log.
+#[utoipa::path(get, operation_id = "exportSurveyAnswers", path = "/api/v1/surveys/{id}/export", tag = "surveys",
+    params(("id" = Uuid, Path), ExportParams),
+    responses((status = 200, description = "The answers",
+        content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "text/csv")))))]
+pub(super) async fn export_answers(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+    Query(p): Query<ExportParams>,
+) -> Result<Response, ApiError> {
+    use axum::http::{HeaderValue, header};
+    use msohub_service::surveys::results::AnswersFormat;
+    let format = AnswersFormat::parse(p.format.as_deref().unwrap_or("xlsx"))
+        .ok_or_else(|| msohub_service::Error::field("format", "choice-unknown"))?;
+    let (name, bytes) = state
+        .services
+        .export_survey_answers(&actor, id, format)
+        .await?;
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        crate::headers::disposition("attachment", &name),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }
