@@ -216,6 +216,12 @@ impl SearchIndex {
             .unwrap_or(1)
             .clamp(1, 2);
         let writer = index.writer_with_num_threads(threads, threads * WRITER_BUDGET_PER_THREAD)?;
+        // A process killed in a commit leaves the files it was writing
+        // (registered as the index's own, not yet in its meta): the next
+        // commit here, reaching the same opstamp, would find its delete
+        // file already there and fail. They are of no commit; gone first.
+        // (A failure here only leaves them; the index is complete.)
+        let _collected = writer.garbage_collect_files().wait();
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

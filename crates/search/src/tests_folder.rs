@@ -146,3 +146,56 @@ fn a_rebuild_leaves_one_segment() {
     assert_eq!(index.len(), 500);
     assert_eq!(index.search(&Query::text("Nummer")).unwrap().total, 500);
 }
+
+/// A process killed in a commit leaves the files it had written (a delete
+/// file named after the segment and the opstamp among them) without the
+/// meta that would name them: the next process reaches the same opstamp
+/// and must not trip over them.
+#[test]
+fn files_of_a_commit_cut_short_do_not_block_the_next_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let committed = tempfile::tempdir().unwrap();
+    let doc = org("Kulturverein Anatolien");
+    let opened = SearchIndex::open(dir.path()).unwrap();
+    // Another document keeps the first segment alive after the delete.
+    opened
+        .index
+        .upsert(
+            &std::iter::once(doc.clone())
+                .chain((0..20).map(|i| org(&format!("Chor {i}"))))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+    drop(opened);
+    let copy = |from: &std::path::Path, to: &std::path::Path, meta: bool| {
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name();
+            let name = name.to_str().unwrap();
+            if name.ends_with(".lock") || (!meta && name == "meta.json") {
+                continue;
+            }
+            std::fs::copy(entry.path(), to.join(name)).unwrap();
+        }
+    };
+    copy(dir.path(), committed.path(), true);
+    // The replace that is "killed": its files, but the old meta.
+    let opened = SearchIndex::open(dir.path()).unwrap();
+    let renamed = OrganisationDoc {
+        name: "Kulturverein Anatolien Lindenau".to_owned(),
+        ..doc.clone()
+    };
+    opened.index.upsert(std::slice::from_ref(&renamed)).unwrap();
+    drop(opened);
+    copy(dir.path(), committed.path(), false);
+
+    let restarted = SearchIndex::open(committed.path()).unwrap();
+    assert_eq!(
+        found(&restarted.index, "lindenau"),
+        0,
+        "the cut commit is not there"
+    );
+    restarted.index.upsert(&[renamed]).unwrap();
+    assert_eq!(found(&restarted.index, "lindenau"), 1);
+    assert_eq!(found(&restarted.index, "anatolien"), 1);
+}
