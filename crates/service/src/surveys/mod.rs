@@ -88,6 +88,7 @@ impl QuestionKind {
 #[serde(default)]
 pub struct Choice {
     /// Stable within the question (`c1`, `c2`, …; given when empty).
+    #[schema(pattern = "^[A-Za-z0-9_]{0,20}$")]
     pub code: String,
     pub label: Texts,
 }
@@ -105,6 +106,7 @@ pub struct ShowIf {
 #[serde(default)]
 pub struct Question {
     /// Stable within the survey (`q1`, `q2`, …; given when empty).
+    #[schema(pattern = "^[A-Za-z0-9_]{0,20}$")]
     pub id: String,
     pub kind: QuestionKind,
     pub text: Texts,
@@ -112,6 +114,7 @@ pub struct Question {
     pub help: Texts,
     pub required: bool,
     /// The choices of a single or multiple choice question.
+    #[schema(max_items = 30)]
     pub choices: Vec<Choice>,
     /// Whether a choice question also takes "other: …" with a text.
     pub other: bool,
@@ -220,6 +223,7 @@ pub struct SurveyInput {
     /// `de` required.
     pub title: Texts,
     pub intro: Texts,
+    #[schema(max_items = 60)]
     pub questions: Vec<Question>,
     /// YYYY-MM-DD; empty or null: open as soon as it is sent.
     #[serde(deserialize_with = "crate::organisations::lenient::text")]

@@ -87,6 +87,10 @@ pub(crate) enum Takes {
     OfferLanguages,
     /// Translations keyed by language (en, tr, ar, ru, uk).
     Translations,
+    /// A text in the survey languages: an object keyed de, en, tr, ar, ru,
+    /// uk, each at most this many characters; German needed when the
+    /// property is.
+    Texts(u32),
 }
 
 use Takes::*;
@@ -514,11 +518,27 @@ pub(crate) const BODIES: &[Body] = &[
         schema: "SurveyInput",
         required: &["title"],
         takes: &[
+            ("title", Texts(200)),
+            ("intro", Texts(5_000)),
             ("opens_on", Date),
             ("closes_on", Date),
             ("reminder_limit", Integer),
         ],
         also_read: false,
+        nulls: false,
+    },
+    Body {
+        schema: "Question",
+        required: &["kind", "text"],
+        takes: &[("text", Texts(500)), ("help", Texts(1_000))],
+        also_read: true,
+        nulls: false,
+    },
+    Body {
+        schema: "Choice",
+        required: &["label"],
+        takes: &[("label", Texts(200))],
+        also_read: true,
         nulls: false,
     },
     Body {
@@ -945,6 +965,21 @@ fn schema_of(takes: Takes, optional: bool) -> Value {
         ),
         Integer => json!({"type": "integer"}),
         Number => json!({"type": "number"}),
+        Texts(max) => {
+            let text = json!({"type": "string", "maxLength": max});
+            let properties: serde_json::Map<String, Value> = msohub_service::surveys::LANGUAGES
+                .iter()
+                .map(|l| ((*l).to_owned(), text.clone()))
+                .collect();
+            let mut s =
+                json!({"type": "object", "properties": properties, "additionalProperties": false});
+            if !optional {
+                s["required"] = json!(["de"]);
+                s["properties"]["de"] =
+                    json!({"type": "string", "maxLength": max, "minLength": 1, "pattern": "\\S"});
+            }
+            s
+        }
         Translations => json!({
             "type": "object",
             "propertyNames": {"enum": msohub_domain::offers::TRANSLATION_LANGUAGES},
