@@ -586,7 +586,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/v1/surveys/{id}", Access::Write),
     ("POST", "/api/v1/surveys/{id}/send", Access::Write),
     ("GET", "/api/v1/surveys/{id}/results", Access::StaffArea),
-    ("GET", "/api/v1/surveys/{id}/export", Access::StaffArea),
+    (
+        "GET",
+        "/api/v1/surveys/{id}/export/{format}",
+        Access::StaffArea,
+    ),
     (
         "GET",
         "/api/v1/surveys/{id}/answers/{organisation}",
@@ -680,6 +684,7 @@ fn concrete(template: &str, user_id: &str) -> String {
         .replace("{code}", "culture")
         .replace("{item}", &unknown)
         .replace("{organisation}", &unknown)
+        .replace("{format}", "xlsx")
         .replace("{id}", &unknown)
 }
 

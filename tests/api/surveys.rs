@@ -240,9 +240,7 @@ async fn a_survey_is_sent_answered_in_the_portal_and_counted(app: TestApp) {
     );
     // Every answer as a spreadsheet: one row per organisation, one column
     // per question, choices by their label.
-    let r = app
-        .get(&format!("/api/v1/surveys/{id}/export?format=xlsx"))
-        .await;
+    let r = app.get(&format!("/api/v1/surveys/{id}/export/xlsx")).await;
     assert_eq!(r.status(), 200);
     assert!(
         r.headers()["content-disposition"]
@@ -260,7 +258,7 @@ async fn a_survey_is_sent_answered_in_the_portal_and_counted(app: TestApp) {
     assert_eq!(rows[0][6], "ja");
     assert_eq!(rows[0][9], "Räume");
     let csv = app
-        .get(&format!("/api/v1/surveys/{id}/export?format=csv"))
+        .get(&format!("/api/v1/surveys/{id}/export/csv"))
         .await
         .text()
         .await
@@ -270,7 +268,7 @@ async fn a_survey_is_sent_answered_in_the_portal_and_counted(app: TestApp) {
         &app,
         &app.client,
         Method::GET,
-        &format!("/api/v1/surveys/{id}/export?format=pdf"),
+        &format!("/api/v1/surveys/{id}/export/pdf"),
         None,
     )
     .await;
@@ -281,7 +279,7 @@ async fn a_survey_is_sent_answered_in_the_portal_and_counted(app: TestApp) {
         &app,
         &rep.client,
         Method::GET,
-        &format!("/api/v1/surveys/{id}/export"),
+        &format!("/api/v1/surveys/{id}/export/csv"),
         None,
     )
     .await;

@@ -85,9 +85,9 @@ impl QuestionKind {
 
 /// One choice of a single or multiple choice question.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct Choice {
     /// Stable within the question (`c1`, `c2`, …; given when empty).
+    #[serde(default)]
     #[schema(pattern = "^[A-Za-z0-9_]{0,20}$")]
     pub code: String,
     pub label: Texts,
@@ -103,21 +103,26 @@ pub struct ShowIf {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct Question {
     /// Stable within the survey (`q1`, `q2`, …; given when empty).
+    #[serde(default)]
     #[schema(pattern = "^[A-Za-z0-9_]{0,20}$")]
     pub id: String,
     pub kind: QuestionKind,
     pub text: Texts,
     /// An optional explanation under the question.
+    #[serde(default)]
     pub help: Texts,
+    #[serde(default)]
     pub required: bool,
     /// The choices of a single or multiple choice question.
+    #[serde(default)]
     #[schema(max_items = 30)]
     pub choices: Vec<Choice>,
     /// Whether a choice question also takes "other: …" with a text.
+    #[serde(default)]
     pub other: bool,
+    #[serde(default)]
     pub show_if: Option<ShowIf>,
 }
 
@@ -222,20 +227,29 @@ impl Survey {
 pub struct SurveyInput {
     /// `de` required.
     pub title: Texts,
+    #[serde(deserialize_with = "null_is_default")]
     pub intro: Texts,
     #[schema(max_items = 60)]
     pub questions: Vec<Question>,
     /// YYYY-MM-DD; empty or null: open as soon as it is sent.
     #[serde(deserialize_with = "crate::organisations::lenient::text")]
-    #[schema(value_type = Option<String>, format = Date)]
     pub opens_on: String,
     /// YYYY-MM-DD; empty or null: open until staff set a date.
     #[serde(deserialize_with = "crate::organisations::lenient::text")]
-    #[schema(value_type = Option<String>, format = Date)]
     pub closes_on: String,
     /// 0 to 5.
+    #[serde(deserialize_with = "null_is_default")]
     pub reminder_limit: i32,
     pub version: i32,
+}
+
+/// A number, or `null` for its default (what a client read back sends).
+pub(crate) fn null_is_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// Which organisations a survey goes to: those matching every filter that

@@ -525,7 +525,7 @@ pub(crate) const BODIES: &[Body] = &[
             ("reminder_limit", Integer),
         ],
         also_read: false,
-        nulls: false,
+        nulls: true,
     },
     Body {
         schema: "Question",
@@ -705,6 +705,11 @@ pub(crate) const PARAMS: &[(&str, &str, Takes)] = &[
     ("getReportDiff", "lang", Choice(langs)),
     ("exportRecords", "entity", Choice(export_entities)),
     ("exportRecords", "format", Choice(export_formats)),
+    (
+        "exportSurveyAnswers",
+        "format",
+        Choice(survey_export_formats),
+    ),
     ("exportRecords", "style", Choice(export_styles)),
     ("exportRecords", "lang", Choice(langs)),
     ("exportRecords", "separator", Choice(separators)),
@@ -752,6 +757,9 @@ fn export_entities() -> Vec<&'static str> {
     msohub_service::export::ExportEntity::ALL
         .map(|e| e.as_str())
         .to_vec()
+}
+fn survey_export_formats() -> Vec<&'static str> {
+    vec!["xlsx", "csv"]
 }
 fn export_formats() -> Vec<&'static str> {
     vec!["csv", "csv-standard", "xlsx", "json"]

@@ -26,7 +26,7 @@ pub fn routes(r: Routes) -> Routes {
         .delete("/api/v1/surveys/{id}", delete_survey)
         .post("/api/v1/surveys/{id}/send", send_survey)
         .get("/api/v1/surveys/{id}/results", survey_results)
-        .get("/api/v1/surveys/{id}/export", export_answers)
+        .get("/api/v1/surveys/{id}/export/{format}", export_answers)
         .get(
             "/api/v1/surveys/{id}/answers/{organisation}",
             organisation_survey,
@@ -217,31 +217,24 @@ pub(super) async fn portal_surveys(
     Ok(Json(OrganisationSurveyList { items }).into_response())
 }
 
-#[derive(serde::Deserialize, utoipa::IntoParams)]
-pub(super) struct ExportParams {
-    /// `xlsx` (the default) or `csv` (German Excel: semicolon, BOM).
-    #[param(inline, value_type = Option<String>, pattern = "^(xlsx|csv)$")]
-    format: Option<String>,
-}
-
 /// Every answer of a survey as a spreadsheet
 ///
-/// One row per organisation it went to (also those that have not
-/// answered), one column per question; choices by their German label.
-/// Recorded in the audit log.
-#[utoipa::path(get, operation_id = "exportSurveyAnswers", path = "/api/v1/surveys/{id}/export", tag = "surveys",
-    params(("id" = Uuid, Path), ExportParams),
+/// `format`: `xlsx` or `csv` (German Excel: semicolon, BOM). One row per
+/// organisation it went to (also those that have not answered), one
+/// column per question; choices by their German label. Recorded in the
+/// audit log.
+#[utoipa::path(get, operation_id = "exportSurveyAnswers", path = "/api/v1/surveys/{id}/export/{format}", tag = "surveys",
+    params(("id" = Uuid, Path), ("format" = String, Path)),
     responses((status = 200, description = "The answers",
         content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "text/csv")))))]
 pub(super) async fn export_answers(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
-    Path(id): Path<Uuid>,
-    Query(p): Query<ExportParams>,
+    Path((id, format)): Path<(Uuid, String)>,
 ) -> Result<Response, ApiError> {
     use axum::http::{HeaderValue, header};
     use msohub_service::surveys::results::AnswersFormat;
-    let format = AnswersFormat::parse(p.format.as_deref().unwrap_or("xlsx"))
+    let format = AnswersFormat::parse(&format)
         .ok_or_else(|| msohub_service::Error::field("format", "choice-unknown"))?;
     let (name, bytes) = state
         .services
