@@ -469,6 +469,11 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("GET", "/portal/{lang}/link/{token}", Access::Public),
     ("GET", "/portal/{lang}/invitation/{token}", Access::Public),
     ("POST", "/portal/{lang}/invitation/{token}", Access::Public),
+    // A survey's personal link: the token is the credential.
+    ("GET", "/portal/{lang}/survey-link/{token}", Access::Public),
+    ("POST", "/portal/{lang}/survey-link/{token}", Access::Public),
+    ("GET", "/api/v1/survey-links/{token}", Access::Public),
+    ("PUT", "/api/v1/survey-links/{token}", Access::Public),
     ("GET", "/portal/{lang}", Access::Representative),
     ("GET", "/portal/{lang}/", Access::Representative),
     ("GET", "/portal/{lang}/entry", Access::Representative),
@@ -601,6 +606,25 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/surveys/{id}/answers/{organisation}",
         Access::Propose,
     ),
+    (
+        "POST",
+        "/api/v1/surveys/{id}/answers/{organisation}/needs",
+        Access::Write,
+    ),
+    (
+        "GET",
+        "/api/v1/surveys/{id}/links/{organisation}",
+        Access::Write,
+    ),
+    (
+        "POST",
+        "/api/v1/surveys/{id}/links/{organisation}/renew",
+        Access::Write,
+    ),
+    ("POST", "/api/v1/surveys/{id}/invite", Access::Write),
+    ("POST", "/api/v1/surveys/{id}/remind", Access::Write),
+    ("GET", "/api/v1/surveys/{id}/deliveries", Access::StaffArea),
+    ("GET", "/api/v1/surveys/{id}/recipients", Access::StaffArea),
     // The office's side of the portal: invitations, the review of
     // proposals, ideas, the members' answers, trusted organisations.
     ("GET", "/api/v1/invitations", Access::StaffArea),
@@ -641,6 +665,19 @@ const MATRIX: &[(&str, &str, Access)] = &[
     ("POST", "/app/surveys/{id}", Access::Write),
     ("POST", "/app/surveys/{id}/send", Access::Write),
     ("POST", "/app/surveys/{id}/delete", Access::Write),
+    ("POST", "/app/surveys/{id}/invite", Access::Write),
+    ("POST", "/app/surveys/{id}/remind", Access::Write),
+    ("POST", "/app/surveys/{id}/needs", Access::Write),
+    (
+        "POST",
+        "/app/surveys/{id}/links/{organisation}",
+        Access::Write,
+    ),
+    (
+        "POST",
+        "/app/surveys/{id}/links/{organisation}/renew",
+        Access::Write,
+    ),
     ("POST", "/logout", Access::Public),
 ];
 

@@ -51,6 +51,7 @@ mod security;
 mod seed_report;
 mod settings;
 mod smtp;
+mod survey_links;
 mod surveys;
 mod targets;
 mod taxonomies;

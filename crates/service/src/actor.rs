@@ -12,6 +12,9 @@ pub enum Via {
     Token,
     /// The operator at the command line (trusted: has the database anyway).
     Cli,
+    /// A survey's personal link (answers that organisation's survey, and
+    /// nothing else).
+    Link,
 }
 
 #[derive(Debug, Clone)]

@@ -83,6 +83,20 @@ pub struct InvitationReport {
     pub without_address: Vec<String>,
 }
 
+impl From<OutboxRow> for Delivery {
+    fn from(r: OutboxRow) -> Delivery {
+        Delivery {
+            to: r.to_address,
+            subject: r.subject,
+            status: r.status,
+            attempts: r.attempts,
+            last_error: r.last_error,
+            sent_at: r.sent_at,
+            created_at: r.created_at,
+        }
+    }
+}
+
 fn event_of(m: &MeetingRow, agenda: &[AgendaItem], body: &str) -> Event {
     let agenda_text = agenda
         .iter()
@@ -190,6 +204,18 @@ impl Services {
         subject: &str,
         text: &str,
     ) -> Result<(), Error> {
+        self.enqueue_mail_about(tx, to, subject, text, None).await
+    }
+
+    /// [`Self::enqueue_mail`] for an e-mail of a survey (its delivery log).
+    pub(crate) async fn enqueue_mail_about(
+        &self,
+        tx: &msohub_store::Tx,
+        to: &str,
+        subject: &str,
+        text: &str,
+        survey: Option<Uuid>,
+    ) -> Result<(), Error> {
         store::enqueue(
             tx,
             OutboxRow {
@@ -205,6 +231,7 @@ impl Services {
                 next_attempt_at: Utc::now(),
                 sent_at: None,
                 created_at: Utc::now(),
+                survey_id: survey,
             },
         )
         .await?;
@@ -285,6 +312,7 @@ impl Services {
                     next_attempt_at: Utc::now(),
                     sent_at: None,
                     created_at: Utc::now(),
+                    survey_id: None,
                 },
             )
             .await?;
@@ -373,15 +401,7 @@ impl Services {
         Ok(store::messages_of_meeting(self.store.conn(), meeting)
             .await?
             .into_iter()
-            .map(|r| Delivery {
-                to: r.to_address,
-                subject: r.subject,
-                status: r.status,
-                attempts: r.attempts,
-                last_error: r.last_error,
-                sent_at: r.sent_at,
-                created_at: r.created_at,
-            })
+            .map(Delivery::from)
             .collect())
     }
 

@@ -24,6 +24,10 @@ pub struct Need {
     /// interaction, meeting, survey, portal, other
     pub source: String,
     pub source_interaction_id: Option<Uuid>,
+    /// The survey whose answer it was taken from (with source `survey`).
+    pub source_survey_id: Option<Uuid>,
+    /// The question of that survey.
+    pub source_question: Option<String>,
     /// low, normal, high
     pub urgency: String,
     /// Who reported it through the portal.
@@ -269,6 +273,10 @@ impl Services {
             raised_on,
             resolved_on,
             reported_by: current.and_then(|c| c.reported_by),
+            source_answer_id: current.and_then(|c| c.source_answer_id),
+            source_question: current
+                .map(|c| c.source_question.clone())
+                .unwrap_or_default(),
             version: current.map_or(1, |c| c.version),
             deleted_at: current.and_then(|c| c.deleted_at),
             created_at: current.map_or(now, |c| c.created_at),
@@ -340,6 +348,13 @@ impl Services {
         let names = msohub_store::organisations::names(self.store.conn(), &ids).await?;
         let reporters: Vec<Uuid> = rows.iter().filter_map(|r| r.reported_by).collect();
         let people = msohub_store::people::names(self.store.conn(), &reporters).await?;
+        let answers: Vec<Uuid> = rows.iter().filter_map(|r| r.source_answer_id).collect();
+        let surveys: std::collections::HashMap<Uuid, Uuid> =
+            msohub_store::surveys::answers_by_id(self.store.conn(), &answers)
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a.survey_id))
+                .collect();
         Ok(rows
             .into_iter()
             .map(|r| Need {
@@ -352,6 +367,8 @@ impl Services {
                 description: r.description,
                 source: r.source,
                 source_interaction_id: r.source_interaction_id,
+                source_survey_id: r.source_answer_id.and_then(|a| surveys.get(&a).copied()),
+                source_question: r.source_answer_id.map(|_| r.source_question.clone()),
                 urgency: r.urgency,
                 reported_by: r.reported_by.map(|id| Ref {
                     id,
@@ -434,7 +451,7 @@ impl Services {
         self.insert_need(actor, row).await
     }
 
-    async fn insert_need(&self, actor: &Actor, row: NeedRow) -> Result<Need, Error> {
+    pub(crate) async fn insert_need(&self, actor: &Actor, row: NeedRow) -> Result<Need, Error> {
         let row = self
             .write_audited(
                 actor,

@@ -418,6 +418,18 @@ pub async fn messages_of_meeting(
         .await?)
 }
 
+/// The e-mails of a survey (invitations and reminders), newest first.
+pub async fn messages_of_survey(
+    c: &impl ConnectionTrait,
+    survey_id: Uuid,
+) -> Result<Vec<OutboxRow>, Error> {
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::SurveyId.eq(survey_id))
+        .order_by_desc(outbox::Column::CreatedAt)
+        .all(c)
+        .await?)
+}
+
 /// Meetings whose title contains every word of `text`, newest first (the
 /// staff area's search box).
 pub async fn search_meetings(

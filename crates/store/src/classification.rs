@@ -138,7 +138,7 @@ const REGISTER: &[(&str, &str)] = &[
         "need",
         "id:N organisation_id:N category:N description:F source:N source_interaction_id:N status:N \
          outcome:F version:N deleted_at:N created_at:N updated_at:N reported_by:R urgency:N \
-         raised_on:N resolved_on:N",
+         raised_on:N resolved_on:N source_answer_id:N source_question:N",
     ),
     (
         "offer",
@@ -160,7 +160,7 @@ const REGISTER: &[(&str, &str)] = &[
     (
         "outbox",
         "id:N meeting_id:N to_address:P subject:N body_text:F ics:F status:N attempts:N last_error:N \
-         next_attempt_at:N sent_at:N created_at:N",
+         next_attempt_at:N sent_at:N created_at:N survey_id:N",
     ),
     (
         "project",
@@ -187,7 +187,8 @@ const REGISTER: &[(&str, &str)] = &[
     ),
     (
         "survey_recipient",
-        "survey_id:N organisation_id:N invited_at:N reminded:N reminded_at:N",
+        "survey_id:N organisation_id:N invited_at:N reminded:N reminded_at:N link_generation:N \
+         mailed_at:N",
     ),
     (
         "survey_answer",

@@ -83,6 +83,8 @@ pub async fn add_recipients(
                 invited_at: now,
                 reminded: 0,
                 reminded_at: None,
+                link_generation: 0,
+                mailed_at: None,
             }
             .into_active_model()
         });
@@ -196,4 +198,80 @@ pub async fn put_answer(c: &impl ConnectionTrait, mut row: AnswerRow) -> Result<
     } else {
         Err(Error::Stale)
     }
+}
+
+pub async fn find_recipient(
+    c: &impl ConnectionTrait,
+    survey_id: Uuid,
+    organisation_id: Uuid,
+) -> Result<Option<RecipientRow>, Error> {
+    Ok(
+        survey_recipient::Entity::find_by_id((survey_id, organisation_id))
+            .one(c)
+            .await?,
+    )
+}
+
+/// Replaces an organisation's personal link: the earlier one stops
+/// working. Returns the new generation (`None`: not a recipient).
+pub async fn next_link_generation(
+    c: &impl ConnectionTrait,
+    survey_id: Uuid,
+    organisation_id: Uuid,
+) -> Result<Option<i32>, Error> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let done = survey_recipient::Entity::update_many()
+        .col_expr(
+            survey_recipient::Column::LinkGeneration,
+            Expr::col(survey_recipient::Column::LinkGeneration).add(1),
+        )
+        .filter(survey_recipient::Column::SurveyId.eq(survey_id))
+        .filter(survey_recipient::Column::OrganisationId.eq(organisation_id))
+        .exec(c)
+        .await?;
+    if done.rows_affected == 0 {
+        return Ok(None);
+    }
+    Ok(find_recipient(c, survey_id, organisation_id)
+        .await?
+        .map(|r| r.link_generation))
+}
+
+/// Notes that the invitation went out (`reminder`: a reminder, counted).
+pub async fn mark_mailed(
+    c: &impl ConnectionTrait,
+    survey_id: Uuid,
+    organisation_id: Uuid,
+    reminder: bool,
+) -> Result<(), Error> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let now = Utc::now();
+    let update = survey_recipient::Entity::update_many()
+        .filter(survey_recipient::Column::SurveyId.eq(survey_id))
+        .filter(survey_recipient::Column::OrganisationId.eq(organisation_id));
+    let update = if reminder {
+        update
+            .col_expr(
+                survey_recipient::Column::Reminded,
+                Expr::col(survey_recipient::Column::Reminded).add(1),
+            )
+            .col_expr(survey_recipient::Column::RemindedAt, Expr::value(now))
+    } else {
+        update.col_expr(survey_recipient::Column::MailedAt, Expr::value(now))
+    };
+    update.exec(c).await?;
+    Ok(())
+}
+
+pub async fn answers_by_id(
+    c: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<AnswerRow>, Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(survey_answer::Entity::find()
+        .filter(survey_answer::Column::Id.is_in(ids.to_vec()))
+        .all(c)
+        .await?)
 }

@@ -423,6 +423,34 @@ pub async fn needs_from_interaction(
         .await?)
 }
 
+/// The need taken from a survey answer's question, if any (deleted too).
+pub async fn need_from_answer(
+    c: &impl ConnectionTrait,
+    answer: Uuid,
+    question: &str,
+) -> Result<Option<NeedRow>, Error> {
+    Ok(need::Entity::find()
+        .filter(need::Column::SourceAnswerId.eq(answer))
+        .filter(need::Column::SourceQuestion.eq(question))
+        .one(c)
+        .await?)
+}
+
+/// The needs taken from a survey's answers (live ones).
+pub async fn needs_from_answers(
+    c: &impl ConnectionTrait,
+    answers: &[Uuid],
+) -> Result<Vec<NeedRow>, Error> {
+    if answers.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(need::Entity::find()
+        .filter(need::Column::SourceAnswerId.is_in(answers.to_vec()))
+        .filter(need::Column::DeletedAt.is_null())
+        .all(c)
+        .await?)
+}
+
 /// (category, status, count) over all live needs.
 pub async fn need_counts(c: &impl ConnectionTrait) -> Result<Vec<(String, String, i64)>, Error> {
     Ok(need::Entity::find()

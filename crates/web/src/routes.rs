@@ -119,7 +119,11 @@ pub enum WriteRule {
 pub fn write_rule(method: &str, path: &str) -> WriteRule {
     let portal_door = matches!(
         path,
-        "/portal/{lang}/login" | "/portal/{lang}/link" | "/portal/{lang}/invitation/{token}"
+        "/portal/{lang}/login"
+            | "/portal/{lang}/link"
+            | "/portal/{lang}/invitation/{token}"
+            | "/portal/{lang}/survey-link/{token}"
+            | "/api/v1/survey-links/{token}"
     );
     if method == "GET" || portal_door || matches!(path, "/login" | "/login/totp" | "/logout") {
         return WriteRule::Anyone;

@@ -311,3 +311,6 @@ portal-rule-not-a-text = يرجى إدخال نص.
 portal-rule-question-unknown = لا يوجد سؤال كهذا.
 portal-rule-survey-closed = انتهى هذا الاستبيان؛ لم تعد الإجابات مقبولة.
 portal-rule-survey-not-open = لم يبدأ هذا الاستبيان بعد.
+portal-survey-link-invalid = هذا الرابط لا يفتح أي استبيان. ربما تم استبداله: اسألوا مركز الاندماج عن الرابط الحالي.
+portal-survey-link-closed-note = انتهى هذا الاستبيان. لم يعد من الممكن رؤية الإجابات عبر الرابط الشخصي.
+portal-survey-link-note = أنتم تجيبون عبر الرابط الشخصي لجمعيتكم، دون حساب. يرجى عدم مشاركته خارج الجمعية.

@@ -1832,3 +1832,47 @@ rule-not-a-text = Bitte Text eingeben.
 rule-question-unknown = Diese Frage gibt es nicht.
 survey-export-xlsx = Alle Antworten als Excel-Datei (XLSX)
 survey-export-csv = Alle Antworten als CSV
+survey-recipients = Organisationen und Einladungen
+survey-recipients-caption = { $count ->
+    [one] Eine Organisation hat die Umfrage
+   *[other] { $count } Organisationen haben die Umfrage
+}
+survey-answered-on = Beantwortet am
+survey-mailed-on = Per E-Mail eingeladen am
+survey-reminders = Erinnerungen
+survey-not-answered = noch nicht
+survey-link = Persönlicher Link
+survey-link-show = Link zeigen
+survey-link-renew = Link ersetzen
+survey-link-for = Der persönliche Link von { $organisation }: Wer ihn hat, kann ohne Konto für die Organisation antworten, solange die Umfrage läuft.
+survey-link-renewed = Der Link von { $organisation } ist ersetzt; der bisherige gilt nicht mehr. Der neue:
+survey-link-hint = Geben Sie den Link nur an die Organisation weiter (zum Beispiel per Messenger an die Vorsitzende). Das Anzeigen steht im Protokoll.
+survey-mail-status = { $count ->
+    [one] Eine Organisation ist noch nicht per E-Mail eingeladen.
+   *[other] { $count } Organisationen sind noch nicht per E-Mail eingeladen.
+}
+survey-remind-status = { $count ->
+    [one] Eine kann erinnert werden.
+   *[other] { $count } können erinnert werden.
+}
+survey-remind-off = (Erinnerungen sind für diese Umfrage aus.)
+survey-invite = Einladungen per E-Mail senden
+survey-remind = Erinnerung an alle ohne Antwort senden
+survey-mail-hint = Vertretungen mit Portalzugang bekommen einen Link ins Portal; Organisationen ohne Zugang ihren persönlichen Link, an ihre eigene Adresse und an ihre Personen mit Einwilligung „Kontakt“. Jede E-Mail ist in der Sprache der Person.
+survey-mails = E-Mails dieser Umfrage
+survey-done-invited = { $queued } E-Mails an { $organisations } Organisationen sind unterwegs. Ohne Adresse: { $without }.
+survey-done-reminded = { $queued } Erinnerungen an { $organisations } Organisationen sind unterwegs. Ohne Adresse: { $without }.
+survey-need-taken = Als Bedarf erfasst
+survey-need-category = Kategorie
+survey-need-take = Als Bedarf erfassen
+rule-everyone-invited = Alle Organisationen dieser Umfrage sind schon per E-Mail eingeladen.
+rule-nobody-to-remind = Niemand ist zu erinnern: Alle haben geantwortet oder sind so oft erinnert, wie die Umfrage erlaubt.
+rule-reminders-off = Für diese Umfrage sind keine Erinnerungen vorgesehen (höchstens 0).
+rule-not-answered = Die Organisation hat diese Frage nicht beantwortet.
+done-from-survey = Der Bedarf ist aus der Antwort erfasst.
+done-from-survey-before = Dieser Bedarf war aus der Antwort schon erfasst.
+audit-verb-send = verschickt
+audit-verb-remind = als Erinnerung verschickt
+audit-verb-link = als persönlichen Link angezeigt
+audit-verb-renew-link = mit einem neuen persönlichen Link versehen
+audit-verb-survey-invite = per E-Mail verschickt

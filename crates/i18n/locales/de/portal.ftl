@@ -311,3 +311,6 @@ portal-rule-not-a-text = Bitte Text eingeben.
 portal-rule-question-unknown = Diese Frage gibt es nicht.
 portal-rule-survey-closed = Diese Umfrage ist beendet; Antworten werden nicht mehr angenommen.
 portal-rule-survey-not-open = Diese Umfrage hat noch nicht begonnen.
+portal-survey-link-invalid = Dieser Link öffnet keine Umfrage. Vielleicht wurde er ersetzt: Fragen Sie das Integrationszentrum nach dem aktuellen Link.
+portal-survey-link-closed-note = Diese Umfrage ist beendet. Über den persönlichen Link sind die Antworten nicht mehr zu sehen.
+portal-survey-link-note = Sie antworten über den persönlichen Link Ihres Vereins, ohne Konto. Bitte geben Sie ihn nicht außerhalb des Vereins weiter.

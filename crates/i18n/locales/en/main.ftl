@@ -1832,3 +1832,47 @@ rule-not-a-text = Please enter text.
 rule-question-unknown = There is no such question.
 survey-export-xlsx = All answers as an Excel file (XLSX)
 survey-export-csv = All answers as CSV
+survey-recipients = Organisations and invitations
+survey-recipients-caption = { $count ->
+    [one] One organisation has the survey
+   *[other] { $count } organisations have the survey
+}
+survey-answered-on = Answered on
+survey-mailed-on = Invited by e-mail on
+survey-reminders = Reminders
+survey-not-answered = not yet
+survey-link = Personal link
+survey-link-show = Show link
+survey-link-renew = Replace link
+survey-link-for = The personal link of { $organisation }: whoever has it can answer for the organisation without an account while the survey is open.
+survey-link-renewed = The link of { $organisation } has been replaced; the previous one no longer works. The new one:
+survey-link-hint = Pass the link on to the organisation only (for example by messenger to its chair). Showing it is recorded in the log.
+survey-mail-status = { $count ->
+    [one] One organisation has not been invited by e-mail yet.
+   *[other] { $count } organisations have not been invited by e-mail yet.
+}
+survey-remind-status = { $count ->
+    [one] One can be reminded.
+   *[other] { $count } can be reminded.
+}
+survey-remind-off = (Reminders are off for this survey.)
+survey-invite = Send invitations by e-mail
+survey-remind = Remind everyone without an answer
+survey-mail-hint = Representatives with portal access get a link into the portal; organisations without access get their personal link, at their own address and to their people with the "contact" consent. Each e-mail is in the person's language.
+survey-mails = E-mails of this survey
+survey-done-invited = { $queued } e-mails to { $organisations } organisations are on their way. Without an address: { $without }.
+survey-done-reminded = { $queued } reminders to { $organisations } organisations are on their way. Without an address: { $without }.
+survey-need-taken = Recorded as a need
+survey-need-category = Category
+survey-need-take = Record as a need
+rule-everyone-invited = Every organisation of this survey has already been invited by e-mail.
+rule-nobody-to-remind = Nobody to remind: everyone has answered or has been reminded as often as the survey allows.
+rule-reminders-off = This survey has no reminders (at most 0).
+rule-not-answered = The organisation did not answer this question.
+done-from-survey = The need has been recorded from the answer.
+done-from-survey-before = This need had already been recorded from the answer.
+audit-verb-send = sent
+audit-verb-remind = sent as a reminder
+audit-verb-link = shown as a personal link
+audit-verb-renew-link = given a new personal link
+audit-verb-survey-invite = sent by e-mail

@@ -311,3 +311,6 @@ portal-rule-not-a-text = Please enter text.
 portal-rule-question-unknown = There is no such question.
 portal-rule-survey-closed = This survey has closed; answers are no longer accepted.
 portal-rule-survey-not-open = This survey has not opened yet.
+portal-survey-link-invalid = This link opens no survey. It may have been replaced: ask the integration centre for the current link.
+portal-survey-link-closed-note = This survey has closed. The answers can no longer be seen through the personal link.
+portal-survey-link-note = You are answering through your organisation's personal link, without an account. Please do not pass it on outside the organisation.

@@ -311,3 +311,6 @@ portal-rule-not-a-text = Lütfen metin girin.
 portal-rule-question-unknown = Böyle bir soru yok.
 portal-rule-survey-closed = Bu anket sona erdi; artık cevap kabul edilmiyor.
 portal-rule-survey-not-open = Bu anket henüz başlamadı.
+portal-survey-link-invalid = Bu bağlantı bir anket açmıyor. Değiştirilmiş olabilir: güncel bağlantıyı entegrasyon merkezine sorun.
+portal-survey-link-closed-note = Bu anket sona erdi. Yanıtlar artık kişisel bağlantı üzerinden görülemez.
+portal-survey-link-note = Derneğinizin kişisel bağlantısıyla, hesap olmadan yanıtlıyorsunuz. Lütfen bağlantıyı dernek dışında paylaşmayın.

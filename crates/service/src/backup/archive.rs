@@ -62,15 +62,28 @@ pub struct Step {
 /// that changes no table's shape gets a step that does nothing; one that
 /// adds a column gets [`add_column`] with the column's default, a new
 /// table [`add_table`].
-pub const STEPS: &[Step] = &[Step {
-    to: 20,
-    migration: "m0020_surveys",
-    apply: |t| {
-        add_table(t, "beyond_item", "survey")?;
-        add_table(t, "survey", "survey_recipient")?;
-        add_table(t, "survey_recipient", "survey_answer")
+pub const STEPS: &[Step] = &[
+    Step {
+        to: 20,
+        migration: "m0020_surveys",
+        apply: |t| {
+            add_table(t, "beyond_item", "survey")?;
+            add_table(t, "survey", "survey_recipient")?;
+            add_table(t, "survey_recipient", "survey_answer")
+        },
     },
-}];
+    Step {
+        to: 21,
+        migration: "m0021_survey_links",
+        apply: |t| {
+            add_column(t, "survey_recipient", "link_generation", Value::from(0))?;
+            add_column(t, "survey_recipient", "mailed_at", Value::Null)?;
+            add_column(t, "outbox", "survey_id", Value::Null)?;
+            add_column(t, "need", "source_answer_id", Value::Null)?;
+            add_column(t, "need", "source_question", Value::from(""))
+        },
+    },
+];
 
 /// Adds a column with a value to every row of a table.
 pub fn add_column(t: &mut Tables, table: &str, column: &str, value: Value) -> Result<(), String> {

@@ -132,3 +132,104 @@ pub fn decided(
     text.push_str(&format!("\n\n{link}\n\n{office}\n"));
     (fill(subject), text)
 }
+
+/// (subject, text) of a survey's invitation or reminder. `portal`: the
+/// link opens the survey in the portal (the person signs in), else it is
+/// the organisation's personal link (no account needed).
+#[allow(clippy::too_many_arguments)]
+pub fn survey(
+    lang: &str,
+    office: &str,
+    organisation: &str,
+    title: &str,
+    closes_on: Option<chrono::NaiveDate>,
+    link: &str,
+    reminder: bool,
+    portal: bool,
+) -> (String, String) {
+    // (invitation subject, reminder subject, opening, reminder opening,
+    //  link via portal, personal link, until, closing)
+    let t: [&str; 8] = match lang {
+        "en" => [
+            "Survey: {title}",
+            "Reminder: {title}",
+            "Hello,\n\n{office} asks {organisation} to answer the survey \"{title}\". Your answers help the office see what the organisations need.",
+            "Hello,\n\nwe have not yet received the answer of {organisation} to the survey \"{title}\". It takes only a few minutes.",
+            "Sign in to the portal to answer:",
+            "Answer with this personal link (no account needed; please do not pass it on outside your organisation):",
+            "You can answer and change your answer until {until}.",
+            "Kind regards\n{office}",
+        ],
+        "tr" => [
+            "Anket: {title}",
+            "Hatırlatma: {title}",
+            "Merhaba,\n\n{office}, {organisation} kuruluşundan \"{title}\" anketini yanıtlamasını rica ediyor. Yanıtlarınız, ofisin kuruluşların ihtiyaçlarını görmesine yardımcı olur.",
+            "Merhaba,\n\n{organisation} kuruluşunun \"{title}\" anketine yanıtını henüz almadık. Yalnızca birkaç dakika sürer.",
+            "Yanıtlamak için portala giriş yapın:",
+            "Bu kişisel bağlantıyla yanıtlayın (hesap gerekmez; lütfen kuruluşunuz dışında paylaşmayın):",
+            "{until} tarihine kadar yanıtlayabilir ve yanıtınızı değiştirebilirsiniz.",
+            "Saygılarımızla\n{office}",
+        ],
+        "ar" => [
+            "استبيان: {title}",
+            "تذكير: {title}",
+            "مرحبًا،\n\nيرجو {office} من {organisation} الإجابة عن الاستبيان \"{title}\". تساعد إجاباتكم المكتب على معرفة احتياجات المنظمات.",
+            "مرحبًا،\n\nلم نتلقَّ بعد إجابة {organisation} عن الاستبيان \"{title}\". لا يستغرق ذلك سوى بضع دقائق.",
+            "سجّلوا الدخول إلى البوابة للإجابة:",
+            "أجيبوا عبر هذا الرابط الشخصي (لا حاجة إلى حساب؛ يرجى عدم مشاركته خارج منظمتكم):",
+            "يمكنكم الإجابة وتعديل إجابتكم حتى {until}.",
+            "مع أطيب التحيات\n{office}",
+        ],
+        "ru" => [
+            "Опрос: {title}",
+            "Напоминание: {title}",
+            "Здравствуйте!\n\n{office} просит {organisation} ответить на опрос «{title}». Ваши ответы помогут офису понять потребности организаций.",
+            "Здравствуйте!\n\nМы ещё не получили ответ {organisation} на опрос «{title}». Это займёт всего несколько минут.",
+            "Войдите в портал, чтобы ответить:",
+            "Ответьте по этой личной ссылке (учётная запись не нужна; пожалуйста, не передавайте её за пределы вашей организации):",
+            "Ответить и изменить ответ можно до {until}.",
+            "С уважением\n{office}",
+        ],
+        "uk" => [
+            "Опитування: {title}",
+            "Нагадування: {title}",
+            "Вітаємо!\n\n{office} просить {organisation} відповісти на опитування «{title}». Ваші відповіді допоможуть офісу зрозуміти потреби організацій.",
+            "Вітаємо!\n\nМи ще не отримали відповіді {organisation} на опитування «{title}». Це займе лише кілька хвилин.",
+            "Увійдіть до порталу, щоб відповісти:",
+            "Відповідайте за цим особистим посиланням (обліковий запис не потрібен; будь ласка, не передавайте його за межі вашої організації):",
+            "Відповісти й змінити відповідь можна до {until}.",
+            "З повагою\n{office}",
+        ],
+        _ => [
+            "Umfrage: {title}",
+            "Erinnerung: {title}",
+            "Guten Tag,\n\n{office} bittet {organisation}, die Umfrage „{title}“ zu beantworten. Ihre Antworten helfen dem Büro zu sehen, was die Organisationen brauchen.",
+            "Guten Tag,\n\ndie Antwort von {organisation} auf die Umfrage „{title}“ fehlt uns noch. Sie dauert nur wenige Minuten.",
+            "Melden Sie sich im Portal an, um zu antworten:",
+            "Antworten Sie über diesen persönlichen Link (kein Konto nötig; bitte geben Sie ihn nicht außerhalb Ihrer Organisation weiter):",
+            "Sie können bis zum {until} antworten und Ihre Antwort ändern.",
+            "Mit freundlichen Grüßen\n{office}",
+        ],
+    };
+    let until = closes_on.map(|d| d.format("%d.%m.%Y").to_string());
+    let fill = |s: &str| {
+        s.replace("{office}", office)
+            .replace("{organisation}", organisation)
+            .replace("{title}", title)
+            .replace("{until}", until.as_deref().unwrap_or_default())
+    };
+    let subject = fill(if reminder { t[1] } else { t[0] });
+    let mut text = fill(if reminder { t[3] } else { t[2] });
+    text.push_str("\n\n");
+    text.push_str(if portal { t[4] } else { t[5] });
+    text.push('\n');
+    text.push_str(link);
+    if until.is_some() {
+        text.push_str("\n\n");
+        text.push_str(&fill(t[6]));
+    }
+    text.push_str("\n\n");
+    text.push_str(&fill(t[7]));
+    text.push('\n');
+    (subject, text)
+}

@@ -23,6 +23,7 @@ const LONG_TEXT: usize = 5_000;
 /// An organisation's answer as stored.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SurveyAnswer {
+    pub id: Uuid,
     pub survey_id: Uuid,
     pub organisation: Ref,
     /// Question id → value (see the module documentation).
@@ -241,6 +242,7 @@ impl Services {
             None => None,
         };
         Ok(SurveyAnswer {
+            id: row.id,
             survey_id: row.survey_id,
             organisation,
             answers: serde_json::from_str(&row.answers).unwrap_or_default(),
@@ -268,6 +270,16 @@ impl Services {
             }
             Some(user.person.id)
         };
+        let (survey, org) = self.sent_to(survey_id, organisation).await?;
+        Ok((survey, org, person))
+    }
+
+    /// A sent survey and one organisation it went to; `NotFound` else.
+    pub(crate) async fn sent_to(
+        &self,
+        survey_id: Uuid,
+        organisation: Uuid,
+    ) -> Result<(Survey, Ref), Error> {
         let conn = self.store.conn();
         let row = store::find_survey(conn, survey_id)
             .await?
@@ -285,7 +297,6 @@ impl Services {
                 id: org.id,
                 name: org.name,
             },
-            person,
         ))
     }
 
@@ -297,7 +308,16 @@ impl Services {
         organisation: Uuid,
     ) -> Result<OrganisationSurvey, Error> {
         let (survey, org, _) = self.answering(actor, survey_id, organisation).await?;
-        let answer = match store::find_answer(self.store.conn(), survey_id, organisation).await? {
+        self.as_seen_by(survey, org).await
+    }
+
+    /// `survey` as the organisation `org` sees it, with its answer.
+    pub(crate) async fn as_seen_by(
+        &self,
+        survey: Survey,
+        org: Ref,
+    ) -> Result<OrganisationSurvey, Error> {
+        let answer = match store::find_answer(self.store.conn(), survey.id, org.id).await? {
             Some(row) => Some(self.assemble_answer(&row).await?),
             None => None,
         };
@@ -343,6 +363,21 @@ impl Services {
             actor.require(Permission::WriteStaffArea)?;
         }
         let (survey, _, person) = self.answering(actor, survey_id, organisation).await?;
+        self.store_answer(actor, &survey, organisation, person, input)
+            .await
+    }
+
+    /// Stores the answer of `organisation` (to which `survey` went), given
+    /// by `person` if known.
+    pub(crate) async fn store_answer(
+        &self,
+        actor: &Actor,
+        survey: &Survey,
+        organisation: Uuid,
+        person: Option<Uuid>,
+        input: &SurveyAnswerInput,
+    ) -> Result<SurveyAnswer, Error> {
+        let survey_id = survey.id;
         let conn = self.store.conn();
         let current = store::find_answer(conn, survey_id, organisation).await?;
         if current.as_ref().map_or(0, |c| c.version) != input.version {

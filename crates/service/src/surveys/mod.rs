@@ -10,6 +10,8 @@
 //! translations and the dates can still change.
 
 pub mod answers;
+pub mod links;
+pub mod needs;
 pub mod results;
 
 use crate::{Actor, Error, FieldError, Services, audit};

@@ -37,6 +37,8 @@ pub struct ChoiceCount {
 pub struct TextAnswer {
     pub organisation: Ref,
     pub text: String,
+    /// The need taken from this answer to the question, if any.
+    pub need_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -117,8 +119,17 @@ impl Services {
             })
         };
         let recipients_counted = recipients.iter().filter(|o| counted(**o)).count();
-        let mut answers: Vec<(Ref, Map<String, Value>)> = store::answers(conn, id)
-            .await?
+        let rows = store::answers(conn, id).await?;
+        let answer_ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
+        let needs: HashMap<(Uuid, String), Uuid> =
+            msohub_store::work::needs_from_answers(conn, &answer_ids)
+                .await?
+                .into_iter()
+                .filter_map(|n| Some(((n.source_answer_id?, n.source_question), n.id)))
+                .collect();
+        let answer_of: HashMap<Uuid, Uuid> =
+            rows.iter().map(|a| (a.organisation_id, a.id)).collect();
+        let mut answers: Vec<(Ref, Map<String, Value>)> = rows
             .into_iter()
             .filter(|a| counted(a.organisation_id))
             .map(|a| {
@@ -200,9 +211,14 @@ impl Services {
                             }
                             _ => a.get(&format!("{}.other", q.id))?.as_str()?,
                         };
+                        let need_id = answer_of
+                            .get(&org.id)
+                            .and_then(|a| needs.get(&(*a, q.id.clone())))
+                            .copied();
                         Some(TextAnswer {
                             organisation: org.clone(),
                             text: text.to_owned(),
+                            need_id,
                         })
                     })
                     .collect();

@@ -26,6 +26,9 @@ pub struct Model {
     pub raised_on: Option<Date>,
     /// When it was addressed or found impossible to meet.
     pub resolved_on: Option<Date>,
+    /// The survey answer it was taken from, and the question.
+    pub source_answer_id: Option<Uuid>,
+    pub source_question: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,8 @@ pub struct Model {
     pub next_attempt_at: ChronoDateTimeUtc,
     pub sent_at: Option<ChronoDateTimeUtc>,
     pub created_at: ChronoDateTimeUtc,
+    /// The survey the e-mail invites to or reminds of.
+    pub survey_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,10 @@ pub struct Model {
     pub invited_at: ChronoDateTimeUtc,
     pub reminded: i32,
     pub reminded_at: Option<ChronoDateTimeUtc>,
+    /// Raised to replace the organisation's personal link.
+    pub link_generation: i32,
+    /// When the invitation was e-mailed.
+    pub mailed_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,7 @@ mod m0017_dated_needs;
 mod m0018_term_labels;
 pub mod m0019_projects;
 mod m0020_surveys;
+mod m0021_survey_links;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_term_labels::Migration),
             Box::new(m0019_projects::Migration),
             Box::new(m0020_surveys::Migration),
+            Box::new(m0021_survey_links::Migration),
         ]
     }
 }

@@ -562,6 +562,16 @@ pub(crate) const BODIES: &[Body] = &[
         nulls: false,
     },
     Body {
+        schema: "NeedFromAnswerInput",
+        required: &["question", "category"],
+        takes: &[
+            ("category", Term("need_category")),
+            ("urgency", Choice(work::NeedUrgency::codes)),
+        ],
+        also_read: false,
+        nulls: false,
+    },
+    Body {
         schema: "BeyondInput",
         required: &[],
         takes: &[

@@ -13,7 +13,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use msohub_service::mail::Delivery;
 use msohub_service::surveys::answers::{OrganisationSurvey, SurveyAnswer, SurveyAnswerInput};
+use msohub_service::surveys::links::{SurveyLink, SurveyMailing, SurveyRecipient};
+use msohub_service::surveys::needs::{NeedFromAnswer, NeedFromAnswerInput};
 use msohub_service::surveys::results::{ResultFilter, SurveyResults};
 use msohub_service::surveys::{Selection, Survey, SurveyInput};
 use uuid::Uuid;
@@ -33,6 +36,21 @@ pub fn routes(r: Routes) -> Routes {
         )
         .put("/api/v1/surveys/{id}/answers/{organisation}", put_answer)
         .get("/api/v1/portal/surveys", portal_surveys)
+        .get("/api/v1/surveys/{id}/links/{organisation}", survey_link)
+        .post(
+            "/api/v1/surveys/{id}/links/{organisation}/renew",
+            renew_survey_link,
+        )
+        .post("/api/v1/surveys/{id}/invite", invite)
+        .post("/api/v1/surveys/{id}/remind", remind)
+        .get("/api/v1/surveys/{id}/deliveries", deliveries)
+        .get("/api/v1/surveys/{id}/recipients", recipients)
+        .post(
+            "/api/v1/surveys/{id}/answers/{organisation}/needs",
+            need_from_answer,
+        )
+        .get("/api/v1/survey-links/{token}", link_survey)
+        .put("/api/v1/survey-links/{token}", link_answer)
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -252,4 +270,188 @@ pub(super) async fn export_answers(
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct DeliveryList {
+    items: Vec<Delivery>,
+}
+
+/// An organisation's personal link to a survey
+///
+/// For organisations without portal accounts: whoever holds the link can
+/// answer for the organisation, without an account, while the survey is
+/// open. Reading it is recorded in the audit log.
+#[utoipa::path(get, operation_id = "getSurveyLink", path = "/api/v1/surveys/{id}/links/{organisation}", tag = "surveys",
+    params(("id" = Uuid, Path), ("organisation" = Uuid, Path)),
+    responses((status = 200, description = "The link", body = SurveyLink)))]
+pub(super) async fn survey_link(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path((id, organisation)): Path<(Uuid, Uuid)>,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.services.survey_link(&actor, id, organisation).await?).into_response())
+}
+
+/// Replace an organisation's personal link
+///
+/// The earlier link stops working at once (for a link that reached the
+/// wrong hands).
+#[utoipa::path(post, operation_id = "renewSurveyLink", path = "/api/v1/surveys/{id}/links/{organisation}/renew", tag = "surveys",
+    params(("id" = Uuid, Path), ("organisation" = Uuid, Path)),
+    responses((status = 200, description = "The new link", body = SurveyLink)))]
+pub(super) async fn renew_survey_link(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path((id, organisation)): Path<(Uuid, Uuid)>,
+) -> Result<Response, ApiError> {
+    Ok(Json(
+        state
+            .services
+            .renew_survey_link(&actor, id, organisation)
+            .await?,
+    )
+    .into_response())
+}
+
+/// E-mail the survey's invitation
+///
+/// To every organisation it went to that was not written to yet:
+/// representatives get the survey in the portal, organisations without
+/// portal accounts their personal link (at their own address and to their
+/// people with the `contact` consent). Needs a mail server and an open
+/// survey.
+#[utoipa::path(post, operation_id = "inviteToSurvey", path = "/api/v1/surveys/{id}/invite", tag = "surveys",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Queued", body = SurveyMailing)))]
+pub(super) async fn invite(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.services.mail_survey(&actor, id, false).await?).into_response())
+}
+
+/// Remind those who have not answered
+///
+/// Organisations invited by e-mail that have not answered, each at most
+/// as often as the survey's reminder limit.
+#[utoipa::path(post, operation_id = "remindSurvey", path = "/api/v1/surveys/{id}/remind", tag = "surveys",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Queued", body = SurveyMailing)))]
+pub(super) async fn remind(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.services.mail_survey(&actor, id, true).await?).into_response())
+}
+
+/// The survey's e-mails and their delivery
+#[utoipa::path(get, operation_id = "surveyDeliveries", path = "/api/v1/surveys/{id}/deliveries", tag = "surveys",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Invitations and reminders, newest first", body = DeliveryList)))]
+pub(super) async fn deliveries(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    let items = state.services.survey_deliveries(&actor, id).await?;
+    Ok(Json(DeliveryList { items }).into_response())
+}
+
+/// Take a need from an answer
+///
+/// The organisation's answer to `question` becomes a need (source
+/// `survey`, linked to the answer). Once per answer and question: 201 when
+/// made, 200 with the need made before.
+#[utoipa::path(post, operation_id = "needFromSurveyAnswer", path = "/api/v1/surveys/{id}/answers/{organisation}/needs", tag = "surveys",
+    params(("id" = Uuid, Path), ("organisation" = Uuid, Path)), request_body = NeedFromAnswerInput,
+    responses((status = 201, description = "Made", body = NeedFromAnswer),
+        (status = 200, description = "Made before", body = NeedFromAnswer)))]
+pub(super) async fn need_from_answer(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path((id, organisation)): Path<(Uuid, Uuid)>,
+    body: Result<ApiJson<NeedFromAnswerInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    let input = super::writer(&actor, body)?;
+    let made = state
+        .services
+        .need_from_answer(&actor, id, organisation, &input)
+        .await?;
+    let status = if made.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(made)).into_response())
+}
+
+/// A survey through an organisation's personal link
+///
+/// No account: the link's token is the credential. 404 for a link that is
+/// malformed or was replaced; once the survey closed, without the answer.
+#[utoipa::path(get, operation_id = "getSurveyByLink", path = "/api/v1/survey-links/{token}", tag = "surveys",
+    params(("token" = String, Path)), security(()),
+    responses((status = 200, description = "The survey and the organisation's answer", body = OrganisationSurvey)))]
+pub(super) async fn link_survey(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
+    let mut response = Json(state.services.survey_by_link(&token).await?).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+/// Answer a survey through an organisation's personal link
+#[utoipa::path(put, operation_id = "putSurveyAnswerByLink", path = "/api/v1/survey-links/{token}", tag = "surveys",
+    params(("token" = String, Path)), request_body = SurveyAnswerInput, security(()),
+    responses((status = 200, description = "Stored", body = SurveyAnswer),
+        (status = 409, description = "Answered by someone else since `version`", body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn link_answer(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    parts: axum::http::request::Parts,
+    body: Result<ApiJson<SurveyAnswerInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    let ApiJson(input) = body?;
+    Ok(Json(
+        state
+            .services
+            .answer_by_link(
+                &token,
+                &input,
+                parts
+                    .extensions
+                    .get::<crate::auth::ClientIp>()
+                    .and_then(|c| c.0.clone()),
+            )
+            .await?,
+    )
+    .into_response())
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct RecipientList {
+    items: Vec<SurveyRecipient>,
+}
+
+/// The organisations a survey went to
+///
+/// By name, each with the date of its answer, of the e-mailed invitation
+/// and the reminders sent.
+#[utoipa::path(get, operation_id = "surveyRecipients", path = "/api/v1/surveys/{id}/recipients", tag = "surveys",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The recipients", body = RecipientList)))]
+pub(super) async fn recipients(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    let items = state.services.survey_recipients_of(&actor, id).await?;
+    Ok(Json(RecipientList { items }).into_response())
 }

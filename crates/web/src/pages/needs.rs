@@ -109,7 +109,7 @@ struct NeedDates {
     resolved_to: String,
 }
 
-fn label(tr: crate::i18n::Tr, t: &msohub_service::organisations::Term) -> String {
+pub(super) fn label(tr: crate::i18n::Tr, t: &msohub_service::organisations::Term) -> String {
     if tr.lang == msohub_domain::Language::En {
         t.label_en.clone()
     } else {

@@ -19,6 +19,9 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use msohub_domain::Permission;
 use msohub_i18n::Tr;
+use msohub_service::mail::Delivery;
+use msohub_service::surveys::links::{SurveyLink, SurveyRecipient};
+use msohub_service::surveys::needs::NeedFromAnswerInput;
 use msohub_service::surveys::results::{ChoiceCount, ResultFilter, SurveyResults};
 use msohub_service::surveys::{
     Choice, LANGUAGES, Question, QuestionKind, Selection, ShowIf, Survey, SurveyInput, Texts,
@@ -35,6 +38,11 @@ pub fn routes(r: Routes) -> Routes {
         .get("/app/surveys/{id}/edit", edit)
         .post("/app/surveys/{id}/send", send)
         .post("/app/surveys/{id}/delete", delete)
+        .post("/app/surveys/{id}/invite", invite)
+        .post("/app/surveys/{id}/remind", remind)
+        .post("/app/surveys/{id}/links/{organisation}", show_link)
+        .post("/app/surveys/{id}/links/{organisation}/renew", renew_link)
+        .post("/app/surveys/{id}/needs", take_need)
 }
 
 /// The languages a survey is translated into (German is the original).
@@ -540,7 +548,17 @@ struct ResultView {
     counts: Vec<(String, usize, u32)>,
     chart: String,
     mean: Option<String>,
-    texts: Vec<(String, String)>,
+    /// The question's id.
+    id: String,
+    texts: Vec<TextView>,
+}
+
+/// A text answer with its organisation and the need taken from it.
+struct TextView {
+    organisation: Uuid,
+    name: String,
+    text: String,
+    need: Option<Uuid>,
 }
 
 #[derive(Template)]
@@ -560,6 +578,38 @@ struct ShowTemplate {
     notice: Option<String>,
     errors: FormErrors,
     send_problems: Vec<(String, String)>,
+    recipients: Vec<SurveyRecipient>,
+    /// (sent, waiting, failed) e-mails of the survey.
+    mails: (usize, usize, usize),
+    deliveries: Vec<Delivery>,
+    /// A personal link just shown or replaced, for its organisation.
+    link: Option<(SurveyLink, bool)>,
+    /// The need categories (code, label) for "take as a need".
+    categories: Vec<(String, String)>,
+}
+
+impl ShowTemplate {
+    fn day(at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&chrono_tz::Europe::Berlin)
+            .format("%d.%m.%Y")
+            .to_string()
+    }
+    fn not_mailed(&self) -> usize {
+        self.recipients
+            .iter()
+            .filter(|r| r.mailed_at.is_none())
+            .count()
+    }
+    fn to_remind(&self) -> usize {
+        self.recipients
+            .iter()
+            .filter(|r| {
+                r.mailed_at.is_some()
+                    && r.answered_at.is_none()
+                    && r.reminded < self.survey.reminder_limit
+            })
+            .count()
+    }
 }
 
 fn label_of(choice: &ChoiceCount, page: &PageContext) -> String {
@@ -643,10 +693,16 @@ fn result_views(page: &PageContext, results: &SurveyResults) -> Vec<ResultView> 
                 answered: q.answered,
                 counts,
                 mean: q.mean.map(|m| format!("{m:.1}").replace('.', ",")),
+                id: q.id.clone(),
                 texts: q
                     .texts
                     .iter()
-                    .map(|t| (t.organisation.name.clone(), t.text.clone()))
+                    .map(|t| TextView {
+                        organisation: t.organisation.id,
+                        name: t.organisation.name.clone(),
+                        text: t.text.clone(),
+                        need: t.need_id,
+                    })
                     .collect(),
             }
         })
@@ -663,17 +719,43 @@ fn options(codes: Vec<(String, String)>, chosen: &[String]) -> Vec<(String, Stri
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the survey's page shows beyond the results: the sending form as
+/// sent (after a refusal), the errors, and a personal link just asked for.
+struct Shown<'a> {
+    selection: &'a Selection,
+    errors: FormErrors,
+    send_problems: Vec<(String, String)>,
+    link: Option<(SurveyLink, bool)>,
+    status: StatusCode,
+}
+
+impl Shown<'_> {
+    fn plain(tr: Tr) -> Shown<'static> {
+        static NONE: std::sync::LazyLock<Selection> = std::sync::LazyLock::new(Selection::default);
+        Shown {
+            selection: &NONE,
+            errors: FormErrors::none(tr),
+            send_problems: Vec::new(),
+            link: None,
+            status: StatusCode::OK,
+        }
+    }
+}
+
 async fn show_page(
     state: &AppState,
     actor: &Actor,
     parts: &Parts,
     id: Uuid,
-    selection: &Selection,
-    errors: FormErrors,
-    send_problems: Vec<(String, String)>,
-    status: StatusCode,
+    shown: Shown<'_>,
 ) -> Result<Response, WebError> {
+    let Shown {
+        selection,
+        errors,
+        send_problems,
+        link,
+        status,
+    } = shown;
     let query = parts.uri.query();
     let filter = ResultFilter {
         kind: crate::query::param(query, "kind").unwrap_or_default(),
@@ -684,7 +766,26 @@ async fn show_page(
     let title = survey.title.get("de").cloned().unwrap_or_default();
     let mut page = super::staff_page(state, parts, actor, "surveys-title").await;
     page.title = title;
-    let notice = crate::query::param(query, "done").map(|d| page.t(&format!("survey-done-{d}")));
+    let notice = crate::query::param(query, "done").map(|d| match d.as_str() {
+        "invited" | "reminded" => {
+            let n = |k: &str| {
+                crate::query::param(query, k)
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .unwrap_or(0)
+                    .to_string()
+            };
+            let (queued, organisations, without) = (n("queued"), n("organisations"), n("without"));
+            page.tr.tn(
+                &format!("survey-done-{d}"),
+                &[
+                    ("queued", queued.as_str()),
+                    ("organisations", organisations.as_str()),
+                    ("without", without.as_str()),
+                ],
+            )
+        }
+        d => page.t(&format!("survey-done-{d}")),
+    });
     let views = result_views(&page, &results);
     let kind_codes = msohub_domain::organisation::OrganisationKind::ALL
         .iter()
@@ -723,6 +824,18 @@ async fn show_page(
     let filter_districts = with_all(&page, &results.districts, &filter.district, &|d| {
         d.to_owned()
     });
+    let recipients = state.services.survey_recipients_of(actor, id).await?;
+    let deliveries = state.services.survey_deliveries(actor, id).await?;
+    let count = |s: &str| deliveries.iter().filter(|d| d.status == s).count();
+    let mails = (count("sent"), count("pending"), count("failed"));
+    let categories = state
+        .services
+        .terms("need_category")
+        .await?
+        .into_iter()
+        .filter(|t| !t.retired)
+        .map(|t| (t.code.clone(), super::needs::label(page.tr, &t)))
+        .collect();
     Ok(render(
         status,
         &ShowTemplate {
@@ -739,6 +852,11 @@ async fn show_page(
             notice,
             errors,
             send_problems,
+            recipients,
+            mails,
+            deliveries,
+            link,
+            categories,
             page,
         },
     ))
@@ -753,17 +871,7 @@ async fn show(
     let tr = super::staff_page(&state, &parts, &actor, "surveys-title")
         .await
         .tr;
-    show_page(
-        &state,
-        &actor,
-        &parts,
-        id,
-        &Selection::default(),
-        FormErrors::none(tr),
-        Vec::new(),
-        StatusCode::OK,
-    )
-    .await
+    show_page(&state, &actor, &parts, id, Shown::plain(tr)).await
 }
 
 async fn send(
@@ -801,31 +909,193 @@ async fn send(
         }
         Err(msohub_service::Error::Validation(fields)) => {
             let send_problems = problems(tr, &fields);
-            show_page(
-                &state,
-                &actor,
-                &parts,
-                id,
-                &selection,
-                FormErrors::general(tr, "survey-send-check"),
+            let shown = Shown {
+                selection: &selection,
+                errors: FormErrors::general(tr, "survey-send-check"),
                 send_problems,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+                link: None,
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            show_page(&state, &actor, &parts, id, shown).await
         }
         Err(e) => {
-            let errors = FormErrors::from_service(tr, e)?;
-            show_page(
-                &state,
-                &actor,
-                &parts,
-                id,
-                &selection,
-                errors,
-                Vec::new(),
-                StatusCode::CONFLICT,
-            )
-            .await
+            let shown = Shown {
+                selection: &selection,
+                errors: FormErrors::from_service(tr, e)?,
+                send_problems: Vec::new(),
+                link: None,
+                status: StatusCode::CONFLICT,
+            };
+            show_page(&state, &actor, &parts, id, shown).await
         }
+    }
+}
+
+/// A refusal shown on the survey's page (its rule's message above it).
+async fn refused(
+    state: &AppState,
+    actor: &Actor,
+    parts: &Parts,
+    id: Uuid,
+    e: msohub_service::Error,
+) -> Result<Response, WebError> {
+    let tr = super::staff_page(state, parts, actor, "surveys-title")
+        .await
+        .tr;
+    let (errors, status) = match e {
+        msohub_service::Error::Validation(fields) => {
+            let rule = fields.first().map(|f| f.rule.clone()).unwrap_or_default();
+            (
+                FormErrors::general(tr, &format!("rule-{rule}")),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        e => (FormErrors::from_service(tr, e)?, StatusCode::CONFLICT),
+    };
+    let mut shown = Shown::plain(tr);
+    shown.errors = errors;
+    shown.status = status;
+    show_page(state, actor, parts, id, shown).await
+}
+
+async fn mail(
+    state: AppState,
+    actor: Actor,
+    parts: Parts,
+    id: Uuid,
+    reminder: bool,
+) -> Result<Response, WebError> {
+    match state.services.mail_survey(&actor, id, reminder).await {
+        Ok(report) => Ok(Redirect::to(&format!(
+            "/app/surveys/{id}?done={}&queued={}&organisations={}&without={}#mail",
+            if reminder { "reminded" } else { "invited" },
+            report.queued,
+            report.organisations,
+            report.without_address.len()
+        ))
+        .into_response()),
+        Err(e) => refused(&state, &actor, &parts, id, e).await,
+    }
+}
+
+async fn invite(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    mail(state, actor, parts, id, false).await
+}
+
+async fn remind(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    mail(state, actor, parts, id, true).await
+}
+
+/// Shows an organisation's personal link on the survey's page (a POST:
+/// it is recorded in the audit log, and the link is never put in a URL).
+async fn link_page(
+    state: AppState,
+    actor: Actor,
+    parts: Parts,
+    (id, organisation): (Uuid, Uuid),
+    renew: bool,
+) -> Result<Response, WebError> {
+    let link = if renew {
+        state
+            .services
+            .renew_survey_link(&actor, id, organisation)
+            .await
+    } else {
+        state.services.survey_link(&actor, id, organisation).await
+    };
+    match link {
+        Ok(link) => {
+            let tr = super::staff_page(&state, &parts, &actor, "surveys-title")
+                .await
+                .tr;
+            let mut shown = Shown::plain(tr);
+            shown.link = Some((link, renew));
+            let mut response = show_page(&state, &actor, &parts, id, shown).await?;
+            response.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            Ok(response)
+        }
+        Err(e) => refused(&state, &actor, &parts, id, e).await,
+    }
+}
+
+async fn show_link(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Path(ids): Path<(Uuid, Uuid)>,
+) -> Result<Response, WebError> {
+    link_page(state, actor, parts, ids, false).await
+}
+
+async fn renew_link(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Path(ids): Path<(Uuid, Uuid)>,
+) -> Result<Response, WebError> {
+    link_page(state, actor, parts, ids, true).await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct NeedForm {
+    organisation: String,
+    question: String,
+    category: String,
+}
+
+/// "Als Bedarf erfassen" under a text answer: the need is made (or the one
+/// made before is found) and opened.
+async fn take_need(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    parts: Parts,
+    Path(id): Path<Uuid>,
+    Form(form): Form<NeedForm>,
+) -> Result<Response, WebError> {
+    let Ok(organisation) = form.organisation.parse::<Uuid>() else {
+        return refused(
+            &state,
+            &actor,
+            &parts,
+            id,
+            msohub_service::Error::field("organisation", "organisation-unknown"),
+        )
+        .await;
+    };
+    let input = NeedFromAnswerInput {
+        question: form.question,
+        category: form.category,
+        ..NeedFromAnswerInput::default()
+    };
+    match state
+        .services
+        .need_from_answer(&actor, id, organisation, &input)
+        .await
+    {
+        Ok(made) => Ok(Redirect::to(&format!(
+            "/app/needs/{}?done={}",
+            made.need.id,
+            if made.created {
+                "from-survey"
+            } else {
+                "from-survey-before"
+            }
+        ))
+        .into_response()),
+        Err(e) => refused(&state, &actor, &parts, id, e).await,
     }
 }

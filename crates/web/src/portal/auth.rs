@@ -86,7 +86,12 @@ fn portal_next(lang: Language, next: &str) -> String {
     }
 }
 
-async fn page_for(state: &AppState, lang: Language, rest: &str, title_key: &str) -> PageContext {
+pub(super) async fn page_for(
+    state: &AppState,
+    lang: Language,
+    rest: &str,
+    title_key: &str,
+) -> PageContext {
     let office = crate::pages::office_name(state).await;
     PageContext::portal(lang, rest, Tr::new(lang).t(title_key), office, None)
 }
@@ -122,7 +127,7 @@ pub(super) struct LoginForm {
     next: String,
 }
 
-fn client_ip(parts: &Parts) -> Option<String> {
+pub(super) fn client_ip(parts: &Parts) -> Option<String> {
     parts.extensions.get::<ClientIp>().and_then(|c| c.0.clone())
 }
 

@@ -21,7 +21,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use msohub_domain::Language;
-use msohub_service::surveys::answers::{OrganisationSurvey, SurveyAnswerInput};
+use msohub_service::surveys::answers::{OrganisationSurvey, SurveyAnswer, SurveyAnswerInput};
 use msohub_service::surveys::{QuestionKind, Survey, SurveyState, Texts};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -30,6 +30,8 @@ pub fn routes(r: Routes) -> Routes {
     r.get("/portal/{lang}/surveys", list_page)
         .get("/portal/{lang}/surveys/{id}/{organisation}", answer_page)
         .post("/portal/{lang}/surveys/{id}/{organisation}", answer_submit)
+        .get("/portal/{lang}/survey-link/{token}", link_page)
+        .post("/portal/{lang}/survey-link/{token}", link_submit)
 }
 
 /// A text in the page's language: the text, and whether it is the German
@@ -136,7 +138,10 @@ struct AnswerTemplate {
     organisation: String,
     action: String,
     open: bool,
-    state: &'static str,
+    /// The text saying why the form cannot be sent.
+    state_note: String,
+    /// Reached through the organisation's personal link.
+    link: bool,
     closes_on: Option<String>,
     questions: Vec<QuestionView>,
     version: i32,
@@ -289,6 +294,8 @@ fn answers_from_form(
 fn answer_template(
     page: PageContext,
     survey: &OrganisationSurvey,
+    rest: &str,
+    link: bool,
     answers: &Map<String, Value>,
     version: i32,
     errors: FormErrors,
@@ -314,14 +321,13 @@ fn answer_template(
         title: shown(&survey.title, lang),
         intro: (!survey.intro.is_empty()).then(|| shown(&survey.intro, lang)),
         organisation: survey.organisation.name.clone(),
-        action: format!(
-            "/portal/{}/surveys/{}/{}",
-            lang.code(),
-            survey.id,
-            survey.organisation.id
-        ),
+        action: format!("/portal/{}{rest}", lang.code()),
         open: survey.state == SurveyState::Open,
-        state: survey.state.code(),
+        state_note: match (survey.state, link) {
+            (SurveyState::Closed, true) => "portal-survey-link-closed-note".to_owned(),
+            (state, _) => format!("portal-survey-state-{}-note", state.code()),
+        },
+        link,
         closes_on: survey.closes_on.map(day),
         questions,
         version,
@@ -332,60 +338,161 @@ fn answer_template(
     }
 }
 
-async fn answer_page(
-    State(state): State<AppState>,
+/// How the page was reached: a representative signed in to the portal, or
+/// an organisation's personal link (no account).
+enum Door {
+    Portal(msohub_service::Actor),
+    Link { token: String, ip: Option<String> },
+}
+
+impl Door {
+    async fn survey(
+        &self,
+        state: &AppState,
+        id: Uuid,
+        organisation: Uuid,
+    ) -> Result<OrganisationSurvey, msohub_service::Error> {
+        match self {
+            Door::Portal(actor) => {
+                state
+                    .services
+                    .organisation_survey(actor, id, organisation)
+                    .await
+            }
+            Door::Link { token, .. } => state.services.survey_by_link(token).await,
+        }
+    }
+
+    async fn answer(
+        &self,
+        state: &AppState,
+        survey: &OrganisationSurvey,
+        input: &SurveyAnswerInput,
+    ) -> Result<SurveyAnswer, msohub_service::Error> {
+        match self {
+            Door::Portal(actor) => {
+                state
+                    .services
+                    .answer_survey(actor, survey.id, survey.organisation.id, input)
+                    .await
+            }
+            Door::Link { token, ip } => {
+                state
+                    .services
+                    .answer_by_link(token, input, ip.clone())
+                    .await
+            }
+        }
+    }
+}
+
+/// The page of a survey through a door: the page's context, the door,
+/// and the page's path after `/portal/{lang}`.
+type Opened = (PageContext, Door, String);
+
+async fn through_portal(
+    state: &AppState,
     user: MaybeUser,
-    Path((code, id, organisation)): Path<(String, Uuid, Uuid)>,
-    axum::extract::RawQuery(query): axum::extract::RawQuery,
-) -> Result<Response, WebError> {
-    let lang = language(&code)?;
+    lang: Language,
+    id: Uuid,
+    organisation: Uuid,
+) -> Result<Opened, Response> {
     let rest = format!("/surveys/{id}/{organisation}");
     let Portal { page, actor, .. } =
-        match portal(&state, user, lang, &rest, "portal-surveys-title").await {
-            Ok(p) => p,
-            Err(r) => return Ok(r),
-        };
-    let survey = state
-        .services
-        .organisation_survey(&actor, id, organisation)
-        .await?;
+        portal(state, user, lang, &rest, "portal-surveys-title").await?;
+    Ok((page, Door::Portal(actor), rest))
+}
+
+async fn through_link(
+    state: &AppState,
+    lang: Language,
+    token: String,
+    ip: Option<String>,
+) -> Opened {
+    let rest = format!("/survey-link/{token}");
+    let page = super::auth::page_for(state, lang, &rest, "portal-surveys-title").await;
+    (page, Door::Link { token, ip }, rest)
+}
+
+/// The answer so far, or the form after a refused answer.
+async fn show(
+    state: &AppState,
+    (page, door, rest): Opened,
+    id: Uuid,
+    organisation: Uuid,
+    saved: bool,
+) -> Result<Response, WebError> {
+    let survey = match door.survey(state, id, organisation).await {
+        Ok(s) => s,
+        Err(msohub_service::Error::NotFound) if matches!(door, Door::Link { .. }) => {
+            return Ok(link_invalid(page));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let (answers, version) = survey
         .answer
         .as_ref()
         .map_or((Map::new(), 0), |a| (a.answers.clone(), a.version));
-    let saved = query.as_deref() == Some("done=saved");
     let tr = page.tr;
-    Ok(render(
+    let link = matches!(door, Door::Link { .. });
+    Ok(private(render(
         StatusCode::OK,
         &answer_template(
             page,
             &survey,
+            &rest,
+            link,
             &answers,
             version,
             FormErrors::none(tr).portal(),
             Vec::new(),
             saved,
         ),
+    )))
+}
+
+/// A link that opens nothing: malformed, replaced, or of a survey gone.
+fn link_invalid(page: PageContext) -> Response {
+    let tr = page.tr;
+    private(render(
+        StatusCode::NOT_FOUND,
+        &super::auth::MessageTemplate {
+            heading: tr.t("portal-surveys-title"),
+            text: tr.t("portal-survey-link-invalid"),
+            link: None,
+            page,
+        },
     ))
 }
 
-async fn answer_submit(
-    State(state): State<AppState>,
-    user: MaybeUser,
-    Path((code, id, organisation)): Path<(String, Uuid, Uuid)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+/// Pages of a survey hold an organisation's answers (and, through a link,
+/// the link): kept by no cache, named to no other site.
+fn private(mut response: Response) -> Response {
+    use axum::http::{HeaderValue, header};
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+async fn submit(
+    state: &AppState,
+    (page, door, rest): Opened,
+    id: Uuid,
+    organisation: Uuid,
+    pairs: Vec<(String, String)>,
 ) -> Result<Response, WebError> {
-    let lang = language(&code)?;
-    let rest = format!("/surveys/{id}/{organisation}");
-    let Portal { page, actor, .. } =
-        match portal(&state, user, lang, &rest, "portal-surveys-title").await {
-            Ok(p) => p,
-            Err(r) => return Ok(r),
-        };
-    let survey = state
-        .services
-        .organisation_survey(&actor, id, organisation)
-        .await?;
+    let survey = match door.survey(state, id, organisation).await {
+        Ok(s) => s,
+        Err(msohub_service::Error::NotFound) if matches!(door, Door::Link { .. }) => {
+            return Ok(link_invalid(page));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let link = matches!(door, Door::Link { .. });
     let version = pairs
         .iter()
         .find(|(k, _)| k == "version")
@@ -396,16 +503,10 @@ async fn answer_submit(
         answers: Some(answers.clone()),
         version,
     };
-    match state
-        .services
-        .answer_survey(&actor, id, organisation, &input)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/portal/{}/surveys/{id}/{organisation}?done=saved",
-            lang.code()
-        ))
-        .into_response()),
+    match door.answer(state, &survey, &input).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/portal/{}{rest}?done=saved", page.lang.code())).into_response(),
+        ),
         Err(msohub_service::Error::Validation(fields)) => {
             let tr = page.tr;
             let field_errors: Vec<(String, String)> = fields
@@ -427,25 +528,92 @@ async fn answer_submit(
                 Some(rule) => FormErrors::general(tr, &format!("portal-rule-{rule}")).portal(),
                 None => FormErrors::general(tr, "portal-survey-check").portal(),
             };
-            Ok(render(
+            Ok(private(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &answer_template(
                     page,
                     &survey,
+                    &rest,
+                    link,
                     &answers,
                     version,
                     errors,
                     field_errors,
                     false,
                 ),
-            ))
+            )))
         }
         Err(e) => {
             let errors = form_errors(page.tr, e)?;
-            Ok(render(
+            Ok(private(render(
                 StatusCode::CONFLICT,
-                &answer_template(page, &survey, &answers, version, errors, Vec::new(), false),
-            ))
+                &answer_template(
+                    page,
+                    &survey,
+                    &rest,
+                    link,
+                    &answers,
+                    version,
+                    errors,
+                    Vec::new(),
+                    false,
+                ),
+            )))
         }
     }
+}
+
+async fn answer_page(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Path((code, id, organisation)): Path<(String, Uuid, Uuid)>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Response, WebError> {
+    let lang = language(&code)?;
+    let opened = match through_portal(&state, user, lang, id, organisation).await {
+        Ok(o) => o,
+        Err(r) => return Ok(r),
+    };
+    let saved = query.as_deref() == Some("done=saved");
+    show(&state, opened, id, organisation, saved).await
+}
+
+async fn answer_submit(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Path((code, id, organisation)): Path<(String, Uuid, Uuid)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let lang = language(&code)?;
+    let opened = match through_portal(&state, user, lang, id, organisation).await {
+        Ok(o) => o,
+        Err(r) => return Ok(r),
+    };
+    submit(&state, opened, id, organisation, pairs).await
+}
+
+async fn link_page(
+    State(state): State<AppState>,
+    Path((code, token)): Path<(String, String)>,
+    parts: axum::http::request::Parts,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Response, WebError> {
+    let lang = language(&code)?;
+    let ip = super::auth::client_ip(&parts);
+    let opened = through_link(&state, lang, token, ip).await;
+    let saved = query.as_deref() == Some("done=saved");
+    // The ids come from the link itself.
+    show(&state, opened, Uuid::nil(), Uuid::nil(), saved).await
+}
+
+async fn link_submit(
+    State(state): State<AppState>,
+    Path((code, token)): Path<(String, String)>,
+    parts: axum::http::request::Parts,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let lang = language(&code)?;
+    let ip = super::auth::client_ip(&parts);
+    let opened = through_link(&state, lang, token, ip).await;
+    submit(&state, opened, Uuid::nil(), Uuid::nil(), pairs).await
 }
