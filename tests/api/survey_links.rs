@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 on_both_databases!(
     invitations_reminders_and_personal_links_reach_every_organisation,
     an_answer_becomes_a_need_once,
+    the_report_shows_needs_and_chosen_survey_results_in_every_format,
 );
 
 fn de(text: &str) -> Value {
@@ -473,4 +474,146 @@ async fn an_answer_becomes_a_need_once(app: TestApp) {
             need["id"].as_str().unwrap()
         )
     );
+}
+
+async fn the_report_shows_needs_and_chosen_survey_results_in_every_format(app: TestApp) {
+    let rep = app.representative("Elternverein Anadolu").await;
+    let org = rep.organisation_id;
+    app.sign_in("staff").await;
+    let period = app
+        .created(
+            "/api/v1/periods",
+            json!({"kind": "school_year", "year": "2025"}),
+        )
+        .await;
+    let pid = period["id"].as_str().unwrap().to_owned();
+    // Three needs in the period, one before it (not counted).
+    for (category, status, raised, outcome) in [
+        ("rooms", "open", "2025-09-15", ""),
+        (
+            "rooms",
+            "addressed",
+            "2026-02-01",
+            "Raum im Bürgerhaus vermittelt",
+        ),
+        ("funding", "in_progress", "2026-05-20", ""),
+        ("funding", "open", "2024-05-20", ""),
+    ] {
+        app.created(
+            "/api/v1/needs",
+            json!({"organisation_id": org, "category": category, "description": "Bedarf",
+                "source": "other", "status": status, "raised_on": raised, "outcome": outcome}),
+        )
+        .await;
+    }
+    let created = app.created("/api/v1/surveys", survey()).await;
+    let sid = created["id"].as_str().unwrap().to_owned();
+    app.created(
+        &format!("/api/v1/surveys/{sid}/send"),
+        json!({ "organisations": [org], "version": created["version"] }),
+    )
+    .await;
+    let r = rep
+        .client
+        .put(app.url(&format!("/api/v1/surveys/{sid}/answers/{org}")))
+        .json(&json!({ "answers": { "q1": "yes", "q2": "Geheimer Freitext des Vereins" }, "version": 0 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    // Off until chosen.
+    let report = app.get_json(&format!("/api/v1/periods/{pid}/report")).await;
+    assert!(report["needs"].is_null());
+    let texts = app
+        .get_json(&format!("/api/v1/periods/{pid}/report/texts"))
+        .await;
+    let mut changed = texts.clone();
+    changed["needs"] = json!({ "include": true, "surveys": [uuid::Uuid::now_v7()] });
+    let (status, problem) = app
+        .send_json(
+            reqwest::Method::PUT,
+            &format!("/api/v1/periods/{pid}/report/texts"),
+            changed.clone(),
+        )
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["rule"], "survey-unknown");
+    changed["needs"] = json!({ "include": true, "surveys": [sid] });
+    app.replaced(&format!("/api/v1/periods/{pid}/report/texts"), changed)
+        .await;
+
+    let report = app.get_json(&format!("/api/v1/periods/{pid}/report")).await;
+    let needs = &report["needs"];
+    assert_eq!(needs["total"], 3, "{needs}");
+    assert_eq!(needs["resolved"], 1);
+    let rooms = needs["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["total"] == 2)
+        .expect("rooms: two");
+    assert_eq!(rooms["by_status"], json!([1, 0, 1, 0]));
+    let survey = &needs["surveys"][0];
+    assert_eq!(survey["title"], "Bedarfsabfrage 2026");
+    assert_eq!(survey["answered"], 1);
+    // Text questions stay out of the report.
+    assert_eq!(survey["questions"].as_array().unwrap().len(), 1);
+    assert_eq!(survey["questions"][0]["counts"][0]["count"], 1);
+
+    let md = app
+        .get(&format!("/api/v1/periods/{pid}/report?format=md"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(md.contains("Bedarfe der Organisationen"), "{md}");
+    assert!(
+        md.contains("Im Berichtszeitraum wurden 3 Bedarfe erfasst"),
+        "{md}"
+    );
+    assert!(
+        md.contains("1 von 1 Organisationen haben geantwortet (100 %)"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("Geheimer Freitext"),
+        "no text answer in the report"
+    );
+    assert!(
+        !md.contains("Elternverein Anadolu"),
+        "no organisation named"
+    );
+    let html = app
+        .get(&format!("/api/v1/periods/{pid}/report?format=html"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"report-needs\""));
+    assert!(html.contains("id=\"report-needs-categories-chart\""));
+    assert!(html.contains("id=\"report-survey-1-1\""));
+    let en = app
+        .get(&format!("/api/v1/periods/{pid}/report?format=md&lang=en"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("The organisations' needs"), "{en}");
+    for format in ["pdf", "docx", "odt"] {
+        let r = app
+            .get(&format!("/api/v1/periods/{pid}/report?format={format}"))
+            .await;
+        assert_eq!(r.status(), 200, "{format}");
+        assert!(r.bytes().await.unwrap().len() > 1_000, "{format}");
+    }
+    // The edit page offers the section and the sent survey.
+    let page = app
+        .get(&format!("/app/periods/{pid}/report/edit"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("name=\"needs_include\" value=\"on\" checked"));
+    assert!(page.contains(&format!("value=\"{sid}\" checked")));
 }

@@ -205,7 +205,7 @@ const REGISTER: &[(&str, &str)] = &[
     (
         "report_text",
         "period_id:N title:N introduction:F outlook:F place:N author:P narratives:F version:N updated_at:N \
-         dated:N staff_names:N chapters:F",
+         dated:N staff_names:N chapters:F needs:N",
     ),
     (
         "report_version",

@@ -250,9 +250,94 @@ fn attendance_svg(meetings: &[BodyFigure], lang: Lang) -> String {
     svg
 }
 
+/// One bar per row: a label (wrapped like the bodies' names) and its
+/// count with a share ("12 (40 %)"), for the needs per category and a
+/// survey question's answers. `label` names the chart for screen readers.
+pub fn bars_chart(label: &str, bars: &[(String, usize, Option<u32>)]) -> String {
+    use msohub_exchange::document::xml_escape;
+    let width_of = |s: &str| msohub_typeset::text_width(s, FONT_SIZE);
+    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
+    let value = |(_, count, percent): &(String, usize, Option<u32>)| match percent {
+        Some(p) => format!("{count} ({p} %)"),
+        None => count.to_string(),
+    };
+    let labels: Vec<Vec<String>> = bars.iter().map(|b| wrap(&b.0, MAX_LABEL)).collect();
+    let label_width = labels
+        .iter()
+        .flatten()
+        .map(|l| width_of(l))
+        .fold(0.0, f32::max)
+        .ceil();
+    let value_width = bars
+        .iter()
+        .map(|b| width_of(&value(b)))
+        .fold(0.0, f32::max)
+        .ceil();
+    let bars_at = 10.0 + label_width + 12.0;
+    let width = ATTENDANCE_WIDTH.max(bars_at + 120.0 + value_width + 14.0);
+    let bar_room = width - bars_at - value_width - 14.0;
+    let rows: Vec<f32> = labels
+        .iter()
+        .map(|l| (l.len() as f32 * LINE + 8.0).max(22.0))
+        .collect();
+    let height = 8.0 + rows.iter().sum::<f32>();
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{}" font-family="DejaVu Sans, Arial, sans-serif" font-size="9" fill="{TEXT_FILL}">"#,
+        xml_escape(label)
+    );
+    let mut y = 4.0;
+    for ((bar, lines), row) in bars.iter().zip(&labels).zip(&rows) {
+        let length = (bar.1 as f32 * bar_room / max as f32).round();
+        let top = y + (row - 12.0) / 2.0;
+        let first_line = y + (row - lines.len() as f32 * LINE) / 2.0 + 8.0;
+        for (i, line) in lines.iter().enumerate() {
+            svg.push_str(&format!(
+                r#"<text x="10" y="{}">{}</text>"#,
+                first_line + i as f32 * LINE,
+                xml_escape(line)
+            ));
+        }
+        // Empty bars are left out (a zero width is not valid SVG).
+        if length > 0.0 {
+            svg.push_str(&format!(
+                r#"<rect x="{bars_at}" y="{top}" width="{length}" height="12" fill="{HELD_FILL}"><title>{}: {}</title></rect>"#,
+                xml_escape(&bar.0),
+                value(bar)
+            ));
+        }
+        svg.push_str(&format!(
+            r#"<text x="{}" y="{}">{}</text>"#,
+            bars_at + length + 4.0,
+            top + 10.0,
+            value(bar)
+        ));
+        y += row;
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bars_keep_their_labels_and_values_inside() {
+        let bars = vec![
+            (
+                "Räume für Treffen, Hausaufgabenhilfe und Feste des Vereins in der Innenstadt"
+                    .to_owned(),
+                12_345,
+                Some(100),
+            ),
+            ("Förderanträge".to_owned(), 0, Some(0)),
+            ("Sonstiges".to_owned(), 5_000, None),
+        ];
+        let svg = bars_chart("Bedarfe", &bars);
+        assert_nothing_cut(&svg);
+        assert!(svg.contains("12345 (100 %)"));
+        assert_eq!(svg.matches("<rect").count(), 2, "no empty bar");
+    }
 
     /// Every text of the SVG, laid out with the PDF's font, lies inside
     /// its view box.

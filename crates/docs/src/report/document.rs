@@ -33,6 +33,9 @@ pub fn document(r: &Report) -> Document {
         if let Some(c) = r.chapters.first() {
             chapter(&mut b, r, c, 2);
         }
+        if let Some(needs) = &r.needs {
+            super::needs::blocks(&mut b, needs, lang, 2);
+        }
     } else {
         if r.chapters.len() > 1 {
             b.push(Block::heading(2, lang.t("Inhalt", "Contents")));
@@ -60,6 +63,9 @@ pub fn document(r: &Report) -> Document {
             let caption = lang.t("Sitzungen der Gremien", "Meetings of the bodies");
             b.push(Block::heading(2, caption));
             meetings(&mut b, &r.meetings, lang);
+        }
+        if let Some(needs) = &r.needs {
+            super::needs::blocks(&mut b, needs, lang, 2);
         }
         if !r.outlook.is_empty() {
             b.push(Block::heading(2, lang.t("Ausblick", "Outlook")));

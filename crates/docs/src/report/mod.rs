@@ -6,6 +6,7 @@
 mod charts;
 mod diff;
 mod document;
+mod needs;
 
 pub use charts::{attendance_chart, chart_caption, contacts_chart};
 pub use diff::{DiffLine, MAX_DIFF_BYTES, MAX_DIFF_LINES, diff, diff_lines};
@@ -54,6 +55,7 @@ struct BodyTemplate<'a> {
     /// Per chapter: the attendance chart of its bodies.
     chapter_attendance: Vec<String>,
     attendance_svg: String,
+    needs: Option<needs::NeedsView>,
 }
 
 struct ChartView {
@@ -114,6 +116,7 @@ pub fn html_body(report: &Report) -> Result<String, ReportFileError> {
             .map(|c| attendance_chart(&c.meetings, lang))
             .collect(),
         attendance_svg: attendance_chart(&report.meetings, lang),
+        needs: report.needs.as_ref().map(|n| needs::view(n, lang)),
     }
     .render()
     .map_err(|e| ReportFileError::Html(e.to_string()))

@@ -83,6 +83,11 @@ pub const STEPS: &[Step] = &[
             add_column(t, "need", "source_question", Value::from(""))
         },
     },
+    Step {
+        to: 22,
+        migration: "m0022_report_needs",
+        apply: |t| add_column(t, "report_text", "needs", Value::from("")),
+    },
 ];
 
 /// Adds a column with a value to every row of a table.

@@ -18,6 +18,7 @@ impl Services {
                 staff_names: r.staff_names,
                 narratives: serde_json::from_str(&r.narratives).unwrap_or_default(),
                 chapters: serde_json::from_str(&r.chapters).unwrap_or_default(),
+                needs: serde_json::from_str(&r.needs).unwrap_or_default(),
                 version: r.version,
             },
             None => ReportTexts {
@@ -75,6 +76,7 @@ impl Services {
                 errors.push(crate::FieldError::new("chapters", "too-long"));
             }
         }
+        let needs = self.check_needs_choice(&texts.needs, &mut errors).await?;
         if !errors.is_empty() {
             return Err(Error::Validation(errors));
         }
@@ -110,6 +112,12 @@ impl Services {
             staff_names: staff_names.to_owned(),
             narratives: serde_json::to_string(&narratives).unwrap_or_else(|_| "{}".into()),
             chapters: serde_json::to_string(&chapters).unwrap_or_else(|_| "{}".into()),
+            // Empty while never chosen (as rows made before the column).
+            needs: if needs == NeedsChoice::default() {
+                String::new()
+            } else {
+                serde_json::to_string(&needs).unwrap_or_default()
+            },
             version: 1,
             updated_at: Utc::now(),
         };
@@ -442,6 +450,11 @@ impl Services {
                 office.name.clone()
             },
             staff_names: texts.staff_names.clone(),
+            needs: if texts.needs.include {
+                Some(self.needs_section(&period, &texts.needs, lang).await?)
+            } else {
+                None
+            },
             meetings,
             missing,
             texts_version: texts.version,

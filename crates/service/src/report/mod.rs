@@ -10,10 +10,14 @@
 
 mod assemble;
 mod beyond;
+mod needs;
 mod versions;
 mod wording;
 
 pub use beyond::{BEYOND_KINDS, BeyondInput, BeyondItem};
+pub use needs::{
+    ChoiceFigure, NeedCategoryFigure, NeedsChoice, NeedsSection, QuestionFigures, SurveyFigures,
+};
 pub use wording::{
     Labelled, figure_text, labelled, mode_text, num, percent, quote, status_text, substitute_text,
     verdict_text,
@@ -112,6 +116,9 @@ pub struct Report {
     pub staff_names: String,
     /// The meetings of the bodies no chapter reports on.
     pub meetings: Vec<BodyFigure>,
+    /// The section on the organisations' needs, when the report carries it.
+    #[serde(default)]
+    pub needs: Option<NeedsSection>,
     /// Where something the report needs is missing.
     pub missing: Vec<String>,
     /// The texts' version (send it back when saving them).
@@ -194,6 +201,9 @@ pub struct ReportTexts {
     pub narratives: BTreeMap<String, String>,
     /// Project id → the chapter's introduction and outlook this period.
     pub chapters: BTreeMap<String, ChapterTexts>,
+    /// The section on needs: whether the report carries it, and which
+    /// surveys' results it shows.
+    pub needs: NeedsChoice,
     pub version: i32,
 }
 

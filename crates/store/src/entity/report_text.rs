@@ -19,6 +19,8 @@ pub struct Model {
     pub staff_names: String,
     /// Project id → {"introduction", "outlook"} of its chapter (JSON).
     pub chapters: String,
+    /// The needs section: `{"include": bool, "surveys": [id, …]}` (empty: off).
+    pub needs: String,
     pub version: i32,
     pub updated_at: ChronoDateTimeUtc,
 }

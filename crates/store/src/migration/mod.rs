@@ -27,6 +27,7 @@ mod m0018_term_labels;
 pub mod m0019_projects;
 mod m0020_surveys;
 mod m0021_survey_links;
+mod m0022_report_needs;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_projects::Migration),
             Box::new(m0020_surveys::Migration),
             Box::new(m0021_survey_links::Migration),
+            Box::new(m0022_report_needs::Migration),
         ]
     }
 }

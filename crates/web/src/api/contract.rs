@@ -585,6 +585,13 @@ pub(crate) const BODIES: &[Body] = &[
         nulls: false,
     },
     Body {
+        schema: "NeedsChoice",
+        required: &[],
+        takes: &[("surveys", Uuids)],
+        also_read: true,
+        nulls: false,
+    },
+    Body {
         schema: "ReportTexts",
         required: &["version"],
         takes: &[("staff_names", Choice(staff_names)), ("dated", Month)],

@@ -215,6 +215,8 @@ struct EditTemplate {
     report: Report,
     texts: ReportTexts,
     errors: FormErrors,
+    /// Sent surveys (id, title) the needs section can show.
+    surveys: Vec<(String, String)>,
 }
 
 async fn edit_page(
@@ -233,6 +235,19 @@ async fn edit_page(
         None => state.services.report_texts(actor, id).await?,
     };
     let page = super::staff_page(state, parts, actor, "report-edit-title").await;
+    let surveys = state
+        .services
+        .list_surveys(actor)
+        .await?
+        .into_iter()
+        .filter(|s| s.sent_at.is_some())
+        .map(|s| {
+            let title = msohub_service::surveys::Survey::text(&s.title, "de")
+                .0
+                .to_owned();
+            (s.id.to_string(), title)
+        })
+        .collect();
     let mut form_errors = FormErrors::fields(page.tr, errors);
     if stale {
         form_errors.general = Some(page.tr.t("record-stale"));
@@ -249,6 +264,7 @@ async fn edit_page(
             report,
             texts,
             errors: form_errors,
+            surveys,
         },
     ))
 }
@@ -280,6 +296,8 @@ async fn save(
             "dated" => texts.dated = v,
             "author" => texts.author = v,
             "staff_names" => texts.staff_names = v,
+            "needs_include" => texts.needs.include = matches!(v.as_str(), "on" | "true" | "1"),
+            "needs_survey" => texts.needs.surveys.push(v),
             "version" => texts.version = v.parse().unwrap_or(-1),
             _ => {
                 if let Some(t) = k.strip_prefix("narrative:") {
