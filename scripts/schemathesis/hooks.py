@@ -19,7 +19,7 @@ RULES_BEYOND_SCHEMAS = {
     # an id that names no record (or none of the right kind)
     "organisation-unknown", "person-unknown", "body-unknown", "user-unknown",
     "link-unknown", "meeting-unknown", "interaction-unknown", "record-unknown",
-    "project-unknown", "period-unknown", "term-unknown-for-period", "not-found",
+    "project-unknown", "period-unknown", "survey-unknown", "term-unknown-for-period", "not-found",
     "affiliation-required", "substitute-unknown", "event-unknown",
     # fields in relation to each other
     "end-before-start", "resolved-on-open", "place-required", "member-one-of",

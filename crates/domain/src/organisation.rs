@@ -71,6 +71,13 @@ pub fn parse_optional(
 
 /// Collapses runs of whitespace (and removes control characters), so
 /// "Kultur  verein\t" and "Kultur verein" are the same name.
+/// Whether a text shows nothing: only spaces and control characters (what
+/// [`collapse`] drops). Required texts refuse it everywhere, as the API
+/// document states.
+pub fn is_blank(input: &str) -> bool {
+    input.chars().all(|c| c.is_whitespace() || c.is_control())
+}
+
 pub fn collapse(input: &str) -> String {
     input
         .split_whitespace()

@@ -581,7 +581,7 @@ impl Services {
             let text = text.trim();
             if text.chars().count() > 2_000 {
                 errors.push(FieldError::new("text", "too-long"));
-            } else if text.is_empty() && row.kind == "free" {
+            } else if msohub_domain::organisation::is_blank(text) && row.kind == "free" {
                 errors.push(FieldError::new("text", "required"));
             }
             row.text = text.to_owned();
@@ -668,7 +668,12 @@ impl Services {
             };
             Some(fact)
         };
-        if kind == "free" && input.text.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        if kind == "free"
+            && input
+                .text
+                .as_deref()
+                .is_none_or(msohub_domain::organisation::is_blank)
+        {
             return Err(Error::field("text", "required"));
         }
         let id = match &record {

@@ -22,6 +22,7 @@ pub const STATUSES: [&str; 4] = ["open", "in_progress", "addressed", "cannot_be_
 pub struct NeedsChoice {
     pub include: bool,
     /// Ids of sent surveys whose results the section shows, in order.
+    #[serde(deserialize_with = "crate::organisations::lenient::list")]
     pub surveys: Vec<String>,
 }
 
@@ -154,7 +155,7 @@ impl Services {
     ) -> Result<NeedsChoice, Error> {
         let conn = self.store.conn();
         let mut surveys: Vec<String> = Vec::new();
-        for raw in &choice.surveys {
+        for raw in choice.surveys.iter().filter(|s| !s.trim().is_empty()) {
             let known = match raw.trim().parse::<Uuid>() {
                 Ok(id) => msohub_store::surveys::find_survey(conn, id)
                     .await?

@@ -335,7 +335,7 @@ fn texts(
         let text = text.trim();
         if text.chars().count() > max {
             errors.push(FieldError::new(&format!("{field}.{lang}"), "too-long"));
-        } else if !text.is_empty() {
+        } else if !msohub_domain::organisation::is_blank(text) {
             out.insert(lang.clone(), text.to_owned());
         }
     }

@@ -345,7 +345,7 @@ impl Services {
                     errors.push(FieldError::new("ends_on", "date-invalid"));
                 }
                 let name = input.name.trim().to_owned();
-                if name.is_empty() {
+                if msohub_domain::organisation::is_blank(&name) {
                     errors.push(FieldError::new("name", "required"));
                 }
                 match (s, e) {

@@ -53,7 +53,7 @@ impl Services {
         )?;
         let mut errors = Vec::new();
         let name = input.name.trim().to_owned();
-        if name.is_empty() {
+        if msohub_domain::organisation::is_blank(&name) {
             errors.push(FieldError::new("name", "required"));
         } else if name.chars().count() > 60 {
             errors.push(FieldError::new("name", "too-long"));

@@ -148,7 +148,14 @@ pub(crate) const LIMITS: &[(&str, &str, Limit)] = &[
         Limit::Range(0, 1_000_000_000),
     ),
     ("PatchUser", "display_name", Limit::NonBlank),
-    ("PeriodChange", "name", Limit::NonBlank),
+    ("PeriodChange", "name", Limit::Visible),
+    // Read with spaces and control characters dropped (`parse_name`).
+    ("OrganisationInput", "name", Limit::Visible),
+    ("PersonInput", "given_name", Limit::Visible),
+    ("PersonInput", "family_name", Limit::Visible),
+    ("AffiliationBody", "role", Limit::Visible),
+    ("ConsentBody", "source", Limit::Visible),
+    ("EraseBody", "reason", Limit::Visible),
     (
         "InstanceSettings",
         "outbound_allow",
@@ -222,6 +229,8 @@ pub(crate) enum Limit {
     Postcode,
     /// Not empty, not only spaces.
     NonBlank,
+    /// Not blank once control characters are dropped too.
+    Visible,
     /// Text matching a pattern.
     Text(&'static str),
 }
@@ -673,6 +682,10 @@ pub(crate) const BODIES: &[Body] = &[
     },
 ];
 
+/// A text with a visible character: not only spaces and control characters
+/// (which the service drops, then finds the text empty).
+const NON_BLANK: &str = "[^\\s\\x00-\\x1f\\x7f-\\x9f]";
+
 /// Query parameters of closed vocabularies: (operation id, parameter,
 /// what it takes). A parameter that may be repeated (`kind=a&kind=b`)
 /// takes an array in the handler's typed query; its items get the codes.
@@ -1000,8 +1013,7 @@ fn schema_of(takes: Takes, optional: bool) -> Value {
                 json!({"type": "object", "properties": properties, "additionalProperties": false});
             if !optional {
                 s["required"] = json!(["de"]);
-                s["properties"]["de"] =
-                    json!({"type": "string", "maxLength": max, "minLength": 1, "pattern": "\\S"});
+                s["properties"]["de"] = json!({"type": "string", "maxLength": max, "minLength": 1, "pattern": NON_BLANK});
             }
             s
         }
@@ -1055,6 +1067,13 @@ const EMPTY_IS_DEFAULT: &[(&str, &str)] =
 type SchemaFn = fn() -> Value;
 
 const PARAM_SCHEMAS: &[(&str, &str, SchemaFn)] = &[
+    // A profile's name: something visible once spaces and control
+    // characters are dropped (as the service reads it).
+    (
+        "putImportProfile",
+        "name",
+        || json!({"type": "string", "minLength": 1, "maxLength": 100, "pattern": NON_BLANK}),
+    ),
     (
         "retention",
         "days",
@@ -1338,6 +1357,10 @@ pub(crate) fn apply(doc: &mut Value) {
                 target["minLength"] = json!(1);
                 target["pattern"] = json!("\\S");
             }
+            Limit::Visible => {
+                target["minLength"] = json!(1);
+                target["pattern"] = json!(NON_BLANK);
+            }
             Limit::Text(pattern) => target["pattern"] = json!(pattern),
         }
     }
@@ -1461,7 +1484,7 @@ fn conditions(schema: &str) -> Option<Value> {
                     "required": ["kind", "name", "starts_on", "ends_on"],
                     "properties": {
                         "kind": {"const": "custom"},
-                        "name": {"type": "string", "minLength": 1, "pattern": "\\S"},
+                        "name": {"type": "string", "minLength": 1, "pattern": NON_BLANK},
                         "starts_on": day,
                         "ends_on": day,
                     }
