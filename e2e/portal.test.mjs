@@ -287,6 +287,47 @@ describe('MSO portal', { timeout: 10 * TIMEOUT }, () => {
     assert.equal(watch.problems.length, 0, `while visiting the portal pages:\n${watch.problems.join('\n')}`);
   });
 
+  test("a survey's personal link opens without an account in German and Arabic at 1280 and 390 px", { timeout: 2 * TIMEOUT }, async (t) => {
+    // Staff read an organisation's link (as they would to pass it on).
+    const staff = await browser.newContext({ locale: 'de-DE', viewport: DESKTOP });
+    const sp = await staff.newPage();
+    await sp.goto(app.url('/login'));
+    await sp.fill('input[name="email"]', 'm.berger@ki-lindenau.example');
+    await sp.fill('input[name="password"]', PASSWORD);
+    await Promise.all([sp.waitForNavigation(), sp.locator('form[action="/login"] button[type="submit"]').click()]);
+    const surveys = await (await sp.request.get(app.url('/api/v1/surveys'))).json();
+    const sent = surveys.items.find((s) => s.sent_at);
+    assert.ok(sent, 'the demo has a sent survey');
+    const recipients = await (await sp.request.get(app.url(`/api/v1/surveys/${sent.id}/recipients`))).json();
+    assert.ok(recipients.items.length > 0, 'the survey went to organisations');
+    const org = recipients.items[0].organisation.id;
+    const link = await (await sp.request.get(app.url(`/api/v1/surveys/${sent.id}/links/${org}`))).json();
+    const token = link.url.split('/survey-link/')[1];
+    assert.ok(token, `a personal link: ${link.url}`);
+    await staff.close();
+
+    const anonymous = await browser.newContext({ bypassCSP: true, locale: 'de-DE', viewport: DESKTOP });
+    const p = await anonymous.newPage();
+    for (const { name: width, viewport } of WIDTHS) {
+      await p.setViewportSize(viewport);
+      for (const lang of LANGS) {
+        const target = `/portal/${lang}/survey-link/${token}`;
+        const label = `/portal/${lang}/survey-link/… @${width}`;
+        await t.test(label, async () => {
+          const response = await p.goto(app.url(target));
+          assert.equal(response?.status(), 200, `${label}: HTTP ${response?.status()}`);
+          assert.equal(await p.locator('form#survey-form').count(), 1, `${label}: the answer form`);
+          assert.equal(await p.locator('#link-note').count(), 1, `${label}: the note on the personal link`);
+          await checkPage(p, label, lang, `portal_${lang}_survey_link_${width}`);
+        });
+      }
+    }
+    // A link that was never given opens nothing, and says so.
+    const bad = await p.goto(app.url('/portal/de/survey-link/AAAA'));
+    assert.equal(bad?.status(), 404);
+    await anonymous.close();
+  });
+
   test('the Arabic language menu opens inside a phone screen (signed in)', { timeout: TIMEOUT }, async () => {
     await page.setViewportSize(PHONE);
     await page.goto(app.url('/portal/ar/needs'));
