@@ -11,6 +11,7 @@ mod oparl;
 mod reindex;
 mod report;
 mod serve;
+mod survey;
 mod token;
 mod user;
 
@@ -71,6 +72,9 @@ pub enum Command {
     /// Import from a council information system (OParl).
     #[command(subcommand)]
     Oparl(oparl::OparlCommand),
+    /// Export a survey's answers, or list its personal links.
+    #[command(subcommand)]
+    Survey(survey::SurveyCommand),
     /// Build the search indexes anew from the database (server stopped).
     Reindex(reindex::ReindexArgs),
 }
@@ -91,6 +95,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup(args) => backup::backup(&cli.database_url, args).await,
         Command::Restore(args) => backup::restore(&cli.database_url, args).await,
         Command::Reindex(args) => reindex::run(&cli.database_url, args).await,
+        Command::Survey(command) => survey::run(&cli.database_url, command).await,
     }
 }
 

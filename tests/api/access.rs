@@ -611,6 +611,7 @@ const MATRIX: &[(&str, &str, Access)] = &[
         "/api/v1/surveys/{id}/answers/{organisation}/needs",
         Access::Write,
     ),
+    ("GET", "/api/v1/surveys/{id}/links", Access::Write),
     (
         "GET",
         "/api/v1/surveys/{id}/links/{organisation}",

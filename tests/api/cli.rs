@@ -455,6 +455,61 @@ async fn migrate_and_demo_from_the_command_line(db: TestDb) {
     })
     .await
     .unwrap();
+    // A survey's answers and personal links from the command line.
+    let services = msohub_service::Services::open(
+        &msohub_service::DatabaseUrl::parse(&db.url).unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
+    let survey = services
+        .list_surveys(&msohub_service::Actor::cli())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.sent_at.is_some())
+        .expect("the demo's sent survey");
+    services.close().await;
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("antworten.xlsx");
+        let id = survey.id.to_string();
+        let (ok, _, stderr) = run(msohub().args([
+            "survey",
+            "export",
+            &id,
+            "--output",
+            file.to_str().unwrap(),
+            "--database-url",
+            &url,
+        ]));
+        assert!(ok, "{stderr}");
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(bytes.starts_with(b"PK"), "an XLSX (zip) file");
+        let (ok, stdout, stderr) =
+            run(msohub().args(["survey", "links", &id, "--database-url", &url]));
+        assert!(ok, "{stderr}");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), survey.recipients, "{stdout}");
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.contains("\t") && l.contains("/portal/de/survey-link/"))
+        );
+        assert_clear_failure(
+            msohub().args([
+                "survey",
+                "links",
+                &uuid::Uuid::now_v7().to_string(),
+                "--database-url",
+                &url,
+            ]),
+            "no such record",
+        );
+    })
+    .await
+    .unwrap();
 }
 
 /// Kills the server when the test ends, even when it fails half-way (a

@@ -277,6 +277,15 @@ async fn invitations_reminders_and_personal_links_reach_every_organisation(app: 
         .get_json(&format!("/api/v1/surveys/{id}/links/{linked}"))
         .await;
     assert!(shown["url"].as_str().unwrap().ends_with(&token));
+    // All links at once, by organisation (the contract).
+    let all = app.get_json(&format!("/api/v1/surveys/{id}/links")).await;
+    let items = all["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    let of_linked = items
+        .iter()
+        .find(|i| i["organisation_id"] == linked.as_str())
+        .unwrap();
+    assert!(of_linked["link"].as_str().unwrap().ends_with(&token));
     let renewed = app
         .created(
             &format!("/api/v1/surveys/{id}/links/{linked}/renew"),

@@ -1874,6 +1874,7 @@ done-from-survey-before = Dieser Bedarf war aus der Antwort schon erfasst.
 audit-verb-send = verschickt
 audit-verb-remind = als Erinnerung verschickt
 audit-verb-link = als persönlichen Link angezeigt
+audit-verb-links = mit allen persönlichen Links angezeigt
 audit-verb-renew-link = mit einem neuen persönlichen Link versehen
 audit-verb-survey-invite = per E-Mail verschickt
 need-see-survey = zur Umfrage

@@ -1874,6 +1874,7 @@ done-from-survey-before = This need had already been recorded from the answer.
 audit-verb-send = sent
 audit-verb-remind = sent as a reminder
 audit-verb-link = shown as a personal link
+audit-verb-links = shown with every personal link
 audit-verb-renew-link = given a new personal link
 audit-verb-survey-invite = sent by e-mail
 need-see-survey = see the survey

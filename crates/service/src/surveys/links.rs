@@ -46,6 +46,15 @@ pub struct SurveyLink {
     pub generation: i32,
 }
 
+/// One organisation's personal link, as the list of all links gives it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrganisationLink {
+    pub organisation_id: Uuid,
+    pub organisation: String,
+    /// The link, in German (the page offers the other languages).
+    pub link: String,
+}
+
 /// What an invitation or reminder run queued.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct SurveyMailing {
@@ -181,6 +190,47 @@ impl Services {
             url: self.link_url("de", &token),
             generation: recipient.link_generation,
         })
+    }
+
+    /// Every organisation's personal link to a sent survey, by name (for
+    /// offices that pass links on by hand); recorded in the audit log.
+    pub async fn survey_links(
+        &self,
+        actor: &Actor,
+        survey: Uuid,
+    ) -> Result<Vec<OrganisationLink>, Error> {
+        actor.require(Permission::WriteStaffArea)?;
+        let conn = self.store.conn();
+        store::find_survey(conn, survey)
+            .await?
+            .filter(|s| s.deleted_at.is_none() && s.sent_at.is_some())
+            .ok_or(Error::NotFound)?;
+        let rows = store::recipients(conn, survey).await?;
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.organisation_id).collect();
+        let names = msohub_store::organisations::names(conn, &ids).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let token = self
+                .token_for(survey, r.organisation_id, r.link_generation)
+                .await?;
+            out.push(OrganisationLink {
+                organisation_id: r.organisation_id,
+                organisation: names.get(&r.organisation_id).cloned().unwrap_or_default(),
+                link: self.link_url("de", &token),
+            });
+        }
+        out.sort_by(|a, b| a.organisation.cmp(&b.organisation));
+        audit::record(
+            conn,
+            actor,
+            "survey",
+            survey,
+            "links",
+            None,
+            Some(serde_json::json!({ "organisations": out.len() })),
+        )
+        .await?;
+        Ok(out)
     }
 
     /// Replaces an organisation's personal link: the earlier one stops

@@ -309,7 +309,7 @@ pub(crate) struct AuditPage {
         surveys::list_surveys, surveys::create_survey, surveys::get_survey, surveys::update_survey,
         surveys::delete_survey, surveys::send_survey, surveys::survey_results, surveys::export_answers,
         surveys::organisation_survey, surveys::put_answer, surveys::portal_surveys,
-        surveys::survey_link, surveys::renew_survey_link, surveys::invite, surveys::remind,
+        surveys::survey_links, surveys::survey_link, surveys::renew_survey_link, surveys::invite, surveys::remind,
         surveys::deliveries, surveys::recipients, surveys::need_from_answer, surveys::link_survey, surveys::link_answer,
     ),
     components(schemas(Problem, ProblemField)),

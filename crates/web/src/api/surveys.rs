@@ -15,7 +15,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use msohub_service::mail::Delivery;
 use msohub_service::surveys::answers::{OrganisationSurvey, SurveyAnswer, SurveyAnswerInput};
-use msohub_service::surveys::links::{SurveyLink, SurveyMailing, SurveyRecipient};
+use msohub_service::surveys::links::{
+    OrganisationLink, SurveyLink, SurveyMailing, SurveyRecipient,
+};
 use msohub_service::surveys::needs::{NeedFromAnswer, NeedFromAnswerInput};
 use msohub_service::surveys::results::{ResultFilter, SurveyResults};
 use msohub_service::surveys::{Selection, Survey, SurveyInput};
@@ -36,6 +38,7 @@ pub fn routes(r: Routes) -> Routes {
         )
         .put("/api/v1/surveys/{id}/answers/{organisation}", put_answer)
         .get("/api/v1/portal/surveys", portal_surveys)
+        .get("/api/v1/surveys/{id}/links", survey_links)
         .get("/api/v1/surveys/{id}/links/{organisation}", survey_link)
         .post(
             "/api/v1/surveys/{id}/links/{organisation}/renew",
@@ -454,4 +457,31 @@ pub(super) async fn recipients(
 ) -> Result<Response, ApiError> {
     let items = state.services.survey_recipients_of(&actor, id).await?;
     Ok(Json(RecipientList { items }).into_response())
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct LinkList {
+    items: Vec<OrganisationLink>,
+}
+
+/// Every organisation's personal link to a survey
+///
+/// For offices that pass links on by hand (by messenger, on paper). Whoever
+/// holds a link answers for its organisation while the survey is open;
+/// reading them is recorded in the audit log.
+#[utoipa::path(get, operation_id = "listSurveyLinks", path = "/api/v1/surveys/{id}/links", tag = "surveys",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The links, by organisation", body = LinkList)))]
+pub(super) async fn survey_links(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    let items = state.services.survey_links(&actor, id).await?;
+    let mut response = Json(LinkList { items }).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
 }

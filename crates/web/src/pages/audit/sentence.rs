@@ -360,7 +360,7 @@ mod tests {
             calendar_feed_revoked texts finalise move_up move_down member_add member_end member_delete done reopen disable \
             enable password_reset password_change totp_enable totp_reset totp_disable login \
             login_failed login_refused login_password_ok logout propose seen reject export \
-            import attachment_added attachment_removed send remind link renew_link";
+            import attachment_added attachment_removed send remind link links renew_link";
         for action in actions.split_whitespace() {
             let e = entry("meeting", action, None, Some(json!({"title": "T"})));
             for tr in [DE, EN] {
