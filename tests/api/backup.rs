@@ -292,6 +292,15 @@ async fn archive_files_are_checked_and_schema_versions_named(db: TestDb) {
     backup::file::restore_file(&url, &v1_file).await.unwrap();
     let services = open(&target).await;
     // The survey tables came after schema 19: empty in the restored copy.
+    // Columns added after it take their defaults: the demo's needs taken
+    // from survey answers (which a schema 19 database cannot hold) lose
+    // that link, so `need` is compared by its rows only.
+    let loose = |mut entries: Vec<backup::TableEntry>| {
+        for e in entries.iter_mut().filter(|e| e.name == "need") {
+            e.sha256.clear();
+        }
+        entries
+    };
     let empty = |t: &backup::TableEntry| backup::TableEntry {
         rows: 0,
         sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".to_owned(),
@@ -309,7 +318,10 @@ async fn archive_files_are_checked_and_schema_versions_named(db: TestDb) {
             }
         })
         .collect();
-    assert_eq!(services.table_checksums().await.unwrap(), expected);
+    assert_eq!(
+        loose(services.table_checksums().await.unwrap()),
+        loose(expected)
+    );
     services.close().await;
 
     // Into a new SQLite file: a bad archive creates nothing; a good one

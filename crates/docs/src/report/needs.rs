@@ -51,8 +51,12 @@ pub(super) fn view(s: &NeedsSection, lang: Lang) -> NeedsView {
             .iter()
             .map(|c| (c.category.clone(), c.total, None))
             .collect();
+        let chart_label = lang.t(
+            "Bedarfe im Berichtszeitraum je Kategorie (der Stand steht in der Tabelle)",
+            "Needs in the reporting period per category (their status is in the table)",
+        );
         Figure {
-            svg: Some(bars_chart(&caption, &bars)),
+            svg: Some(bars_chart(chart_label, &bars)),
             caption,
             headers,
             rows: s

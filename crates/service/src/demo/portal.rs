@@ -167,7 +167,15 @@ impl Services {
             .create_survey(
                 &cli,
                 &SurveyInput {
-                    title: texts("Bedarfsabfrage der Migrantenorganisationen", "Needs survey of the migrant organisations", "Göçmen derneklerinin ihtiyaç anketi", "استبيان احتياجات منظمات المهاجرين"),
+                    title: {
+                        let year = crate::targets::school_year_of(crate::time::today());
+                        texts(
+                            &format!("Bedarfsabfrage der Migrantenorganisationen {year}"),
+                            &format!("Needs survey of the migrant organisations {year}"),
+                            &format!("Göçmen derneklerinin ihtiyaç anketi {year}"),
+                            &format!("استبيان احتياجات منظمات المهاجرين {year}"),
+                        )
+                    },
                     intro: texts(
                         "Wir möchten wissen, wie Ihr Verein arbeitet und wobei das Integrationszentrum helfen kann. Die Antworten sieht nur das Büro.",
                         "We would like to know how your organisation works and where the integration centre can help. Only the office sees the answers.",
@@ -206,6 +214,61 @@ impl Services {
                             ..Question::default()
                         },
                         Question {
+                            kind: QuestionKind::Single,
+                            text: texts("Wie oft treffen sich Ihre Mitglieder?", "How often do your members meet?", "Üyeleriniz ne sıklıkla bir araya geliyor?", "كم مرة يجتمع أعضاؤكم؟"),
+                            required: true,
+                            choices: vec![
+                                choice("Wöchentlich", "Weekly", "Haftalık", "أسبوعيًا"),
+                                choice("Monatlich", "Monthly", "Aylık", "شهريًا"),
+                                choice("Seltener", "Less often", "Daha seyrek", "أقل من ذلك"),
+                            ],
+                            ..Question::default()
+                        },
+                        Question {
+                            kind: QuestionKind::Multiple,
+                            text: texts("Für wen bieten Sie etwas an?", "Who do you offer something for?", "Kimler için etkinlik sunuyorsunuz?", "لمن تقدمون أنشطة؟"),
+                            choices: vec![
+                                choice("Kinder und Jugendliche", "Children and young people", "Çocuklar ve gençler", "الأطفال والشباب"),
+                                choice("Frauen", "Women", "Kadınlar", "النساء"),
+                                choice("Ältere Menschen", "Older people", "Yaşlılar", "كبار السن"),
+                                choice("Neu Zugewanderte", "Newcomers", "Yeni gelenler", "القادمون الجدد"),
+                            ],
+                            ..Question::default()
+                        },
+                        Question {
+                            kind: QuestionKind::YesNo,
+                            text: texts("Arbeiten Sie mit Schulen oder Kitas zusammen?", "Do you work with schools or day-care centres?", "Okullar veya kreşlerle çalışıyor musunuz?", "هل تتعاونون مع المدارس أو الحضانات؟"),
+                            required: true,
+                            ..Question::default()
+                        },
+                        Question {
+                            kind: QuestionKind::Scale,
+                            text: texts("Wie zufrieden sind Sie mit der Zusammenarbeit mit dem Integrationszentrum?", "How satisfied are you with the work with the integration centre?", "Entegrasyon merkeziyle işbirliğinden ne kadar memnunsunuz?", "ما مدى رضاكم عن التعاون مع مركز الاندماج؟"),
+                            required: true,
+                            ..Question::default()
+                        },
+                        Question {
+                            kind: QuestionKind::YesNo,
+                            text: texts("Möchten Sie im Arbeitskreis Migrantenorganisationen mitarbeiten?", "Would you like to join the working group of migrant organisations?", "Göçmen dernekleri çalışma grubuna katılmak ister misiniz?", "هل تودون المشاركة في مجموعة عمل منظمات المهاجرين؟"),
+                            ..Question::default()
+                        },
+                        Question {
+                            kind: QuestionKind::Single,
+                            text: texts("In welcher Sprache erreichen wir Sie am besten?", "In which language do we reach you best?", "Size en iyi hangi dilde ulaşırız?", "بأي لغة نصل إليكم بشكل أفضل؟"),
+                            other: true,
+                            choices: vec![
+                                choice("Deutsch", "German", "Almanca", "الألمانية"),
+                                choice("Türkisch", "Turkish", "Türkçe", "التركية"),
+                                choice("Arabisch", "Arabic", "Arapça", "العربية"),
+                            ],
+                            ..Question::default()
+                        },
+                        Question {
+                            kind: QuestionKind::ShortText,
+                            text: texts("Welches Projekt planen Sie als Nächstes?", "Which project are you planning next?", "Bir sonraki projeniz ne?", "ما هو مشروعكم القادم؟"),
+                            ..Question::default()
+                        },
+                        Question {
                             kind: QuestionKind::LongText,
                             text: texts("Was sollte das Integrationszentrum noch wissen?", "What else should the integration centre know?", "Entegrasyon merkezinin başka neyi bilmesi gerekir?", "ماذا يجب أن يعرف مركز الاندماج أيضًا؟"),
                             ..Question::default()
@@ -217,11 +280,37 @@ impl Services {
                 },
             )
             .await?;
+        // To (up to) 30 organisations: the migrant organisations first.
+        let mut organisations: Vec<(Uuid, String)> = self
+            .organisation_names(&cli, 5_000)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect();
+        organisations.sort_by(|a, b| a.1.cmp(&b.1));
+        let mso = self
+            .select_organisations(
+                &cli,
+                &Selection {
+                    kinds: vec!["mso".to_owned()],
+                    ..Selection::default()
+                },
+            )
+            .await?;
+        let mut chosen: Vec<Uuid> = vec![second_org];
+        for id in mso.iter().chain(organisations.iter().map(|(id, _)| id)) {
+            if chosen.len() >= 30 {
+                break;
+            }
+            if !chosen.contains(id) {
+                chosen.push(*id);
+            }
+        }
         self.send_survey(
             &cli,
             survey.id,
             &Selection {
-                kinds: vec!["mso".to_owned()],
+                organisations: chosen.iter().map(Uuid::to_string).collect(),
                 version: survey.version,
                 ..Selection::default()
             },
@@ -229,8 +318,9 @@ impl Services {
         .await?;
         let answers = json!({
             "q1": ["c1", "other"], "q1.other": "Kinderbetreuung bei Veranstaltungen",
-            "q2": "no", "q3": 5, "q4": 12,
-            "q5": "Unsere Jugendgruppe wächst; samstags fehlt uns ein Raum.",
+            "q2": "no", "q3": 5, "q4": 12, "q5": "c1", "q6": ["c1", "c2"], "q7": "yes",
+            "q8": 4, "q9": "yes", "q10": "c2", "q11": "Hausaufgabenhilfe am Samstag",
+            "q12": "Unsere Jugendgruppe wächst; samstags fehlt uns ein Raum.",
         });
         self.answer_survey(
             second,
@@ -242,6 +332,67 @@ impl Services {
             },
         )
         .await?;
+        // 18 more answers, typed in by staff from paper forms: 19 of 30.
+        const NEEDS: [&str; 6] = [
+            "Wir suchen einen Raum für die Theatergruppe, dienstags abends.",
+            "Hilfe beim Antrag für das Förderprogramm „Komm-AN NRW“.",
+            "Eine Schulung zur Vereinskasse für den neuen Vorstand.",
+            "Übersetzung unseres Flyers ins Deutsche.",
+            "Kontakt zu den Grundschulen im Stadtteil.",
+            "Mehr junge Ehrenamtliche für die Nachhilfe.",
+        ];
+        let mut needs_from = Vec::new();
+        for (i, org) in chosen.iter().skip(1).take(18).enumerate() {
+            let rooms = i % 3 == 0;
+            let mut a = json!({
+                "q1": match i % 4 { 0 => json!(["c1", "c2"]), 1 => json!(["c2"]), 2 => json!(["c3", "c4"]), _ => json!(["c4"]) },
+                "q2": if rooms { "no" } else { "yes" },
+                "q4": 3 + (i * 7) % 40,
+                "q5": (["c1", "c2", "c3"][i % 3]),
+                "q6": match i % 3 { 0 => json!(["c1"]), 1 => json!(["c2", "c4"]), _ => json!(["c3"]) },
+                "q7": if i % 2 == 0 { "yes" } else { "no" },
+                "q8": 2 + i % 4,
+                "q9": if i % 3 == 1 { "yes" } else { "no" },
+                "q10": (["c1", "c2", "c3", "c1"][i % 4]),
+                "q12": NEEDS[i % NEEDS.len()],
+            });
+            if rooms {
+                a["q3"] = json!(3 + i % 3);
+            }
+            self.answer_survey(
+                &cli,
+                survey.id,
+                *org,
+                &crate::surveys::answers::SurveyAnswerInput {
+                    answers: a.as_object().cloned(),
+                    version: 0,
+                },
+            )
+            .await?;
+            if i < 3 {
+                needs_from.push((*org, ["rooms", "funding", "qualification"][i]));
+            }
+        }
+        // Three of them became needs in the register.
+        for (org, category) in needs_from {
+            let made = self
+                .need_from_answer(
+                    &cli,
+                    survey.id,
+                    org,
+                    &crate::surveys::needs::NeedFromAnswerInput {
+                        question: "q12".to_owned(),
+                        category: category.to_owned(),
+                        ..Default::default()
+                    },
+                )
+                .await;
+            // A category the demo's vocabulary lacks leaves that one out.
+            match made {
+                Ok(_) | Err(Error::Validation(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
         Ok(())
     }
 

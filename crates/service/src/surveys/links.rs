@@ -219,7 +219,7 @@ impl Services {
                 link: self.link_url("de", &token),
             });
         }
-        out.sort_by(|a, b| a.organisation.cmp(&b.organisation));
+        out.sort_by_cached_key(|l| msohub_domain::organisation::fold(&l.organisation));
         audit::record(
             conn,
             actor,
@@ -551,7 +551,8 @@ impl Services {
                 link_generation: r.link_generation,
             })
             .collect();
-        out.sort_by(|a, b| a.organisation.name.cmp(&b.organisation.name));
+        // As people sort names: "Äthiopische …" among the A.
+        out.sort_by_cached_key(|r| msohub_domain::organisation::fold(&r.organisation.name));
         Ok(out)
     }
 

@@ -154,9 +154,17 @@ struct AnswerTemplate {
 fn text_of(value: Option<&Value>) -> String {
     match value {
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Number(n)) => number_text(n),
         Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.to_owned(),
         _ => String::new(),
+    }
+}
+
+/// A number as typed: 7 (not 7.0), 2.5 as given.
+fn number_text(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        _ => n.to_string(),
     }
 }
 
