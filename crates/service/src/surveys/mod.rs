@@ -384,7 +384,10 @@ fn questions(given: &[Question], errors: &mut Vec<FieldError>) -> Vec<Question> 
             other: q.other && q.kind.has_choices(),
             show_if: None,
         };
-        if q.kind.has_choices() {
+        // Choices sent with a kind that takes none are checked as any
+        // choices are (what the document says of them holds), then dropped.
+        {
+            let mut checked: Vec<Choice> = Vec::new();
             if q.choices.len() > MAX_CHOICES {
                 errors.push(FieldError::new(&format!("{field}.choices"), "too-many"));
             }
@@ -410,7 +413,7 @@ fn questions(given: &[Question], errors: &mut Vec<FieldError>) -> Vec<Question> 
                     code if code.len() <= 20
                         && code != "other"
                         && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                        && !question.choices.iter().any(|o| o.code == code) =>
+                        && !checked.iter().any(|o| o.code == code) =>
                     {
                         code.to_owned()
                     }
@@ -422,9 +425,12 @@ fn questions(given: &[Question], errors: &mut Vec<FieldError>) -> Vec<Question> 
                         continue;
                     }
                 };
-                question.choices.push(Choice { code, label });
+                checked.push(Choice { code, label });
             }
-            if question.choices.len() < 2 {
+            if q.kind.has_choices() {
+                question.choices = checked;
+            }
+            if q.kind.has_choices() && question.choices.len() < 2 {
                 errors.push(FieldError::new(
                     &format!("{field}.choices"),
                     "choices-too-few",
