@@ -42,6 +42,13 @@ pub struct Consent {
     pub active: bool,
 }
 
+/// Whether a consent covers `day`: given by then, not expired, not withdrawn.
+pub(crate) fn consent_covers(r: &ConsentRow, day: NaiveDate) -> bool {
+    r.given_on <= day
+        && r.expires_on.is_none_or(|e| e >= day)
+        && r.withdrawn_on.is_none_or(|w| w > day)
+}
+
 impl Consent {
     fn from_row(r: &ConsentRow, today: NaiveDate) -> Consent {
         Consent {
@@ -51,9 +58,7 @@ impl Consent {
             source: r.source.clone(),
             expires_on: r.expires_on,
             withdrawn_on: r.withdrawn_on,
-            active: r.given_on <= today
-                && r.expires_on.is_none_or(|e| e >= today)
-                && r.withdrawn_on.is_none_or(|w| w > today),
+            active: consent_covers(r, today),
         }
     }
 }

@@ -281,10 +281,7 @@ impl Services {
         organisation: Uuid,
     ) -> Result<(Survey, Ref), Error> {
         let conn = self.store.conn();
-        let row = store::find_survey(conn, survey_id)
-            .await?
-            .filter(|s| s.deleted_at.is_none() && s.sent_at.is_some())
-            .ok_or(Error::NotFound)?;
+        let row = self.sent_survey(survey_id).await?;
         if !store::is_recipient(conn, survey_id, organisation).await? {
             return Err(Error::NotFound);
         }

@@ -96,6 +96,14 @@ fn encode(survey: Uuid, organisation: Uuid, mac: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The link's token under `key` (read the key once for many links).
+fn token(key: &[u8], survey: Uuid, organisation: Uuid, generation: i32) -> String {
+    let mac = mac_of(key, survey, organisation, generation)
+        .finalize()
+        .into_bytes();
+    encode(survey, organisation, &mac)
+}
+
 fn decode(token: &str) -> Option<(Uuid, Uuid, Vec<u8>)> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(token.trim())
@@ -150,11 +158,12 @@ impl Services {
         organisation: Uuid,
         generation: i32,
     ) -> Result<String, Error> {
-        let key = self.link_key().await?;
-        let mac = mac_of(&key, survey, organisation, generation)
-            .finalize()
-            .into_bytes();
-        Ok(encode(survey, organisation, &mac))
+        Ok(token(
+            &self.link_key().await?,
+            survey,
+            organisation,
+            generation,
+        ))
     }
 
     /// An organisation's personal link to a sent survey (staff, to pass it
@@ -201,18 +210,14 @@ impl Services {
     ) -> Result<Vec<OrganisationLink>, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let conn = self.store.conn();
-        store::find_survey(conn, survey)
-            .await?
-            .filter(|s| s.deleted_at.is_none() && s.sent_at.is_some())
-            .ok_or(Error::NotFound)?;
+        self.sent_survey(survey).await?;
         let rows = store::recipients(conn, survey).await?;
         let ids: Vec<Uuid> = rows.iter().map(|r| r.organisation_id).collect();
         let names = msohub_store::organisations::names(conn, &ids).await?;
+        let key = self.link_key().await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
-            let token = self
-                .token_for(survey, r.organisation_id, r.link_generation)
-                .await?;
+            let token = token(&key, survey, r.organisation_id, r.link_generation);
             out.push(OrganisationLink {
                 organisation_id: r.organisation_id,
                 organisation: names.get(&r.organisation_id).cloned().unwrap_or_default(),
@@ -359,12 +364,9 @@ impl Services {
                     continue;
                 }
                 let consents = msohub_store::people::consents_of(conn, person.id).await?;
-                let agreed = consents.iter().any(|c| {
-                    c.purpose == "contact"
-                        && c.given_on <= today
-                        && c.expires_on.is_none_or(|e| e >= today)
-                        && c.withdrawn_on.is_none_or(|w| w > today)
-                });
+                let agreed = consents
+                    .iter()
+                    .any(|c| c.purpose == "contact" && crate::people::consent_covers(c, today));
                 if agreed {
                     let languages: Vec<String> =
                         serde_json::from_str(&person.languages).unwrap_or_default();
@@ -394,10 +396,7 @@ impl Services {
     ) -> Result<SurveyMailing, Error> {
         actor.require(Permission::WriteStaffArea)?;
         let conn = self.store.conn();
-        let row = store::find_survey(conn, id)
-            .await?
-            .filter(|s| s.deleted_at.is_none())
-            .ok_or(Error::NotFound)?;
+        let row = self.live_survey(id).await?;
         match super::state_of(&row, crate::time::today()) {
             SurveyState::Open => {}
             SurveyState::Closed => return Err(Error::field("survey", "survey-closed")),
@@ -447,6 +446,7 @@ impl Services {
         let office = self.office().await?.name;
         let ids: Vec<Uuid> = due.iter().map(|r| r.organisation_id).collect();
         let organisations = msohub_store::organisations::find_many(conn, &ids).await?;
+        let key = self.link_key().await?;
         let mut report = SurveyMailing::default();
         let mut mails = Vec::new();
         for r in &due {
@@ -461,7 +461,7 @@ impl Services {
                 });
                 continue;
             }
-            let token = self.token_for(id, org.id, r.link_generation).await?;
+            let token = token(&key, id, org.id, r.link_generation);
             for to in recipients {
                 let link = if to.portal {
                     format!(
@@ -525,10 +525,7 @@ impl Services {
     ) -> Result<Vec<SurveyRecipient>, Error> {
         actor.require(Permission::ReadStaffArea)?;
         let conn = self.store.conn();
-        store::find_survey(conn, id)
-            .await?
-            .filter(|s| s.deleted_at.is_none())
-            .ok_or(Error::NotFound)?;
+        self.live_survey(id).await?;
         let rows = store::recipients(conn, id).await?;
         let answered: std::collections::HashMap<Uuid, chrono::DateTime<chrono::Utc>> =
             store::answers(conn, id)

@@ -576,6 +576,13 @@ impl Services {
             .ok_or(Error::NotFound)
     }
 
+    /// A survey not deleted and sent; `NotFound` else.
+    async fn sent_survey(&self, id: Uuid) -> Result<SurveyRow, Error> {
+        Some(self.live_survey(id).await?)
+            .filter(|s| s.sent_at.is_some())
+            .ok_or(Error::NotFound)
+    }
+
     pub async fn list_surveys(&self, actor: &Actor) -> Result<Vec<Survey>, Error> {
         actor.require(Permission::ReadStaffArea)?;
         let mut out = Vec::new();

@@ -402,12 +402,8 @@ pub(super) async fn link_survey(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    let mut response = Json(state.services.survey_by_link(&token).await?).into_response();
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
+    // Not kept by any cache: `headers::security_headers` (all of /api/).
+    Ok(Json(state.services.survey_by_link(&token).await?).into_response())
 }
 
 /// Answer a survey through an organisation's personal link
@@ -478,10 +474,5 @@ pub(super) async fn survey_links(
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
     let items = state.services.survey_links(&actor, id).await?;
-    let mut response = Json(LinkList { items }).into_response();
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
+    Ok(Json(LinkList { items }).into_response())
 }

@@ -1020,12 +1020,7 @@ async fn link_page(
                 .tr;
             let mut shown = Shown::plain(tr);
             shown.link = Some((link, renew));
-            let mut response = show_page(&state, &actor, &parts, id, shown).await?;
-            response.headers_mut().insert(
-                axum::http::header::CACHE_CONTROL,
-                axum::http::HeaderValue::from_static("no-store"),
-            );
-            Ok(response)
+            show_page(&state, &actor, &parts, id, shown).await
         }
         Err(e) => refused(&state, &actor, &parts, id, e).await,
     }

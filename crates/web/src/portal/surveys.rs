@@ -371,6 +371,21 @@ impl Door {
         }
     }
 
+    /// The survey, or `None` for a link that opens nothing (malformed,
+    /// replaced, of a survey gone).
+    async fn opened(
+        &self,
+        state: &AppState,
+        id: Uuid,
+        organisation: Uuid,
+    ) -> Result<Option<OrganisationSurvey>, WebError> {
+        match self.survey(state, id, organisation).await {
+            Ok(s) => Ok(Some(s)),
+            Err(msohub_service::Error::NotFound) if matches!(self, Door::Link { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     async fn answer(
         &self,
         state: &AppState,
@@ -430,12 +445,8 @@ async fn show(
     organisation: Uuid,
     saved: bool,
 ) -> Result<Response, WebError> {
-    let survey = match door.survey(state, id, organisation).await {
-        Ok(s) => s,
-        Err(msohub_service::Error::NotFound) if matches!(door, Door::Link { .. }) => {
-            return Ok(link_invalid(page));
-        }
-        Err(e) => return Err(e.into()),
+    let Some(survey) = door.opened(state, id, organisation).await? else {
+        return Ok(link_invalid(page));
     };
     let (answers, version) = survey
         .answer
@@ -474,12 +485,11 @@ fn link_invalid(page: PageContext) -> Response {
 }
 
 /// Pages of a survey hold an organisation's answers (and, through a link,
-/// the link): kept by no cache, named to no other site.
+/// the link): named to no other site. (No cache keeps them:
+/// `headers::security_headers` sends `no-store` for all of /portal/.)
 fn private(mut response: Response) -> Response {
     use axum::http::{HeaderValue, header};
-    let h = response.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
+    response.headers_mut().insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
@@ -493,12 +503,8 @@ async fn submit(
     organisation: Uuid,
     pairs: Vec<(String, String)>,
 ) -> Result<Response, WebError> {
-    let survey = match door.survey(state, id, organisation).await {
-        Ok(s) => s,
-        Err(msohub_service::Error::NotFound) if matches!(door, Door::Link { .. }) => {
-            return Ok(link_invalid(page));
-        }
-        Err(e) => return Err(e.into()),
+    let Some(survey) = door.opened(state, id, organisation).await? else {
+        return Ok(link_invalid(page));
     };
     let link = matches!(door, Door::Link { .. });
     let version = pairs
