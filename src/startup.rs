@@ -399,13 +399,22 @@ async fn fill_search(services: Services, start: SearchStart) {
     }
 }
 
-/// Sends what the outbox holds, every two seconds.
+/// Sends what the outbox holds, every two seconds; a full batch is
+/// followed by the next at once (a mailing to thousands goes out at the
+/// server's pace, not at twenty messages per tick).
 async fn send_mail(services: Services, retry: std::time::Duration) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
     loop {
         tick.tick().await;
-        if let Err(err) = services.deliver_due(retry).await {
-            tracing::warn!(error = %err, "the mail worker failed");
+        loop {
+            match services.deliver_due(retry).await {
+                Ok(sent) if sent >= msohub_service::mail::BATCH => {}
+                Ok(_) => break,
+                Err(err) => {
+                    tracing::warn!(error = %err, "the mail worker failed");
+                    break;
+                }
+            }
         }
     }
 }

@@ -34,6 +34,7 @@ mod hsds;
 mod import;
 mod index_folder;
 mod logos;
+mod mailings;
 mod memberships;
 mod offers;
 mod oparl;

@@ -24,7 +24,14 @@ impl Mail {
         let at = self.data.find(&format!("Content-Type: {content_type}"))?;
         let rest = &self.data[at..];
         let (headers, body) = rest.split_once("\r\n\r\n")?;
-        let body = body.split("\r\n--").next().unwrap_or_default();
+        // Up to the next boundary line ("--" and the boundary; a "-- "
+        // line, "--=20" in quoted-printable, is a signature's delimiter).
+        let end = body
+            .match_indices("\r\n--")
+            .map(|(i, _)| i)
+            .find(|i| !body[i + 4..].starts_with([' ', '=']))
+            .unwrap_or(body.len());
+        let body = &body[..end];
         if headers.contains("Content-Transfer-Encoding: base64") {
             use base64::Engine;
             let compact: String = body.split_whitespace().collect();

@@ -54,6 +54,9 @@ impl Services {
             "interaction" => store::find_interaction(self.store.conn(), owner_id)
                 .await?
                 .is_some_and(|r| r.deleted_at.is_none()),
+            "mailing" => msohub_store::mailings::find_mailing(self.store.conn(), owner_id)
+                .await?
+                .is_some_and(|r| r.deleted_at.is_none()),
             _ => false,
         })
     }
@@ -124,6 +127,14 @@ impl Services {
         let a = store::find_attachment(self.store.conn(), id)
             .await?
             .ok_or(Error::NotFound)?;
+        // What a mailing sent stays as it went out.
+        if a.owner_type == "mailing"
+            && msohub_store::mailings::find_mailing(self.store.conn(), a.owner_id)
+                .await?
+                .is_some_and(|m| m.sent_at.is_some())
+        {
+            return Err(Error::field("file", "mailing-sent"));
+        }
         let info = msohub_store::files::info(self.store.conn(), a.file_id).await?;
         let tx = self.store.begin().await?;
         store::delete_attachment(&tx, id).await?;

@@ -27,6 +27,7 @@ pub mod ideas;
 pub mod import;
 pub mod interactions;
 pub mod mail;
+pub mod mailings;
 pub mod meetings;
 pub mod needs;
 pub mod offers;

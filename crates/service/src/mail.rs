@@ -6,7 +6,8 @@
 use crate::meetings::AgendaItem;
 use crate::{Actor, Error, FieldError, Services, audit};
 use chrono::{Duration, Utc};
-use lettre::message::{Attachment, MultiPart, SinglePart, header::ContentType};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use msohub_domain::Permission;
@@ -17,6 +18,8 @@ use uuid::Uuid;
 
 pub(crate) const SMTP_KEY: &str = "smtp";
 const MAX_ATTEMPTS: i32 = 5;
+/// Messages one call of [`Services::deliver_due`] sends at most.
+pub const BATCH: usize = 20;
 
 /// How to reach the mail server. The password is never shown again once
 /// stored; it can also come from `MSOHUB_SMTP_PASSWORD`.
@@ -219,19 +222,8 @@ impl Services {
         store::enqueue(
             tx,
             OutboxRow {
-                id: Uuid::now_v7(),
-                meeting_id: None,
-                to_address: to.to_owned(),
-                subject: subject.to_owned(),
-                body_text: text.to_owned(),
-                ics: String::new(),
-                status: "pending".into(),
-                attempts: 0,
-                last_error: String::new(),
-                next_attempt_at: Utc::now(),
-                sent_at: None,
-                created_at: Utc::now(),
                 survey_id: survey,
+                ..store::message(to, subject, text)
             },
         )
         .await?;
@@ -300,19 +292,9 @@ impl Services {
             store::enqueue(
                 tx,
                 OutboxRow {
-                    id: Uuid::now_v7(),
                     meeting_id: Some(m.id),
-                    to_address: address.clone(),
-                    subject: subject.clone(),
-                    body_text: text,
                     ics,
-                    status: "pending".into(),
-                    attempts: 0,
-                    last_error: String::new(),
-                    next_attempt_at: Utc::now(),
-                    sent_at: None,
-                    created_at: Utc::now(),
-                    survey_id: None,
+                    ..store::message(address, &subject, &text)
                 },
             )
             .await?;
@@ -412,7 +394,7 @@ impl Services {
             return Ok(0);
         }
         let conn = self.store.conn();
-        let due = store::due_messages(conn, Utc::now(), 20).await?;
+        let due = store::due_messages(conn, Utc::now(), BATCH as u64).await?;
         if due.is_empty() {
             return Ok(0);
         }
@@ -428,12 +410,30 @@ impl Services {
         let lease = retry_base.max(std::time::Duration::from_secs(1));
         let until = || Utc::now() + Duration::from_std(lease).unwrap_or(Duration::minutes(1));
         let mut sent = 0;
+        // A mailing's files, read once per batch.
+        let mut files: std::collections::HashMap<Uuid, Vec<msohub_store::files::StoredFile>> =
+            std::collections::HashMap::new();
         for m in due {
+            if let Some(mailing) = m.mailing_id
+                && !files.contains_key(&mailing)
+            {
+                let mut list = Vec::new();
+                for (a, _) in msohub_store::work::attachments_of(conn, "mailing", mailing).await? {
+                    if let Some(f) = msohub_store::files::get(conn, a.file_id).await? {
+                        list.push(f);
+                    }
+                }
+                files.insert(mailing, list);
+            }
+            let attached = m
+                .mailing_id
+                .and_then(|id| files.get(&id))
+                .map_or(&[][..], Vec::as_slice);
             if !store::claim_message(conn, m.id, m.attempts, until()).await? {
                 continue;
             }
             let attempts = m.attempts + 1;
-            let sending = send(&mailer, &smtp, &m);
+            let sending = send(&mailer, &smtp, &m, attached);
             tokio::pin!(sending);
             let mut renew = tokio::time::interval(lease / 3);
             renew.tick().await;
@@ -496,6 +496,7 @@ async fn send(
     mailer: &AsyncSmtpTransport<Tokio1Executor>,
     s: &SmtpSettings,
     m: &OutboxRow,
+    files: &[msohub_store::files::StoredFile],
 ) -> Result<(), String> {
     let from = s
         .from
@@ -512,10 +513,46 @@ async fn send(
     };
     let calendar = ContentType::parse(&format!("text/calendar; method={method}; charset=UTF-8"))
         .map_err(|e| e.to_string())?;
-    let builder = Message::builder()
+    let mut builder = Message::builder()
         .from(from)
         .to(to)
         .subject(m.subject.clone());
+    if !m.unsubscribe_url.is_empty() {
+        // RFC 2369 and RFC 8058: mail clients offer "unsubscribe" and
+        // POST `List-Unsubscribe=One-Click` to the link.
+        builder = builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{}>", m.unsubscribe_url),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+    }
+    if m.mailing_id.is_some() {
+        let text = MultiPart::alternative_plain_html(
+            m.body_text.clone(),
+            crate::mailings::html_of(&m.body_text, &m.language),
+        );
+        let body = if files.is_empty() {
+            text
+        } else {
+            let mut mixed = MultiPart::mixed().multipart(text);
+            for f in files {
+                let kind = ContentType::parse(&f.content_type).map_err(|e| e.to_string())?;
+                mixed = mixed
+                    .singlepart(Attachment::new(f.file_name.clone()).body(f.data.clone(), kind));
+            }
+            mixed
+        };
+        let email = builder.multipart(body).map_err(|e| e.to_string())?;
+        return mailer
+            .send(email)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+    }
     if m.ics.is_empty() {
         let email = builder
             .singlepart(SinglePart::plain(m.body_text.clone()))

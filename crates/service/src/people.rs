@@ -38,6 +38,8 @@ pub struct Consent {
     pub source: String,
     pub expires_on: Option<NaiveDate>,
     pub withdrawn_on: Option<NaiveDate>,
+    /// How it was withdrawn when not by staff: "unsubscribe link".
+    pub withdrawn_source: String,
     /// Covers today.
     pub active: bool,
 }
@@ -58,6 +60,7 @@ impl Consent {
             source: r.source.clone(),
             expires_on: r.expires_on,
             withdrawn_on: r.withdrawn_on,
+            withdrawn_source: r.withdrawn_source.clone(),
             active: consent_covers(r, today),
         }
     }
@@ -514,6 +517,7 @@ impl Services {
                 source: source.clone(),
                 expires_on: expires,
                 withdrawn_on: None,
+                withdrawn_source: String::new(),
                 created_at: Utc::now(),
             },
         )

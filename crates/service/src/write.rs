@@ -39,6 +39,7 @@ versioned!(
     msohub_store::projects::ProjectRow,
     msohub_store::projects::BeyondRow,
     msohub_store::surveys::SurveyRow,
+    msohub_store::mailings::MailingRow,
     msohub_store::people::PersonRow,
     msohub_store::taxonomies::TermRow,
     msohub_store::organisations::OrganisationRow,

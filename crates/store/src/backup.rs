@@ -124,6 +124,7 @@ tables! {
     "survey" => survey,
     "survey_recipient" => survey_recipient,
     "survey_answer" => survey_answer,
+    "mailing" => mailing,
     "event" => event,
     "event_organiser" => event_organiser,
     "offer" => offer,

@@ -331,6 +331,31 @@ pub async fn set_attendance(
 
 // --- outbox ------------------------------------------------------------------
 
+/// A message due now, about nothing in particular (callers set what it
+/// belongs to).
+pub fn message(to: &str, subject: &str, text: &str) -> OutboxRow {
+    let now = Utc::now();
+    OutboxRow {
+        id: Uuid::now_v7(),
+        meeting_id: None,
+        to_address: to.to_owned(),
+        subject: subject.to_owned(),
+        body_text: text.to_owned(),
+        ics: String::new(),
+        status: "pending".into(),
+        attempts: 0,
+        last_error: String::new(),
+        next_attempt_at: now,
+        sent_at: None,
+        created_at: now,
+        survey_id: None,
+        mailing_id: None,
+        person_id: None,
+        unsubscribe_url: String::new(),
+        language: String::new(),
+    }
+}
+
 pub async fn enqueue(c: &impl ConnectionTrait, row: OutboxRow) -> Result<(), Error> {
     row.into_active_model().reset_all().insert(c).await?;
     Ok(())

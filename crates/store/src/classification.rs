@@ -80,7 +80,8 @@ const REGISTER: &[(&str, &str)] = &[
     ),
     (
         "consent",
-        "id:N person_id:R purpose:P given_on:P source:P expires_on:P withdrawn_on:P created_at:N",
+        "id:N person_id:R purpose:P given_on:P source:P expires_on:P withdrawn_on:P created_at:N \
+         withdrawn_source:P",
     ),
     (
         "event",
@@ -160,7 +161,8 @@ const REGISTER: &[(&str, &str)] = &[
     (
         "outbox",
         "id:N meeting_id:N to_address:P subject:N body_text:F ics:F status:N attempts:N last_error:N \
-         next_attempt_at:N sent_at:N created_at:N survey_id:N",
+         next_attempt_at:N sent_at:N created_at:N survey_id:N mailing_id:N person_id:R \
+         unsubscribe_url:S language:N",
     ),
     (
         "project",
@@ -184,6 +186,11 @@ const REGISTER: &[(&str, &str)] = &[
         "survey",
         "id:N title:F content:F opens_on:N closes_on:N sent_at:N reminder_limit:N version:N \
          deleted_at:N created_at:N updated_at:N",
+    ),
+    (
+        "mailing",
+        "id:N subject:F content:F selection:R sent_by:R sent_at:N version:N deleted_at:N \
+         created_at:N updated_at:N",
     ),
     (
         "survey_recipient",
@@ -361,6 +368,7 @@ pub const ERASURE: &[TableErasure] = {
                 ("source", Scrub),
                 ("expires_on", LINK),
                 ("withdrawn_on", LINK),
+                ("withdrawn_source", LINK),
             ],
         ),
         (
@@ -477,6 +485,7 @@ pub const ERASURE: &[TableErasure] = {
         ("project", "id", &[("description", Scrub)]),
         ("beyond_item", "id", &[("text", Scrub)]),
         ("survey", "id", &[("title", Scrub), ("content", Scrub)]),
+        ("mailing", "id", &[("subject", Scrub), ("content", Scrub)]),
         ("survey_answer", "id", &[("answers", Scrub)]),
         (
             "report_version",

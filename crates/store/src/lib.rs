@@ -16,6 +16,7 @@ mod error;
 pub mod events;
 pub mod files;
 pub mod imports;
+pub mod mailings;
 pub mod migration;
 pub mod offers;
 pub mod organisations;

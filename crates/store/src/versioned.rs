@@ -122,6 +122,7 @@ versioned!(crate::entity::proposal::Model, proposal);
 versioned!(crate::entity::project::Model, project);
 versioned!(crate::entity::beyond_item::Model, beyond_item);
 versioned!(crate::entity::survey::Model, survey);
+versioned!(crate::entity::mailing::Model, mailing);
 
 /// [`versioned!`] for tables without `updated_at`.
 macro_rules! versioned_without_touch {

@@ -207,3 +207,32 @@ impl OneClick {
         axum::response::Redirect::to(&format!("{back}{sep}done={done}"))
     }
 }
+
+/// The `file` field of a multipart form: its name and bytes, or the rule
+/// it breaks (`file-too-large`, `file-unreadable`, `file-empty`).
+pub async fn uploaded_file(
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(String, Vec<u8>), &'static str> {
+    use axum::http::StatusCode;
+    let mut form = form.map_err(|_| "file-unreadable")?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(b) => file = Some((name, b.to_vec())),
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        return Err("file-too-large");
+                    }
+                    Err(_) => return Err("file-unreadable"),
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err("file-too-large"),
+            Err(_) => return Err("file-unreadable"),
+        }
+    }
+    file.filter(|(_, b)| !b.is_empty()).ok_or("file-empty")
+}

@@ -114,6 +114,7 @@ fn route_table() -> routes::Routes {
     let r = pages::review::routes(r);
     let r = pages::ideas::routes(r);
     let r = pages::surveys::routes(r);
+    let r = pages::mailings::routes(r);
     let r = portal::routes(r);
     api::routes(r)
 }

@@ -113,6 +113,7 @@ impl PageContext {
             items.push(("/app/needs", "nav-needs"));
             items.push(("/app/ideas", "nav-ideas"));
             items.push(("/app/surveys", "nav-surveys"));
+            items.push(("/app/mailings", "nav-mailings"));
             items.push(("/app/review", "nav-review"));
             items.push(("/app/tasks", "nav-tasks"));
             items.push(("/app/bodies", "nav-bodies"));
@@ -203,6 +204,12 @@ impl PageContext {
             Language::Ar => local.format("%d/%m/%Y").to_string(),
             _ => local.format("%d.%m.%Y").to_string(),
         }
+    }
+
+    /// A date and time (Berlin) as the office reads it: "08.12.2026, 14:05".
+    pub fn date_time(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        let local = at.with_timezone(&chrono_tz::Europe::Berlin);
+        format!("{}, {}", self.date(at), local.format("%H:%M"))
     }
 
     /// A calendar day as the office reads it.

@@ -124,6 +124,8 @@ pub fn write_rule(method: &str, path: &str) -> WriteRule {
             | "/portal/{lang}/invitation/{token}"
             | "/portal/{lang}/survey-link/{token}"
             | "/api/v1/survey-links/{token}"
+            | "/portal/{lang}/unsubscribe/{token}"
+            | "/api/v1/unsubscribe/{token}"
     );
     if method == "GET" || portal_door || matches!(path, "/login" | "/login/totp" | "/logout") {
         return WriteRule::Anyone;

@@ -314,3 +314,13 @@ portal-rule-survey-not-open = Diese Umfrage hat noch nicht begonnen.
 portal-survey-link-invalid = Dieser Link öffnet keine Umfrage. Vielleicht wurde er ersetzt: Fragen Sie das Integrationszentrum nach dem aktuellen Link.
 portal-survey-link-closed-note = Diese Umfrage ist beendet. Über den persönlichen Link sind die Antworten nicht mehr zu sehen.
 portal-survey-link-note = Sie antworten über den persönlichen Link Ihres Vereins, ohne Konto. Bitte geben Sie ihn nicht außerhalb des Vereins weiter.
+
+# Abmeldelink eines Rundschreibens
+portal-unsubscribe-title = Rundschreiben abbestellen
+portal-unsubscribe-active = Die Adresse { $address } erhält die Rundschreiben von { $office }.
+portal-unsubscribe-explain = Wenn Sie abbestellen, bekommen Sie ab sofort keine Rundschreiben mehr. Einladungen zu Sitzungen, in denen Sie Mitglied sind, und Antworten auf Ihre Anfragen betrifft das nicht.
+portal-unsubscribe-button = Rundschreiben abbestellen
+portal-unsubscribe-done = Abbestellt: Die Adresse { $address } erhält keine Rundschreiben von { $office } mehr.
+portal-unsubscribe-already = Die Adresse { $address } erhält keine Rundschreiben von { $office }.
+portal-unsubscribe-again = Möchten Sie sie wieder erhalten? Sagen Sie es dem Integrationszentrum.
+portal-unsubscribe-invalid = Dieser Abmeldelink ist ungültig. Öffnen Sie ihn vollständig aus der E-Mail oder fragen Sie das Integrationszentrum.

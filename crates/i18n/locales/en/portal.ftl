@@ -314,3 +314,13 @@ portal-rule-survey-not-open = This survey has not opened yet.
 portal-survey-link-invalid = This link opens no survey. It may have been replaced: ask the integration centre for the current link.
 portal-survey-link-closed-note = This survey has closed. The answers can no longer be seen through the personal link.
 portal-survey-link-note = You are answering through your organisation's personal link, without an account. Please do not pass it on outside the organisation.
+
+# A mailing's unsubscribe link
+portal-unsubscribe-title = Unsubscribe from circulars
+portal-unsubscribe-active = The address { $address } receives the circulars of { $office }.
+portal-unsubscribe-explain = If you unsubscribe, you will receive no more circulars, starting now. Invitations to meetings of bodies you are a member of and answers to your requests are not affected.
+portal-unsubscribe-button = Unsubscribe from circulars
+portal-unsubscribe-done = Unsubscribed: the address { $address } no longer receives circulars of { $office }.
+portal-unsubscribe-already = The address { $address } does not receive circulars of { $office }.
+portal-unsubscribe-again = Would you like to receive them again? Tell the integration centre.
+portal-unsubscribe-invalid = This unsubscribe link is not valid. Open it in full from the e-mail or ask the integration centre.

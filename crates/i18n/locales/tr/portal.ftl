@@ -314,3 +314,13 @@ portal-rule-survey-not-open = Bu anket henüz başlamadı.
 portal-survey-link-invalid = Bu bağlantı bir anket açmıyor. Değiştirilmiş olabilir: güncel bağlantıyı entegrasyon merkezine sorun.
 portal-survey-link-closed-note = Bu anket sona erdi. Yanıtlar artık kişisel bağlantı üzerinden görülemez.
 portal-survey-link-note = Derneğinizin kişisel bağlantısıyla, hesap olmadan yanıtlıyorsunuz. Lütfen bağlantıyı dernek dışında paylaşmayın.
+
+# Genelgeden çıkış bağlantısı
+portal-unsubscribe-title = Genelge aboneliğinden çık
+portal-unsubscribe-active = { $address } adresi { $office } genelgelerini alıyor.
+portal-unsubscribe-explain = Abonelikten çıkarsanız bundan sonra genelge almazsınız. Üyesi olduğunuz kurulların toplantı davetleri ve taleplerinize verilen yanıtlar bundan etkilenmez.
+portal-unsubscribe-button = Genelge aboneliğinden çık
+portal-unsubscribe-done = Abonelikten çıkıldı: { $address } adresi artık { $office } genelgelerini almayacak.
+portal-unsubscribe-already = { $address } adresi { $office } genelgelerini almıyor.
+portal-unsubscribe-again = Tekrar almak ister misiniz? Entegrasyon merkezine bildirin.
+portal-unsubscribe-invalid = Bu abonelikten çıkma bağlantısı geçersiz. Bağlantıyı e-postadan eksiksiz açın veya entegrasyon merkezine sorun.

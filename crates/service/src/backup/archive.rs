@@ -88,6 +88,18 @@ pub const STEPS: &[Step] = &[
         migration: "m0022_report_needs",
         apply: |t| add_column(t, "report_text", "needs", Value::from("")),
     },
+    Step {
+        to: 23,
+        migration: "m0023_mailings",
+        apply: |t| {
+            add_table(t, "survey_answer", "mailing")?;
+            add_column(t, "outbox", "mailing_id", Value::Null)?;
+            add_column(t, "outbox", "person_id", Value::Null)?;
+            add_column(t, "outbox", "unsubscribe_url", Value::from(""))?;
+            add_column(t, "outbox", "language", Value::from(""))?;
+            add_column(t, "consent", "withdrawn_source", Value::from(""))
+        },
+    },
 ];
 
 /// Adds a column with a value to every row of a table.

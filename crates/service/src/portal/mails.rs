@@ -233,3 +233,47 @@ pub fn survey(
     text.push('\n');
     (subject, text)
 }
+
+/// The end of every message of a mailing: why the person gets it and the
+/// link that ends it (one click, at once). `link` empty: a test send
+/// (the real messages carry each person's own link there).
+pub fn mailing_footer(lang: &str, office: &str, link: &str) -> String {
+    // (why, unsubscribe, test placeholder)
+    let (why, leave, test) = match lang {
+        "en" => (
+            "You receive this circular from {office} because you agreed to receive its mailings.",
+            "Unsubscribe (one click, effective at once):",
+            "[Each recipient's own unsubscribe link appears here.]",
+        ),
+        "tr" => (
+            "Bu genelgeyi, {office} tarafından gönderilen e-postaları almayı kabul ettiğiniz için alıyorsunuz.",
+            "Abonelikten çık (tek tıkla, hemen geçerli):",
+            "[Burada her alıcının kendi abonelikten çıkma bağlantısı yer alır.]",
+        ),
+        "ar" => (
+            "تصلكم هذه الرسالة من {office} لأنكم وافقتم على تلقي رسائله.",
+            "إلغاء الاشتراك (بنقرة واحدة، يسري فورًا):",
+            "[يظهر هنا رابط إلغاء الاشتراك الخاص بكل مستلم.]",
+        ),
+        "ru" => (
+            "Вы получаете эту рассылку от {office}, потому что согласились получать его письма.",
+            "Отписаться (одним щелчком, сразу):",
+            "[Здесь стоит личная ссылка для отписки каждого получателя.]",
+        ),
+        "uk" => (
+            "Ви отримуєте цю розсилку від {office}, бо погодилися отримувати його листи.",
+            "Відписатися (одним натисканням, одразу):",
+            "[Тут стоїть особисте посилання для відписки кожного отримувача.]",
+        ),
+        _ => (
+            "Sie erhalten dieses Rundschreiben von {office}, weil Sie zugestimmt haben, seine Rundschreiben zu bekommen.",
+            "Abmelden (ein Klick, sofort wirksam):",
+            "[Hier steht der persönliche Abmeldelink jeder Empfängerin und jedes Empfängers.]",
+        ),
+    };
+    let link = if link.is_empty() { test } else { link };
+    format!(
+        "\n\n-- \n{}\n{leave}\n{link}\n",
+        why.replace("{office}", office)
+    )
+}

@@ -129,7 +129,7 @@ fn mac_of(key: &[u8], survey: Uuid, organisation: Uuid, generation: i32) -> Hmac
 impl Services {
     /// The instance's key for links, made on first use (the first of two
     /// nodes making it at once wins; both then read the same).
-    async fn link_key(&self) -> Result<Vec<u8>, Error> {
+    pub(crate) async fn link_key(&self) -> Result<Vec<u8>, Error> {
         let read = |v: Option<serde_json::Value>| {
             v.and_then(|v| v.as_str().map(str::to_owned))
                 .and_then(|s| {

@@ -316,7 +316,7 @@ fn date(field: &str, raw: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDat
 
 /// Trims the texts, drops empty ones and unknown languages (an error), and
 /// checks the length; `required`: German must be there.
-fn texts(
+pub(crate) fn texts(
     field: &str,
     given: &Texts,
     max: usize,

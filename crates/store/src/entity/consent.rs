@@ -13,6 +13,9 @@ pub struct Model {
     pub source: String,
     pub expires_on: Option<ChronoDate>,
     pub withdrawn_on: Option<ChronoDate>,
+    /// How the consent was withdrawn when not by staff (e.g.
+    /// "unsubscribe link"); empty otherwise.
+    pub withdrawn_source: String,
     pub created_at: ChronoDateTimeUtc,
 }
 

@@ -23,6 +23,7 @@ pub mod interaction_organisation;
 pub mod interaction_person;
 pub mod interaction_staff;
 pub mod invitation;
+pub mod mailing;
 pub mod meeting;
 pub mod meeting_response;
 pub mod membership;

@@ -20,6 +20,15 @@ pub struct Model {
     pub created_at: ChronoDateTimeUtc,
     /// The survey the e-mail invites to or reminds of.
     pub survey_id: Option<Uuid>,
+    /// The mailing the e-mail is one message of.
+    pub mailing_id: Option<Uuid>,
+    /// The person a mailing's message goes to.
+    pub person_id: Option<Uuid>,
+    /// The recipient's unsubscribe link (the `List-Unsubscribe` header);
+    /// empty for e-mails that are not a mailing's.
+    pub unsubscribe_url: String,
+    /// The language of the text (the HTML part's `lang` and `dir`).
+    pub language: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

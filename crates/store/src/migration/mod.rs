@@ -28,6 +28,7 @@ pub mod m0019_projects;
 mod m0020_surveys;
 mod m0021_survey_links;
 mod m0022_report_needs;
+mod m0023_mailings;
 
 /// Lists every migration in the order it is applied.
 pub struct Migrator;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_surveys::Migration),
             Box::new(m0021_survey_links::Migration),
             Box::new(m0022_report_needs::Migration),
+            Box::new(m0023_mailings::Migration),
         ]
     }
 }

@@ -19,6 +19,7 @@ mod hsds;
 pub(crate) mod import;
 pub(crate) use events::event_query;
 pub mod docs;
+mod mailings;
 mod offers;
 mod organisations;
 mod persons;
@@ -63,6 +64,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = privacy::routes(r);
     let r = portal::routes(r);
     let r = surveys::routes(r);
+    let r = mailings::routes(r);
     audit::routes(r)
 }
 
@@ -311,6 +313,9 @@ pub(crate) struct AuditPage {
         surveys::organisation_survey, surveys::put_answer, surveys::portal_surveys,
         surveys::survey_links, surveys::survey_link, surveys::renew_survey_link, surveys::invite, surveys::remind,
         surveys::deliveries, surveys::recipients, surveys::need_from_answer, surveys::link_survey, surveys::link_answer,
+        mailings::list_mailings, mailings::create_mailing, mailings::get_mailing, mailings::update_mailing,
+        mailings::delete_mailing, mailings::audience, mailings::test_mailing, mailings::send_mailing,
+        mailings::add_attachment, mailings::subscription, mailings::unsubscribe,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&Common),
@@ -331,6 +336,7 @@ pub(crate) struct AuditPage {
         (name = "accounts", description = "The caller, user accounts, API tokens and settings"),
         (name = "audit", description = "Who changed what, and the change feed"),
         (name = "export", description = "Every record of one type as CSV, XLSX or JSON"),
+        (name = "mailings", description = "Mailings (Rundschreiben) to persons with their consent: audience, test, sending, the archive with delivery status, and unsubscribing"),
         (name = "surveys", description = "Needs surveys (Bedarfsabfragen): questionnaires sent to organisations, their answers and results"),
         (name = "import", description = "Organisations, persons, offers and events from CSV, XLSX or ODS files: checked row by row, imported all or nothing"),
     )

@@ -212,10 +212,9 @@ pub(super) async fn add_attachment(
             "the file is far larger than 10 MiB (file-too-large)",
         )
     })?;
-    let name = p.name.unwrap_or_default();
     let info = state
         .services
-        .add_attachment(&actor, "interaction", id, &name, bytes.to_vec())
+        .add_attachment(&actor, "interaction", id, &p.name(), bytes.to_vec())
         .await?;
     Ok((StatusCode::CREATED, Json(info)).into_response())
 }
@@ -223,6 +222,12 @@ pub(super) async fn add_attachment(
 #[derive(serde::Deserialize)]
 pub(super) struct FileName {
     name: Option<String>,
+}
+
+impl FileName {
+    pub(super) fn name(&self) -> String {
+        self.name.clone().unwrap_or_default()
+    }
 }
 
 /// Download an attachment

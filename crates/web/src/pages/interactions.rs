@@ -654,32 +654,9 @@ async fn upload(
     let back = |q: &str| {
         Ok(Redirect::to(&format!("/app/interactions/{id}?{q}#attachments")).into_response())
     };
-    let Ok(mut form) = form else {
-        return back("upload_error=file-unreadable");
-    };
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_owned();
-                match field.bytes().await {
-                    Ok(b) => file = Some((name, b.to_vec())),
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        return back("upload_error=file-too-large");
-                    }
-                    Err(_) => return back("upload_error=file-unreadable"),
-                }
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return back("upload_error=file-too-large");
-            }
-            Err(_) => return back("upload_error=file-unreadable"),
-        }
-    }
-    let Some((name, bytes)) = file else {
-        return back("upload_error=file-empty");
+    let (name, bytes) = match crate::forms::uploaded_file(form).await {
+        Ok(file) => file,
+        Err(rule) => return back(&format!("upload_error={rule}")),
     };
     match state
         .services
@@ -715,6 +692,7 @@ async fn remove_attachment(
     let (owner_type, owner) = state.services.remove_attachment(&actor, id).await?;
     let base = match owner_type.as_str() {
         "interaction" => "/app/interactions",
+        "mailing" => "/app/mailings",
         _ => "/app",
     };
     Ok(Redirect::to(&format!(

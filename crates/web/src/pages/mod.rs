@@ -18,6 +18,7 @@ pub mod import;
 pub mod interactions;
 pub mod invitations;
 pub mod login;
+pub mod mailings;
 pub mod meetings;
 pub mod needs;
 pub mod offers;

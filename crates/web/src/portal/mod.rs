@@ -15,6 +15,7 @@ mod meetings;
 mod records;
 mod reports;
 mod surveys;
+mod unsubscribe;
 
 use crate::AppState;
 use crate::auth::MaybeUser;
@@ -38,6 +39,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = reports::routes(r);
     let r = meetings::routes(r);
     let r = surveys::routes(r);
+    let r = unsubscribe::routes(r);
     me::routes(r)
 }
 
