@@ -9,6 +9,7 @@
 // an external instance must have been started with --demo)
 
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import {
   formatViolations,
@@ -326,6 +327,117 @@ describe('MSO portal', { timeout: 10 * TIMEOUT }, () => {
     const bad = await p.goto(app.url('/portal/de/survey-link/AAAA'));
     assert.equal(bad?.status(), 404);
     await anonymous.close();
+  });
+
+  test("a mailing is written and sent in the staff area, and its unsubscribe link works without an account in German and Arabic", { timeout: 3 * TIMEOUT }, async (t) => {
+    // A mail server on loopback that keeps what it is given.
+    const mails = [];
+    const server = net.createServer((socket) => {
+      let buffer = '';
+      let data = false;
+      socket.write('220 sink ESMTP\r\n');
+      socket.on('data', (chunk) => {
+        buffer += chunk.toString('utf8');
+        for (;;) {
+          if (data) {
+            const end = buffer.indexOf('\r\n.\r\n');
+            if (end < 0) return;
+            mails.push(buffer.slice(0, end));
+            buffer = buffer.slice(end + 5);
+            data = false;
+            socket.write('250 ok\r\n');
+            continue;
+          }
+          const eol = buffer.indexOf('\r\n');
+          if (eol < 0) return;
+          const line = buffer.slice(0, eol).toUpperCase();
+          buffer = buffer.slice(eol + 2);
+          if (line.startsWith('EHLO') || line.startsWith('HELO')) socket.write('250 sink\r\n');
+          else if (line.startsWith('DATA')) { data = true; socket.write('354 go on\r\n'); }
+          else if (line.startsWith('QUIT')) { socket.end('221 bye\r\n'); return; }
+          else socket.write('250 ok\r\n');
+        }
+      });
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    const port = server.address().port;
+    try {
+      const staff = await browser.newContext({ bypassCSP: true, locale: 'de-DE', viewport: DESKTOP });
+      const sp = await staff.newPage();
+      await sp.goto(app.url('/login'));
+      await sp.fill('input[name="email"]', 'm.berger@ki-lindenau.example');
+      await sp.fill('input[name="password"]', PASSWORD);
+      await Promise.all([sp.waitForNavigation(), sp.locator('form[action="/login"] button[type="submit"]').click()]);
+      const settings = await (await sp.request.get(app.url('/api/v1/settings'))).json();
+      const put = await sp.request.put(app.url('/api/v1/settings'), {
+        data: { ...settings, smtp_host: '127.0.0.1', smtp_port: String(port), smtp_security: 'none', smtp_from: 'KI <ki@lindenau.example>' },
+      });
+      assert.equal(put.status(), 200, `settings: ${await put.text()}`);
+
+      // Written in the form, to the members of the working group.
+      await sp.goto(app.url('/app/mailings/new'));
+      await sp.fill('input[name="subject.de"]', 'Sommerfest des Arbeitskreises');
+      await sp.fill('textarea[name="text.de"]', 'Liebe Vereine,\n\nwir feiern **am 3. Juli** im Stadtpark.');
+      await sp.locator('#mailing-form details.survey-translations summary').click();
+      await sp.fill('input[name="subject.ar"]', 'احتفال الصيف لمجموعة العمل');
+      await sp.fill('textarea[name="text.ar"]', 'أعزاءنا في الجمعيات،\n\nنحتفل **في 3 يوليو** في حديقة المدينة.');
+      await sp.locator('input[name="kinds"][value="mso"]').check();
+      await Promise.all([sp.waitForNavigation(), sp.locator('#mailing-form button[type="submit"]').click()]);
+      assert.match(new URL(sp.url()).pathname, /^\/app\/mailings\/[0-9a-f-]{36}$/, sp.url());
+      const mailingPath = new URL(sp.url()).pathname;
+      const audience = await sp.locator('#audience-line').innerText();
+      assert.match(audience, /erhalten das Rundschreiben/, audience);
+      for (const { name: width, viewport } of WIDTHS) {
+        await sp.setViewportSize(viewport);
+        await sp.goto(app.url(mailingPath));
+        await checkPage(sp, `${mailingPath} (draft) @${width}`, 'de', `staff_mailing_draft_${width}`);
+      }
+      await sp.setViewportSize(DESKTOP);
+      await Promise.all([sp.waitForNavigation(), sp.locator('#send button[type="submit"]').click()]);
+      assert.equal(await sp.locator('#notice').count(), 1, 'sent: the notice');
+      const deadline = Date.now() + 60_000;
+      while (!mails.some((m) => /^List-Unsubscribe: /m.test(m)) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const mail = mails.find((m) => /^List-Unsubscribe: /m.test(m));
+      assert.ok(mail, `a message with List-Unsubscribe among ${mails.length}`);
+      assert.match(mail, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
+      const token = /\/unsubscribe\/([A-Za-z0-9_-]+)>/.exec(mail)?.[1];
+      assert.ok(token, 'the token in the header');
+      for (const { name: width, viewport } of WIDTHS) {
+        await sp.setViewportSize(viewport);
+        await sp.goto(app.url(mailingPath));
+        await checkPage(sp, `${mailingPath} (sent) @${width}`, 'de', `staff_mailing_sent_${width}`);
+      }
+      await staff.close();
+
+      // The link's page, without an account, before and after the button.
+      const anonymous = await browser.newContext({ bypassCSP: true, locale: 'de-DE', viewport: DESKTOP });
+      const p = await anonymous.newPage();
+      for (const { name: width, viewport } of WIDTHS) {
+        await p.setViewportSize(viewport);
+        for (const lang of LANGS) {
+          const label = `/portal/${lang}/unsubscribe/… @${width}`;
+          await t.test(label, async () => {
+            const response = await p.goto(app.url(`/portal/${lang}/unsubscribe/${token}`));
+            assert.equal(response?.status(), 200, `${label}: HTTP ${response?.status()}`);
+            assert.equal(await p.locator('form#unsubscribe-form').count(), 1, `${label}: the button's form`);
+            await checkPage(p, label, lang, `portal_${lang}_unsubscribe_${width}`);
+          });
+        }
+      }
+      await p.setViewportSize(PHONE);
+      await p.goto(app.url(`/portal/ar/unsubscribe/${token}`));
+      await Promise.all([p.waitForNavigation(), p.locator('#unsubscribe-form button').click()]);
+      assert.equal(await p.locator('form#unsubscribe-form').count(), 0, 'unsubscribed: no button any more');
+      assert.equal(await p.locator('#notice').count(), 1, 'unsubscribed: the notice');
+      await checkPage(p, '/portal/ar/unsubscribe/… (done) @390', 'ar', 'portal_ar_unsubscribed_390');
+      const bad = await p.goto(app.url('/portal/de/unsubscribe/AAAA'));
+      assert.equal(bad?.status(), 404);
+      await anonymous.close();
+    } finally {
+      server.close();
+    }
   });
 
   test('the Arabic language menu opens inside a phone screen (signed in)', { timeout: TIMEOUT }, async () => {

@@ -56,6 +56,9 @@ RULES_BEYOND_SCHEMAS = {
     "survey-sent", "survey-closed", "survey-not-open", "selection-empty",
     "condition-invalid", "before-start", "choices-too-few", "id-invalid",
     "question-unknown",
+    # mailings: the state of the mailing, the persons a selection finds
+    # (consent, address)
+    "mailing-sent", "mailing-no-recipients",
 }
 
 # Fields judged against other records: an answer to a survey is checked
@@ -78,6 +81,9 @@ CONDITIONAL = {
     ("record_id", "required"),      # a beyond item's record type names a record
     ("mapping", "object-required"), # a JSON object in a query parameter
     ("mapping", "json-invalid"),
+    # a mailing's language version is subject and text together
+    *((f"{part}.{lang}", "required")
+      for part in ("subject", "text") for lang in ("en", "tr", "ar", "ru", "uk")),
 }
 
 

@@ -26,7 +26,7 @@
 
 use crate::interactions::{AttachmentInfo, Ref};
 use crate::mail::Delivery;
-use crate::surveys::{LANGUAGES, Texts, null_is_default};
+use crate::surveys::{LANGUAGES, Texts};
 use crate::{Actor, Error, FieldError, Services, audit};
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -90,9 +90,21 @@ pub struct MailingInput {
     pub subject: Texts,
     /// The text (Markdown) per language; `de` required.
     pub text: Texts,
-    #[serde(deserialize_with = "null_is_default")]
+    #[serde(deserialize_with = "object")]
     pub selection: MailingSelection,
     pub version: i32,
+}
+
+/// An object, nothing else (serde would also read an array as the
+/// struct's fields in order; the document says object). Left out: the
+/// default.
+fn object<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(serde::de::Error::custom)
 }
 
 /// A mailing with the figures of its delivery.
@@ -242,6 +254,19 @@ fn language_for(person_languages: &[String], content: &Content) -> String {
         .unwrap_or_else(|| "de".to_owned())
 }
 
+/// A message's subject and text in `lang` with the footer (`link`: the
+/// person's unsubscribe link; empty for a test).
+fn compose(content: &Content, lang: &str, office: &str, link: &str) -> (String, String) {
+    (
+        version_in(&content.subject, lang).to_owned(),
+        format!(
+            "{}{}",
+            version_in(&content.text, lang),
+            crate::portal::mails::mailing_footer(lang, office, link)
+        ),
+    )
+}
+
 fn version_in<'a>(texts: &'a Texts, lang: &str) -> &'a str {
     texts
         .get(lang)
@@ -347,6 +372,10 @@ impl Services {
     /// The ids of a selection parse (the bodies and persons named exist
     /// only as far as [`Self::mailing_audience`] finds them).
     fn check_selection(&self, s: &MailingSelection, errors: &mut Vec<FieldError>) {
+        let kinds = msohub_domain::organisation::OrganisationKind::codes();
+        if given(&s.kinds).iter().any(|k| !kinds.contains(k)) {
+            errors.push(FieldError::new("selection.kinds", "choice-unknown"));
+        }
         if given(&s.bodies).iter().any(|b| b.parse::<Uuid>().is_err()) {
             errors.push(FieldError::new("selection.bodies", "body-unknown"));
         }
@@ -364,7 +393,7 @@ impl Services {
         }
     }
 
-    async fn live_mailing(&self, id: Uuid) -> Result<MailingRow, Error> {
+    pub(crate) async fn live_mailing(&self, id: Uuid) -> Result<MailingRow, Error> {
         store::find_mailing(self.store.conn(), id)
             .await?
             .filter(|m| m.deleted_at.is_none())
@@ -704,24 +733,6 @@ impl Services {
         Ok((audience, addressees))
     }
 
-    /// The message's subject and text in `lang` with the footer.
-    async fn message_text(
-        &self,
-        content: &Content,
-        lang: &str,
-        unsubscribe: &str,
-    ) -> Result<(String, String), Error> {
-        let office = self.office().await?.name;
-        Ok((
-            version_in(&content.subject, lang).to_owned(),
-            format!(
-                "{}{}",
-                version_in(&content.text, lang),
-                crate::portal::mails::mailing_footer(lang, &office, unsubscribe)
-            ),
-        ))
-    }
-
     fn unsubscribe_url(&self, lang: &str, token: &str) -> String {
         format!("{}/portal/{lang}/unsubscribe/{token}", self.public_url())
     }
@@ -742,6 +753,20 @@ impl Services {
         if !self.smtp_settings().await?.configured() {
             return Err(Error::field("smtp", "smtp-off"));
         }
+        self.dispatch(actor, current, None).await?;
+        self.get_mailing(actor, id).await
+    }
+
+    /// Queues the mailing's messages and marks it sent, in one
+    /// transaction. `delivered`: the demo's archive, whose messages went
+    /// out at that time (no mail server involved).
+    pub(crate) async fn dispatch(
+        &self,
+        actor: &Actor,
+        current: MailingRow,
+        delivered: Option<DateTime<Utc>>,
+    ) -> Result<(), Error> {
+        let id = current.id;
         let (audience, addressees) = self.audience(&current).await?;
         if addressees.is_empty() {
             return Err(Error::field("selection", "mailing-no-recipients"));
@@ -752,22 +777,24 @@ impl Services {
         let mut rows = Vec::with_capacity(addressees.len());
         for a in &addressees {
             let url = self.unsubscribe_url(&a.language, &token(&key, a.person.id));
-            let subject = version_in(&content.subject, &a.language);
-            let text = format!(
-                "{}{}",
-                version_in(&content.text, &a.language),
-                crate::portal::mails::mailing_footer(&a.language, &office, &url)
-            );
-            rows.push(OutboxRow {
+            let (subject, text) = compose(&content, &a.language, &office, &url);
+            let mut message = OutboxRow {
                 mailing_id: Some(id),
                 person_id: Some(a.person.id),
                 unsubscribe_url: url,
                 language: a.language.clone(),
-                ..outbox::message(&a.address, subject, &text)
-            });
+                ..outbox::message(&a.address, &subject, &text)
+            };
+            if let Some(at) = delivered {
+                message.status = "sent".into();
+                message.attempts = 1;
+                message.created_at = at;
+                message.sent_at = Some(at);
+            }
+            rows.push(message);
         }
         let mut row = current.clone();
-        row.sent_at = Some(Utc::now());
+        row.sent_at = Some(delivered.unwrap_or_else(Utc::now));
         row.sent_by = actor.user_id;
         let tx = self.store.begin().await?;
         store::update_mailing(&tx, row).await?;
@@ -787,7 +814,7 @@ impl Services {
         )
         .await?;
         tx.commit().await.map_err(msohub_store::Error::from)?;
-        self.get_mailing(actor, id).await
+        Ok(())
     }
 
     /// Sends the mailing in `lang` (German when it has no such version)
@@ -815,7 +842,8 @@ impl Services {
         } else {
             "de"
         };
-        let (subject, text) = self.message_text(&content, lang, "").await?;
+        let office = self.office().await?.name;
+        let (subject, text) = compose(&content, lang, &office, "");
         let message = OutboxRow {
             mailing_id: Some(id),
             language: lang.to_owned(),

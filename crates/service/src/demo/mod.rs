@@ -7,6 +7,7 @@
 
 mod bodies;
 mod events;
+mod mailings;
 mod offers;
 mod organisations;
 mod portal;
@@ -196,6 +197,7 @@ impl Services {
         self.load_demo_bodies().await?;
         self.load_demo_events().await?;
         self.load_demo_targets().await?;
+        self.load_demo_mailings().await?;
         for email in self
             .load_demo_portal(&representatives, DEMO_PASSWORD)
             .await?

@@ -564,6 +564,32 @@ pub(crate) const BODIES: &[Body] = &[
         nulls: false,
     },
     Body {
+        schema: "MailingInput",
+        required: &["subject", "text"],
+        takes: &[("subject", Texts(200)), ("text", Texts(50_000))],
+        also_read: false,
+        nulls: true,
+    },
+    Body {
+        schema: "MailingSelection",
+        required: &[],
+        takes: &[
+            ("kinds", Choices(organisation::OrganisationKind::codes)),
+            ("bodies", Uuids),
+            ("languages", Languages),
+            ("persons", Uuids),
+        ],
+        also_read: true,
+        nulls: false,
+    },
+    Body {
+        schema: "TestBody",
+        required: &[],
+        takes: &[("language", Choice(mailing_languages))],
+        also_read: false,
+        nulls: true,
+    },
+    Body {
         schema: "SurveyAnswerInput",
         required: &["answers", "version"],
         takes: &[],
@@ -787,6 +813,9 @@ fn export_entities() -> Vec<&'static str> {
     msohub_service::export::ExportEntity::ALL
         .map(|e| e.as_str())
         .to_vec()
+}
+fn mailing_languages() -> Vec<&'static str> {
+    msohub_service::surveys::LANGUAGES.to_vec()
 }
 fn survey_export_formats() -> Vec<&'static str> {
     vec!["xlsx", "csv"]

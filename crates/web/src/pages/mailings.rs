@@ -450,11 +450,9 @@ impl ShowTemplate {
     }
 
     fn versions_line(&self) -> String {
-        self.detail
-            .mailing
-            .subject
-            .keys()
-            .map(|l| self.page.t(&format!("mailing-lang-{l}")))
+        self.previews
+            .iter()
+            .map(|p| self.page.t(&format!("mailing-lang-{}", p.lang)))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -486,10 +484,10 @@ async fn show_page(
         MailingAudience::default()
     };
     let office = crate::pages::office_name(state).await;
-    let previews = detail
-        .mailing
-        .subject
+    // German first, then the versions in the portal's order.
+    let previews = LANGUAGES
         .iter()
+        .filter_map(|l| detail.mailing.subject.get_key_value(*l))
         .map(|(lang, subject)| Preview {
             lang: lang.clone(),
             dir: if lang == "ar" { "rtl" } else { "ltr" },
