@@ -17,6 +17,7 @@ on_both_databases!(
     items_are_reworded_hidden_moved_and_named,
     items_are_reordered_deleted_and_reported_in_order,
     a_period_with_items_staff_wrote_is_not_deleted,
+    a_membership_ended_just_before_the_period_is_linked_with_its_date,
 );
 
 /// The year the tests report on: the school year 2020/21 (1 August 2020
@@ -414,6 +415,50 @@ async fn found_items_are_listed_with_sentences_a_person_would_write(app: TestApp
         .unwrap();
     assert!(md.contains(&format!("- Aylin Demir {REMIGAS}")), "{md}");
     assert!(!md.contains("Mitarbeiterin des KI"), "{md}");
+}
+
+/// A staff membership that ended before the period is not found, and
+/// once staff link it explicitly it is reported with its real date.
+async fn a_membership_ended_just_before_the_period_is_linked_with_its_date(app: TestApp) {
+    let y = year(&app).await;
+    let pid = &y.pid;
+    let board = body(&app, json!({"name": "Beirat des Landesprogramms KOMM-AN"})).await;
+    member(
+        &app,
+        &board,
+        json!({"user_id": y.jonas, "role": "member", "from": "2019-01-01", "to": "2020-06-30"}),
+    )
+    .await;
+    let before = items(&app, pid).await;
+    assert!(
+        !texts(&before).iter().any(|t| t.contains("KOMM-AN")),
+        "ended before the period: not found by itself"
+    );
+    let membership = app.get_json(&format!("/api/v1/bodies/{board}")).await["members"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, linked) = app
+        .post_json(
+            &format!("/api/v1/periods/{pid}/beyond"),
+            json!({"record_type": "membership", "record_id": membership}),
+        )
+        .await;
+    assert_eq!(status, 201, "{linked}");
+    assert_eq!(linked["kind"], "membership");
+    assert_eq!(linked["date"], "2020-06-30");
+    let text = linked["text"].as_str().unwrap();
+    assert!(
+        text.contains("„Beirat des Landesprogramms KOMM-AN“"),
+        "{text}"
+    );
+    let md = app
+        .get(&format!("/api/v1/periods/{pid}/report?format=md"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(md.contains(text), "{md}");
 }
 
 async fn records_are_linked_and_free_items_typed(app: TestApp) {

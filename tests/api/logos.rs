@@ -10,7 +10,75 @@ on_both_databases!(
     a_logo_is_uploaded_shown_and_removed_on_the_profile_page,
     bad_or_stale_uploads_change_nothing,
     logos_through_the_api,
+    our_office_s_logo_heads_the_report_s_files,
 );
+
+/// The logo of the office's own organisation heads the report's PDF and
+/// DOCX (the letterhead), and only once one is set.
+async fn our_office_s_logo_heads_the_report_s_files(app: TestApp) {
+    app.sign_in("admin").await;
+    let (id, _) = organisation(&app).await;
+    let period = app
+        .created(
+            "/api/v1/periods",
+            serde_json::json!({"kind": "school_year", "year": "2020"}),
+        )
+        .await;
+    let pid = period["id"].as_str().unwrap().to_owned();
+    let app = &app;
+    let file = |format: &'static str| {
+        let url = format!("/api/v1/periods/{pid}/report?format={format}");
+        async move { app.get(&url).await.bytes().await.unwrap().to_vec() }
+    };
+    let images_in = |pdf: &[u8]| msohub_typeset::pdf_images(pdf).unwrap();
+    let header_of = |docx: &[u8]| {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("word/header1.xml").unwrap(), &mut out)
+            .unwrap();
+        out
+    };
+    let before = file("pdf").await;
+    assert!(before.starts_with(b"%PDF-"));
+    assert_eq!(images_in(&before), 0, "no logo yet");
+    assert!(!header_of(&file("docx").await).contains("<pic:pic"));
+
+    let r = app
+        .client
+        .put(app.url(&format!(
+            "/api/v1/organisations/{id}/logo?version=1&name=logo.png"
+        )))
+        .body(PNG.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let mut settings = app.get_json("/api/v1/settings").await;
+    settings["office_organisation_id"] = serde_json::json!(id);
+    app.replaced("/api/v1/settings", settings).await;
+
+    let pdf = file("pdf").await;
+    assert!(images_in(&pdf) >= 1, "the logo in the PDF");
+    let docx = file("docx").await;
+    let header = header_of(&docx);
+    assert!(
+        header.contains("<pic:pic"),
+        "the logo in the DOCX header: {header}"
+    );
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&docx[..])).unwrap();
+    let media: Vec<String> = (0..archive.len())
+        .map(|i| archive.by_index(i).unwrap().name().unwrap().into_owned())
+        .filter(|n| n.starts_with("word/media/"))
+        .collect();
+    let mut png = Vec::new();
+    let logo = media
+        .iter()
+        .find(|n| !n.contains("chart"))
+        .unwrap_or_else(|| panic!("a logo among {media:?}"))
+        .clone();
+    std::io::Read::read_to_end(&mut archive.by_name(&logo).unwrap(), &mut png).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+}
 
 /// A real 1×1 PNG.
 const PNG: &[u8] = &[

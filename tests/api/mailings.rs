@@ -304,6 +304,15 @@ async fn a_mailing_reaches_only_consented_persons_and_unsubscribing_takes_one_cl
     let ended = consent(&ayse_now, "mailings");
     assert_eq!(ended["active"], false, "{ended}");
     assert_eq!(ended["withdrawn_source"], "unsubscribe link");
+    // What was sent to her is hers to know (GDPR Art. 15).
+    let access = app
+        .get_json(&format!("/api/v1/persons/{ayse}/subject-access"))
+        .await;
+    assert_eq!(
+        access["mailings"][0]["subject"], "Çalışma grubuna davet",
+        "{access}"
+    );
+    assert_eq!(access["mailings"][0]["status"], "sent");
     // Once more changes nothing and still answers.
     let r = anonymous
         .post(&url)

@@ -16,7 +16,99 @@ use serde_json::{Value, json};
 on_both_databases!(
     paderborn_s_year_is_written_as_the_seed_tells_it,
     targets_and_texts_from_before_projects_move_to_the_default_project,
+    the_signature_is_set_on_the_report_page_and_defaults_to_now_here_and_me,
 );
+
+/// Place, month and author default to the office's city, this month and
+/// the signed-in person; staff set them (and how staff appear) on the
+/// report's edit page; a month that is not one, or a setting that does
+/// not exist, is refused with a clear message and changes nothing.
+async fn the_signature_is_set_on_the_report_page_and_defaults_to_now_here_and_me(app: TestApp) {
+    app.sign_in("admin").await;
+    let settings = app.get_json("/api/v1/settings").await;
+    let mut changed = settings.clone();
+    changed["office_city"] = json!("Paderborn");
+    app.replaced("/api/v1/settings", changed).await;
+    app.sign_in("staff").await;
+    let me = app.get_json("/api/v1/me").await;
+    let period = app
+        .created(
+            "/api/v1/periods",
+            json!({"kind": "school_year", "year": "2020"}),
+        )
+        .await;
+    let period_id = id(&period);
+    let report = app
+        .get_json(&format!("/api/v1/periods/{period_id}/report"))
+        .await;
+    assert_eq!(report["place"], "Paderborn");
+    assert_eq!(report["author"], me["display_name"]);
+    let this_year = chrono::Utc::now().format("%Y").to_string();
+    assert!(
+        report["month"].as_str().unwrap().ends_with(&this_year),
+        "{}",
+        report["month"]
+    );
+
+    // The edit page's form.
+    let edit = format!("/app/periods/{period_id}/report/edit");
+    let page = app.get_page(&edit).await;
+    let version = page.attr("input[name=version]", "value");
+    let r = app
+        .post_form(
+            &edit,
+            &[
+                ("place", "Paderborn"),
+                ("dated", "2021-06"),
+                ("author", "Kommunales Integrationszentrum Paderborn"),
+                ("staff_names", "named"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let texts = app
+        .get_json(&format!("/api/v1/periods/{period_id}/report/texts"))
+        .await;
+    assert_eq!(texts["dated"], "2021-06");
+    assert_eq!(texts["author"], "Kommunales Integrationszentrum Paderborn");
+    assert_eq!(texts["staff_names"], "named");
+    let report = app
+        .get_json(&format!("/api/v1/periods/{period_id}/report"))
+        .await;
+    assert_eq!(report["month"], "Juni 2021");
+
+    // "Juni 2021" is not YYYY-MM: the page says how to write it.
+    let r = app
+        .post_form(
+            &edit,
+            &[
+                ("place", "Bielefeld"),
+                ("dated", "Juni 2021"),
+                ("version", &texts["version"].to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let page = crate::helpers::Page::from_response(r).await;
+    assert!(
+        page.text("body").contains("JJJJ-MM"),
+        "the message names the form"
+    );
+    let (status, problem) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/periods/{period_id}/report/texts"),
+            json!({"staff_names": "manchmal", "place": "Bielefeld", "version": texts["version"]}),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(problem.to_string().contains("staff_names"), "{problem}");
+    let after = app
+        .get_json(&format!("/api/v1/periods/{period_id}/report/texts"))
+        .await;
+    assert_eq!(after, texts, "nothing changed");
+}
 
 const PURPOSE: &str = "In Paderborn gibt es eine Vielzahl von Migrantenselbstorganisationen. Diese Vereine haben unterschiedliche Strukturen und verfolgen zum Teil unterschiedliche Ziele. Für das Kommunale Integrationszentrum (KI) und dessen Arbeit ist es wichtig, einen Überblick über die MSO und deren Arbeit zu bekommen, um eventuelle Bedarfe festzustellen. Die Ansichten und Ideen der MSO werden als wichtiger Input für die Arbeit des KI verstanden. Mit dem Projekt möchte das KI seine Vernetzung mit den MSO intensivieren und eine Transparenz der Angebote und Aktivitäten auf beiden Seiten schaffen. Das Projekt findet im Rahmen der Unterstützung der Koordinierungsstelle für Inklusion und Integration der Stadt Paderborn statt.";
 

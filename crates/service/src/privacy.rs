@@ -41,6 +41,9 @@ pub struct SubjectAccess {
     /// Offers naming the person as contact.
     pub offers: Vec<OfferData>,
     pub follow_ups: Vec<FollowUpData>,
+    /// The mailings sent to the person: what, when, to which address, and
+    /// whether it arrived.
+    pub mailings: Vec<MailingData>,
     /// Changes to the person's record: when, by whom, what.
     pub history: Vec<HistoryData>,
 }
@@ -95,6 +98,17 @@ pub struct FollowUpData {
     pub title: String,
     pub due_on: NaiveDate,
     pub done: bool,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MailingData {
+    pub mailing_id: Uuid,
+    pub subject: String,
+    pub address: String,
+    pub queued_at: DateTime<Utc>,
+    /// pending, sent, failed
+    pub status: String,
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -213,6 +227,20 @@ impl Services {
                 done,
             })
             .collect();
+        let mailings = msohub_store::mailings::messages_to(conn, id)
+            .await?
+            .into_iter()
+            .filter_map(|m| {
+                Some(MailingData {
+                    mailing_id: m.mailing_id?,
+                    subject: m.subject,
+                    address: m.to_address,
+                    queued_at: m.created_at,
+                    status: m.status,
+                    sent_at: m.sent_at,
+                })
+            })
+            .collect();
         let history = store::audit_of(conn, id)
             .await?
             .into_iter()
@@ -242,6 +270,7 @@ impl Services {
             attendance,
             offers,
             follow_ups,
+            mailings,
             history,
         };
         let tx = self.store.begin().await?;

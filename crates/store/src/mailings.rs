@@ -166,3 +166,16 @@ pub async fn give_up_mailings_to(
         .await?;
     Ok(r.rows_affected)
 }
+
+/// The mailings' messages to a person (a subject access request).
+pub async fn messages_to(
+    c: &impl ConnectionTrait,
+    person_id: Uuid,
+) -> Result<Vec<crate::bodies::OutboxRow>, Error> {
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::PersonId.eq(person_id))
+        .filter(outbox::Column::MailingId.is_not_null())
+        .order_by_asc(outbox::Column::CreatedAt)
+        .all(c)
+        .await?)
+}

@@ -129,6 +129,24 @@ fn visual_to_logical(line: &str) -> String {
     out
 }
 
+/// How many images (XObjects of subtype Image) a PDF holds, for tests:
+/// a logo is one, a chart drawn as vectors none.
+pub fn pdf_images(pdf: &[u8]) -> Result<usize, String> {
+    let document = pdf_extract::Document::load_mem(pdf).map_err(|err| err.to_string())?;
+    Ok(document
+        .objects
+        .values()
+        .filter(|o| match o {
+            pdf_extract::Object::Stream(s) => s
+                .dict
+                .get(b"Subtype")
+                .and_then(pdf_extract::Object::as_name)
+                .is_ok_and(|n| n == b"Image"),
+            _ => false,
+        })
+        .count())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,7 +23,7 @@ mod extract;
 
 pub use document::{document_pdf, framed_markup, framed_pdf, markup};
 #[cfg(feature = "extract")]
-pub use extract::pdf_text;
+pub use extract::{pdf_images, pdf_text};
 pub use picture::{TextBox, image_png, image_size, svg_png, svg_text_boxes, text_width};
 pub use world::FONT_FAMILY;
 

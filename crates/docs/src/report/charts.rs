@@ -2,7 +2,7 @@
 //! the PDF): contacts per month, and meetings per body with the office's
 //! attendance.
 
-use msohub_service::report::{BodyFigure, Chapter, Lang, MonthFigure};
+use msohub_service::report::{BodyFigure, Chapter, Lang, MonthFigure, num, percent};
 
 const HELD_FILL: &str = "#004b87";
 const CANCELLED_FILL: &str = "#b35900";
@@ -55,8 +55,9 @@ pub fn contacts_chart(c: &Chapter, lang: Lang) -> String {
             if h > 0 {
                 top -= h;
                 svg.push_str(&format!(
-                    r#"<rect x="{x}" y="{top}" width="20" height="{h}" fill="{fill}"><title>{}: {v} {}</title></rect>"#,
+                    r#"<rect x="{x}" y="{top}" width="20" height="{h}" fill="{fill}"><title>{}: {} {}</title></rect>"#,
                     m.month,
+                    num(f64::from(v), lang),
                     xml_escape(label),
                 ));
             }
@@ -69,9 +70,10 @@ pub fn contacts_chart(c: &Chapter, lang: Lang) -> String {
         let sum = total(m);
         if sum > 0 {
             svg.push_str(&format!(
-                r#"<text x="{}" y="{}" text-anchor="middle">{sum}</text>"#,
+                r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
                 x + 10,
                 top - 3,
+                num(f64::from(sum), lang),
             ));
         }
     }
@@ -191,7 +193,7 @@ fn attendance_svg(meetings: &[BodyFigure], lang: Lang) -> String {
         .map(|l| width_of(l))
         .fold(0.0, f32::max)
         .ceil();
-    let count_width = width_of(&max.to_string()).ceil();
+    let count_width = width_of(&num(max as f64, lang)).ceil();
     let bars_at = 10.0 + label_width + 12.0;
     let second_legend = 10.0 + 14.0 + width_of(held).ceil() + 20.0;
     let legend_end = second_legend + 14.0 + width_of(staff).ceil() + 10.0;
@@ -232,6 +234,7 @@ fn attendance_svg(meetings: &[BodyFigure], lang: Lang) -> String {
             (w_staff, bars + 14.0, HELD_FILL, m.with_staff, staff),
         ] {
             // Empty bars are left out (a zero width is not valid SVG).
+            let count = num(count as f64, lang);
             if bar > 0.0 {
                 svg.push_str(&format!(
                     r#"<rect x="{bars_at}" y="{top}" width="{bar}" height="12" fill="{fill}"><title>{}: {count} {label}</title></rect>"#,
@@ -253,13 +256,16 @@ fn attendance_svg(meetings: &[BodyFigure], lang: Lang) -> String {
 /// One bar per row: a label (wrapped like the bodies' names) and its
 /// count with a share ("12 (40 %)"), for the needs per category and a
 /// survey question's answers. `label` names the chart for screen readers.
-pub fn bars_chart(label: &str, bars: &[(String, usize, Option<u32>)]) -> String {
+pub fn bars_chart(label: &str, bars: &[(String, usize, Option<u32>)], lang: Lang) -> String {
     use msohub_exchange::document::xml_escape;
     let width_of = |s: &str| msohub_typeset::text_width(s, FONT_SIZE);
     let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
-    let value = |(_, count, percent): &(String, usize, Option<u32>)| match percent {
-        Some(p) => format!("{count} ({p} %)"),
-        None => count.to_string(),
+    let value = |(_, count, share): &(String, usize, Option<u32>)| {
+        let count = num(*count as f64, lang);
+        match share {
+            Some(p) => format!("{count} ({})", percent(f64::from(*p), lang)),
+            None => count,
+        }
     };
     let labels: Vec<Vec<String>> = bars.iter().map(|b| wrap(&b.0, MAX_LABEL)).collect();
     let label_width = labels
@@ -333,9 +339,11 @@ mod tests {
             ("Förderanträge".to_owned(), 0, Some(0)),
             ("Sonstiges".to_owned(), 5_000, None),
         ];
-        let svg = bars_chart("Bedarfe", &bars);
+        let svg = bars_chart("Bedarfe", &bars, Lang::De);
         assert_nothing_cut(&svg);
-        assert!(svg.contains("12345 (100 %)"));
+        assert!(svg.contains("12.345 (100 %)"), "{svg}");
+        let english = bars_chart("Needs", &bars, Lang::En);
+        assert!(english.contains("12,345 (100%)"), "{english}");
         assert_eq!(svg.matches("<rect").count(), 2, "no empty bar");
     }
 
@@ -431,6 +439,16 @@ mod tests {
                 .collect(),
             meetings: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_charts_figures_are_written_as_the_report_s_language_writes_numbers() {
+        let c = chapter(&["contacts"], &[("2021-01", 12_345, 0, 0, 0)]);
+        assert!(contacts_chart(&c, Lang::De).contains(">12.345<"));
+        assert!(contacts_chart(&c, Lang::En).contains(">12,345<"));
+        let bodies = [body("Integrationsrat", 1_200, 1_100)];
+        assert!(attendance_chart(&bodies, Lang::De).contains(">1.200<"));
+        assert!(attendance_chart(&bodies, Lang::En).contains(">1,100<"));
     }
 
     #[test]

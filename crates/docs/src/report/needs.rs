@@ -56,7 +56,7 @@ pub(super) fn view(s: &NeedsSection, lang: Lang) -> NeedsView {
             "Needs in the reporting period per category (their status is in the table)",
         );
         Figure {
-            svg: Some(bars_chart(chart_label, &bars)),
+            svg: Some(bars_chart(chart_label, &bars, lang)),
             caption,
             headers,
             rows: s
@@ -102,7 +102,7 @@ pub(super) fn view(s: &NeedsSection, lang: Lang) -> NeedsView {
                         ));
                     }
                     Figure {
-                        svg: (!bars.is_empty()).then(|| bars_chart(&caption, &bars)),
+                        svg: (!bars.is_empty()).then(|| bars_chart(&caption, &bars, lang)),
                         headers: vec![
                             lang.t("Antwort", "Answer").to_owned(),
                             lang.t("Anzahl", "Count").to_owned(),

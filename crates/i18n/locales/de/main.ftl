@@ -1961,3 +1961,5 @@ audit-acc-mailing = das Rundschreiben
 audit-type-mailing = Rundschreiben
 audit-verb-mailing-test = als Test an sich selbst geschickt
 audit-verb-unsubscribe = über den Abmeldelink von den Rundschreiben abgemeldet
+rule-year-month-invalid = Bitte einen Monat mit Jahr angeben, als JJJJ-MM (zum Beispiel 2021-06 für Juni 2021).
+privacy-mailings = Rundschreiben an die Person

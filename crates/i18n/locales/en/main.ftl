@@ -1961,3 +1961,5 @@ audit-acc-mailing = the mailing
 audit-type-mailing = Mailing
 audit-verb-mailing-test = sent as a test to themselves
 audit-verb-unsubscribe = unsubscribed from mailings through the unsubscribe link
+rule-year-month-invalid = Please give a month with its year as YYYY-MM (for example 2021-06 for June 2021).
+privacy-mailings = Mailings to the person

@@ -55,7 +55,7 @@ impl Services {
         if !dated.is_empty()
             && chrono::NaiveDate::parse_from_str(&format!("{dated}-01"), "%Y-%m-%d").is_err()
         {
-            errors.push(crate::FieldError::new("dated", "month-invalid"));
+            errors.push(crate::FieldError::new("dated", "year-month-invalid"));
         }
         let staff_names = match texts.staff_names.trim() {
             "" | "anonymous" => "anonymous",
