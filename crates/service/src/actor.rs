@@ -50,6 +50,31 @@ impl Actor {
         }
     }
 
+    /// Whoever holds a link (a survey's personal link, a mailing's
+    /// unsubscribe link): named in the audit log by `label` and `name`,
+    /// acting only through the one use case the link opens (which asks
+    /// for no permission: the representative's role grants nothing here).
+    pub(crate) fn by_link(
+        label: String,
+        name: String,
+        organisation_id: Option<Uuid>,
+        person_id: Option<Uuid>,
+        ip: Option<String>,
+    ) -> Actor {
+        Actor {
+            user_id: None,
+            email: label,
+            display_name: name,
+            role: Role::Representative,
+            organisation_id,
+            must_change_password: false,
+            ip,
+            via: Via::Link,
+            person_id,
+            language: "de".to_owned(),
+        }
+    }
+
     pub fn can(&self, permission: Permission) -> bool {
         self.role.can(permission)
     }

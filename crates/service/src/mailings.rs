@@ -31,7 +31,7 @@ use crate::{Actor, Error, FieldError, Services, audit};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use msohub_domain::{Permission, Role};
+use msohub_domain::Permission;
 use msohub_store::bodies::{self as outbox, OutboxRow};
 use msohub_store::mailings::{self as store, MailingRow};
 use serde::{Deserialize, Serialize};
@@ -911,20 +911,14 @@ impl Services {
         ip: Option<String>,
     ) -> Result<Subscription, Error> {
         let person = self.unsubscriber(token).await?;
-        let name = person_name(&person);
-        let actor = Actor {
-            user_id: None,
-            email: "Abmeldelink".to_owned(),
-            display_name: name,
-            // Passed to the audit log only, which asks for no permission.
-            role: Role::Representative,
-            organisation_id: None,
-            must_change_password: false,
+        // Passed to the audit log only.
+        let actor = Actor::by_link(
+            "Abmeldelink".to_owned(),
+            person_name(&person),
+            None,
+            Some(person.id),
             ip,
-            via: crate::Via::Link,
-            person_id: Some(person.id),
-            language: "de".to_owned(),
-        };
+        );
         let today = crate::time::today();
         let tx = self.store.begin().await?;
         let ended =

@@ -306,19 +306,14 @@ impl Services {
         ip: Option<String>,
     ) -> Result<SurveyAnswer, Error> {
         let (survey, org) = self.linked(token).await?;
-        let actor = Actor {
-            user_id: None,
-            email: format!("Persönlicher Link ({})", org.name),
-            display_name: org.name.clone(),
-            // Passed to `store_answer` only, which asks for no permission.
-            role: Role::Representative,
-            organisation_id: Some(org.id),
-            must_change_password: false,
+        // Passed to `store_answer` only, which asks for no permission.
+        let actor = Actor::by_link(
+            format!("Persönlicher Link ({})", org.name),
+            org.name.clone(),
+            Some(org.id),
+            None,
             ip,
-            via: crate::Via::Link,
-            person_id: None,
-            language: "de".to_owned(),
-        };
+        );
         self.store_answer(&actor, &survey, org.id, None, input)
             .await
     }
