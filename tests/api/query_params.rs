@@ -205,8 +205,15 @@ async fn the_document_declares_types_ranges_and_codes(app: TestApp) {
         .expect("kind codes");
     assert!(kinds.contains(&serde_json::json!("welfare")), "{kind}");
     let deleted = param("/api/v1/organisations", "deleted");
+    // A boolean, or its text as a form sends it (empty: no).
+    assert_eq!(
+        deleted["schema"]["anyOf"][0]["type"], "boolean",
+        "{deleted}"
+    );
     assert!(
-        deleted["schema"]["type"].to_string().contains("boolean"),
+        deleted["schema"]["anyOf"][1]["pattern"]
+            .as_str()
+            .is_some_and(|p| p.contains("true|false")),
         "{deleted}"
     );
     let from = param("/api/v1/interactions", "from");

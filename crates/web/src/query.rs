@@ -225,10 +225,9 @@ mod de {
         }
 
         fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-            match self.0.trim() {
-                "true" | "1" | "on" => visitor.visit_bool(true),
-                "false" | "0" | "" => visitor.visit_bool(false),
-                _ => Err(de::Error::invalid_value(
+            match super::flag(&self.0) {
+                Ok(value) => visitor.visit_bool(value.unwrap_or(false)),
+                Err(()) => Err(de::Error::invalid_value(
                     de::Unexpected::Str(&self.0),
                     &visitor,
                 )),
@@ -261,6 +260,18 @@ pub fn param(raw: Option<&str>, name: &str) -> Option<String> {
     form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
+}
+
+/// A yes/no query value: true, 1 or on; false or 0; empty (a form's
+/// "any") is none. Spaces, tabs and line breaks around it are dropped
+/// (ASCII ones only: the document's pattern says the same).
+pub fn flag(raw: &str) -> Result<Option<bool>, ()> {
+    match raw.trim_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']) {
+        "" => Ok(None),
+        "true" | "1" | "on" => Ok(Some(true)),
+        "false" | "0" => Ok(Some(false)),
+        _ => Err(()),
+    }
 }
 
 #[cfg(test)]

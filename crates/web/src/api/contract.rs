@@ -1219,6 +1219,17 @@ fn apply_params(doc: &mut Value) {
             let Some(name) = param.get("name").and_then(Value::as_str) else {
                 continue;
             };
+            // A yes/no filter reads true/1/on and false/0, and an empty
+            // value (a form's "any") as no (`query::Query`).
+            if param.get("in") == Some(&json!("query"))
+                && param.pointer("/schema/type") == Some(&json!("boolean"))
+            {
+                param["schema"] = json!({"anyOf": [
+                    {"type": "boolean"},
+                    {"type": "string", "pattern": "^[ \\t\\n\\r\\x0b\\x0c]*(true|false|1|0|on)?[ \\t\\n\\r\\x0b\\x0c]*$"},
+                ]});
+                continue;
+            }
             if let Some((_, _, schema)) = PARAM_SCHEMAS
                 .iter()
                 .find(|(o, n, _)| *o == id && *n == name)
@@ -1244,6 +1255,13 @@ fn apply_params(doc: &mut Value) {
                     ]})
                 }
                 Choice(codes) | Choices(codes) => json!({"type": "string", "enum": codes()}),
+                // A blank value filters nothing here too.
+                Term(v) | Terms(v) if optional && id.starts_with("list") => {
+                    json!({"anyOf": [
+                        {"type": "string", "x-vocabulary": v},
+                        {"type": "string", "pattern": BLANK},
+                    ]})
+                }
                 Term(v) | Terms(v) => json!({"type": "string", "x-vocabulary": v}),
                 other => schema_of(other, false),
             };

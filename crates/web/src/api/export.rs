@@ -33,11 +33,10 @@ pub(crate) fn request(
 /// The file format a query asks for: `format` (default `csv`),
 /// `separator`, `bom`.
 pub(crate) fn format_of(raw: Option<&str>) -> Result<ExportFormat, msohub_service::Error> {
-    let bom = match query_param(raw, "bom").as_deref() {
-        None | Some("") => None,
-        Some("1" | "true") => Some(true),
-        Some("0" | "false") => Some(false),
-        Some(_) => return Err(msohub_service::Error::field("bom", "bom-invalid")),
+    let bom = match query_param(raw, "bom") {
+        None => None,
+        Some(v) => crate::query::flag(&v)
+            .map_err(|()| msohub_service::Error::field("bom", "bom-invalid"))?,
     };
     ExportFormat::parse(
         query_param(raw, "format").as_deref().unwrap_or("csv"),
