@@ -226,8 +226,8 @@ mod de {
 
         fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
             match super::flag(&self.0) {
-                Ok(value) => visitor.visit_bool(value.unwrap_or(false)),
-                Err(()) => Err(de::Error::invalid_value(
+                Some(value) => visitor.visit_bool(value.unwrap_or(false)),
+                None => Err(de::Error::invalid_value(
                     de::Unexpected::Str(&self.0),
                     &visitor,
                 )),
@@ -263,14 +263,14 @@ pub fn param(raw: Option<&str>, name: &str) -> Option<String> {
 }
 
 /// A yes/no query value: true, 1 or on; false or 0; empty (a form's
-/// "any") is none. Spaces, tabs and line breaks around it are dropped
+/// "any") is `Some(None)`; anything else `None`. Spaces, tabs and line breaks around it are dropped
 /// (ASCII ones only: the document's pattern says the same).
-pub fn flag(raw: &str) -> Result<Option<bool>, ()> {
+pub fn flag(raw: &str) -> Option<Option<bool>> {
     match raw.trim_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']) {
-        "" => Ok(None),
-        "true" | "1" | "on" => Ok(Some(true)),
-        "false" | "0" => Ok(Some(false)),
-        _ => Err(()),
+        "" => Some(None),
+        "true" | "1" | "on" => Some(Some(true)),
+        "false" | "0" => Some(Some(false)),
+        _ => None,
     }
 }
 

@@ -36,7 +36,7 @@ pub(crate) fn format_of(raw: Option<&str>) -> Result<ExportFormat, msohub_servic
     let bom = match query_param(raw, "bom") {
         None => None,
         Some(v) => crate::query::flag(&v)
-            .map_err(|()| msohub_service::Error::field("bom", "bom-invalid"))?,
+            .ok_or_else(|| msohub_service::Error::field("bom", "bom-invalid"))?,
     };
     ExportFormat::parse(
         query_param(raw, "format").as_deref().unwrap_or("csv"),
