@@ -52,12 +52,11 @@ fn options(raw: Option<&str>) -> Result<ImportOptions, ApiError> {
             ApiError::from(msohub_service::Error::field("on_match", "choice-unknown"))
         })?),
     };
-    let dry_run = match query_param(raw, "dry_run").as_deref() {
-        None | Some("" | "0" | "false") => false,
-        Some("1" | "true") => true,
-        Some(_) => {
-            return Err(msohub_service::Error::field("dry_run", "choice-unknown").into());
-        }
+    let dry_run = match query_param(raw, "dry_run") {
+        None => false,
+        Some(v) => crate::query::flag(&v)
+            .ok_or_else(|| msohub_service::Error::field("dry_run", "choice-unknown"))?
+            .unwrap_or(false),
     };
     Ok(ImportOptions {
         mapping,
