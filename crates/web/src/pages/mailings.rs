@@ -103,20 +103,6 @@ struct FormTemplate {
     problems: Vec<(String, String)>,
 }
 
-fn texts_from(pairs: &[(String, String)], name: &str) -> Texts {
-    LANGUAGES
-        .iter()
-        .filter_map(|l| {
-            let key = format!("{name}.{l}");
-            pairs
-                .iter()
-                .rfind(|(k, _)| *k == key)
-                .map(|(_, v)| ((*l).to_owned(), v.clone()))
-        })
-        .filter(|(_, v)| !v.trim().is_empty())
-        .collect()
-}
-
 fn input_from_form(pairs: &[(String, String)]) -> MailingInput {
     let all = |key: &str| -> Vec<String> {
         pairs
@@ -127,18 +113,16 @@ fn input_from_form(pairs: &[(String, String)]) -> MailingInput {
             .collect()
     };
     MailingInput {
-        subject: texts_from(pairs, "subject"),
-        text: texts_from(pairs, "text"),
+        subject: super::surveys::texts_from(pairs, "subject"),
+        text: super::surveys::texts_from(pairs, "text"),
         selection: MailingSelection {
             kinds: all("kinds"),
             bodies: all("bodies"),
             languages: all("languages"),
             persons: all("persons"),
         },
-        version: pairs
-            .iter()
-            .rfind(|(k, _)| k == "version")
-            .and_then(|(_, v)| v.parse().ok())
+        version: super::surveys::value(pairs, "version")
+            .and_then(|v| v.parse().ok())
             .unwrap_or(0),
     }
 }

@@ -219,7 +219,8 @@ fn question_forms(page: &PageContext, questions: &[Question], locked: bool) -> V
 }
 
 /// The form's texts of one field: `name.de`, `name.en`, …
-fn texts_from(pairs: &[(String, String)], name: &str) -> Texts {
+/// The non-blank texts of a form's `name.{lang}` fields.
+pub(super) fn texts_from(pairs: &[(String, String)], name: &str) -> Texts {
     LANGUAGES
         .iter()
         .filter_map(|l| {
@@ -229,7 +230,7 @@ fn texts_from(pairs: &[(String, String)], name: &str) -> Texts {
         .collect()
 }
 
-fn value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+pub(super) fn value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
     pairs
         .iter()
         .find(|(k, _)| k == key)

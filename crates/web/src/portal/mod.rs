@@ -281,3 +281,16 @@ pub(crate) fn after_proposal(
     };
     Redirect::to(&format!("/portal/{}/?done={done}", lang.code())).into_response()
 }
+
+/// A page reached through a link that is a key (a survey's personal link,
+/// a mailing's unsubscribe link), holding an organisation's answers or a
+/// person's address: named to no other site. (No cache keeps it:
+/// `headers::security_headers` sends `no-store` for all of /portal/.)
+pub(crate) fn private(mut response: Response) -> Response {
+    use axum::http::{HeaderValue, header};
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}

@@ -8,7 +8,7 @@
 //! says so under its text; an answer to it given anyway is dropped when
 //! the condition does not hold.
 
-use super::{Portal, form_errors, language, portal};
+use super::{Portal, form_errors, language, portal, private};
 use crate::AppState;
 use crate::auth::MaybeUser;
 use crate::error::WebError;
@@ -482,18 +482,6 @@ fn link_invalid(page: PageContext) -> Response {
             page,
         },
     ))
-}
-
-/// Pages of a survey hold an organisation's answers (and, through a link,
-/// the link): named to no other site. (No cache keeps them:
-/// `headers::security_headers` sends `no-store` for all of /portal/.)
-fn private(mut response: Response) -> Response {
-    use axum::http::{HeaderValue, header};
-    response.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    response
 }
 
 async fn submit(

@@ -6,7 +6,7 @@
 //! Either way the answer is the page itself, never a redirect (RFC 8058
 //! forbids one).
 
-use super::language;
+use super::{language, private};
 use crate::AppState;
 use crate::auth::ClientIp;
 use crate::error::WebError;
@@ -106,15 +106,4 @@ async fn show(
             done,
         },
     )))
-}
-
-/// The page names a person's address and holds their link: named to no
-/// other site (no cache keeps it: `headers::security_headers`).
-fn private(mut response: Response) -> Response {
-    use axum::http::{HeaderValue, header};
-    response.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    response
 }
