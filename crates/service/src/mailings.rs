@@ -980,7 +980,7 @@ pub(crate) fn html_of(body: &str, lang: &str) -> String {
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| {
-                let shown = escape(l.trim());
+                let shown = msohub_exchange::document::xml_escape(l.trim());
                 if l.trim().starts_with("https://") || l.trim().starts_with("http://") {
                     format!("<a href=\"{shown}\">{shown}</a>")
                 } else {
@@ -993,13 +993,6 @@ pub(crate) fn html_of(body: &str, lang: &str) -> String {
     }
     out.push_str("</body></html>\n");
     out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// JSON text of a stored document.
